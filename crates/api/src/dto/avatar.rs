@@ -1,0 +1,32 @@
+//! Agent avatars.
+
+use ace_db::avatars::AvatarRecord;
+use ace_storage::BlobStore;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// An avatar image of an agent.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AvatarResponse {
+    pub id: i64,
+    pub is_primary: bool,
+    /// The same as `is_primary`, under the name one SDK reads.
+    pub primary: bool,
+    pub url: String,
+    /// A JPEG of at most 256 px a side.
+    pub thumbnail_url: Option<String>,
+    pub degod_avatar_id: Option<String>,
+}
+
+impl AvatarResponse {
+    pub fn new(avatar: &AvatarRecord, storage: &BlobStore) -> Self {
+        Self {
+            id: avatar.id.get(),
+            is_primary: avatar.is_primary,
+            primary: avatar.is_primary,
+            url: storage.public_url(&avatar.storage_key),
+            thumbnail_url: Some(storage.public_url(&avatar.thumbnail_key)),
+            degod_avatar_id: avatar.degod_avatar_id.clone(),
+        }
+    }
+}

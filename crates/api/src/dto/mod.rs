@@ -1,0 +1,12 @@
+//! The shapes on the wire, with their OpenAPI schemas. Responses follow GEN's field names and
+//! types; ids are JSON numbers and timestamps look like `2026-03-01T12:00:00.000Z`.
+
+pub mod agent;
+pub mod agent_core;
+pub mod agent_profile;
+pub mod api_key;
+pub mod avatar;
+pub mod message;
+pub mod organization;
+pub mod time;
+pub mod user;

@@ -1,0 +1,49 @@
+//! ace's own OpenAPI 3.1 document, generated from the handlers' annotations. Every operation
+//! carries GEN's `x-phase` extension.
+
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::ErrorBody;
+
+/// The document's frame; the router adds the paths.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "ace",
+        description = "A self-hosted implementation of the GEN Auto Content Engine API: from an idea to a published short video.",
+    ),
+    modifiers(&Security),
+    security(("apiKey" = []), ("bearerAuth" = [])),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "Discovery", description = "Who am I, my workspaces and my agents."),
+        (name = "Organizations", description = "Workspaces: members, roles and credits."),
+        (name = "API Keys", description = "Personal access tokens."),
+        (name = "Agents", description = "AI personas and their avatars."),
+        (name = "Agent Core", description = "The agent's setup canvas in one read and one merge patch."),
+        (name = "Agent Profile", description = "The legacy profile view of the same setup."),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "apiKey",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-API-Key"))),
+        );
+        components.add_security_scheme(
+            "bearerAuth",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT or API key")
+                    .build(),
+            ),
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! Every route of ace, in one table.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ace_app::ErrorCode;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request, StatusCode, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::envelope;
+use crate::extract::body::parse_body;
+use crate::middleware::{auth::authenticate, envelope::ensure_envelope, metrics::track};
+use crate::openapi::ApiDoc;
+use crate::routes::{
+    agent_core, agent_profile, agents, avatars, me, ops, organizations, persisted_tokens,
+    workspaces,
+};
+use crate::state::ApiState;
+
+const REQUEST_ID: &str = "x-request-id";
+/// The longest a request may run before it is cancelled.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The `/v1` API, with its OpenAPI description.
+fn api() -> OpenApiRouter<ApiState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        // Discovery
+        .routes(routes!(me::show::get_me))
+        .routes(routes!(workspaces::list::list_workspaces))
+        // Organizations
+        .routes(routes!(
+            organizations::list::list_organizations,
+            organizations::create::create_organization
+        ))
+        .routes(routes!(
+            organizations::show::get_organization,
+            organizations::update::update_organization,
+            organizations::delete::delete_organization
+        ))
+        // API keys
+        .routes(routes!(
+            persisted_tokens::list::list_api_keys,
+            persisted_tokens::create::create_api_key
+        ))
+        .routes(routes!(persisted_tokens::update::update_api_key))
+        .routes(routes!(persisted_tokens::revoke::revoke_api_key))
+        .routes(routes!(persisted_tokens::revoke_all::revoke_all_api_keys))
+        // Agents
+        .routes(routes!(
+            agents::list::list_agents,
+            agents::create::create_agent
+        ))
+        .routes(routes!(
+            agents::show::get_agent,
+            agents::update::update_agent,
+            agents::delete::delete_agent
+        ))
+        .routes(routes!(
+            avatars::list::list_agent_avatars,
+            avatars::create::create_agent_avatar
+        ))
+        .routes(routes!(
+            avatars::set_primary::set_primary_avatar,
+            avatars::delete::delete_agent_avatar
+        ))
+        // Agent core
+        .routes(routes!(
+            agent_core::show::get_agent_core,
+            agent_core::update::patch_agent_core
+        ))
+        .routes(routes!(agent_core::add_inspiration::add_agent_inspiration))
+        .routes(routes!(
+            agent_core::remove_inspiration::remove_agent_inspiration
+        ))
+        .routes(routes!(agent_core::add_account::add_agent_account))
+        .routes(routes!(agent_core::remove_account::remove_agent_account))
+        // Legacy agent profile
+        .routes(routes!(
+            agent_profile::show::get_agent_profile,
+            agent_profile::create::create_agent_profile,
+            agent_profile::update::update_agent_profile,
+            agent_profile::delete::delete_agent_profile
+        ))
+}
+
+/// ace's OpenAPI document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().split_for_parts().1
+}
+
+/// The whole HTTP service.
+pub fn router(state: ApiState) -> Router {
+    let (v1, doc) = api().split_for_parts();
+    let document: Arc<str> = doc
+        .to_json()
+        .expect("the OpenAPI document serialises")
+        .into();
+    let v1 = v1
+        .route_layer(from_fn_with_state(state.clone(), parse_body))
+        .route_layer(from_fn_with_state(state.clone(), authenticate));
+    let ops = Router::new()
+        .route("/healthz", get(ops::health::healthz))
+        .route("/readyz", get(ops::health::readyz))
+        .route("/metrics", get(ops::metrics::render_metrics))
+        .route(
+            "/openapi.json",
+            get(move || {
+                let document = document.clone();
+                async move {
+                    (
+                        [(header::CONTENT_TYPE, "application/json")],
+                        document.to_string(),
+                    )
+                }
+            }),
+        )
+        .route("/files/{*key}", get(ops::files::get_file));
+    let upload_limit = state.settings.max_upload_bytes;
+    let request_id = HeaderName::from_static(REQUEST_ID);
+    Router::new()
+        .merge(v1)
+        .merge(ops)
+        .fallback(no_route)
+        .method_not_allowed_fallback(wrong_method)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(SetSensitiveRequestHeadersLayer::new([header::AUTHORIZATION, HeaderName::from_static("x-api-key")]))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(|request: &Request<_>| {
+                            let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+                        })
+                        .on_response(DefaultOnResponse::new().level(Level::DEBUG)),
+                )
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(CatchPanicLayer::custom(|_| panic_response()))
+                .layer(from_fn(ensure_envelope))
+                .layer(from_fn(track))
+                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .with_state(state)
+}
+
+async fn no_route() -> Response {
+    envelope(
+        StatusCode::NOT_FOUND,
+        "No route matches this path.",
+        ErrorCode::NotFound.as_str(),
+    )
+}
+
+async fn wrong_method() -> Response {
+    envelope(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "This path does not accept this HTTP method.",
+        ErrorCode::MethodNotAllowed.as_str(),
+    )
+}
+
+fn panic_response() -> Response {
+    tracing::error!("a handler panicked");
+    envelope(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong on our side. Try again; if it persists, report the request id.",
+        ErrorCode::InternalError.as_str(),
+    )
+    .into_response()
+}

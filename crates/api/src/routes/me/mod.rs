@@ -1,0 +1,3 @@
+//! `GET /v1/me`.
+
+pub mod show;

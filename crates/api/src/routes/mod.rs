@@ -1,0 +1,14 @@
+//! Handlers, one file per action, grouped by resource. `router.rs` lists them all.
+
+pub mod agent_core;
+pub mod agent_profile;
+pub mod agents;
+pub mod avatars;
+pub mod me;
+pub mod ops;
+pub mod organizations;
+pub mod persisted_tokens;
+pub mod workspaces;
+
+/// The setup phase of GEN's five-step journey, for `x-phase`.
+pub(crate) const SETUP: &str = "setup";

@@ -1,0 +1,3 @@
+//! `GET /v1/workspaces`.
+
+pub mod list;

@@ -1,0 +1,290 @@
+//! Writing the sections of an agent-core patch. Brand changes merge scalars, replace lists,
+//! and diff the monitored sources and linked accounts by id so unchanged rows keep theirs.
+
+use ace_db::agent_core::{self as store, CoreRecord, MonitoredRecord};
+use ace_db::{Json, Session, agents};
+use ace_domain::agent_core::{BrandChange, Change, MonitoredItem, MonitoredScope};
+use ace_domain::ids::AgentId;
+use ace_domain::voice::VoiceRef;
+use chrono::{DateTime, Utc};
+
+use super::CoreView;
+use crate::agents::{VoiceProblem, check_voice_available};
+use crate::{App, AppError, AppResult, ErrorCode};
+
+/// Writes one section in its own transaction. The outer error is ours (logged); the inner one
+/// is the client's (reported in the section).
+pub(super) async fn write_section(
+    app: &App,
+    agent: AgentId,
+    change: Change,
+) -> AppResult<Result<(), String>> {
+    let now = app.clock.now();
+    let mut tx = app.db.begin().await?;
+    let outcome = match change {
+        Change::Brand(brand) => {
+            apply_brand(&mut tx, agent, &brand, now).await?;
+            Ok(())
+        }
+        Change::Personality(text) => {
+            let mut core = store::find(&mut tx, agent).await?;
+            core.personality = text;
+            store::save(&mut tx, agent, &core, now).await?;
+            Ok(())
+        }
+        Change::LookDescription(text) => {
+            let mut core = store::find(&mut tx, agent).await?;
+            core.look_description = text;
+            store::save(&mut tx, agent, &core, now).await?;
+            Ok(())
+        }
+        Change::IdentityName(name) => rename(&mut tx, agent, name, now).await?,
+        Change::Voice(voice) => set_voice(&mut tx, agent, voice, now).await?,
+    };
+    if outcome.is_ok() {
+        tx.commit().await?;
+    }
+    Ok(outcome)
+}
+
+async fn rename(
+    tx: &mut dyn Session,
+    agent: AgentId,
+    name: String,
+    now: DateTime<Utc>,
+) -> AppResult<Result<(), String>> {
+    let Some(mut record) = agents::find(tx, agent).await? else {
+        return Ok(Err("The agent no longer exists.".into()));
+    };
+    if agents::name_taken(tx, record.organization_id, &name, Some(agent)).await? {
+        return Ok(Err(format!(
+            "An agent named {name:?} already exists in this workspace."
+        )));
+    }
+    record.name = name;
+    agents::update(tx, &record, now).await?;
+    Ok(Ok(()))
+}
+
+async fn set_voice(
+    tx: &mut dyn Session,
+    agent: AgentId,
+    voice: Option<VoiceRef>,
+    now: DateTime<Utc>,
+) -> AppResult<Result<(), String>> {
+    let Some(mut record) = agents::find(tx, agent).await? else {
+        return Ok(Err("The agent no longer exists.".into()));
+    };
+    if let Some(voice) = &voice {
+        match check_voice_available(&record, voice.source, &voice.voice_id) {
+            Ok(()) => {}
+            Err(VoiceProblem::NotOwned) => {
+                return Ok(Err(format!(
+                    "Voice {:?} is not one of this agent's {} voices.",
+                    voice.voice_id,
+                    voice.source.as_str()
+                )));
+            }
+            Err(VoiceProblem::NotConnected) => {
+                return Ok(Err("Connect an ElevenLabs API key to this agent before choosing one of its voices.".into()));
+            }
+        }
+    }
+    record.default_voice = voice.map(Json);
+    agents::update(tx, &record, now).await?;
+    Ok(Ok(()))
+}
+
+/// Applies brand changes inside `tx`.
+pub(crate) async fn apply_brand(
+    tx: &mut dyn Session,
+    agent: AgentId,
+    change: &BrandChange,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let mut core = store::find(tx, agent).await?;
+    merge_scalars(&mut core, change);
+    store::save(tx, agent, &core, now).await?;
+    if !change.monitored.is_empty() {
+        let current = store::monitored(tx, agent).await?;
+        let mut desired: Vec<MonitoredItem> = current.iter().map(as_item).collect();
+        for replacement in &change.monitored {
+            desired = replace_in_scope(desired, replacement.scope, &replacement.items);
+        }
+        store::replace_monitored(tx, agent, &desired, now).await?;
+    }
+    if let Some(accounts) = &change.linked_accounts {
+        store::replace_linked_accounts(tx, agent, accounts, now).await?;
+    }
+    Ok(())
+}
+
+fn merge_scalars(core: &mut CoreRecord, change: &BrandChange) {
+    let set = |target: &mut Option<String>, value: &Option<Option<String>>| {
+        if let Some(value) = value {
+            target.clone_from(value);
+        }
+    };
+    set(&mut core.brand_name, &change.brand_name);
+    set(&mut core.description, &change.description);
+    set(&mut core.goal, &change.goal);
+    set(&mut core.onboarding_status, &change.onboarding_status);
+    if let Some(identity_type) = change.identity_type {
+        core.set_identity_type(identity_type);
+    }
+    if let Some(shortform) = change.shortform {
+        core.shortform = shortform;
+    }
+    if let Some(longform) = change.longform {
+        core.longform = longform;
+    }
+    if let Some(platforms) = &change.target_platforms {
+        core.target_platforms = Json(platforms.clone());
+    }
+    if let Some(keywords) = &change.keywords {
+        core.keywords = Json(keywords.clone());
+    }
+    if let Some(topics) = &change.research_topics {
+        core.research_topics = Json(topics.clone());
+    }
+}
+
+fn as_item(record: &MonitoredRecord) -> MonitoredItem {
+    MonitoredItem {
+        id: Some(record.id),
+        handle: record.handle.clone(),
+        kind: record.kind(),
+        platform: record.platform.clone(),
+    }
+}
+
+/// Replaces the items in `scope` with `new`, keeping items outside it. A new item without an
+/// id takes over the id of an unmatched stored item with the same handle and kind, so ids
+/// stay stable when a list is sent back unchanged.
+fn replace_in_scope(
+    current: Vec<MonitoredItem>,
+    scope: MonitoredScope,
+    new: &[MonitoredItem],
+) -> Vec<MonitoredItem> {
+    let in_scope = |item: &MonitoredItem| match scope {
+        MonitoredScope::All => true,
+        MonitoredScope::Kind(kind) => item.kind == kind,
+    };
+    let (mut reusable, mut kept): (Vec<MonitoredItem>, Vec<MonitoredItem>) =
+        current.into_iter().partition(in_scope);
+    reusable.retain(|old| {
+        old.id
+            .is_none_or(|id| !new.iter().any(|n| n.id == Some(id)))
+    });
+    for item in new {
+        let mut item = item.clone();
+        if item.id.is_none()
+            && let Some(index) = reusable.iter().position(|old| {
+                old.kind == item.kind && old.handle.eq_ignore_ascii_case(&item.handle)
+            })
+        {
+            item.id = reusable.remove(index).id;
+        }
+        kept.push(item);
+    }
+    kept
+}
+
+/// Refuses ids in a patch's lists that do not name this agent's rows.
+pub(crate) fn check_list_ids(view: &CoreView, change: &Change) -> AppResult<()> {
+    let Change::Brand(brand) = change else {
+        return Ok(());
+    };
+    for replacement in &brand.monitored {
+        for (index, item) in replacement.items.iter().enumerate() {
+            if let Some(id) = item.id
+                && !view
+                    .monitored
+                    .iter()
+                    .any(|m| m.id == id && replacement_covers(replacement.scope, m))
+            {
+                return Err(AppError::unprocessable(
+                    ErrorCode::ValidationError,
+                    format!(
+                        "Item {index} has id {id}, which is not one of this agent's monitored sources."
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(accounts) = &brand.linked_accounts {
+        for (index, account) in accounts.iter().enumerate() {
+            if let Some(id) = account.id
+                && !view.linked_accounts.iter().any(|a| a.id == id)
+            {
+                return Err(AppError::unprocessable(
+                    ErrorCode::ValidationError,
+                    format!(
+                        "linked_accounts[{index}].id {id} is not one of this agent's linked accounts."
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn replacement_covers(scope: MonitoredScope, record: &MonitoredRecord) -> bool {
+    match scope {
+        MonitoredScope::All => true,
+        MonitoredScope::Kind(kind) => record.kind() == kind,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ace_domain::agent_core::MonitoredKind;
+    use ace_domain::ids::MonitoredItemId;
+
+    fn item(id: Option<i64>, handle: &str, kind: MonitoredKind) -> MonitoredItem {
+        MonitoredItem {
+            id: id.map(MonitoredItemId::new),
+            handle: handle.into(),
+            kind,
+            platform: None,
+        }
+    }
+
+    #[test]
+    fn a_scoped_replacement_keeps_other_kinds_and_reuses_ids() {
+        let current = vec![
+            item(Some(1), "@keila", MonitoredKind::Account),
+            item(Some(2), "tacotok", MonitoredKind::Keyword),
+            item(Some(3), "old", MonitoredKind::Keyword),
+        ];
+        let new = [
+            item(None, "TacoTok", MonitoredKind::Keyword),
+            item(None, "fresh", MonitoredKind::Keyword),
+        ];
+        let result = replace_in_scope(current, MonitoredScope::Kind(MonitoredKind::Keyword), &new);
+        let summary: Vec<_> = result
+            .iter()
+            .map(|i| (i.id.map(MonitoredItemId::get), i.handle.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [(Some(1), "@keila"), (Some(2), "TacoTok"), (None, "fresh")]
+        );
+    }
+
+    #[test]
+    fn a_full_replacement_drops_what_is_not_sent() {
+        let current = vec![
+            item(Some(1), "@keila", MonitoredKind::Account),
+            item(Some(2), "#tacos", MonitoredKind::Hashtag),
+        ];
+        let result = replace_in_scope(
+            current,
+            MonitoredScope::All,
+            &[item(Some(2), "#tacos", MonitoredKind::Hashtag)],
+        );
+        assert_eq!(result.len(), 1);
+        assert_eq!(result[0].id, Some(MonitoredItemId::new(2)));
+    }
+}

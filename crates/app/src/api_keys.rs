@@ -1,0 +1,91 @@
+//! The caller's personal access tokens: create (the secret is shown once), list, rename and
+//! revoke. Every user manages their own keys, whatever their roles.
+
+use ace_db::api_keys::{self, ApiKeyRecord, NewApiKey};
+use ace_domain::ids::ApiKeyId;
+use ace_domain::text::{optional_line, required_line};
+use ace_domain::token::parse_expires_in;
+
+use crate::auth::mint_token;
+use crate::{Actor, App, AppError, AppResult, ErrorCode};
+
+const NAME_MAX: usize = 100;
+/// GEN's token type for personal access tokens.
+pub const TOKEN_TYPE: &str = "personal_access_token";
+
+/// A created key with its secret, which is never stored.
+#[derive(Debug)]
+pub struct CreatedKey {
+    pub record: ApiKeyRecord,
+    pub token: String,
+}
+
+/// Creates a key for the caller. Without a name it is named after its creation time; without
+/// `expires_in` it never expires.
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    name: Option<&str>,
+    expires_in: Option<&serde_json::Value>,
+) -> AppResult<CreatedKey> {
+    let now = app.clock.now();
+    let name = optional_line("name", name, NAME_MAX)?
+        .unwrap_or_else(|| format!("API key {}", now.format("%Y-%m-%d %H:%M:%S UTC")));
+    let expires_at = match expires_in {
+        None | Some(serde_json::Value::Null) => None,
+        Some(value) => Some(now + parse_expires_in(value)?),
+    };
+    let minted = mint_token();
+    let new = NewApiKey {
+        user_id: actor.user_id,
+        name,
+        token_hash: minted.hash,
+        token_hint: minted.hint,
+        token_type: TOKEN_TYPE.into(),
+        expires_at,
+    };
+    let mut conn = app.db.conn().await?;
+    let record = api_keys::insert(&mut conn, &new, now).await?;
+    Ok(CreatedKey {
+        record,
+        token: minted.plain,
+    })
+}
+
+/// All of the caller's keys, including revoked and expired ones.
+pub async fn list(app: &App, actor: &Actor) -> AppResult<Vec<ApiKeyRecord>> {
+    let mut conn = app.db.conn().await?;
+    Ok(api_keys::list_for_user(&mut conn, actor.user_id).await?)
+}
+
+/// Renames one of the caller's keys.
+pub async fn rename(
+    app: &App,
+    actor: &Actor,
+    id: ApiKeyId,
+    name: Option<&str>,
+) -> AppResult<ApiKeyRecord> {
+    let name = required_line("name", name.unwrap_or_default(), NAME_MAX)?;
+    let mut conn = app.db.conn().await?;
+    api_keys::rename(&mut conn, id, actor.user_id, &name)
+        .await?
+        .ok_or_else(|| key_not_found(id))
+}
+
+/// Revokes one of the caller's keys; it stops working at once.
+pub async fn revoke(app: &App, actor: &Actor, id: ApiKeyId) -> AppResult<ApiKeyRecord> {
+    let mut conn = app.db.conn().await?;
+    api_keys::revoke(&mut conn, id, actor.user_id, app.clock.now())
+        .await?
+        .ok_or_else(|| key_not_found(id))
+}
+
+/// Revokes every key of the caller, the one in use included; returns how many.
+pub async fn revoke_all(app: &App, actor: &Actor) -> AppResult<u64> {
+    let mut conn = app.db.conn().await?;
+    Ok(api_keys::revoke_all(&mut conn, actor.user_id, app.clock.now()).await?)
+}
+
+fn key_not_found(id: ApiKeyId) -> AppError {
+    AppError::not_found(ErrorCode::NotFound, format!("API key {id} not found."))
+}

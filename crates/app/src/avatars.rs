@@ -1,0 +1,305 @@
+//! Agent avatars: listing (primary first, 20 a page), uploading JPEG/PNG/WebP images, choosing
+//! the primary, and deleting one or several (`7_8_9`) with the next one promoted when the
+//! primary goes. Image bytes live in the blob store; rows only point at them.
+
+use ace_db::Session;
+use ace_db::agents::AgentRecord;
+use ace_db::avatars::{self, AvatarRecord, NewAvatar};
+use ace_domain::ids::{AgentId, AvatarId};
+use chrono::{DateTime, Utc};
+
+use crate::images::{self, ImageKind};
+use crate::organizations::delete_blobs;
+use crate::policy::{AgentDenial, AgentNeed, agent_for};
+use crate::{Actor, App, AppError, AppResult, ErrorCode, Upload};
+
+/// Avatars per page.
+pub const PAGE_SIZE: i64 = 20;
+const AVATAR_KINDS: &[ImageKind] = &[ImageKind::Jpeg, ImageKind::Png, ImageKind::Webp];
+
+/// Where one requested avatar comes from.
+#[derive(Clone, Debug)]
+pub enum AvatarSource {
+    /// Uploaded image bytes.
+    File(Upload),
+    /// A DeGods collection avatar, which this server has no images for.
+    Degod(String),
+    /// A reference to an upload made elsewhere (a direct-upload signed id).
+    Reference(String),
+}
+
+/// One avatar the client asked for.
+#[derive(Clone, Debug)]
+pub struct AvatarRequest {
+    /// `None` when the client sent an entry with neither a file nor an id.
+    pub source: Option<AvatarSource>,
+    pub is_primary: bool,
+}
+
+/// An avatar whose image is checked and stored, ready to be recorded.
+pub(crate) struct StoredImage {
+    original_key: String,
+    thumbnail_key: String,
+    content_type: &'static str,
+    byte_size: i64,
+    width: i64,
+    height: i64,
+    is_primary: bool,
+}
+
+/// The caller's view of an agent's avatars, one page at a time.
+pub async fn list(
+    app: &App,
+    actor: &Actor,
+    agent: AgentId,
+    cursor: Option<AvatarId>,
+) -> AppResult<Vec<AvatarRecord>> {
+    let mut conn = app.db.conn().await?;
+    let agent = load(&mut conn, actor, agent, AgentNeed::View).await?;
+    Ok(avatars::page(&mut conn, agent.id, cursor, PAGE_SIZE).await?)
+}
+
+/// Adds avatars to an agent. The first avatar of an agent becomes its primary.
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    agent: AgentId,
+    requests: Vec<AvatarRequest>,
+) -> AppResult<Vec<AvatarRecord>> {
+    let mut conn = app.db.conn().await?;
+    let agent = load(&mut conn, actor, agent, AgentNeed::Edit).await?;
+    drop(conn);
+    if requests.is_empty() {
+        return Err(creation_failed(
+            "Send at least one avatar as agent_avatars_attributes[][file].",
+        ));
+    }
+    let stored = store(app, requests).await?;
+    let now = app.clock.now();
+    let result = async {
+        let mut tx = app.db.begin().await?;
+        let records = record_in(&mut tx, agent.id, &stored, now).await?;
+        tx.commit().await?;
+        Ok(records)
+    }
+    .await;
+    if result.is_err() {
+        forget(app, stored).await;
+    }
+    result
+}
+
+/// Makes one avatar the agent's primary.
+pub async fn set_primary(
+    app: &App,
+    actor: &Actor,
+    agent: AgentId,
+    avatar: AvatarId,
+) -> AppResult<()> {
+    let mut tx = app.db.begin().await?;
+    let agent = load(&mut tx, actor, agent, AgentNeed::Edit).await?;
+    avatars::find(&mut tx, agent.id, avatar)
+        .await?
+        .ok_or_else(|| {
+            AppError::unprocessable(
+                ErrorCode::AvatarUpdateFailed,
+                format!("Avatar {avatar} not found on this agent."),
+            )
+        })?;
+    avatars::set_primary(&mut tx, agent.id, avatar).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes avatars named by `ids` (`7` or `7_8_9`). Nothing is deleted unless every id names
+/// an avatar of this agent. When the primary goes, the oldest remaining avatar takes its place.
+pub async fn delete(app: &App, actor: &Actor, agent: AgentId, ids: &str) -> AppResult<()> {
+    let ids = parse_id_list(ids)?;
+    let mut tx = app.db.begin().await?;
+    let agent = load(&mut tx, actor, agent, AgentNeed::Edit).await?;
+    let deleted = avatars::delete_many(&mut tx, agent.id, &ids).await?;
+    if deleted.len() != ids.len() {
+        let missing: Vec<String> = ids
+            .iter()
+            .filter(|id| !deleted.iter().any(|d| d.id == **id))
+            .map(ToString::to_string)
+            .collect();
+        return Err(AppError::not_found(
+            ErrorCode::NotFound,
+            format!(
+                "Avatar {} not found on this agent; nothing was deleted.",
+                missing.join(", ")
+            ),
+        ));
+    }
+    avatars::promote_if_none_primary(&mut tx, agent.id).await?;
+    tx.commit().await?;
+    delete_blobs(
+        app,
+        deleted
+            .into_iter()
+            .map(|a| (a.storage_key, a.thumbnail_key)),
+    )
+    .await;
+    Ok(())
+}
+
+/// Checks and stores the images of `requests`, before any row is written.
+pub(crate) async fn store(app: &App, requests: Vec<AvatarRequest>) -> AppResult<Vec<StoredImage>> {
+    let mut stored = Vec::with_capacity(requests.len());
+    for (index, request) in requests.into_iter().enumerate() {
+        let outcome = store_one(app, request).await;
+        match outcome {
+            Ok(image) => stored.push(image),
+            Err(message) => {
+                forget(app, stored).await;
+                return Err(creation_failed(&format!("Avatar {}: {message}", index + 1)));
+            }
+        }
+    }
+    Ok(stored)
+}
+
+async fn store_one(app: &App, request: AvatarRequest) -> Result<StoredImage, String> {
+    let upload = match request.source {
+        Some(AvatarSource::File(upload)) => upload,
+        Some(AvatarSource::Degod(id)) => {
+            return Err(format!(
+                "DeGods avatar {id} is not available on this server; upload the image as a file instead."
+            ));
+        }
+        Some(AvatarSource::Reference(_)) => {
+            return Err("the file must be uploaded as multipart form data (field agent_avatars_attributes[][file]).".into());
+        }
+        None => return Err("no file was sent (field agent_avatars_attributes[][file]).".into()),
+    };
+    if upload.bytes.len() > app.settings.max_image_bytes {
+        return Err(format!(
+            "the image is larger than {} MB.",
+            app.settings.max_image_bytes / (1024 * 1024)
+        ));
+    }
+    let byte_size = i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX);
+    let image = images::process(upload.bytes, AVATAR_KINDS).await?;
+    let stem = format!("avatars/{}", uuid::Uuid::new_v4().simple());
+    let original_key = format!("{stem}.{}", image.kind.extension());
+    let thumbnail_key = format!("{stem}.thumb.jpg");
+    let put = async {
+        app.storage.put(&original_key, image.original).await?;
+        app.storage.put(&thumbnail_key, image.thumbnail).await
+    };
+    if put.await.is_err() {
+        return Err("the image could not be stored; try again.".into());
+    }
+    Ok(StoredImage {
+        original_key,
+        thumbnail_key,
+        content_type: image.kind.mime(),
+        byte_size,
+        width: i64::from(image.width),
+        height: i64::from(image.height),
+        is_primary: request.is_primary,
+    })
+}
+
+/// Records stored images as avatars of the agent. An image marked primary (or the first one,
+/// when the agent has no primary yet) becomes the primary.
+pub(crate) async fn record_in(
+    tx: &mut dyn Session,
+    agent: AgentId,
+    stored: &[StoredImage],
+    now: DateTime<Utc>,
+) -> AppResult<Vec<AvatarRecord>> {
+    let mut records = Vec::with_capacity(stored.len());
+    for image in stored {
+        let new = NewAvatar {
+            agent_id: agent,
+            storage_key: image.original_key.clone(),
+            thumbnail_key: image.thumbnail_key.clone(),
+            content_type: image.content_type.to_owned(),
+            byte_size: image.byte_size,
+            width: image.width,
+            height: image.height,
+        };
+        records.push(avatars::insert(tx, &new, now).await?);
+    }
+    if let Some(chosen) = stored
+        .iter()
+        .zip(&records)
+        .find(|(image, _)| image.is_primary)
+    {
+        avatars::set_primary(tx, agent, chosen.1.id).await?;
+    } else {
+        avatars::promote_if_none_primary(tx, agent).await?;
+    }
+    let ids: Vec<AvatarId> = records.iter().map(|r| r.id).collect();
+    let mut fresh = Vec::with_capacity(ids.len());
+    for id in ids {
+        fresh.extend(avatars::find(tx, agent, id).await?);
+    }
+    Ok(fresh)
+}
+
+/// Deletes the blobs of images that never became avatars.
+pub(crate) async fn forget(app: &App, stored: Vec<StoredImage>) {
+    delete_blobs(
+        app,
+        stored
+            .into_iter()
+            .map(|s| (s.original_key, s.thumbnail_key)),
+    )
+    .await;
+}
+
+fn creation_failed(message: &str) -> AppError {
+    AppError::unprocessable(ErrorCode::AvatarCreationFailed, message)
+}
+
+async fn load(
+    db: &mut dyn Session,
+    actor: &Actor,
+    agent: AgentId,
+    need: AgentNeed,
+) -> AppResult<AgentRecord> {
+    match agent_for(db, actor, agent, need).await? {
+        Ok(view) => Ok(view.agent),
+        Err(AgentDenial::Missing | AgentDenial::Stranger) => Err(AppError::not_found(
+            ErrorCode::AgentNotFound,
+            format!("Agent {agent} not found."),
+        )),
+        Err(AgentDenial::RoleTooLow) => Err(AppError::forbidden(
+            ErrorCode::Forbidden,
+            "Your role in this workspace does not allow changing this agent's avatars.",
+        )),
+    }
+}
+
+/// Reads `7` or `7_8_9`.
+fn parse_id_list(text: &str) -> AppResult<Vec<AvatarId>> {
+    let invalid = || {
+        AppError::unprocessable(
+            ErrorCode::ValidationError,
+            format!("{text:?} is not an avatar id or a list of ids joined by underscores (7_8_9)."),
+        )
+    };
+    let mut ids: Vec<AvatarId> = text
+        .split('_')
+        .map(|part| part.parse().map_err(|_| invalid()))
+        .collect::<Result<_, _>>()?;
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_lists_are_joined_by_underscores() {
+        let ids = parse_id_list("9_7_8_7").unwrap();
+        assert_eq!(ids, [AvatarId::new(7), AvatarId::new(8), AvatarId::new(9)]);
+        assert!(parse_id_list("7__8").is_err());
+        assert!(parse_id_list("seven").is_err());
+    }
+}

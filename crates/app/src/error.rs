@@ -1,0 +1,211 @@
+//! The error every use case returns, and the catalogue of machine-readable codes.
+//!
+//! An [`AppError`] says what kind of failure happened (which the edge turns into an HTTP
+//! status), carries a stable [`ErrorCode`] and a message written for the client, and keeps the
+//! underlying cause for the logs only. Clients never see the cause.
+
+use std::fmt;
+
+use ace_domain::FieldError;
+
+/// Every `error_code` ace sends. GEN's clients match on these strings, so they never change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// Missing, malformed, unknown, revoked or expired credentials.
+    Unauthorized,
+    /// The caller may not do this.
+    Forbidden,
+    /// The caller may not see or change this agent.
+    PermissionDenied,
+    /// No such resource (or not the caller's).
+    NotFound,
+    /// The request body or parameters are invalid; the message names the field.
+    ValidationError,
+    AgentNotFound,
+    AgentCreationFailed,
+    AgentUpdateFailed,
+    OrganizationNotFound,
+    /// A third-party provider key (ElevenLabs, Hume AI) is malformed.
+    InvalidApiKey,
+    VoiceIdRequired,
+    UserVoiceResourceNotFound,
+    AvatarCreationFailed,
+    AvatarUpdateFailed,
+    /// The workspace has no usable credits.
+    UsableGenCreditRequired,
+    /// The workspace has credits, but not enough for this job.
+    InsufficientCreditsForJob,
+    /// Too many requests for this key; retry after the time in `Retry-After`.
+    RateLimited,
+    /// The body is not valid JSON (or form data).
+    InvalidJson,
+    /// The request could not be understood at all.
+    BadRequest,
+    /// The request took too long and was cancelled.
+    RequestTimeout,
+    /// The body's content type is not accepted here.
+    UnsupportedMediaType,
+    /// The body is larger than this endpoint accepts.
+    PayloadTooLarge,
+    /// The path exists but not with this HTTP method.
+    MethodNotAllowed,
+    /// Something failed on our side; the request id in the logs says what.
+    InternalError,
+    /// A dependency (the database) is not answering.
+    ServiceUnavailable,
+}
+
+impl ErrorCode {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::PermissionDenied => "permission_denied",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::ValidationError => "validation_error",
+            ErrorCode::AgentNotFound => "agent_not_found",
+            ErrorCode::AgentCreationFailed => "agent_creation_failed",
+            ErrorCode::AgentUpdateFailed => "agent_update_failed",
+            ErrorCode::OrganizationNotFound => "organization_not_found",
+            ErrorCode::InvalidApiKey => "invalid_api_key",
+            ErrorCode::VoiceIdRequired => "voice_id_required",
+            ErrorCode::UserVoiceResourceNotFound => "user_voice_resource_not_found",
+            ErrorCode::AvatarCreationFailed => "avatar_creation_failed",
+            ErrorCode::AvatarUpdateFailed => "avatar_update_failed",
+            ErrorCode::UsableGenCreditRequired => "usable_gen_credit_required",
+            ErrorCode::InsufficientCreditsForJob => "insufficient_credits_for_job",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::InvalidJson => "invalid_json",
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::RequestTimeout => "request_timeout",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::InternalError => "internal_error",
+            ErrorCode::ServiceUnavailable => "service_unavailable",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The class of a failure, which decides the HTTP status at the edge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// 400: the request could not be read at all.
+    BadRequest,
+    /// 401.
+    Unauthorized,
+    /// 403.
+    Forbidden,
+    /// 404.
+    NotFound,
+    /// 405.
+    MethodNotAllowed,
+    /// 413.
+    PayloadTooLarge,
+    /// 422: understood, but invalid or against a business rule.
+    Unprocessable,
+    /// 429.
+    TooManyRequests,
+    /// 500.
+    Internal,
+    /// 503.
+    Unavailable,
+}
+
+/// A failed use case.
+#[derive(Debug)]
+pub struct AppError {
+    pub kind: ErrorKind,
+    pub code: ErrorCode,
+    /// Written for the client; never contains internals.
+    pub message: String,
+    /// The cause, for the logs.
+    pub source: Option<anyhow::Error>,
+}
+
+/// Results of use cases.
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn new(kind: ErrorKind, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            code,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Unauthorized, ErrorCode::Unauthorized, message)
+    }
+
+    pub fn forbidden(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Forbidden, code, message)
+    }
+
+    pub fn not_found(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::NotFound, code, message)
+    }
+
+    pub fn unprocessable(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Unprocessable, code, message)
+    }
+
+    /// Invalid input, reported under `code` with a message naming the field.
+    pub fn invalid(code: ErrorCode, field: &FieldError) -> Self {
+        Self::unprocessable(code, capitalise(&field.to_string()))
+    }
+
+    /// A failure on our side. The client sees a generic message; the cause goes to the logs.
+    pub fn internal(source: impl Into<anyhow::Error>) -> Self {
+        Self {
+            kind: ErrorKind::Internal,
+            code: ErrorCode::InternalError,
+            message: "Something went wrong on our side. Try again; if it persists, report the request id.".into(),
+            source: Some(source.into()),
+        }
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)?;
+        if let Some(source) = &self.source {
+            write!(f, ": {source:#}")?;
+        }
+        Ok(())
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(err: FieldError) -> Self {
+        AppError::invalid(ErrorCode::ValidationError, &err)
+    }
+}
+
+impl From<ace_db::DbError> for AppError {
+    fn from(err: ace_db::DbError) -> Self {
+        AppError::internal(err)
+    }
+}
+
+impl From<ace_storage::StorageError> for AppError {
+    fn from(err: ace_storage::StorageError) -> Self {
+        AppError::internal(err)
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

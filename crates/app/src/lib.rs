@@ -1,0 +1,78 @@
+//! ace's use cases. Each module owns one feature and exposes plain async functions taking the
+//! [`App`] context and the acting user; the HTTP edge and the CLI call them and never touch
+//! the database themselves. Authorization is decided here, by [`policy`].
+
+pub mod accounts;
+pub mod agent_core;
+pub mod agent_profile;
+pub mod agents;
+pub mod api_keys;
+pub mod auth;
+pub mod avatars;
+pub mod clock;
+pub mod credits;
+pub mod error;
+pub mod organizations;
+pub mod policy;
+
+mod images;
+
+use std::sync::Arc;
+
+use ace_db::Database;
+use ace_domain::credits::Credits;
+use ace_storage::BlobStore;
+use bytes::Bytes;
+
+pub use auth::{Actor, Via};
+pub use error::{AppError, AppResult, ErrorCode, ErrorKind};
+
+/// Tunable behaviour of the use cases.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Credits granted to every new user's personal workspace.
+    pub starter_credits: Credits,
+    /// The largest image accepted as an avatar.
+    pub max_image_bytes: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            starter_credits: Credits::whole(1_000),
+            max_image_bytes: 10 * 1024 * 1024,
+        }
+    }
+}
+
+/// A file as the edge received it: its bytes and the name the client gave it. The name is
+/// only a label; what the file is gets decided from its bytes.
+#[derive(Clone, Debug)]
+pub struct Upload {
+    pub file_name: Option<String>,
+    pub bytes: Bytes,
+}
+
+/// Everything a use case needs: the database, the blob store, the clock and the settings.
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub db: Database,
+    pub storage: BlobStore,
+    pub clock: clock::Clock,
+    pub settings: Arc<Settings>,
+    jwt: Arc<auth::JwtKeys>,
+}
+
+impl App {
+    /// Assembles the context. `jwt_secret` signs and checks the HS256 JWTs ace accepts.
+    pub fn new(db: Database, storage: BlobStore, settings: Settings, jwt_secret: &[u8]) -> Self {
+        Self {
+            db,
+            storage,
+            clock: clock::Clock::default(),
+            settings: Arc::new(settings),
+            jwt: Arc::new(auth::JwtKeys::new(jwt_secret)),
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! Organizations (workspaces): listing, creating, renaming, deleting, and the operator's
+//! membership and plan changes. A new organization makes its creator the owner and gets a
+//! first agent, as in GEN. Deleting one removes everything in it, stored images included.
+
+use ace_db::organizations::{self, MemberView};
+use ace_db::{Session, avatars, users};
+use ace_domain::ids::{CreditPlanId, OrganizationId};
+use ace_domain::role::Role;
+use ace_domain::text::required_line;
+use tracing::warn;
+
+use crate::accounts::create_workspace_in;
+use crate::images::{self, ImageKind};
+use crate::{Actor, App, AppError, AppResult, ErrorCode, Upload};
+
+const AVATAR_KINDS: &[ImageKind] = &[
+    ImageKind::Jpeg,
+    ImageKind::Png,
+    ImageKind::Webp,
+    ImageKind::Gif,
+];
+const NAME_MAX: usize = 100;
+
+/// The organizations the caller belongs to.
+pub async fn list(app: &App, actor: &Actor) -> AppResult<Vec<MemberView>> {
+    let mut conn = app.db.conn().await?;
+    Ok(organizations::list_for_member(&mut conn, actor.user_id).await?)
+}
+
+/// Creates an organization owned by the caller.
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    name: Option<&str>,
+    avatar: Option<Upload>,
+) -> AppResult<OrganizationId> {
+    let name = required_line("name", name.unwrap_or_default(), NAME_MAX)?;
+    let avatar = match avatar {
+        Some(upload) => Some(store_avatar(app, upload).await?),
+        None => None,
+    };
+    let now = app.clock.now();
+    let result = async {
+        let mut tx = app.db.begin().await?;
+        let org = create_workspace_in(&mut tx, actor.user_id, &name, false, now).await?;
+        if let Some((original, thumbnail)) = &avatar {
+            organizations::set_avatar(&mut tx, org.id, Some((original, thumbnail)), now).await?;
+        }
+        tx.commit().await?;
+        Ok(org.id)
+    }
+    .await;
+    if result.is_err()
+        && let Some(keys) = &avatar
+    {
+        delete_blobs(app, [keys.clone()]).await;
+    }
+    result
+}
+
+/// One organization as the caller sees it.
+pub async fn get(app: &App, actor: &Actor, id: OrganizationId) -> AppResult<MemberView> {
+    let mut conn = app.db.conn().await?;
+    member_view(&mut conn, actor, id).await
+}
+
+/// Renames the organization or replaces its avatar; owners and managers only.
+pub async fn update(
+    app: &App,
+    actor: &Actor,
+    id: OrganizationId,
+    name: Option<&str>,
+    avatar: Option<Upload>,
+) -> AppResult<OrganizationId> {
+    let mut conn = app.db.conn().await?;
+    let current = member_view(&mut conn, actor, id).await?;
+    drop(conn);
+    if !current.role.administers_workspace() {
+        return Err(AppError::forbidden(
+            ErrorCode::Forbidden,
+            "Only the organization's owners and managers can change it.",
+        ));
+    }
+    let name = name
+        .map(|n| required_line("name", n, NAME_MAX))
+        .transpose()?;
+    let avatar = match avatar {
+        Some(upload) => Some(store_avatar(app, upload).await?),
+        None => None,
+    };
+    let now = app.clock.now();
+    let mut tx = app.db.begin().await?;
+    if let Some(name) = &name {
+        organizations::rename(&mut tx, id, name, now).await?;
+    }
+    if let Some((original, thumbnail)) = &avatar {
+        organizations::set_avatar(&mut tx, id, Some((original, thumbnail)), now).await?;
+    }
+    tx.commit().await?;
+    if avatar.is_some()
+        && let (Some(old), Some(old_thumb)) = (
+            current.organization.avatar_key,
+            current.organization.avatar_thumbnail_key,
+        )
+    {
+        delete_blobs(app, [(old, old_thumb)]).await;
+    }
+    Ok(id)
+}
+
+/// Deletes the organization with everything in it; owners only. A personal workspace stays.
+pub async fn delete(app: &App, actor: &Actor, id: OrganizationId) -> AppResult<()> {
+    let mut tx = app.db.begin().await?;
+    let current = member_view(&mut tx, actor, id).await?;
+    if !current.role.may_delete_organization() {
+        return Err(AppError::forbidden(
+            ErrorCode::Forbidden,
+            "Only the organization's owner can delete it.",
+        ));
+    }
+    if current.organization.is_personal {
+        return Err(AppError::unprocessable(
+            ErrorCode::ValidationError,
+            "A personal workspace cannot be deleted.",
+        ));
+    }
+    let mut blobs = avatars::keys_in_organization(&mut tx, id).await?;
+    if let (Some(original), Some(thumbnail)) = (
+        current.organization.avatar_key,
+        current.organization.avatar_thumbnail_key,
+    ) {
+        blobs.push((original, thumbnail));
+    }
+    organizations::delete(&mut tx, id).await?;
+    tx.commit().await?;
+    delete_blobs(app, blobs).await;
+    Ok(())
+}
+
+/// Adds a user to an organization with a role, or changes their role (operator action).
+pub async fn put_member(app: &App, org: OrganizationId, login: &str, role: Role) -> AppResult<()> {
+    let mut tx = app.db.begin().await?;
+    organizations::find(&mut tx, org)
+        .await?
+        .ok_or_else(|| organization_not_found(org))?;
+    let user = users::find_by_login(&mut tx, login).await?.ok_or_else(|| {
+        AppError::not_found(
+            ErrorCode::NotFound,
+            format!("No user with email or username {login:?}."),
+        )
+    })?;
+    organizations::put_member(&mut tx, org, user.id, role, app.clock.now()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Puts an organization on a named credit plan (operator action).
+pub async fn set_plan(
+    app: &App,
+    org: OrganizationId,
+    name: &str,
+    cycle: &str,
+) -> AppResult<CreditPlanId> {
+    let name = required_line("name", name, 100)?;
+    let cycle = required_line("cycle", cycle, 20)?.to_uppercase();
+    let mut tx = app.db.begin().await?;
+    let plan = organizations::upsert_plan(&mut tx, &name, &cycle, app.clock.now()).await?;
+    if !organizations::set_plan(&mut tx, org, Some(plan)).await? {
+        return Err(organization_not_found(org));
+    }
+    tx.commit().await?;
+    Ok(plan)
+}
+
+async fn member_view(
+    db: &mut dyn Session,
+    actor: &Actor,
+    id: OrganizationId,
+) -> AppResult<MemberView> {
+    organizations::find_for_member(db, id, actor.user_id)
+        .await?
+        .ok_or_else(|| organization_not_found(id))
+}
+
+fn organization_not_found(id: OrganizationId) -> AppError {
+    AppError::unprocessable(
+        ErrorCode::OrganizationNotFound,
+        format!("Organization {id} not found."),
+    )
+}
+
+/// Checks and stores an organization avatar; returns its blob keys.
+async fn store_avatar(app: &App, upload: Upload) -> AppResult<(String, String)> {
+    let image = images::process(upload.bytes, AVATAR_KINDS)
+        .await
+        .map_err(|message| {
+            AppError::unprocessable(ErrorCode::ValidationError, format!("Avatar: {message}"))
+        })?;
+    let stem = format!("organizations/{}", uuid::Uuid::new_v4().simple());
+    let original = format!("{stem}/avatar.{}", image.kind.extension());
+    let thumbnail = format!("{stem}/avatar.thumb.jpg");
+    app.storage.put(&original, image.original).await?;
+    app.storage.put(&thumbnail, image.thumbnail).await?;
+    Ok((original, thumbnail))
+}
+
+/// Deletes blobs after their rows are gone; a failure leaves an orphan file, never a broken
+/// row, so it is logged rather than returned.
+pub(crate) async fn delete_blobs(app: &App, keys: impl IntoIterator<Item = (String, String)>) {
+    for (original, thumbnail) in keys {
+        for key in [original, thumbnail] {
+            if let Err(err) = app.storage.delete(&key).await {
+                warn!(%key, error = %err, "could not delete a blob; it is now an orphan");
+            }
+        }
+    }
+}

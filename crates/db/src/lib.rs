@@ -1,0 +1,73 @@
+//! ace's persistence. One [`Database`] handle talks to SQLite (the embedded default) or
+//! PostgreSQL (scale-out), chosen by the URL scheme. SQL is written once in the dialect both
+//! share (`$n` placeholders, `RETURNING`, `ON CONFLICT`); the few statements that differ
+//! branch explicitly on the backend. Each aggregate has its own module of plain async
+//! functions taking a [`Session`]: a pooled connection or a transaction.
+
+mod database;
+mod error;
+mod session;
+
+pub mod agent_core;
+pub mod agents;
+pub mod api_keys;
+pub mod avatars;
+pub mod credits;
+pub mod organizations;
+pub mod server_state;
+pub mod users;
+
+pub use database::{Backend, ConnectOptions, Database};
+pub use error::DbError;
+pub use session::{Conn, Handle, Session, Tx};
+pub use sqlx::types::Json;
+
+/// Results of database calls.
+pub type DbResult<T> = Result<T, DbError>;
+
+/// Runs `$body` once per backend with `$conn` bound to that backend's connection, so one SQL
+/// text serves both. The body must evaluate to the same type in both arms.
+macro_rules! on_conn {
+    ($session:expr, |$conn:ident| $body:expr) => {
+        match $session.handle() {
+            $crate::Handle::Sqlite($conn) => $body,
+            $crate::Handle::Postgres($conn) => $body,
+        }
+    };
+}
+pub(crate) use on_conn;
+
+/// `fetch_one` on the session's backend; `$query` is written once and typed per backend.
+macro_rules! fetch_one {
+    ($session:expr, $query:expr) => {
+        $crate::on_conn!($session, |conn| $query.fetch_one(&mut *conn).await?)
+    };
+}
+pub(crate) use fetch_one;
+
+/// `fetch_optional` on the session's backend.
+macro_rules! fetch_optional {
+    ($session:expr, $query:expr) => {
+        $crate::on_conn!($session, |conn| $query.fetch_optional(&mut *conn).await?)
+    };
+}
+pub(crate) use fetch_optional;
+
+/// `fetch_all` on the session's backend.
+macro_rules! fetch_all {
+    ($session:expr, $query:expr) => {
+        $crate::on_conn!($session, |conn| $query.fetch_all(&mut *conn).await?)
+    };
+}
+pub(crate) use fetch_all;
+
+/// Executes a statement on the session's backend and evaluates to the rows it affected.
+macro_rules! execute {
+    ($session:expr, $query:expr) => {
+        $crate::on_conn!($session, |conn| $query
+            .execute(&mut *conn)
+            .await?
+            .rows_affected())
+    };
+}
+pub(crate) use execute;

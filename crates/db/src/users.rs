@@ -1,0 +1,76 @@
+//! User accounts.
+
+use ace_domain::ids::UserId;
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use crate::{DbResult, Session, fetch_one, fetch_optional};
+
+/// A stored user.
+#[derive(Clone, Debug, FromRow)]
+pub struct UserRecord {
+    #[sqlx(try_from = "i64")]
+    pub id: UserId,
+    pub email: String,
+    pub name: String,
+    pub username: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A user to create.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub username: String,
+}
+
+macro_rules! columns {
+    () => {
+        "id, email, name, username, created_at, updated_at"
+    };
+}
+
+pub async fn insert(
+    db: &mut dyn Session,
+    new: &NewUser,
+    now: DateTime<Utc>,
+) -> DbResult<UserRecord> {
+    let sql = concat!(
+        "INSERT INTO users (email, name, username, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $4) RETURNING ",
+        columns!()
+    );
+    Ok(fetch_one!(
+        db,
+        sqlx::query_as(sql)
+            .bind(&new.email)
+            .bind(&new.name)
+            .bind(&new.username)
+            .bind(now)
+    ))
+}
+
+pub async fn find(db: &mut dyn Session, id: UserId) -> DbResult<Option<UserRecord>> {
+    let sql = concat!("SELECT ", columns!(), " FROM users WHERE id = $1");
+    Ok(fetch_optional!(db, sqlx::query_as(sql).bind(id.get())))
+}
+
+/// Finds a user by email or username, ignoring case.
+pub async fn find_by_login(db: &mut dyn Session, login: &str) -> DbResult<Option<UserRecord>> {
+    let sql = concat!(
+        "SELECT ",
+        columns!(),
+        " FROM users WHERE lower(email) = lower($1) OR lower(username) = lower($1) \
+         ORDER BY id LIMIT 1"
+    );
+    Ok(fetch_optional!(db, sqlx::query_as(sql).bind(login.trim())))
+}
+
+/// Whether a username is free (case-insensitively).
+pub async fn username_taken(db: &mut dyn Session, username: &str) -> DbResult<bool> {
+    let sql = "SELECT COUNT(*) FROM users WHERE lower(username) = lower($1)";
+    let count: i64 = fetch_one!(db, sqlx::query_scalar(sql).bind(username));
+    Ok(count > 0)
+}

@@ -1,0 +1,15 @@
+//! The pure model of ace: identifiers, roles, credits, validated text, API-key rules and the
+//! agent-core patch. Nothing here does I/O; input crossing the HTTP edge is parsed into these
+//! types, so code past the edge works with values that are already known to be valid.
+
+pub mod agent_core;
+pub mod credits;
+pub mod ids;
+pub mod patch;
+pub mod role;
+pub mod text;
+pub mod token;
+pub mod validation;
+pub mod voice;
+
+pub use validation::FieldError;

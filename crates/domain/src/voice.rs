@@ -1,0 +1,96 @@
+//! A reference to a voice: which catalogue it comes from and its id there. Shared by the agent
+//! record (`default_user_voice_attributes`), agent core (`default_user_voice`) and the legacy
+//! profile, so all three views read and write the same value.
+
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+/// Where a voice lives. The first four are agent-core sources; the last three are the agent
+/// endpoint's spelling of providers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VoiceSource {
+    /// The shared public catalogue.
+    Public,
+    /// Designed from a prompt for this agent.
+    UserDesigned,
+    /// Cloned from audio for this agent.
+    UserTrained,
+    /// From the agent's own connected ElevenLabs account.
+    UserElevenlabs,
+    /// An ElevenLabs voice id.
+    ElevenLabs,
+    /// A Hume AI voice id.
+    HumeAi,
+    /// One of the agent's stored voice resources.
+    UserVoiceResource,
+}
+
+impl VoiceSource {
+    pub const ALL: [VoiceSource; 7] = [
+        VoiceSource::Public,
+        VoiceSource::UserDesigned,
+        VoiceSource::UserTrained,
+        VoiceSource::UserElevenlabs,
+        VoiceSource::ElevenLabs,
+        VoiceSource::HumeAi,
+        VoiceSource::UserVoiceResource,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            VoiceSource::Public => "public",
+            VoiceSource::UserDesigned => "user_designed",
+            VoiceSource::UserTrained => "user_trained",
+            VoiceSource::UserElevenlabs => "user_elevenlabs",
+            VoiceSource::ElevenLabs => "eleven_labs",
+            VoiceSource::HumeAi => "hume_ai",
+            VoiceSource::UserVoiceResource => "user_voice_resource",
+        }
+    }
+
+    /// The provider that synthesises this voice, as GEN's agent object names it.
+    pub const fn provider(self) -> &'static str {
+        match self {
+            VoiceSource::Public | VoiceSource::UserElevenlabs | VoiceSource::ElevenLabs => {
+                "eleven_labs"
+            }
+            VoiceSource::HumeAi => "hume_ai",
+            VoiceSource::UserDesigned
+            | VoiceSource::UserTrained
+            | VoiceSource::UserVoiceResource => "user_voice_resource",
+        }
+    }
+
+    /// Sources whose voices belong to the agent itself and must exist before they are chosen.
+    pub const fn is_agent_owned(self) -> bool {
+        matches!(
+            self,
+            VoiceSource::UserDesigned | VoiceSource::UserTrained | VoiceSource::UserVoiceResource
+        )
+    }
+
+    pub fn names() -> String {
+        VoiceSource::ALL.map(VoiceSource::as_str).join(", ")
+    }
+}
+
+impl FromStr for VoiceSource {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Self, ()> {
+        VoiceSource::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text.trim())
+            .ok_or(())
+    }
+}
+
+/// The voice an agent speaks with by default.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoiceRef {
+    pub voice_id: String,
+    pub source: VoiceSource,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}

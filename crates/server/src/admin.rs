@@ -1,0 +1,203 @@
+//! `ace admin`: operator commands that act on the database directly. Each prints what it did;
+//! secrets (API keys, JWTs) are printed once on stdout and never logged.
+
+use ace_app::App;
+use ace_app::accounts::{self, NewAccount};
+use ace_app::credits::{self, LedgerNote};
+use ace_domain::credits::{CreditBucket, Credits};
+use ace_domain::ids::OrganizationId;
+use ace_domain::role::Role;
+use ace_storage::BlobStore;
+use anyhow::{Context, anyhow};
+use clap::Subcommand;
+
+use crate::bootstrap;
+use crate::config::Settings;
+use crate::startup::{app_settings, connect};
+
+/// Operator commands.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a user with a personal workspace and print their API key.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        username: Option<String>,
+    },
+    /// Add a user to an organization with a role (or change their role).
+    AddMember {
+        #[arg(long)]
+        organization: OrganizationId,
+        /// The user's email or username.
+        #[arg(long)]
+        user: String,
+        /// owner, manager, editor or viewer.
+        #[arg(long)]
+        role: Role,
+    },
+    /// Add credits to an organization.
+    GrantCredits {
+        #[arg(long)]
+        organization: OrganizationId,
+        #[arg(long)]
+        amount: Credits,
+        /// generic or aura.
+        #[arg(long, default_value = "generic")]
+        bucket: CreditBucket,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Remove credits from an organization.
+    DeductCredits {
+        #[arg(long)]
+        organization: OrganizationId,
+        #[arg(long)]
+        amount: Credits,
+        #[arg(long, default_value = "generic")]
+        bucket: CreditBucket,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Issue an HS256 JWT for a user.
+    IssueJwt {
+        /// The user's email or username.
+        #[arg(long)]
+        user: String,
+        /// Lifetime, such as 3600, 90m, 12h or 30d.
+        #[arg(long, default_value = "1h")]
+        ttl: String,
+    },
+    /// Put an organization on a named credit plan.
+    SetPlan {
+        #[arg(long)]
+        organization: OrganizationId,
+        #[arg(long)]
+        name: String,
+        /// MONTHLY, YEARLY, ...
+        #[arg(long, default_value = "MONTHLY")]
+        cycle: String,
+    },
+}
+
+/// Runs one admin command.
+pub async fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
+    let app = context(settings).await?;
+    let fail = |err: ace_app::AppError| anyhow!("{}", err.message);
+    match command {
+        AdminCommand::CreateUser {
+            email,
+            name,
+            username,
+        } => {
+            let created = accounts::create_user(
+                &app,
+                NewAccount {
+                    email,
+                    name,
+                    username,
+                },
+            )
+            .await
+            .map_err(fail)?;
+            println!(
+                "Created user {} <{}> (id {}) with workspace {}.\nAPI key (shown once):\n\n    {}\n",
+                created.user.name,
+                created.user.email,
+                created.user.id,
+                created.workspace.id,
+                created.api_key
+            );
+        }
+        AdminCommand::AddMember {
+            organization,
+            user,
+            role,
+        } => {
+            ace_app::organizations::put_member(&app, organization, &user, role)
+                .await
+                .map_err(fail)?;
+            println!("{user} is now {role} of organization {organization}.");
+        }
+        AdminCommand::GrantCredits {
+            organization,
+            amount,
+            bucket,
+            note,
+        } => {
+            let note = LedgerNote {
+                note: note.as_deref(),
+                actor: None,
+            };
+            let balance = credits::grant(&app, organization, bucket, amount, note)
+                .await
+                .map_err(fail)?;
+            println!(
+                "Granted {amount} {} credits; organization {organization} now has {} generic and {} aura.",
+                bucket.as_str(),
+                balance.generic,
+                balance.aura
+            );
+        }
+        AdminCommand::DeductCredits {
+            organization,
+            amount,
+            bucket,
+            note,
+        } => {
+            let note = LedgerNote {
+                note: note.as_deref(),
+                actor: None,
+            };
+            let balance = credits::deduct(&app, organization, bucket, amount, note)
+                .await
+                .map_err(fail)?;
+            println!(
+                "Deducted {amount} {} credits; organization {organization} now has {} generic and {} aura.",
+                bucket.as_str(),
+                balance.generic,
+                balance.aura
+            );
+        }
+        AdminCommand::IssueJwt { user, ttl } => {
+            let ttl = ace_domain::token::parse_expires_in(&serde_json::Value::String(ttl))
+                .map_err(|e| anyhow!("--ttl {e}"))?;
+            let mut conn = app.db.conn().await?;
+            let record = ace_db::users::find_by_login(&mut conn, &user)
+                .await?
+                .with_context(|| format!("no user with email or username {user:?}"))?;
+            println!(
+                "{}",
+                ace_app::auth::issue_jwt(&app, record.id, ttl).map_err(fail)?
+            );
+        }
+        AdminCommand::SetPlan {
+            organization,
+            name,
+            cycle,
+        } => {
+            ace_app::organizations::set_plan(&app, organization, &name, &cycle)
+                .await
+                .map_err(fail)?;
+            println!(
+                "Organization {organization} is on plan {name} ({}).",
+                cycle.to_uppercase()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The use-case context for admin commands: same database, storage and secret as the server.
+async fn context(settings: &Settings) -> anyhow::Result<App> {
+    let db = connect(settings).await?;
+    let public_url = settings
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://localhost:{}", settings.bind.port()));
+    let storage = BlobStore::local(&settings.data_dir.join("objects"), &public_url)?;
+    let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_deref()).await?;
+    Ok(App::new(db, storage, app_settings(settings), &secret))
+}

@@ -1,0 +1,245 @@
+//! Settings and where they come from. Each setting is read from, in rising priority: its
+//! default, the config file (`--config`, TOML, same names), the `ACE_*` environment variable,
+//! and the command-line flag.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use ace_domain::credits::Credits;
+use anyhow::{Context, bail};
+use clap::Args;
+use serde::Deserialize;
+
+/// Flags and environment variables shared by every subcommand.
+#[derive(Clone, Debug, Default, Args)]
+pub struct ConfigArgs {
+    /// A TOML file with any of the settings below (same names, snake_case).
+    #[arg(long, env = "ACE_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Address to listen on.
+    #[arg(long, env = "ACE_BIND", global = true)]
+    pub bind: Option<SocketAddr>,
+    /// Holds the SQLite file, local objects and the admin key. Default: ./data
+    #[arg(long, env = "ACE_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// `sqlite://path` or `postgres://user@host/db`. Default: SQLite in the data dir.
+    #[arg(long, env = "ACE_DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// The base of the absolute URLs ace hands out. Default: http://localhost:<port>
+    #[arg(long, env = "ACE_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// Credits granted to each new user's personal workspace.
+    #[arg(long, env = "ACE_STARTER_CREDITS", global = true)]
+    pub starter_credits: Option<String>,
+    /// Email of the owner account created on first start.
+    #[arg(long, env = "ACE_OWNER_EMAIL", global = true)]
+    pub owner_email: Option<String>,
+    /// Name of the owner account created on first start.
+    #[arg(long, env = "ACE_OWNER_NAME", global = true)]
+    pub owner_name: Option<String>,
+    /// Secret for HS256 JWTs. Default: a random secret kept in the database.
+    #[arg(long, env = "ACE_JWT_SECRET", global = true, hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Requests per minute per API key; 0 turns rate limiting off.
+    #[arg(long, env = "ACE_RATE_LIMIT_PER_MINUTE", global = true)]
+    pub rate_limit_per_minute: Option<u32>,
+    /// Largest upload accepted, in MiB.
+    #[arg(long, env = "ACE_MAX_UPLOAD_MB", global = true)]
+    pub max_upload_mb: Option<usize>,
+    /// Database pool size.
+    #[arg(long, env = "ACE_DB_MAX_CONNECTIONS", global = true)]
+    pub db_max_connections: Option<u32>,
+    /// Log format: text or json.
+    #[arg(long, env = "ACE_LOG_FORMAT", global = true)]
+    pub log_format: Option<String>,
+}
+
+/// The same settings as read from a config file.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    bind: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    public_url: Option<String>,
+    starter_credits: Option<toml::Value>,
+    owner_email: Option<String>,
+    owner_name: Option<String>,
+    jwt_secret: Option<String>,
+    rate_limit_per_minute: Option<u32>,
+    max_upload_mb: Option<usize>,
+    db_max_connections: Option<u32>,
+    log_format: Option<String>,
+}
+
+/// How logs are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Resolved settings.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    /// `None`: derived from the address actually bound.
+    pub public_url: Option<String>,
+    pub starter_credits: Credits,
+    pub owner_email: String,
+    pub owner_name: String,
+    pub jwt_secret: Option<String>,
+    /// `None` turns rate limiting off.
+    pub rate_limit_per_minute: Option<u32>,
+    pub max_upload_bytes: usize,
+    pub db_max_connections: u32,
+    pub log_format: LogFormat,
+}
+
+impl Settings {
+    /// Resolves the settings from flags and environment (already merged by clap) and the
+    /// config file they name.
+    pub fn resolve(args: &ConfigArgs) -> anyhow::Result<Settings> {
+        let file = match &args.config {
+            Some(path) => read_file(path)?,
+            None => FileSettings::default(),
+        };
+        let data_dir = args
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = args
+            .database_url
+            .clone()
+            .or(file.database_url)
+            .unwrap_or_else(|| sqlite_url(&data_dir.join("ace.db")));
+        let starter_credits = match (&args.starter_credits, &file.starter_credits) {
+            (Some(text), _) => parse_credits(text)?,
+            (None, Some(value)) => parse_credits(&value.to_string())?,
+            (None, None) => Credits::whole(1_000),
+        };
+        let log_format = match args
+            .log_format
+            .clone()
+            .or(file.log_format)
+            .as_deref()
+            .map(str::trim)
+        {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => bail!("log format {other:?} is not text or json"),
+        };
+        let rate = args
+            .rate_limit_per_minute
+            .or(file.rate_limit_per_minute)
+            .unwrap_or(1_200);
+        Ok(Settings {
+            bind: args
+                .bind
+                .or(file.bind)
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            database_url,
+            public_url: args
+                .public_url
+                .clone()
+                .or(file.public_url)
+                .map(|u| u.trim_end_matches('/').to_owned()),
+            starter_credits,
+            owner_email: args
+                .owner_email
+                .clone()
+                .or(file.owner_email)
+                .unwrap_or_else(|| "owner@ace.local".into()),
+            owner_name: args
+                .owner_name
+                .clone()
+                .or(file.owner_name)
+                .unwrap_or_else(|| "Owner".into()),
+            jwt_secret: args.jwt_secret.clone().or(file.jwt_secret),
+            rate_limit_per_minute: (rate > 0).then_some(rate),
+            max_upload_bytes: args.max_upload_mb.or(file.max_upload_mb).unwrap_or(64) * 1024 * 1024,
+            db_max_connections: args
+                .db_max_connections
+                .or(file.db_max_connections)
+                .unwrap_or(16),
+            log_format,
+            data_dir,
+        })
+    }
+
+    /// Settings for an embedded run in `data_dir`, as tests use.
+    pub fn embedded(data_dir: &Path) -> Settings {
+        let args = ConfigArgs {
+            data_dir: Some(data_dir.to_owned()),
+            bind: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
+            ..ConfigArgs::default()
+        };
+        Settings::resolve(&args).expect("embedded settings are valid")
+    }
+}
+
+fn read_file(path: &Path) -> anyhow::Result<FileSettings> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading config file {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("parsing config file {}", path.display()))
+}
+
+fn parse_credits(text: &str) -> anyhow::Result<Credits> {
+    text.trim()
+        .parse::<Credits>()
+        .with_context(|| format!("starter credits {text:?}"))
+}
+
+/// The SQLite URL of a file path.
+pub fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}", path.display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_embedded_setup() {
+        let settings = Settings::resolve(&ConfigArgs::default()).unwrap();
+        assert_eq!(settings.bind, "127.0.0.1:8080".parse().unwrap());
+        assert_eq!(settings.database_url, "sqlite://data/ace.db");
+        assert_eq!(settings.rate_limit_per_minute, Some(1_200));
+        assert_eq!(settings.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn flags_win_over_the_file_which_wins_over_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("ace.toml");
+        std::fs::write(
+            &file,
+            "bind = \"127.0.0.1:9000\"\nstarter_credits = 50\nrate_limit_per_minute = 0\n",
+        )
+        .unwrap();
+        let args = ConfigArgs {
+            config: Some(file),
+            bind: Some("127.0.0.1:9100".parse().unwrap()),
+            ..ConfigArgs::default()
+        };
+        let settings = Settings::resolve(&args).unwrap();
+        assert_eq!(settings.bind, "127.0.0.1:9100".parse().unwrap());
+        assert_eq!(settings.starter_credits, Credits::whole(50));
+        assert_eq!(settings.rate_limit_per_minute, None);
+    }
+
+    #[test]
+    fn an_unknown_setting_in_the_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("ace.toml");
+        std::fs::write(&file, "bnd = \"127.0.0.1:9000\"\n").unwrap();
+        let args = ConfigArgs {
+            config: Some(file),
+            ..ConfigArgs::default()
+        };
+        assert!(Settings::resolve(&args).is_err());
+    }
+}

@@ -1,0 +1,13 @@
+//! The `ace` binary's library: configuration (defaults, then an optional file, then `ACE_*`
+//! environment variables, then flags), start-up and first-run bootstrap, the admin commands,
+//! telemetry and graceful shutdown. `main.rs` only calls [`cli::run`].
+
+pub mod admin;
+pub mod bootstrap;
+pub mod cli;
+pub mod config;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::Settings;
+pub use startup::Application;

@@ -1,0 +1,5 @@
+//! The `ace` command.
+
+fn main() -> std::process::ExitCode {
+    ace_server::cli::run()
+}

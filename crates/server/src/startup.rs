@@ -1,0 +1,144 @@
+//! Building and running the server: connect and migrate the database, bind the listener,
+//! open the blob store, bootstrap on first start, and serve until a shutdown signal.
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use ace_api::{ApiState, EdgeSettings};
+use ace_app::App;
+use ace_db::{ConnectOptions, Database};
+use ace_storage::BlobStore;
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tracing::info;
+
+use crate::bootstrap;
+use crate::config::Settings;
+
+/// A built server, bound and ready to run.
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    app: App,
+    public_url: String,
+}
+
+impl Application {
+    /// Connects, migrates, binds and bootstraps.
+    pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!(
+                "creating the data directory {}",
+                settings.data_dir.display()
+            )
+        })?;
+        let db = connect(settings).await?;
+        let listener = TcpListener::bind(settings.bind)
+            .await
+            .with_context(|| format!("binding {}", settings.bind))?;
+        let address = listener.local_addr()?;
+        let public_url = settings
+            .public_url
+            .clone()
+            .unwrap_or_else(|| default_public_url(address));
+        let storage = BlobStore::local(&settings.data_dir.join("objects"), &public_url)?;
+        let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_deref()).await?;
+        let app = App::new(db, storage, app_settings(settings), &secret);
+        bootstrap::first_start(&app, settings).await?;
+        let edge = EdgeSettings {
+            rate_limit_per_minute: settings.rate_limit_per_minute,
+            max_upload_bytes: settings.max_upload_bytes,
+            ..EdgeSettings::default()
+        };
+        let router = ace_api::router(ApiState::new(app.clone(), edge));
+        Ok(Application {
+            listener,
+            router,
+            app,
+            public_url,
+        })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    /// The use-case context, for tests and tools in the same process.
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight and closes the
+    /// database.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        info!(address = %self.local_addr(), public_url = %self.public_url, "ace is listening");
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        self.app.db.close().await;
+        info!("ace stopped");
+        Ok(())
+    }
+}
+
+/// Connects to the configured database and brings its schema up to date.
+pub async fn connect(settings: &Settings) -> anyhow::Result<Database> {
+    let options = ConnectOptions {
+        max_connections: settings.db_max_connections,
+        ..ConnectOptions::default()
+    };
+    let db = Database::connect(&settings.database_url, &options)
+        .await
+        .context("connecting to the database")?;
+    db.migrate().await.context("migrating the database")?;
+    Ok(db)
+}
+
+/// The use-case settings from the server's.
+pub fn app_settings(settings: &Settings) -> ace_app::Settings {
+    ace_app::Settings {
+        starter_credits: settings.starter_credits,
+        ..ace_app::Settings::default()
+    }
+}
+
+fn default_public_url(address: SocketAddr) -> String {
+    if address.ip().is_unspecified() || address.ip().is_loopback() {
+        format!("http://localhost:{}", address.port())
+    } else {
+        format!("http://{address}")
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    info!("shutting down");
+}
