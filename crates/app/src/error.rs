@@ -158,9 +158,10 @@ impl AppError {
         Self::new(ErrorKind::Unprocessable, code, message)
     }
 
-    /// Invalid input, reported under `code` with a message naming the field.
+    /// Invalid input, reported under `code` with a message that starts with the field's
+    /// name, as the client wrote it.
     pub fn invalid(code: ErrorCode, field: &FieldError) -> Self {
-        Self::unprocessable(code, capitalise(&field.to_string()))
+        Self::unprocessable(code, field.to_string())
     }
 
     /// A failure on our side. The client sees a generic message; the cause goes to the logs.
@@ -200,12 +201,4 @@ impl From<ace_storage::StorageError> for AppError {
     fn from(err: ace_storage::StorageError) -> Self {
         AppError::internal(err)
     }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }

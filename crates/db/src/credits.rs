@@ -81,7 +81,7 @@ macro_rules! columns {
 
 /// The organization's balance in both buckets.
 pub async fn balance(db: &mut dyn Session, org: OrganizationId) -> DbResult<CreditBalance> {
-    let sql = "SELECT bucket, COALESCE(SUM(amount_millis), 0) FROM credit_ledger \
+    let sql = "SELECT bucket, CAST(COALESCE(SUM(amount_millis), 0) AS BIGINT) FROM credit_ledger \
                WHERE organization_id = $1 GROUP BY bucket";
     let rows: Vec<(String, i64)> = fetch_all!(db, sqlx::query_as(sql).bind(org.get()));
     let mut balance = CreditBalance::default();

@@ -66,9 +66,9 @@ macro_rules! member_view_sql {
     ($filter:literal) => {
         concat!("SELECT ", columns!(), ", m.role, \
            (SELECT COUNT(*) FROM memberships mm WHERE mm.organization_id = o.id) AS total_members, \
-           (SELECT COALESCE(SUM(l.amount_millis), 0) FROM credit_ledger l \
+           (SELECT CAST(COALESCE(SUM(l.amount_millis), 0) AS BIGINT) FROM credit_ledger l \
              WHERE l.organization_id = o.id AND l.bucket = 'generic') AS generic_millis, \
-           (SELECT COALESCE(SUM(l.amount_millis), 0) FROM credit_ledger l \
+           (SELECT CAST(COALESCE(SUM(l.amount_millis), 0) AS BIGINT) FROM credit_ledger l \
              WHERE l.organization_id = o.id AND l.bucket = 'aura') AS aura_millis, \
            p.id AS plan_id, p.name AS plan_name, p.cycle AS plan_cycle \
          FROM organizations o \

@@ -27,12 +27,15 @@ pub struct TopicResponse {
     pub topic: String,
 }
 
-/// One of the agent's own accounts.
+/// One of the agent's own accounts. Fields never set are left out, as GEN's schema has no
+/// `null` for them.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LinkedAccountResponse {
     pub id: i64,
     pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
 

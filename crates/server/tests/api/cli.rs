@@ -1,0 +1,196 @@
+//! The `ace` binary: `migrate`, the admin commands, and what `serve` prints on first and later
+//! starts.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use ace_testkit::TestApp;
+
+fn ace(data_dir: &Path, database_url: Option<&str>) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ace"));
+    command
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("ACE_DATABASE_URL")
+        .env("RUST_LOG", "warn");
+    if let Some(url) = database_url {
+        command.arg("--database-url").arg(url);
+    }
+    command
+}
+
+fn run(command: &mut Command) -> (bool, String, String) {
+    let output = command.output().expect("running ace");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn migrate_prepares_an_empty_database_and_exits() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, stdout, stderr) = run(ace(dir.path(), None).arg("migrate"));
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("up to date"));
+    assert!(dir.path().join("ace.db").exists());
+}
+
+#[tokio::test]
+async fn admin_commands_create_users_add_members_move_credits_and_issue_jwts() {
+    let app = TestApp::spawn().await;
+    let admin = |args: &[&str]| {
+        let mut command = ace(app.data_dir(), Some(app.database_url()));
+        command.arg("admin").args(args);
+        run(&mut command)
+    };
+
+    let (ok, stdout, stderr) =
+        admin(&["create-user", "--email", "ops@example.com", "--name", "Ops"]);
+    assert!(ok, "{stderr}");
+    let key = stdout
+        .split_whitespace()
+        .find(|w| w.starts_with("ace_pat_"))
+        .expect("the key is printed")
+        .to_owned();
+    let ops = app.anonymous().with_key(&key);
+    assert_eq!(
+        ops.get("/v1/me").await.expect(200).body["email"],
+        "ops@example.com"
+    );
+
+    let workspace = app.owner.workspace_id.to_string();
+    let (ok, _, stderr) = admin(&[
+        "add-member",
+        "--organization",
+        &workspace,
+        "--user",
+        "ops@example.com",
+        "--role",
+        "viewer",
+    ]);
+    assert!(ok, "{stderr}");
+    let orgs = ops.get("/v1/organizations").await.expect(200);
+    assert!(
+        orgs.body
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["id"] == app.owner.workspace_id.get() && o["user_role"] == "viewer")
+    );
+
+    let (ok, _, stderr) = admin(&[
+        "grant-credits",
+        "--organization",
+        &workspace,
+        "--amount",
+        "12.5",
+    ]);
+    assert!(ok, "{stderr}");
+    let (ok, _, stderr) = admin(&[
+        "deduct-credits",
+        "--organization",
+        &workspace,
+        "--amount",
+        "2.5",
+        "--note",
+        "correction",
+    ]);
+    assert!(ok, "{stderr}");
+    let org = app
+        .owner
+        .client
+        .get(&format!("/v1/organizations/{workspace}"))
+        .await
+        .expect(200);
+    assert_eq!(org.body["available_credit"]["generic"], 1010.0);
+    let (ok, _, stderr) = admin(&[
+        "deduct-credits",
+        "--organization",
+        &workspace,
+        "--amount",
+        "99999",
+    ]);
+    assert!(!ok && stderr.contains("Cannot deduct"), "{stderr}");
+
+    let (ok, stdout, stderr) = admin(&["issue-jwt", "--user", "owner@ace.local", "--ttl", "10m"]);
+    assert!(ok, "{stderr}");
+    let me = app
+        .anonymous()
+        .with_bearer(stdout.trim())
+        .get("/v1/me")
+        .await
+        .expect(200);
+    assert_eq!(me.body["id"], app.owner.user_id.get());
+
+    let (ok, _, stderr) = admin(&["set-plan", "--organization", &workspace, "--name", "Pro"]);
+    assert!(ok, "{stderr}");
+    let org = app
+        .owner
+        .client
+        .get(&format!("/v1/organizations/{workspace}"))
+        .await
+        .expect(200);
+    assert_eq!(org.body["credit_plan"]["name"], "Pro");
+}
+
+/// Starts `ace serve` on port 0, waits until it listens, stops it with SIGTERM and returns
+/// what it printed on stdout.
+fn serve_once(data_dir: &Path) -> String {
+    let mut child = ace(data_dir, None)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting ace serve");
+    let stderr = child.stderr.take().unwrap();
+    let (listening, wait) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("ace is listening") {
+                let _ = listening.send(());
+            }
+        }
+    });
+    wait.recv_timeout(Duration::from_secs(60))
+        .expect("ace serve started listening");
+    let stopped = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "a graceful shutdown exits cleanly");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn the_first_start_prints_a_key_once_and_later_starts_print_nothing_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = serve_once(dir.path());
+    let key = std::fs::read_to_string(dir.path().join("admin-api-key")).unwrap();
+    assert!(first.contains(key.trim()), "the first start prints the key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("admin-api-key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let second = serve_once(dir.path());
+    assert!(
+        !second.contains("ace_pat_"),
+        "a later start prints nothing secret: {second}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("admin-api-key")).unwrap(),
+        key
+    );
+}

@@ -1,0 +1,23 @@
+//! ace's HTTP API, tested over real HTTP against the real router, on SQLite (and on
+//! PostgreSQL when `ACE_TEST_DATABASE_URL` is set). Modules mirror the routes; test names
+//! say what must be true.
+
+mod agent_core;
+mod agent_profile;
+mod agents;
+mod auth;
+mod avatars;
+mod cli;
+mod conformance;
+mod edge;
+mod me;
+mod ops;
+mod organizations;
+mod persisted_tokens;
+
+use ace_testkit::GenContract;
+
+/// GEN's contract, for schema checks.
+fn contract() -> &'static GenContract {
+    GenContract::get()
+}

@@ -1,0 +1,79 @@
+//! Health, readiness, metrics and the OpenAPI document.
+
+use std::collections::BTreeSet;
+
+use ace_testkit::TestApp;
+
+use crate::contract;
+
+#[tokio::test]
+async fn healthz_answers_without_credentials() {
+    let app = TestApp::spawn().await;
+    let reply = app.anonymous().get("/healthz").await.expect(200);
+    assert_eq!(reply.body["status"], "ok");
+}
+
+#[tokio::test]
+async fn readyz_answers_when_the_database_does() {
+    let app = TestApp::spawn().await;
+    let reply = app.anonymous().get("/readyz").await.expect(200);
+    assert_eq!(reply.body["status"], "ready");
+}
+
+#[tokio::test]
+async fn readyz_reports_unavailable_when_the_database_is_gone() {
+    let app = TestApp::spawn().await;
+    app.app.db.close().await;
+    app.anonymous()
+        .get("/readyz")
+        .await
+        .expect_error(503, "service_unavailable");
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status_with_latencies() {
+    let app = TestApp::spawn().await;
+    app.owner.client.get("/v1/me").await.expect(200);
+    app.anonymous().get("/v1/me").await.expect(401);
+    let reply = app.anonymous().get("/metrics").await.expect(200);
+    assert!(
+        reply
+            .text
+            .contains(r#"ace_http_requests_total{method="GET",route="/v1/me",status="200"}"#),
+        "{}",
+        reply.text
+    );
+    assert!(reply.text.contains(r#"route="/v1/me",status="401""#));
+    assert!(
+        reply
+            .text
+            .contains("ace_http_request_duration_seconds_bucket")
+    );
+}
+
+#[tokio::test]
+async fn the_openapi_document_is_3_1_with_a_phase_on_every_operation() {
+    let app = TestApp::spawn().await;
+    let doc = app.anonymous().get("/openapi.json").await.expect(200).body;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let mut ours = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            assert!(
+                operation["x-phase"].is_string(),
+                "{method} {path} has no x-phase"
+            );
+            ours.insert(operation["operationId"].as_str().unwrap().to_owned());
+        }
+    }
+    let voice_ops = |id: &String| id.contains("Voice") || id.contains("ElevenLabs");
+    let missing: Vec<String> = contract()
+        .operations_in_phase("setup")
+        .into_iter()
+        .filter(|id| !voice_ops(id) && !ours.contains(id))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "GEN setup operations without a route: {missing:?}"
+    );
+}

@@ -1,0 +1,187 @@
+//! A running ace for one test.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use ace_app::App;
+use ace_app::accounts::{self, NewAccount};
+use ace_domain::credits::Credits;
+use ace_domain::ids::{AgentId, OrganizationId, UserId};
+use ace_domain::role::Role;
+use ace_server::{Application, Settings};
+use tokio::sync::oneshot;
+
+use crate::client::Client;
+use crate::database::TestDatabase;
+
+/// A user of the running app, with their API key and personal workspace.
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub client: Client,
+    pub user_id: UserId,
+    pub email: String,
+    /// Their personal workspace.
+    pub workspace_id: OrganizationId,
+    /// The agent their personal workspace was created with.
+    pub agent_id: AgentId,
+}
+
+/// Options for [`TestApp`].
+#[derive(Clone, Debug, Default)]
+pub struct TestAppBuilder {
+    rate_limit_per_minute: Option<u32>,
+    starter_credits: Option<Credits>,
+}
+
+impl TestAppBuilder {
+    /// Turns rate limiting on (it is off in tests by default).
+    #[must_use]
+    pub fn rate_limit_per_minute(mut self, limit: u32) -> Self {
+        self.rate_limit_per_minute = Some(limit);
+        self
+    }
+
+    #[must_use]
+    pub fn starter_credits(mut self, credits: Credits) -> Self {
+        self.starter_credits = Some(credits);
+        self
+    }
+
+    /// Starts the app.
+    pub async fn spawn(self) -> TestApp {
+        ace_server::telemetry::init_for_tests();
+        let database = TestDatabase::create().await;
+        let data_dir = tempfile::tempdir().expect("a temporary data directory");
+        let mut settings = Settings::embedded(data_dir.path());
+        settings.database_url = database.url().to_owned();
+        settings.rate_limit_per_minute = self.rate_limit_per_minute;
+        if let Some(credits) = self.starter_credits {
+            settings.starter_credits = credits;
+        }
+        let server = Application::build(&settings).await.expect("the app starts");
+        let address = server.local_addr();
+        let app = server.app().clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(server.run_until(async {
+            let _ = stopped.await;
+        }));
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("an HTTP client");
+        let anonymous = Client::new(http, format!("http://{address}"));
+        let key = std::fs::read_to_string(ace_server::bootstrap::admin_key_path(data_dir.path()))
+            .expect("the first start wrote the admin key");
+        let owner = member(&anonymous.with_key(key.trim())).await;
+        TestApp {
+            address,
+            app,
+            anonymous,
+            owner,
+            _stop: stop,
+            _data_dir: data_dir,
+            database,
+        }
+    }
+}
+
+/// ace running on a fresh database for one test.
+pub struct TestApp {
+    pub address: SocketAddr,
+    /// The use-case context of the running server, for arranging state directly.
+    pub app: App,
+    anonymous: Client,
+    /// The owner created on first start.
+    pub owner: Member,
+    _stop: oneshot::Sender<()>,
+    _data_dir: tempfile::TempDir,
+    database: TestDatabase,
+}
+
+static USERS: AtomicU32 = AtomicU32::new(1);
+
+impl TestApp {
+    /// Starts ace with the test defaults.
+    pub async fn spawn() -> TestApp {
+        TestAppBuilder::default().spawn().await
+    }
+
+    pub fn builder() -> TestAppBuilder {
+        TestAppBuilder::default()
+    }
+
+    /// A client with no credential.
+    pub fn anonymous(&self) -> Client {
+        self.anonymous.clone()
+    }
+
+    /// Whether this app runs on PostgreSQL.
+    pub fn on_postgres(&self) -> bool {
+        self.database.is_postgres()
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self._data_dir.path()
+    }
+
+    /// The database this app runs on.
+    pub fn database_url(&self) -> &str {
+        self.database.url()
+    }
+
+    /// Creates a new user (with their own workspace) and returns them signed in.
+    pub async fn user(&self, name: &str) -> Member {
+        let n = USERS.fetch_add(1, Ordering::Relaxed);
+        let email = format!("{}-{n}@example.com", name.to_lowercase().replace(' ', "."));
+        let created = accounts::create_user(
+            &self.app,
+            NewAccount {
+                email,
+                name: name.to_owned(),
+                username: None,
+            },
+        )
+        .await
+        .expect("creating a test user");
+        member(&self.anonymous.with_key(&created.api_key)).await
+    }
+
+    /// Creates a new user who is a member of `organization` with `role`.
+    pub async fn member_of(&self, organization: OrganizationId, role: Role) -> Member {
+        let member = self.user(&format!("{role} member")).await;
+        ace_app::organizations::put_member(&self.app, organization, &member.email, role)
+            .await
+            .expect("adding a member");
+        member
+    }
+}
+
+/// Reads who a client is: their id, personal workspace and its first agent.
+async fn member(client: &Client) -> Member {
+    let me = client.get("/v1/me").await.expect(200).body;
+    let user_id = UserId::new(me["id"].as_i64().expect("an id"));
+    let organizations = client.get("/v1/organizations").await.expect(200).body;
+    let workspace = organizations
+        .as_array()
+        .and_then(|orgs| orgs.iter().find(|o| o["user_role"] == "owner"))
+        .expect("a personal workspace");
+    let workspace_id = OrganizationId::new(workspace["id"].as_i64().expect("an id"));
+    let agents = client
+        .get(&format!("/v1/agents?workspace_id={workspace_id}"))
+        .await
+        .expect(200)
+        .body;
+    let agent_id = AgentId::new(
+        agents[0]["id"]
+            .as_i64()
+            .expect("the workspace's first agent"),
+    );
+    Member {
+        client: client.clone(),
+        user_id,
+        email: me["email"].as_str().expect("an email").to_owned(),
+        workspace_id,
+        agent_id,
+    }
+}
