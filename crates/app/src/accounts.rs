@@ -39,8 +39,11 @@ pub struct CreatedAccount {
     pub api_key: String,
 }
 
-/// The caller's profile.
+/// The caller's profile (as read when they authenticated, when it was).
 pub async fn me(app: &App, actor: &Actor) -> AppResult<UserRecord> {
+    if let Some(user) = &actor.user {
+        return Ok(user.clone());
+    }
     let mut conn = app.db.conn().await?;
     users::find(&mut conn, actor.user_id)
         .await?

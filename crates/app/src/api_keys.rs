@@ -6,7 +6,7 @@ use ace_domain::ids::ApiKeyId;
 use ace_domain::text::{optional_line, required_line};
 use ace_domain::token::parse_expires_in;
 
-use crate::auth::mint_token;
+use crate::auth::{announce_revocation, mint_token};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
 const NAME_MAX: usize = 100;
@@ -72,18 +72,22 @@ pub async fn rename(
         .ok_or_else(|| key_not_found(id))
 }
 
-/// Revokes one of the caller's keys; it stops working at once.
+/// Revokes one of the caller's keys; it stops working at once, in every process.
 pub async fn revoke(app: &App, actor: &Actor, id: ApiKeyId) -> AppResult<ApiKeyRecord> {
     let mut conn = app.db.conn().await?;
-    api_keys::revoke(&mut conn, id, actor.user_id, app.clock.now())
+    let key = api_keys::revoke(&mut conn, id, actor.user_id, app.clock.now())
         .await?
-        .ok_or_else(|| key_not_found(id))
+        .ok_or_else(|| key_not_found(id))?;
+    announce_revocation(app, &mut conn, &format!("key:{id}")).await?;
+    Ok(key)
 }
 
 /// Revokes every key of the caller, the one in use included; returns how many.
 pub async fn revoke_all(app: &App, actor: &Actor) -> AppResult<u64> {
     let mut conn = app.db.conn().await?;
-    Ok(api_keys::revoke_all(&mut conn, actor.user_id, app.clock.now()).await?)
+    let count = api_keys::revoke_all(&mut conn, actor.user_id, app.clock.now()).await?;
+    announce_revocation(app, &mut conn, &format!("user:{}", actor.user_id)).await?;
+    Ok(count)
 }
 
 fn key_not_found(id: ApiKeyId) -> AppError {

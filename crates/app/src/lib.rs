@@ -62,17 +62,22 @@ pub struct App {
     pub clock: clock::Clock,
     pub settings: Arc<Settings>,
     jwt: Arc<auth::JwtKeys>,
+    keys: Arc<auth::KeyCache>,
 }
 
 impl App {
     /// Assembles the context. `jwt_secret` signs and checks the HS256 JWTs ace accepts.
     pub fn new(db: Database, storage: BlobStore, settings: Settings, jwt_secret: &[u8]) -> Self {
+        // On SQLite this process makes every revocation, so cached keys can be trusted at
+        // once; on PostgreSQL only once `auth::follow_revocations` listens.
+        let db_is_single_process = db.backend() == ace_db::Backend::Sqlite;
         Self {
             db,
             storage,
             clock: clock::Clock::default(),
             settings: Arc::new(settings),
             jwt: Arc::new(auth::JwtKeys::new(jwt_secret)),
+            keys: Arc::new(auth::KeyCache::new(db_is_single_process)),
         }
     }
 }

@@ -5,6 +5,7 @@ use ace_domain::ids::{ApiKeyId, UserId};
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
+use crate::users::UserRecord;
 use crate::{DbResult, Session, execute, fetch_all, fetch_one, fetch_optional};
 
 /// A stored token (never its secret).
@@ -22,6 +23,32 @@ pub struct ApiKeyRecord {
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A token found by its digest, with the user it belongs to: everything authentication needs,
+/// in one query.
+#[derive(Clone, Debug, FromRow)]
+pub struct KeyOwner {
+    #[sqlx(flatten)]
+    pub key: ApiKeyRecord,
+    user_email: String,
+    user_name: String,
+    user_username: String,
+    user_created_at: DateTime<Utc>,
+    user_updated_at: DateTime<Utc>,
+}
+
+impl KeyOwner {
+    pub fn user(&self) -> UserRecord {
+        UserRecord {
+            id: self.key.user_id,
+            email: self.user_email.clone(),
+            name: self.user_name.clone(),
+            username: self.user_username.clone(),
+            created_at: self.user_created_at,
+            updated_at: self.user_updated_at,
+        }
+    }
 }
 
 /// A token to store.
@@ -64,16 +91,12 @@ pub async fn insert(
     ))
 }
 
-/// The token with this digest, whatever its status.
-pub async fn find_by_hash(
-    db: &mut dyn Session,
-    token_hash: &str,
-) -> DbResult<Option<ApiKeyRecord>> {
-    let sql = concat!(
-        "SELECT ",
-        columns!(),
-        " FROM api_keys WHERE token_hash = $1"
-    );
+/// The token with this digest, whatever its status, with its user.
+pub async fn find_by_hash(db: &mut dyn Session, token_hash: &str) -> DbResult<Option<KeyOwner>> {
+    let sql = "SELECT k.id, k.user_id, k.name, k.token_hint, k.token_type, k.created_at, k.expires_at, \
+                 k.last_used_at, k.revoked_at, u.email AS user_email, u.name AS user_name, \
+                 u.username AS user_username, u.created_at AS user_created_at, u.updated_at AS user_updated_at \
+               FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.token_hash = $1";
     Ok(fetch_optional!(db, sqlx::query_as(sql).bind(token_hash)))
 }
 

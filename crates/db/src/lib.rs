@@ -13,6 +13,7 @@ pub mod agents;
 pub mod api_keys;
 pub mod avatars;
 pub mod credits;
+pub mod notify;
 pub mod organizations;
 pub mod server_state;
 pub mod users;

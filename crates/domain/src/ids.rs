@@ -42,7 +42,7 @@ impl Visitor<'_> for RawIdVisitor {
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
         // Some clients serialise every number as a float (2592000.0); accept whole values.
-        if v.fract() == 0.0 && v >= 0.0 && v < 9.0e18 {
+        if v.fract() == 0.0 && (0.0..9.0e18).contains(&v) {
             #[expect(
                 clippy::cast_possible_truncation,
                 reason = "the value is whole and in range"

@@ -10,6 +10,7 @@ use ace_db::{ConnectOptions, Database};
 use ace_storage::BlobStore;
 use anyhow::Context;
 use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
 use tracing::info;
 
 use crate::bootstrap;
@@ -21,6 +22,8 @@ pub struct Application {
     router: axum::Router,
     app: App,
     public_url: String,
+    /// Follows key revocations made by other processes (PostgreSQL only).
+    revocations: Option<JoinHandle<()>>,
 }
 
 impl Application {
@@ -44,6 +47,7 @@ impl Application {
         let storage = BlobStore::local(&settings.data_dir.join("objects"), &public_url)?;
         let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_deref()).await?;
         let app = App::new(db, storage, app_settings(settings), &secret);
+        let revocations = ace_app::auth::follow_revocations(&app).await;
         bootstrap::first_start(&app, settings).await?;
         let edge = EdgeSettings {
             rate_limit_per_minute: settings.rate_limit_per_minute,
@@ -56,6 +60,7 @@ impl Application {
             router,
             app,
             public_url,
+            revocations,
         })
     }
 
@@ -85,6 +90,11 @@ impl Application {
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await?;
+        // The revocation listener holds a pooled connection; let it go before closing.
+        if let Some(revocations) = self.revocations {
+            revocations.abort();
+            let _ = revocations.await;
+        }
         self.app.db.close().await;
         info!("ace stopped");
         Ok(())

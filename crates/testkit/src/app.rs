@@ -27,6 +27,14 @@ pub struct Member {
     pub agent_id: AgentId,
 }
 
+/// A second `ace` server on the same database, as a scaled-out deployment runs several.
+pub struct OtherProcess {
+    /// A client of the second server, with no credential.
+    pub client: Client,
+    _stop: oneshot::Sender<()>,
+    _data_dir: tempfile::TempDir,
+}
+
 /// Options for [`TestApp`].
 #[derive(Clone, Debug, Default)]
 pub struct TestAppBuilder {
@@ -130,6 +138,20 @@ impl TestApp {
         self.database.url()
     }
 
+    /// Starts another server on this app's database.
+    pub async fn another_process(&self) -> OtherProcess {
+        let data_dir = tempfile::tempdir().expect("a temporary data directory");
+        let mut settings = Settings::embedded(data_dir.path());
+        settings.database_url = self.database.url().to_owned();
+        settings.rate_limit_per_minute = None;
+        let (client, stop) = serve(&settings).await;
+        OtherProcess {
+            client,
+            _stop: stop,
+            _data_dir: data_dir,
+        }
+    }
+
     /// Creates a new user (with their own workspace) and returns them signed in.
     pub async fn user(&self, name: &str) -> Member {
         let n = USERS.fetch_add(1, Ordering::Relaxed);
@@ -155,6 +177,25 @@ impl TestApp {
             .expect("adding a member");
         member
     }
+}
+
+/// Builds and runs a server; returns a client of it and the switch that stops it.
+async fn serve(settings: &Settings) -> (Client, oneshot::Sender<()>) {
+    let server = Application::build(settings).await.expect("the app starts");
+    run(server)
+}
+
+fn run(server: Application) -> (Client, oneshot::Sender<()>) {
+    let address = server.local_addr();
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(server.run_until(async {
+        let _ = stopped.await;
+    }));
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("an HTTP client");
+    (Client::new(http, format!("http://{address}")), stop)
 }
 
 /// Reads who a client is: their id, personal workspace and its first agent.

@@ -8,7 +8,7 @@ mod client;
 mod contract;
 mod database;
 
-pub use app::{Member, TestApp, TestAppBuilder};
+pub use app::{Member, OtherProcess, TestApp, TestAppBuilder};
 pub use client::{Client, Reply};
 pub use contract::GenContract;
 pub use database::TestDatabase;

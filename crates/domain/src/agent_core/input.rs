@@ -484,15 +484,7 @@ fn string_list(
     max_items: usize,
     max_chars: usize,
 ) -> Result<Vec<String>, FieldError> {
-    if values.len() > max_items {
-        return Err(FieldError::new(
-            field,
-            format!(
-                "has too many items ({}; the maximum is {max_items})",
-                values.len()
-            ),
-        ));
-    }
+    at_most(field, values.len(), max_items)?;
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(values.len());
     for (index, value) in values.iter().enumerate() {
@@ -505,16 +497,7 @@ fn string_list(
 }
 
 fn research_topics(topics: Vec<TopicInput>) -> Result<Vec<String>, FieldError> {
-    if topics.len() > limits::RESEARCH_TOPICS {
-        return Err(FieldError::new(
-            "research_topics",
-            format!(
-                "has too many items ({}; the maximum is {})",
-                topics.len(),
-                limits::RESEARCH_TOPICS
-            ),
-        ));
-    }
+    at_most("research_topics", topics.len(), limits::RESEARCH_TOPICS)?;
     topics
         .into_iter()
         .enumerate()
@@ -532,16 +515,7 @@ fn monitored_items(
     field: &str,
     items: Vec<MonitoredInput>,
 ) -> Result<Vec<MonitoredItem>, FieldError> {
-    if items.len() > limits::MONITORED {
-        return Err(FieldError::new(
-            field,
-            format!(
-                "has too many items ({}; the maximum is {})",
-                items.len(),
-                limits::MONITORED
-            ),
-        ));
-    }
+    at_most(field, items.len(), limits::MONITORED)?;
     let mut ids = HashSet::new();
     items
         .into_iter()
@@ -608,16 +582,7 @@ fn linked_accounts(
     field: &str,
     accounts: Vec<LinkedAccountInput>,
 ) -> Result<Vec<LinkedAccount>, FieldError> {
-    if accounts.len() > limits::LINKED_ACCOUNTS {
-        return Err(FieldError::new(
-            field,
-            format!(
-                "has too many items ({}; the maximum is {})",
-                accounts.len(),
-                limits::LINKED_ACCOUNTS
-            ),
-        ));
-    }
+    at_most(field, accounts.len(), limits::LINKED_ACCOUNTS)?;
     let mut ids = HashSet::new();
     accounts
         .into_iter()
@@ -675,4 +640,15 @@ pub fn parse_account_item(body: &serde_json::Value) -> Result<LinkedAccount, Fie
         id: None,
         ..account
     })
+}
+
+/// Refuses a list longer than `max` items.
+fn at_most(field: &str, len: usize, max: usize) -> Result<(), FieldError> {
+    if len > max {
+        return Err(FieldError::new(
+            field,
+            format!("has too many items ({len}; the maximum is {max})"),
+        ));
+    }
+    Ok(())
 }

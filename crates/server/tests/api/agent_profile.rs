@@ -183,3 +183,18 @@ async fn another_tenants_profile_reads_as_agent_not_found() {
         .await
         .expect_error(422, "agent_not_found");
 }
+
+#[tokio::test]
+async fn an_agent_id_that_is_not_a_number_is_a_validation_error() {
+    let app = TestApp::spawn().await;
+    app.owner
+        .client
+        .delete("/v1/agent/profile?agent_id=abc")
+        .await
+        .expect_error(422, "validation_error");
+    app.owner
+        .client
+        .post("/v1/agent/profile?agent_id=abc", json!({}))
+        .await
+        .expect_error(422, "validation_error");
+}

@@ -93,6 +93,7 @@ async fn fresh_key(app: &TestApp) -> ace_testkit::Client {
     let actor = Actor {
         user_id: app.owner.user_id,
         via: Via::Jwt,
+        user: None,
     };
     let created = ace_app::api_keys::create(&app.app, &actor, Some("fresh"), None)
         .await

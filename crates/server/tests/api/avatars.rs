@@ -332,3 +332,14 @@ async fn a_viewer_sees_avatars_but_cannot_change_them() {
     .await
     .expect_error(403, "forbidden");
 }
+
+#[tokio::test]
+async fn a_cursor_that_is_not_an_avatar_id_is_a_validation_error() {
+    let app = TestApp::spawn().await;
+    let agent = app.owner.agent_id.get();
+    app.owner
+        .client
+        .get(&format!("/v1/agents/{agent}/avatars?cursor=next"))
+        .await
+        .expect_error(422, "validation_error");
+}

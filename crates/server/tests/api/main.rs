@@ -10,6 +10,7 @@ mod avatars;
 mod cli;
 mod conformance;
 mod edge;
+mod ledger;
 mod me;
 mod ops;
 mod organizations;

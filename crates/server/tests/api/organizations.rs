@@ -360,3 +360,25 @@ async fn a_personal_workspace_cannot_be_deleted() {
         .await
         .expect_error(422, "validation_error");
 }
+
+#[tokio::test]
+async fn the_list_holds_only_organizations_the_caller_belongs_to() {
+    let app = TestApp::spawn().await;
+    create(&app, "Private").await;
+    let stranger = app.user("Stranger").await;
+    let reply = stranger.client.get("/v1/organizations").await.expect(200);
+    let ids: Vec<i64> = reply
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [stranger.workspace_id.get()]);
+    let reply = app
+        .anonymous()
+        .get("/v1/organizations")
+        .await
+        .expect_error(401, "unauthorized");
+    contract().assert_conforms("listOrganizations", 401, &reply.body);
+}

@@ -351,3 +351,62 @@ async fn revoke_all_leaves_other_users_keys_alone() {
         .expect(200);
     app.owner.client.get("/v1/me").await.expect(200);
 }
+
+#[tokio::test]
+async fn managing_keys_needs_a_valid_credential() {
+    let app = TestApp::spawn().await;
+    let reply = app
+        .anonymous()
+        .get("/v1/persisted_tokens")
+        .await
+        .expect_error(401, "unauthorized");
+    contract().assert_conforms("listApiKeys", 401, &reply.body);
+    app.anonymous()
+        .post("/v1/persisted_tokens", json!({}))
+        .await
+        .expect_error(401, "unauthorized");
+    app.anonymous()
+        .with_key("ace_pat_forged")
+        .delete("/v1/persisted_tokens/revoke_all")
+        .await
+        .expect_error(401, "unauthorized");
+}
+
+#[tokio::test]
+async fn a_key_revoked_through_one_process_is_refused_by_the_others() {
+    let app = TestApp::spawn().await;
+    if !app.on_postgres() {
+        // SQLite serves one process; revocations reach other processes through
+        // PostgreSQL's NOTIFY, so this is a PostgreSQL-only deployment.
+        return;
+    }
+    let other = app.another_process().await;
+    let reply = app
+        .owner
+        .client
+        .post("/v1/persisted_tokens", json!({"name": "shared"}))
+        .await
+        .expect(201);
+    let (id, token) = (
+        reply.body["id"].as_i64().unwrap(),
+        reply.body["token"].as_str().unwrap().to_owned(),
+    );
+    let elsewhere = other.client.with_key(&token);
+    elsewhere.get("/v1/me").await.expect(200);
+    elsewhere.get("/v1/me").await.expect(200);
+
+    app.owner
+        .client
+        .delete(&format!("/v1/persisted_tokens/{id}/revoke"))
+        .await
+        .expect(200);
+    let mut status = 0;
+    for _ in 0..50 {
+        status = elsewhere.get("/v1/me").await.status;
+        if status == 401 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, 401, "the other process still accepts a revoked key");
+}

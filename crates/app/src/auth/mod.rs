@@ -3,7 +3,11 @@
 //! a SHA-256 digest looked up by index is both safe and fast; no slow password hash runs per
 //! request. A revoked or expired key is refused at once.
 
-use ace_db::{api_keys, users};
+mod key_cache;
+
+use ace_db::api_keys;
+use ace_db::notify::Heard;
+use ace_db::users::{self, UserRecord};
 use ace_domain::ids::{ApiKeyId, UserId};
 use ace_domain::token::{TOKEN_PREFIX, TokenStatus};
 use base64::Engine;
@@ -16,15 +20,20 @@ use sha2::{Digest, Sha256};
 
 use crate::{App, AppError, AppResult};
 
+pub use key_cache::CHANNEL as REVOCATIONS_CHANNEL;
+pub(crate) use key_cache::{CachedKey, KeyCache};
+
 /// How often `last_used_at` is written for a busy key: once a minute keeps it current
 /// without a write on every request.
 const LAST_USED_GRANULARITY: Duration = Duration::seconds(60);
 
 /// The authenticated caller.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Actor {
     pub user_id: UserId,
     pub via: Via,
+    /// The user as read while authenticating, in the same request.
+    pub user: Option<UserRecord>,
 }
 
 /// The credential an [`Actor`] presented.
@@ -100,28 +109,100 @@ pub async fn authenticate_api_key(app: &App, presented: &str) -> AppResult<Actor
     if presented.is_empty() {
         return Err(AppError::unauthorized("Missing API key."));
     }
-    let mut conn = app.db.conn().await?;
-    let key = api_keys::find_by_hash(&mut conn, &hash_token(presented))
-        .await?
-        .ok_or_else(|| AppError::unauthorized("Invalid API key."))?;
-    let now = app.clock.now();
-    match TokenStatus::of(key.revoked_at, key.expires_at, now) {
-        TokenStatus::Active => {}
-        TokenStatus::Revoked => {
-            return Err(AppError::unauthorized("This API key has been revoked."));
+    let digest = hash_token(presented);
+    let key = match app.keys.get(&digest) {
+        Some(cached) => cached,
+        None => {
+            let seen = app.keys.generation();
+            let mut conn = app.db.conn().await?;
+            let found = api_keys::find_by_hash(&mut conn, &digest)
+                .await?
+                .ok_or_else(|| AppError::unauthorized("Invalid API key."))?;
+            if found.key.revoked_at.is_some() {
+                return Err(AppError::unauthorized("This API key has been revoked."));
+            }
+            let key = CachedKey::new(
+                found.key.id,
+                found.user(),
+                found.key.expires_at,
+                found.key.last_used_at,
+            );
+            app.keys.put(digest.clone(), key.clone(), seen);
+            key
         }
-        TokenStatus::Expired => return Err(AppError::unauthorized("This API key has expired.")),
+    };
+    let now = app.clock.now();
+    if TokenStatus::of(None, key.expires_at, now) == TokenStatus::Expired {
+        return Err(AppError::unauthorized("This API key has expired."));
     }
     if key
         .last_used_at
         .is_none_or(|at| now - at >= LAST_USED_GRANULARITY)
     {
-        api_keys::touch(&mut conn, key.id, now).await?;
+        let mut conn = app.db.conn().await?;
+        api_keys::touch(&mut conn, key.key_id, now).await?;
+        app.keys.touched(&digest, now);
     }
     Ok(Actor {
-        user_id: key.user_id,
-        via: Via::ApiKey(key.id),
+        user_id: key.user.id,
+        via: Via::ApiKey(key.key_id),
+        user: Some(key.user),
     })
+}
+
+/// Forgets cached keys after a revocation, here and (on PostgreSQL) in every other process.
+/// `payload` is `key:<id>` or `user:<id>`.
+pub(crate) async fn announce_revocation(
+    app: &App,
+    db: &mut dyn ace_db::Session,
+    payload: &str,
+) -> AppResult<()> {
+    app.keys.apply(payload);
+    ace_db::notify::notify(db, REVOCATIONS_CHANNEL, payload).await?;
+    Ok(())
+}
+
+/// Starts keeping this process's key cache in step with revocations made by other
+/// processes. On PostgreSQL it listens before returning, so the cache is on from the first
+/// request, and returns the task that follows the notices (re-listening, with the cache off,
+/// whenever the connection drops). On SQLite this process makes every revocation itself, so
+/// there is nothing to follow and it returns `None`.
+pub async fn follow_revocations(app: &App) -> Option<tokio::task::JoinHandle<()>> {
+    let listener = match app.db.listen(&[REVOCATIONS_CHANNEL]).await {
+        Ok(None) => return None,
+        Ok(Some(listener)) => {
+            app.keys.enable();
+            Some(listener)
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, "cannot listen for key revocations; caching no keys for now");
+            None
+        }
+    };
+    Some(tokio::spawn(follow(app.clone(), listener)))
+}
+
+async fn follow(app: App, mut listener: Option<ace_db::notify::Listener>) {
+    loop {
+        if let Some(active) = listener.as_mut() {
+            loop {
+                match active.next().await {
+                    Ok(Heard::Notice(notice)) => app.keys.apply(&notice.payload),
+                    Ok(Heard::Gap) | Err(_) => break,
+                }
+            }
+            app.keys.disable();
+            tracing::warn!("lost the key-revocation listener; caching no keys until it is back");
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        listener = match app.db.listen(&[REVOCATIONS_CHANNEL]).await {
+            Ok(Some(fresh)) => {
+                app.keys.enable();
+                Some(fresh)
+            }
+            _ => None,
+        };
+    }
 }
 
 /// Authenticates an `Authorization: Bearer` credential, which may be a JWT or an API key.
@@ -150,12 +231,13 @@ async fn authenticate_jwt(app: &App, token: &str) -> AppResult<Actor> {
     }
     .ok_or_else(|| AppError::unauthorized("Invalid or expired JWT."))?;
     let mut conn = app.db.conn().await?;
-    users::find(&mut conn, user_id)
+    let user = users::find(&mut conn, user_id)
         .await?
         .ok_or_else(|| AppError::unauthorized("The JWT's user no longer exists."))?;
     Ok(Actor {
         user_id,
         via: Via::Jwt,
+        user: Some(user),
     })
 }
 
