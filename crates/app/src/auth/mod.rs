@@ -185,11 +185,8 @@ pub async fn follow_revocations(app: &App) -> Option<tokio::task::JoinHandle<()>
 async fn follow(app: App, mut listener: Option<ace_db::notify::Listener>) {
     loop {
         if let Some(active) = listener.as_mut() {
-            loop {
-                match active.next().await {
-                    Ok(Heard::Notice(notice)) => app.keys.apply(&notice.payload),
-                    Ok(Heard::Gap) | Err(_) => break,
-                }
+            while let Ok(Heard::Notice(notice)) = active.next().await {
+                app.keys.apply(&notice.payload);
             }
             app.keys.disable();
             tracing::warn!("lost the key-revocation listener; caching no keys until it is back");
