@@ -9,22 +9,27 @@ CREATE TABLE server_state (
 
 CREATE TABLE users (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    email      TEXT NOT NULL,
-    name       TEXT NOT NULL,
-    username   TEXT NOT NULL,
+    email        TEXT NOT NULL,
+    email_key    TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    username     TEXT NOT NULL,
+    username_key TEXT NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
-CREATE UNIQUE INDEX users_email_key ON users (lower(email));
-CREATE UNIQUE INDEX users_username_key ON users (lower(username));
+-- The *_key columns hold names folded by the application (Unicode lower case), so both
+-- databases compare them alike.
+CREATE UNIQUE INDEX users_email_key ON users (email_key);
+CREATE UNIQUE INDEX users_username_key ON users (username_key);
 
 CREATE TABLE credit_plans (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
     name       TEXT NOT NULL,
+    name_key   TEXT NOT NULL,
     cycle      TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
-CREATE UNIQUE INDEX credit_plans_name_key ON credit_plans (lower(name));
+CREATE UNIQUE INDEX credit_plans_name_key ON credit_plans (name_key);
 
 CREATE TABLE organizations (
     id                   INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -85,6 +90,7 @@ CREATE TABLE agents (
     organization_id    INTEGER NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
     created_by         INTEGER REFERENCES users (id) ON DELETE SET NULL,
     name               TEXT NOT NULL,
+    name_key           TEXT NOT NULL,
     description        TEXT,
     time_zone          TEXT,
     eleven_lab_api_key TEXT,
@@ -95,7 +101,7 @@ CREATE TABLE agents (
     deleted_at         TEXT
 );
 CREATE INDEX agents_organization_idx ON agents (organization_id);
-CREATE UNIQUE INDEX agents_live_name_key ON agents (organization_id, lower(name))
+CREATE UNIQUE INDEX agents_live_name_key ON agents (organization_id, name_key)
     WHERE deleted_at IS NULL;
 
 CREATE TABLE agent_avatars (

@@ -15,8 +15,8 @@ use ace_domain::validation::from_json_path_error;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::agent_core::{CoreView, apply_brand, check_list_ids, read_view};
-use crate::agents::{AgentFields, VoiceAttributes, agent_not_found, apply_fields};
+use crate::agent_core::{CoreView, apply_brand, check_changes, read_view};
+use crate::agents::{AgentFields, VoiceAttributes, agent_not_found, apply_fields, save};
 use crate::policy::{AgentDenial, AgentNeed, agent_for};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
@@ -32,6 +32,8 @@ pub async fn get(app: &App, actor: &Actor, agent: AgentId) -> AppResult<CoreView
 /// Writes the sections sent (`POST` and `PUT` alike: absent fields stay, lists are replaced).
 pub async fn write(app: &App, actor: &Actor, agent: AgentId, body: &Value) -> AppResult<CoreView> {
     let mut tx = app.db.begin().await?;
+    load(&mut tx, actor, agent, AgentNeed::Edit).await?;
+    agents::lock(&mut tx, agent).await?;
     let view = load(&mut tx, actor, agent, AgentNeed::Edit).await?;
     let input: ProfileInput =
         serde_path_to_error::deserialize(body).map_err(|e| from_json_path_error(&e))?;
@@ -46,22 +48,13 @@ pub async fn write(app: &App, actor: &Actor, agent: AgentId, body: &Value) -> Ap
     let now = app.clock.now();
     let before = read_view(&mut tx, view).await?;
     let (fields, core_patch, preferences) = input.into_changes()?;
-    for section in &core_patch.sections {
-        check_list_ids(&before, &section.change)?;
-    }
+    check_changes(&before, &core_patch.sections)?;
 
     let mut record = before.agent.agent.clone();
     apply_fields(&mut record, &fields)?;
-    if agents::name_taken(&mut tx, record.organization_id, &record.name, Some(agent)).await? {
-        return Err(AppError::unprocessable(
-            ErrorCode::ValidationError,
-            format!(
-                "An agent named {:?} already exists in this workspace.",
-                record.name
-            ),
-        ));
-    }
-    agents::update(&mut tx, &record, now).await?;
+    save(&mut tx, &record, now)
+        .await?
+        .map_err(|taken| AppError::unprocessable(ErrorCode::ValidationError, taken.0))?;
     for section in core_patch.sections {
         match section.change {
             Change::Brand(brand) => apply_brand(&mut tx, agent, &brand, now).await?,
@@ -90,6 +83,7 @@ pub async fn write(app: &App, actor: &Actor, agent: AgentId, body: &Value) -> Ap
 pub async fn reset_brand(app: &App, actor: &Actor, agent: AgentId) -> AppResult<()> {
     let mut tx = app.db.begin().await?;
     load(&mut tx, actor, agent, AgentNeed::Edit).await?;
+    agents::lock(&mut tx, agent).await?;
     let now = app.clock.now();
     let cleared = BrandChange {
         brand_name: Some(None),

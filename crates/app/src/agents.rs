@@ -134,30 +134,24 @@ pub async fn update(
     fields: AgentFields,
 ) -> AppResult<AgentView> {
     let mut conn = app.db.conn().await?;
-    let current = load(&mut conn, actor, id, AgentNeed::Edit).await?;
+    let mut checked = load(&mut conn, actor, id, AgentNeed::Edit).await?.agent;
     drop(conn);
-    let mut agent = current.agent;
-    apply_fields(&mut agent, &fields)?;
+    // Validate before storing any image; the fields are applied again under the lock.
+    apply_fields(&mut checked, &fields)?;
     let stored = if fields.avatars.is_empty() {
         Vec::new()
     } else {
-        avatars::store(app, fields.avatars).await?
+        avatars::store(app, fields.avatars.clone()).await?
     };
     let now = app.clock.now();
     let result = async {
         let mut tx = app.db.begin().await?;
-        if agents::name_taken(&mut tx, agent.organization_id, &agent.name, Some(agent.id)).await? {
-            return Err(AppError::unprocessable(
-                ErrorCode::ValidationError,
-                format!(
-                    "An agent named {:?} already exists in this workspace.",
-                    agent.name
-                ),
-            ));
-        }
-        agents::update(&mut tx, &agent, now)
-            .await
-            .map_err(name_conflict(ErrorCode::ValidationError))?;
+        agents::lock(&mut tx, id).await?;
+        let mut agent = load(&mut tx, actor, id, AgentNeed::Edit).await?.agent;
+        apply_fields(&mut agent, &fields)?;
+        save(&mut tx, &agent, now)
+            .await?
+            .map_err(|taken| AppError::unprocessable(ErrorCode::ValidationError, taken.0))?;
         avatars::record_in(&mut tx, agent.id, &stored, now).await?;
         let view = load(&mut tx, actor, id, AgentNeed::View).await?;
         tx.commit().await?;
@@ -168,6 +162,32 @@ pub async fn update(
         avatars::forget(app, stored).await;
     }
     result
+}
+
+/// The name another live agent of the workspace already has.
+pub(crate) struct NameTaken(pub String);
+
+/// Writes an agent back, unless another live agent of its workspace has its name. Run it
+/// under [`agents::lock`].
+pub(crate) async fn save(
+    tx: &mut dyn Session,
+    agent: &AgentRecord,
+    now: DateTime<Utc>,
+) -> AppResult<Result<(), NameTaken>> {
+    let taken = || {
+        NameTaken(format!(
+            "An agent named {:?} already exists in this workspace.",
+            agent.name
+        ))
+    };
+    if agents::name_taken(tx, agent.organization_id, &agent.name, Some(agent.id)).await? {
+        return Ok(Err(taken()));
+    }
+    match agents::update(tx, agent, now).await {
+        Ok(()) => Ok(Ok(())),
+        Err(DbError::UniqueViolation(_)) => Ok(Err(taken())),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// Soft-deletes an agent: owners, managers, or whoever created it.

@@ -4,12 +4,14 @@
 use ace_db::api_keys::{self, ApiKeyRecord, NewApiKey};
 use ace_domain::ids::ApiKeyId;
 use ace_domain::text::{optional_line, required_line};
-use ace_domain::token::parse_expires_in;
+use ace_domain::token::{TokenStatus, parse_expires_in};
 
-use crate::auth::{announce_revocation, mint_token};
+use crate::auth::{announce_revocation, forget_revoked, mint_token};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
 const NAME_MAX: usize = 100;
+/// Active keys one user may hold; each has its own rate limit, so this bounds that too.
+pub const MAX_ACTIVE: usize = 100;
 /// GEN's token type for personal access tokens.
 pub const TOKEN_TYPE: &str = "personal_access_token";
 
@@ -35,6 +37,20 @@ pub async fn create(
         None | Some(serde_json::Value::Null) => None,
         Some(value) => Some(now + parse_expires_in(value)?),
     };
+    let mut conn = app.db.conn().await?;
+    let active = api_keys::list_for_user(&mut conn, actor.user_id)
+        .await?
+        .iter()
+        .filter(|k| TokenStatus::of(k.revoked_at, k.expires_at, now) == TokenStatus::Active)
+        .count();
+    if active >= MAX_ACTIVE {
+        return Err(AppError::unprocessable(
+            ErrorCode::ValidationError,
+            format!(
+                "You already have {active} active API keys; revoke one before creating another."
+            ),
+        ));
+    }
     let minted = mint_token();
     let new = NewApiKey {
         user_id: actor.user_id,
@@ -44,7 +60,6 @@ pub async fn create(
         token_type: TOKEN_TYPE.into(),
         expires_at,
     };
-    let mut conn = app.db.conn().await?;
     let record = api_keys::insert(&mut conn, &new, now).await?;
     Ok(CreatedKey {
         record,
@@ -74,20 +89,30 @@ pub async fn rename(
 
 /// Revokes one of the caller's keys; it stops working at once, in every process.
 pub async fn revoke(app: &App, actor: &Actor, id: ApiKeyId) -> AppResult<ApiKeyRecord> {
-    let mut conn = app.db.conn().await?;
-    let key = api_keys::revoke(&mut conn, id, actor.user_id, app.clock.now())
+    let mut tx = app.db.begin().await?;
+    let key = api_keys::revoke(&mut tx, id, actor.user_id, app.clock.now())
         .await?
         .ok_or_else(|| key_not_found(id))?;
-    announce_revocation(app, &mut conn, &format!("key:{id}")).await?;
+    revoked(app, tx, &format!("key:{id}")).await?;
     Ok(key)
 }
 
 /// Revokes every key of the caller, the one in use included; returns how many.
 pub async fn revoke_all(app: &App, actor: &Actor) -> AppResult<u64> {
-    let mut conn = app.db.conn().await?;
-    let count = api_keys::revoke_all(&mut conn, actor.user_id, app.clock.now()).await?;
-    announce_revocation(app, &mut conn, &format!("user:{}", actor.user_id)).await?;
+    let mut tx = app.db.begin().await?;
+    let count = api_keys::revoke_all(&mut tx, actor.user_id, app.clock.now()).await?;
+    revoked(app, tx, &format!("user:{}", actor.user_id)).await?;
     Ok(count)
+}
+
+/// Commits a revocation together with its notice to other processes, then forgets the
+/// cached keys here. Forgetting after the commit matters: a read racing the revocation then
+/// either sees it or is kept out of the cache by the generation check.
+async fn revoked(app: &App, mut tx: ace_db::Tx, payload: &str) -> AppResult<()> {
+    announce_revocation(&mut tx, payload).await?;
+    tx.commit().await?;
+    forget_revoked(app, payload);
+    Ok(())
 }
 
 fn key_not_found(id: ApiKeyId) -> AppError {

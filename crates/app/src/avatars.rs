@@ -15,6 +15,10 @@ use crate::{Actor, App, AppError, AppResult, ErrorCode, Upload};
 
 /// Avatars per page.
 pub const PAGE_SIZE: i64 = 20;
+/// Avatars one request may add.
+pub const MAX_PER_REQUEST: usize = 30;
+/// Avatars one request may delete.
+pub const MAX_DELETE: usize = 100;
 const AVATAR_KINDS: &[ImageKind] = &[ImageKind::Jpeg, ImageKind::Png, ImageKind::Webp];
 
 /// Where one requested avatar comes from.
@@ -146,6 +150,12 @@ pub async fn delete(app: &App, actor: &Actor, agent: AgentId, ids: &str) -> AppR
 
 /// Checks and stores the images of `requests`, before any row is written.
 pub(crate) async fn store(app: &App, requests: Vec<AvatarRequest>) -> AppResult<Vec<StoredImage>> {
+    if requests.len() > MAX_PER_REQUEST {
+        return Err(creation_failed(&format!(
+            "At most {MAX_PER_REQUEST} avatars can be added in one request; {} were sent.",
+            requests.len()
+        )));
+    }
     let mut stored = Vec::with_capacity(requests.len());
     for (index, request) in requests.into_iter().enumerate() {
         let outcome = store_one(app, request).await;
@@ -282,6 +292,12 @@ fn parse_id_list(text: &str) -> AppResult<Vec<AvatarId>> {
             format!("{text:?} is not an avatar id or a list of ids joined by underscores (7_8_9)."),
         )
     };
+    if text.split('_').count() > MAX_DELETE {
+        return Err(AppError::unprocessable(
+            ErrorCode::ValidationError,
+            format!("At most {MAX_DELETE} avatars can be deleted in one request."),
+        ));
+    }
     let mut ids: Vec<AvatarId> = text
         .split('_')
         .map(|part| part.parse().map_err(|_| invalid()))
@@ -301,5 +317,6 @@ mod tests {
         assert_eq!(ids, [AvatarId::new(7), AvatarId::new(8), AvatarId::new(9)]);
         assert!(parse_id_list("7__8").is_err());
         assert!(parse_id_list("seven").is_err());
+        assert!(parse_id_list(&vec!["1"; 101].join("_")).is_err());
     }
 }

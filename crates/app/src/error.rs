@@ -108,6 +108,8 @@ pub enum ErrorKind {
     MethodNotAllowed,
     /// 413.
     PayloadTooLarge,
+    /// 415.
+    UnsupportedMediaType,
     /// 422: understood, but invalid or against a business rule.
     Unprocessable,
     /// 429.

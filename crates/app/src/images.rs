@@ -1,16 +1,30 @@
 //! Uploaded images: the type is decided by the bytes, never by the name; the image must
 //! decode within sane bounds; and a JPEG thumbnail of bounded size is made from it. Decoding
-//! is CPU work, so it runs on the blocking pool.
+//! is CPU and memory work, so it runs on the blocking pool, a few at a time, and only after
+//! the header shows a size within budget (a tiny file can claim a huge picture).
 
 use std::io::Cursor;
+use std::sync::OnceLock;
 
 use bytes::Bytes;
 use image::{ImageFormat, ImageReader, Limits};
+use tokio::sync::Semaphore;
 
 /// The longest side of a thumbnail, in pixels.
 const THUMBNAIL_SIDE: u32 = 256;
 /// The largest image accepted, per side.
 const MAX_SIDE: u32 = 8_192;
+/// The largest image accepted, in pixels (40 megapixels).
+const MAX_PIXELS: u64 = 40_000_000;
+/// The most memory one decode may allocate.
+const MAX_ALLOC: u64 = 256 * 1024 * 1024;
+
+/// Decodes in flight at once, process-wide: one per core.
+fn decoders() -> &'static Semaphore {
+    static DECODERS: OnceLock<Semaphore> = OnceLock::new();
+    DECODERS
+        .get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from)))
+}
 
 /// An image kind ace accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,6 +90,10 @@ pub async fn process(
     bytes: Bytes,
     accepted: &'static [ImageKind],
 ) -> Result<ProcessedImage, String> {
+    let _permit = decoders()
+        .acquire()
+        .await
+        .map_err(|_| "The image could not be processed.".to_owned())?;
     tokio::task::spawn_blocking(move || process_blocking(bytes, accepted))
         .await
         .map_err(|_| "The image could not be processed.".to_owned())?
@@ -90,18 +108,28 @@ fn process_blocking(bytes: Bytes, accepted: &[ImageKind]) -> Result<ProcessedIma
     let kind = ImageKind::sniff(&bytes)
         .filter(|kind| accepted.contains(kind))
         .ok_or_else(|| format!("The file is not a supported image; upload one of: {names}."))?;
-    let mut reader = ImageReader::with_format(Cursor::new(&bytes[..]), kind.format());
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(512 * 1024 * 1024);
-    reader.limits(limits);
-    let image = reader.decode().map_err(|err| {
+    let unreadable = |err: image::ImageError| {
         format!(
             "The {} image could not be decoded: {err}.",
             kind.extension().to_uppercase()
         )
-    })?;
+    };
+    let (width, height) = ImageReader::with_format(Cursor::new(&bytes[..]), kind.format())
+        .into_dimensions()
+        .map_err(unreadable)?;
+    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(format!(
+            "The image is {width}x{height}; images may be at most {MAX_SIDE} px a side and {} megapixels.",
+            MAX_PIXELS / 1_000_000
+        ));
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(&bytes[..]), kind.format());
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_ALLOC);
+    reader.limits(limits);
+    let image = reader.decode().map_err(unreadable)?;
     let thumbnail = image.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE).to_rgb8();
     let mut encoded = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut encoded, 85)
@@ -151,6 +179,40 @@ mod tests {
         assert!(err.contains("not a supported image"), "{err}");
         let err = process_blocking(Bytes::from_static(b"hello"), &[ImageKind::Png]).unwrap_err();
         assert!(err.contains("PNG"), "{err}");
+    }
+
+    /// A 1x1 PNG whose header claims `width` x `height`.
+    fn png_claiming(width: u32, height: u32) -> Bytes {
+        let mut bytes = png(1, 1).to_vec();
+        // IHDR: length (4) at 8, "IHDR" at 12, width at 16, height at 20, CRC over 12..29.
+        bytes[16..20].copy_from_slice(&width.to_be_bytes());
+        bytes[20..24].copy_from_slice(&height.to_be_bytes());
+        let crc = crc32(&bytes[12..29]);
+        bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+        Bytes::from(bytes)
+    }
+
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFF_u32;
+        for byte in data {
+            crc ^= u32::from(*byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    #[test]
+    fn a_small_file_claiming_a_huge_picture_is_refused_before_decoding() {
+        let err = process_blocking(png_claiming(8_000, 6_000), &[ImageKind::Png]).unwrap_err();
+        assert!(err.contains("megapixels"), "{err}");
+        let err = process_blocking(png_claiming(9_000, 10), &[ImageKind::Png]).unwrap_err();
+        assert!(err.contains("px a side"), "{err}");
     }
 
     #[test]

@@ -50,10 +50,8 @@ pub async fn create(
         Ok(org.id)
     }
     .await;
-    if result.is_err()
-        && let Some(keys) = &avatar
-    {
-        delete_blobs(app, [keys.clone()]).await;
+    if result.is_err() {
+        delete_blobs(app, avatar).await;
     }
     result
 }
@@ -76,10 +74,7 @@ pub async fn update(
     let current = member_view(&mut conn, actor, id).await?;
     drop(conn);
     if !current.role.administers_workspace() {
-        return Err(AppError::forbidden(
-            ErrorCode::Forbidden,
-            "Only the organization's owners and managers can change it.",
-        ));
+        return Err(not_administrator());
     }
     let name = name
         .map(|n| required_line("name", n, NAME_MAX))
@@ -89,14 +84,30 @@ pub async fn update(
         None => None,
     };
     let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    if let Some(name) = &name {
-        organizations::rename(&mut tx, id, name, now).await?;
+    let written = async {
+        let mut tx = app.db.begin().await?;
+        // The role may have changed since the check above; check again where it counts.
+        if !member_view(&mut tx, actor, id)
+            .await?
+            .role
+            .administers_workspace()
+        {
+            return Err(not_administrator());
+        }
+        if let Some(name) = &name {
+            organizations::rename(&mut tx, id, name, now).await?;
+        }
+        if let Some((original, thumbnail)) = &avatar {
+            organizations::set_avatar(&mut tx, id, Some((original, thumbnail)), now).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
-    if let Some((original, thumbnail)) = &avatar {
-        organizations::set_avatar(&mut tx, id, Some((original, thumbnail)), now).await?;
+    .await;
+    if let Err(err) = written {
+        delete_blobs(app, avatar).await;
+        return Err(err);
     }
-    tx.commit().await?;
     if avatar.is_some()
         && let (Some(old), Some(old_thumb)) = (
             current.organization.avatar_key,
@@ -182,6 +193,13 @@ async fn member_view(
         .ok_or_else(|| organization_not_found(id))
 }
 
+fn not_administrator() -> AppError {
+    AppError::forbidden(
+        ErrorCode::Forbidden,
+        "Only the organization's owners and managers can change it.",
+    )
+}
+
 fn organization_not_found(id: OrganizationId) -> AppError {
     AppError::unprocessable(
         ErrorCode::OrganizationNotFound,
@@ -191,6 +209,15 @@ fn organization_not_found(id: OrganizationId) -> AppError {
 
 /// Checks and stores an organization avatar; returns its blob keys.
 async fn store_avatar(app: &App, upload: Upload) -> AppResult<(String, String)> {
+    if upload.bytes.len() > app.settings.max_image_bytes {
+        return Err(AppError::unprocessable(
+            ErrorCode::ValidationError,
+            format!(
+                "Avatar: the image is larger than {} MB.",
+                app.settings.max_image_bytes / (1024 * 1024)
+            ),
+        ));
+    }
     let image = images::process(upload.bytes, AVATAR_KINDS)
         .await
         .map_err(|message| {

@@ -3,6 +3,7 @@
 
 use ace_domain::ids::{AgentId, AvatarId, OrganizationId, UserId};
 use ace_domain::role::Role;
+use ace_domain::text::fold;
 use ace_domain::voice::VoiceRef;
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
@@ -121,9 +122,9 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> DbResult<AgentRecord> {
     let sql = concat!(
-        "INSERT INTO agents (organization_id, created_by, name, description, time_zone, \
+        "INSERT INTO agents (organization_id, created_by, name, name_key, description, time_zone, \
            eleven_lab_api_key, hume_ai_api_key, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING ",
+         VALUES ($1, $2, $3, $9, $4, $5, $6, $7, $8, $8) RETURNING ",
         columns!("")
     );
     Ok(fetch_one!(
@@ -137,6 +138,7 @@ pub async fn insert(
             .bind(&new.eleven_lab_api_key)
             .bind(&new.hume_ai_api_key)
             .bind(now)
+            .bind(fold(&new.name))
     ))
 }
 
@@ -188,13 +190,13 @@ pub async fn name_taken(
     name: &str,
     except: Option<AgentId>,
 ) -> DbResult<bool> {
-    let sql = "SELECT COUNT(*) FROM agents WHERE organization_id = $1 AND lower(name) = lower($2) \
+    let sql = "SELECT COUNT(*) FROM agents WHERE organization_id = $1 AND name_key = $2 \
                AND deleted_at IS NULL AND ($3 IS NULL OR id <> $3)";
     let count: i64 = fetch_one!(
         db,
         sqlx::query_scalar(sql)
             .bind(organization.get())
-            .bind(name)
+            .bind(fold(name))
             .bind(except.map(AgentId::get))
     );
     Ok(count > 0)
@@ -202,8 +204,9 @@ pub async fn name_taken(
 
 /// Writes every editable field of `agent` back.
 pub async fn update(db: &mut dyn Session, agent: &AgentRecord, now: DateTime<Utc>) -> DbResult<()> {
-    let sql = "UPDATE agents SET name = $2, description = $3, time_zone = $4, eleven_lab_api_key = $5, \
-               hume_ai_api_key = $6, default_voice = $7, updated_at = $8 WHERE id = $1 AND deleted_at IS NULL";
+    let sql = "UPDATE agents SET name = $2, name_key = $9, description = $3, time_zone = $4, \
+               eleven_lab_api_key = $5, hume_ai_api_key = $6, default_voice = $7, updated_at = $8 \
+               WHERE id = $1 AND deleted_at IS NULL";
     execute!(
         db,
         sqlx::query(sql)
@@ -215,6 +218,7 @@ pub async fn update(db: &mut dyn Session, agent: &AgentRecord, now: DateTime<Utc
             .bind(&agent.hume_ai_api_key)
             .bind(&agent.default_voice)
             .bind(now)
+            .bind(fold(&agent.name))
     );
     Ok(())
 }
@@ -225,4 +229,17 @@ pub async fn soft_delete(db: &mut dyn Session, id: AgentId, now: DateTime<Utc>) 
         "UPDATE agents SET deleted_at = $2, updated_at = $2 WHERE id = $1 AND deleted_at IS NULL";
     let updated = execute!(db, sqlx::query(sql).bind(id.get()).bind(now));
     Ok(updated == 1)
+}
+
+/// Serialises changes to one agent (its record and its canvas) until the transaction ends,
+/// so concurrent read-modify-write cycles cannot undo each other. PostgreSQL locks the row;
+/// SQLite needs nothing, as its write transactions are already exclusive.
+pub async fn lock(db: &mut dyn Session, id: AgentId) -> DbResult<()> {
+    if let crate::Handle::Postgres(conn) = db.handle() {
+        sqlx::query("SELECT id FROM agents WHERE id = $1 FOR UPDATE")
+            .bind(id.get())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }

@@ -3,6 +3,7 @@
 use ace_domain::credits::{CreditBalance, Credits};
 use ace_domain::ids::{CreditPlanId, OrganizationId, UserId};
 use ace_domain::role::Role;
+use ace_domain::text::fold;
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
@@ -220,18 +221,22 @@ pub async fn upsert_plan(
     cycle: &str,
     now: DateTime<Utc>,
 ) -> DbResult<CreditPlanId> {
-    let find = "SELECT id FROM credit_plans WHERE lower(name) = lower($1)";
-    let existing: Option<i64> = fetch_optional!(db, sqlx::query_scalar(find).bind(name));
+    let find = "SELECT id FROM credit_plans WHERE name_key = $1";
+    let existing: Option<i64> = fetch_optional!(db, sqlx::query_scalar(find).bind(fold(name)));
     if let Some(id) = existing {
         let update = "UPDATE credit_plans SET cycle = $2 WHERE id = $1";
         execute!(db, sqlx::query(update).bind(id).bind(cycle));
         return Ok(CreditPlanId::new(id));
     }
-    let insert =
-        "INSERT INTO credit_plans (name, cycle, created_at) VALUES ($1, $2, $3) RETURNING id";
+    let insert = "INSERT INTO credit_plans (name, name_key, cycle, created_at) VALUES ($1, $4, $2, $3) \
+                  RETURNING id";
     let id: i64 = fetch_one!(
         db,
-        sqlx::query_scalar(insert).bind(name).bind(cycle).bind(now)
+        sqlx::query_scalar(insert)
+            .bind(name)
+            .bind(cycle)
+            .bind(now)
+            .bind(fold(name))
     );
     Ok(CreditPlanId::new(id))
 }

@@ -1,6 +1,7 @@
 //! User accounts.
 
 use ace_domain::ids::UserId;
+use ace_domain::text::fold;
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
@@ -38,8 +39,8 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> DbResult<UserRecord> {
     let sql = concat!(
-        "INSERT INTO users (email, name, username, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $4) RETURNING ",
+        "INSERT INTO users (email, email_key, name, username, username_key, created_at, updated_at) \
+         VALUES ($1, $5, $2, $3, $6, $4, $4) RETURNING ",
         columns!()
     );
     Ok(fetch_one!(
@@ -49,6 +50,8 @@ pub async fn insert(
             .bind(&new.name)
             .bind(&new.username)
             .bind(now)
+            .bind(fold(&new.email))
+            .bind(fold(&new.username))
     ))
 }
 
@@ -62,15 +65,15 @@ pub async fn find_by_login(db: &mut dyn Session, login: &str) -> DbResult<Option
     let sql = concat!(
         "SELECT ",
         columns!(),
-        " FROM users WHERE lower(email) = lower($1) OR lower(username) = lower($1) \
+        " FROM users WHERE email_key = $1 OR username_key = $1 \
          ORDER BY id LIMIT 1"
     );
-    Ok(fetch_optional!(db, sqlx::query_as(sql).bind(login.trim())))
+    Ok(fetch_optional!(db, sqlx::query_as(sql).bind(fold(login))))
 }
 
 /// Whether a username is free (case-insensitively).
 pub async fn username_taken(db: &mut dyn Session, username: &str) -> DbResult<bool> {
-    let sql = "SELECT COUNT(*) FROM users WHERE lower(username) = lower($1)";
-    let count: i64 = fetch_one!(db, sqlx::query_scalar(sql).bind(username));
+    let sql = "SELECT COUNT(*) FROM users WHERE username_key = $1";
+    let count: i64 = fetch_one!(db, sqlx::query_scalar(sql).bind(fold(username)));
     Ok(count > 0)
 }

@@ -54,6 +54,13 @@ fn bounded(
     Ok(value.to_owned())
 }
 
+/// The form in which names are compared and indexed: trimmed, in Unicode lower case. Every
+/// case-insensitive uniqueness (agent names, emails, usernames, plan names) uses it, so SQLite
+/// and PostgreSQL agree; SQLite's own `lower()` folds ASCII only.
+pub fn fold(text: &str) -> String {
+    text.trim().to_lowercase()
+}
+
 /// Checks an IANA time zone name such as `America/New_York`.
 pub fn time_zone(field: &str, raw: &str) -> Result<String, FieldError> {
     let name = raw.trim();
@@ -81,6 +88,12 @@ mod tests {
         );
         assert!(required_line("name", "a\u{7}b", 10).is_err());
         assert!(multiline("personality", "line one\nline two", 100).is_ok());
+    }
+
+    #[test]
+    fn folding_lowers_every_script_not_just_ascii() {
+        assert_eq!(fold(" École "), fold("école"));
+        assert_eq!(fold("ΣΑΝΤΙΆΓΟ"), "σαντιάγο");
     }
 
     #[test]

@@ -64,10 +64,17 @@ fn write_secret(path: &Path, secret: &str) -> std::io::Result<()> {
     }
 }
 
+/// The shortest JWT secret accepted: HS256 wants at least 256 bits.
+const MIN_SECRET_BYTES: usize = 32;
+
 /// The JWT signing secret: the configured one, or else a random one kept in the database so
 /// every process of the installation shares it.
 pub async fn jwt_secret(db: &Database, configured: Option<&str>) -> anyhow::Result<Vec<u8>> {
     if let Some(secret) = configured.filter(|s| !s.trim().is_empty()) {
+        anyhow::ensure!(
+            secret.len() >= MIN_SECRET_BYTES,
+            "the JWT secret must be at least {MIN_SECRET_BYTES} bytes long"
+        );
         return Ok(secret.as_bytes().to_vec());
     }
     let key = "jwt_secret";

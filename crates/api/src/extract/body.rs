@@ -73,7 +73,7 @@ fn parse(bytes: &[u8], content_type: &str) -> Result<Value, ApiError> {
     if content_type.starts_with("application/x-www-form-urlencoded") && !trimmed.starts_with('{') {
         let mut root = Map::new();
         for (key, value) in url::form_urlencoded::parse(trimmed.as_bytes()) {
-            insert_bracketed(&mut root, &key, Value::String(value.into_owned()));
+            insert_bracketed(&mut root, &key, Value::String(value.into_owned()))?;
         }
         return Ok(Value::Object(root));
     }
@@ -104,8 +104,26 @@ impl<S: Send + Sync> FromRequestParts<S> for JsonBody {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        json_only(parts)?;
         Ok(JsonBody(body_value(parts)))
     }
+}
+
+/// Refuses a multipart body on a route that reads JSON, rather than reading it as `{}`.
+fn json_only(parts: &Parts) -> Result<(), ApiError> {
+    let multipart = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("multipart/"));
+    if multipart {
+        return Err(ApiError::new(
+            ace_app::ErrorKind::UnsupportedMediaType,
+            ace_app::ErrorCode::UnsupportedMediaType,
+            "This endpoint takes a JSON body, not multipart form data.",
+        ));
+    }
+    Ok(())
 }
 
 pub(crate) fn body_value(parts: &Parts) -> Value {
@@ -130,6 +148,7 @@ impl<S: Send + Sync, T: Resource> FromRequestParts<S> for Wrapped<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        json_only(parts)?;
         let body = body_value(parts);
         unwrap_resource::<T>(&body).map(Wrapped)
     }

@@ -66,10 +66,10 @@ impl<S: Send + Sync> FromRequest<S> for FormOrJson {
                 let bytes = field.bytes().await.map_err(multipart_error)?;
                 let placeholder = serde_json::json!({ UPLOAD_KEY: uploads.len() });
                 uploads.push(Upload { file_name, bytes });
-                insert_bracketed(&mut root, &name, placeholder);
+                insert_bracketed(&mut root, &name, placeholder)?;
             } else {
                 let text = field.text().await.map_err(multipart_error)?;
-                insert_bracketed(&mut root, &name, Value::String(text));
+                insert_bracketed(&mut root, &name, Value::String(text))?;
             }
         }
         Ok(FormOrJson(FormData {
@@ -94,18 +94,33 @@ fn multipart_error(err: axum::extract::multipart::MultipartError) -> ApiError {
     }
 }
 
+/// The deepest field name accepted (`agent[agent_avatars_attributes][][file]` has four parts).
+const MAX_NAME_PARTS: usize = 8;
+/// The longest field name accepted.
+const MAX_NAME_BYTES: usize = 256;
+
 /// Inserts `value` at a Rails-style bracketed path: `a[b]` nests, `a[]` appends to a list,
 /// and `a[][b]` fills the last list item until it already has `b`, then starts a new one.
-pub fn insert_bracketed(root: &mut Map<String, Value>, name: &str, value: Value) {
+/// Names longer or deeper than any form of ours are refused, which also bounds the recursion.
+pub fn insert_bracketed(
+    root: &mut Map<String, Value>,
+    name: &str,
+    value: Value,
+) -> Result<(), ApiError> {
+    if name.len() > MAX_NAME_BYTES || name.matches('[').count() >= MAX_NAME_PARTS {
+        return Err(ApiError::bad_body(format!(
+            "Form field names are limited to {MAX_NAME_BYTES} bytes and {MAX_NAME_PARTS} bracketed parts."
+        )));
+    }
     let segments = split_name(name);
-    let Some((first, rest)) = segments.split_first() else {
-        return;
-    };
-    insert_at(
-        root.entry(first.clone()).or_insert(Value::Null),
-        rest,
-        value,
-    );
+    if let Some((first, rest)) = segments.split_first() {
+        insert_at(
+            root.entry(first.clone()).or_insert(Value::Null),
+            rest,
+            value,
+        );
+    }
+    Ok(())
 }
 
 fn split_name(name: &str) -> Vec<String> {
@@ -167,7 +182,7 @@ mod tests {
     fn build(pairs: &[(&str, Value)]) -> Value {
         let mut root = Map::new();
         for (name, value) in pairs {
-            insert_bracketed(&mut root, name, value.clone());
+            insert_bracketed(&mut root, name, value.clone()).unwrap();
         }
         Value::Object(root)
     }
@@ -195,6 +210,15 @@ mod tests {
             value,
             json!({"agent_avatars_attributes": [{"file": 1, "is_primary": "true"}, {"file": 2}]})
         );
+    }
+
+    #[test]
+    fn deeply_nested_names_are_refused_instead_of_recursing() {
+        let mut root = Map::new();
+        let deep = format!("a{}", "[x]".repeat(20_000));
+        assert!(insert_bracketed(&mut root, &deep, json!(1)).is_err());
+        assert!(insert_bracketed(&mut root, "a[b][c][d][e][f][g][h][i]", json!(1)).is_err());
+        assert!(root.is_empty());
     }
 
     #[test]

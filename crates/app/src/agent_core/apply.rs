@@ -3,13 +3,14 @@
 
 use ace_db::agent_core::{self as store, CoreRecord, MonitoredRecord};
 use ace_db::{Json, Session, agents};
-use ace_domain::agent_core::{BrandChange, Change, MonitoredItem, MonitoredScope};
+use ace_domain::agent_core::{BrandChange, Change, MonitoredItem, MonitoredScope, Section, limits};
 use ace_domain::ids::AgentId;
+use ace_domain::text::fold;
 use ace_domain::voice::VoiceRef;
 use chrono::{DateTime, Utc};
 
 use super::CoreView;
-use crate::agents::{VoiceProblem, check_voice_available};
+use crate::agents::{VoiceProblem, check_voice_available, save};
 use crate::{App, AppError, AppResult, ErrorCode};
 
 /// Writes one section in its own transaction. The outer error is ours (logged); the inner one
@@ -21,6 +22,7 @@ pub(super) async fn write_section(
 ) -> AppResult<Result<(), String>> {
     let now = app.clock.now();
     let mut tx = app.db.begin().await?;
+    agents::lock(&mut tx, agent).await?;
     let outcome = match change {
         Change::Brand(brand) => {
             apply_brand(&mut tx, agent, &brand, now).await?;
@@ -56,14 +58,8 @@ async fn rename(
     let Some(mut record) = agents::find(tx, agent).await? else {
         return Ok(Err("The agent no longer exists.".into()));
     };
-    if agents::name_taken(tx, record.organization_id, &name, Some(agent)).await? {
-        return Ok(Err(format!(
-            "An agent named {name:?} already exists in this workspace."
-        )));
-    }
     record.name = name;
-    agents::update(tx, &record, now).await?;
-    Ok(Ok(()))
+    Ok(save(tx, &record, now).await?.map_err(|taken| taken.0))
 }
 
 async fn set_voice(
@@ -158,9 +154,10 @@ fn as_item(record: &MonitoredRecord) -> MonitoredItem {
     }
 }
 
-/// Replaces the items in `scope` with `new`, keeping items outside it. A new item without an
-/// id takes over the id of an unmatched stored item with the same handle and kind, so ids
-/// stay stable when a list is sent back unchanged.
+/// Replaces the items in `scope` with `new`, keeping items outside it. A new item takes over
+/// the row of the stored item it names by id, or else of an unmatched stored item with the
+/// same handle and kind, so ids stay stable when a list is sent back unchanged; and since the
+/// flat read shows no platform, a platform left out is kept rather than wiped.
 fn replace_in_scope(
     current: Vec<MonitoredItem>,
     scope: MonitoredScope,
@@ -170,31 +167,57 @@ fn replace_in_scope(
         MonitoredScope::All => true,
         MonitoredScope::Kind(kind) => item.kind == kind,
     };
-    let (mut reusable, mut kept): (Vec<MonitoredItem>, Vec<MonitoredItem>) =
+    let (mut stored, mut kept): (Vec<MonitoredItem>, Vec<MonitoredItem>) =
         current.into_iter().partition(in_scope);
-    reusable.retain(|old| {
-        old.id
-            .is_none_or(|id| !new.iter().any(|n| n.id == Some(id)))
-    });
+    let named: Vec<_> = new.iter().filter_map(|n| n.id).collect();
     for item in new {
         let mut item = item.clone();
-        if item.id.is_none()
-            && let Some(index) = reusable.iter().position(|old| {
-                old.kind == item.kind && old.handle.eq_ignore_ascii_case(&item.handle)
-            })
-        {
-            item.id = reusable.remove(index).id;
+        let position = match item.id {
+            Some(id) => stored.iter().position(|old| old.id == Some(id)),
+            None => stored.iter().position(|old| {
+                old.id.is_none_or(|id| !named.contains(&id))
+                    && old.kind == item.kind
+                    && fold(&old.handle) == fold(&item.handle)
+            }),
+        };
+        if let Some(old) = position.map(|index| stored.remove(index)) {
+            item.id = old.id;
+            if item.platform.is_none() {
+                item.platform = old.platform;
+            }
         }
         kept.push(item);
     }
     kept
 }
 
-/// Refuses ids in a patch's lists that do not name this agent's rows.
-pub(crate) fn check_list_ids(view: &CoreView, change: &Change) -> AppResult<()> {
-    let Change::Brand(brand) = change else {
-        return Ok(());
-    };
+/// Refuses, before anything is written, list ids that do not name this agent's rows and
+/// monitored lists that would grow past the limit once every section is applied.
+pub(crate) fn check_changes(view: &CoreView, sections: &[Section]) -> AppResult<()> {
+    let mut monitored: Vec<MonitoredItem> = view.monitored.iter().map(as_item).collect();
+    for section in sections {
+        let Change::Brand(brand) = &section.change else {
+            continue;
+        };
+        check_list_ids(view, brand)?;
+        for replacement in &brand.monitored {
+            monitored = replace_in_scope(monitored, replacement.scope, &replacement.items);
+        }
+    }
+    if monitored.len() > limits::MONITORED {
+        return Err(AppError::unprocessable(
+            ErrorCode::ValidationError,
+            format!(
+                "monitored would hold {} sources; an agent can have at most {}.",
+                monitored.len(),
+                limits::MONITORED
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_list_ids(view: &CoreView, brand: &BrandChange) -> AppResult<()> {
     for replacement in &brand.monitored {
         for (index, item) in replacement.items.iter().enumerate() {
             if let Some(id) = item.id
@@ -271,6 +294,27 @@ mod tests {
             summary,
             [(Some(1), "@keila"), (Some(2), "TacoTok"), (None, "fresh")]
         );
+    }
+
+    #[test]
+    fn a_list_sent_back_without_platforms_keeps_them() {
+        let mut stored = item(Some(1), "@keila", MonitoredKind::Account);
+        stored.platform = Some("tiktok".into());
+        let by_handle = replace_in_scope(
+            vec![stored.clone()],
+            MonitoredScope::All,
+            &[item(None, "@Keila", MonitoredKind::Account)],
+        );
+        assert_eq!(
+            (by_handle[0].id, by_handle[0].platform.as_deref()),
+            (Some(MonitoredItemId::new(1)), Some("tiktok"))
+        );
+        let by_id = replace_in_scope(
+            vec![stored],
+            MonitoredScope::All,
+            &[item(Some(1), "@keila2", MonitoredKind::Account)],
+        );
+        assert_eq!(by_id[0].platform.as_deref(), Some("tiktok"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! inspiration source (`core/inspiration`) or one linked account (`core/accounts`).
 
 use ace_db::agent_core::{self as store, LinkedAccountRecord, MonitoredRecord};
+use ace_db::agents;
 use ace_domain::agent_core::{limits, parse_account_item, parse_inspiration_item};
 use ace_domain::ids::{AgentId, LinkedAccountId, MonitoredItemId};
 
@@ -18,6 +19,7 @@ pub async fn add_inspiration(
 ) -> AppResult<MonitoredRecord> {
     let mut tx = app.db.begin().await?;
     load(&mut tx, actor, agent, AgentNeed::Edit).await?;
+    agents::lock(&mut tx, agent).await?;
     let item = parse_inspiration_item(body)?;
     let current = store::monitored(&mut tx, agent).await?;
     if current.len() >= limits::MONITORED {
@@ -38,6 +40,7 @@ pub async fn remove_inspiration(
 ) -> AppResult<()> {
     let mut tx = app.db.begin().await?;
     load(&mut tx, actor, agent, AgentNeed::Edit).await?;
+    agents::lock(&mut tx, agent).await?;
     if !store::delete_monitored(&mut tx, agent, item).await? {
         return Err(AppError::not_found(
             ErrorCode::NotFound,
@@ -57,6 +60,7 @@ pub async fn add_account(
 ) -> AppResult<LinkedAccountRecord> {
     let mut tx = app.db.begin().await?;
     load(&mut tx, actor, agent, AgentNeed::Edit).await?;
+    agents::lock(&mut tx, agent).await?;
     let account = parse_account_item(body)?;
     let current = store::linked_accounts(&mut tx, agent).await?;
     if current.len() >= limits::LINKED_ACCOUNTS {
@@ -78,6 +82,7 @@ pub async fn remove_account(
 ) -> AppResult<()> {
     let mut tx = app.db.begin().await?;
     load(&mut tx, actor, agent, AgentNeed::Edit).await?;
+    agents::lock(&mut tx, agent).await?;
     if !store::delete_linked_account(&mut tx, agent, account).await? {
         return Err(AppError::not_found(
             ErrorCode::NotFound,

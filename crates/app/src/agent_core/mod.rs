@@ -16,7 +16,7 @@ use tracing::error;
 use crate::policy::{AgentDenial, AgentNeed, agent_for};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
-pub(crate) use apply::{apply_brand, check_list_ids};
+pub(crate) use apply::{apply_brand, check_changes};
 pub use items::{add_account, add_inspiration, remove_account, remove_inspiration};
 
 /// Everything the canvas shows.
@@ -92,9 +92,7 @@ pub async fn patch(
             "identity.profile_photo_url cannot be set here; upload an avatar to /agents/{id}/avatars instead.",
         ));
     }
-    for section in &patch.sections {
-        check_list_ids(&before, &section.change)?;
-    }
+    check_changes(&before, &patch.sections)?;
     let mut outcomes = Vec::with_capacity(patch.sections.len());
     for section in patch.sections {
         let result = apply::write_section(app, agent, section.change).await;

@@ -150,16 +150,19 @@ pub async fn authenticate_api_key(app: &App, presented: &str) -> AppResult<Actor
     })
 }
 
-/// Forgets cached keys after a revocation, here and (on PostgreSQL) in every other process.
-/// `payload` is `key:<id>` or `user:<id>`.
+/// Tells every other process on the same PostgreSQL about a revocation, as part of `tx`
+/// (the notice goes out when it commits). `payload` is `key:<id>` or `user:<id>`.
 pub(crate) async fn announce_revocation(
-    app: &App,
-    db: &mut dyn ace_db::Session,
+    tx: &mut dyn ace_db::Session,
     payload: &str,
 ) -> AppResult<()> {
-    app.keys.apply(payload);
-    ace_db::notify::notify(db, REVOCATIONS_CHANNEL, payload).await?;
+    ace_db::notify::notify(tx, REVOCATIONS_CHANNEL, payload).await?;
     Ok(())
+}
+
+/// Forgets this process's cached keys named by a committed revocation.
+pub(crate) fn forget_revoked(app: &App, payload: &str) {
+    app.keys.apply(payload);
 }
 
 /// Starts keeping this process's key cache in step with revocations made by other

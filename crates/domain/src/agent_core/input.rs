@@ -489,7 +489,7 @@ fn string_list(
     let mut out = Vec::with_capacity(values.len());
     for (index, value) in values.iter().enumerate() {
         let value = required_line(&format!("{field}[{index}]"), value, max_chars)?;
-        if seen.insert(value.to_lowercase()) {
+        if seen.insert(crate::text::fold(&value)) {
             out.push(value);
         }
     }

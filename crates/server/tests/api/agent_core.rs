@@ -510,3 +510,61 @@ async fn one_linked_account_is_appended_and_removed() {
         .await
         .expect_error(422, "validation_error");
 }
+
+#[tokio::test]
+async fn the_monitored_total_is_capped_across_kinds() {
+    let app = TestApp::spawn().await;
+    let agent = app.owner.agent_id.get();
+    let accounts: Vec<Value> = (0..40)
+        .map(|n| json!({"handle": format!("@a{n}"), "item_type": "account"}))
+        .collect();
+    app.owner
+        .client
+        .patch(&core_path(agent), json!({"monitored": accounts}))
+        .await
+        .expect(200);
+    let keywords: Vec<String> = (0..15).map(|n| format!("k{n}")).collect();
+    let reply = app
+        .owner
+        .client
+        .patch(&core_path(agent), json!({"keywords": keywords}))
+        .await
+        .expect_error(422, "validation_error");
+    assert!(reply.body["error"].as_str().unwrap().contains("at most 50"));
+}
+
+#[tokio::test]
+async fn a_monitored_list_read_and_sent_back_keeps_ids_and_platforms() {
+    let app = TestApp::spawn().await;
+    let agent = app.owner.agent_id.get();
+    let added = app
+        .owner
+        .client
+        .post(
+            &format!("{}/inspiration", core_path(agent)),
+            json!({"url": "@keila", "platform": "tiktok"}),
+        )
+        .await
+        .expect(201);
+    let monitored = app.owner.client.get(&core_path(agent)).await.body["monitored"].clone();
+    app.owner
+        .client
+        .patch(&core_path(agent), json!({"monitored": monitored}))
+        .await
+        .expect(200);
+    let core = app.owner.client.get(&core_path(agent)).await.expect(200);
+    assert_eq!(core.body["inspiration"][0]["id"], added.body["id"]);
+    assert_eq!(core.body["inspiration"][0]["platform"], "tiktok");
+}
+
+#[tokio::test]
+async fn a_multipart_body_on_a_json_endpoint_is_refused() {
+    let app = TestApp::spawn().await;
+    let agent = app.owner.agent_id.get();
+    let form = reqwest::multipart::Form::new().text("brand_name", "x");
+    app.owner
+        .client
+        .multipart(reqwest::Method::PATCH, &core_path(agent), form)
+        .await
+        .expect_error(415, "unsupported_media_type");
+}

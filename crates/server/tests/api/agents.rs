@@ -504,3 +504,24 @@ async fn only_administrators_or_the_creator_delete_an_agent() {
         .await
         .expect(200);
 }
+
+#[tokio::test]
+async fn name_uniqueness_ignores_case_in_every_script_on_both_databases() {
+    let app = TestApp::spawn().await;
+    create_agent(&app.owner, "École").await;
+    app.owner
+        .client
+        .post("/v1/agents", json!({"agent": {"name": "école"}}))
+        .await
+        .expect_error(422, "agent_creation_failed");
+    create_agent(&app.owner, "Σαντιάγο").await;
+    let other = create_agent(&app.owner, "Other").await;
+    app.owner
+        .client
+        .patch(
+            &format!("/v1/agents/{other}"),
+            json!({"agent": {"name": "ΣΑΝΤΙΆΓΟ"}}),
+        )
+        .await
+        .expect_error(422, "validation_error");
+}

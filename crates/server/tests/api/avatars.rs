@@ -343,3 +343,35 @@ async fn a_cursor_that_is_not_an_avatar_id_is_a_validation_error() {
         .await
         .expect_error(422, "validation_error");
 }
+
+#[tokio::test]
+async fn an_image_claiming_more_pixels_than_the_budget_is_refused() {
+    let app = TestApp::spawn().await;
+    let agent = app.owner.agent_id.get();
+    let reply = upload(
+        &app.owner.client,
+        agent,
+        &[("wide.png", ace_testkit::image("png", 8_200, 1))],
+    )
+    .await
+    .expect_error(422, "avatar_creation_failed");
+    assert!(reply.body["error"].as_str().unwrap().contains("px a side"));
+}
+
+#[tokio::test]
+async fn too_many_avatars_in_one_request_are_refused() {
+    let app = TestApp::spawn().await;
+    let agent = app.owner.agent_id.get();
+    let images: Vec<(&str, Vec<u8>)> = (0..31)
+        .map(|_| ("a.png", ace_testkit::image("png", 4, 4)))
+        .collect();
+    upload(&app.owner.client, agent, &images)
+        .await
+        .expect_error(422, "avatar_creation_failed");
+    let many = vec!["1"; 101].join("_");
+    app.owner
+        .client
+        .delete(&format!("/v1/agents/{agent}/avatars/{many}"))
+        .await
+        .expect_error(422, "validation_error");
+}

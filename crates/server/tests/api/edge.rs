@@ -150,3 +150,22 @@ async fn ids_in_paths_that_are_not_numbers_read_as_not_found() {
         .await
         .expect_error(404, "not_found");
 }
+
+#[tokio::test]
+async fn absurdly_deep_form_field_names_are_refused_without_harm() {
+    let app = TestApp::spawn().await;
+    let name = format!("organization{}", "[x]".repeat(20_000));
+    let response = app
+        .owner
+        .client
+        .request(Method::POST, "/v1/organizations")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("{name}=1"))
+        .send()
+        .await
+        .unwrap();
+    Client::read(response)
+        .await
+        .expect_error(400, "invalid_json");
+    app.owner.client.get("/v1/me").await.expect(200);
+}

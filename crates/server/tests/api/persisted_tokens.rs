@@ -410,3 +410,23 @@ async fn a_key_revoked_through_one_process_is_refused_by_the_others() {
     }
     assert_eq!(status, 401, "the other process still accepts a revoked key");
 }
+
+#[tokio::test]
+async fn a_user_holds_at_most_a_hundred_active_keys() {
+    let app = TestApp::spawn().await;
+    let actor = ace_app::Actor {
+        user_id: app.owner.user_id,
+        via: ace_app::Via::Jwt,
+        user: None,
+    };
+    for _ in 0..99 {
+        ace_app::api_keys::create(&app.app, &actor, None, None)
+            .await
+            .unwrap();
+    }
+    app.owner
+        .client
+        .post("/v1/persisted_tokens", json!({}))
+        .await
+        .expect_error(422, "validation_error");
+}
