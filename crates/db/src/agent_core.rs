@@ -145,17 +145,7 @@ pub async fn replace_monitored(
         .iter()
         .filter_map(|i| i.id.map(MonitoredItemId::get))
         .collect();
-    let existing: Vec<i64> = fetch_all!(
-        db,
-        sqlx::query_scalar("SELECT id FROM agent_monitored_items WHERE agent_id = $1")
-            .bind(agent.get())
-    );
-    for id in existing.into_iter().filter(|id| !keep.contains(id)) {
-        execute!(
-            db,
-            sqlx::query("DELETE FROM agent_monitored_items WHERE id = $1").bind(id)
-        );
-    }
+    delete_others(db, List::Monitored, agent, &keep).await?;
     for (position, item) in (0_i64..).zip(desired) {
         match item.id {
             Some(id) => {
@@ -234,17 +224,7 @@ pub async fn replace_linked_accounts(
         .iter()
         .filter_map(|a| a.id.map(LinkedAccountId::get))
         .collect();
-    let existing: Vec<i64> = fetch_all!(
-        db,
-        sqlx::query_scalar("SELECT id FROM agent_linked_accounts WHERE agent_id = $1")
-            .bind(agent.get())
-    );
-    for id in existing.into_iter().filter(|id| !keep.contains(id)) {
-        execute!(
-            db,
-            sqlx::query("DELETE FROM agent_linked_accounts WHERE id = $1").bind(id)
-        );
-    }
+    delete_others(db, List::LinkedAccounts, agent, &keep).await?;
     for (position, account) in (0_i64..).zip(desired) {
         match account.id {
             Some(id) => {
@@ -301,4 +281,35 @@ pub async fn delete_linked_account(
     let sql = "DELETE FROM agent_linked_accounts WHERE agent_id = $1 AND id = $2";
     let deleted = execute!(db, sqlx::query(sql).bind(agent.get()).bind(id.get()));
     Ok(deleted == 1)
+}
+
+/// The two id-bearing lists of the canvas.
+#[derive(Clone, Copy)]
+enum List {
+    Monitored,
+    LinkedAccounts,
+}
+
+/// Deletes the agent's rows of `list` whose ids are not in `keep`.
+async fn delete_others(
+    db: &mut dyn Session,
+    list: List,
+    agent: AgentId,
+    keep: &[i64],
+) -> DbResult<()> {
+    let (select, delete) = match list {
+        List::Monitored => (
+            "SELECT id FROM agent_monitored_items WHERE agent_id = $1",
+            "DELETE FROM agent_monitored_items WHERE id = $1",
+        ),
+        List::LinkedAccounts => (
+            "SELECT id FROM agent_linked_accounts WHERE agent_id = $1",
+            "DELETE FROM agent_linked_accounts WHERE id = $1",
+        ),
+    };
+    let existing: Vec<i64> = fetch_all!(db, sqlx::query_scalar(select).bind(agent.get()));
+    for id in existing.into_iter().filter(|id| !keep.contains(id)) {
+        execute!(db, sqlx::query(delete).bind(id));
+    }
+    Ok(())
 }

@@ -9,7 +9,7 @@ use ace_domain::ids::OrganizationId;
 use ace_domain::role::Role;
 use ace_storage::BlobStore;
 use anyhow::{Context, anyhow};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 
 use crate::bootstrap;
 use crate::config::Settings;
@@ -39,28 +39,9 @@ pub enum AdminCommand {
         role: Role,
     },
     /// Add credits to an organization.
-    GrantCredits {
-        #[arg(long)]
-        organization: OrganizationId,
-        #[arg(long)]
-        amount: Credits,
-        /// generic or aura.
-        #[arg(long, default_value = "generic")]
-        bucket: CreditBucket,
-        #[arg(long)]
-        note: Option<String>,
-    },
+    GrantCredits(CreditChange),
     /// Remove credits from an organization.
-    DeductCredits {
-        #[arg(long)]
-        organization: OrganizationId,
-        #[arg(long)]
-        amount: Credits,
-        #[arg(long, default_value = "generic")]
-        bucket: CreditBucket,
-        #[arg(long)]
-        note: Option<String>,
-    },
+    DeductCredits(CreditChange),
     /// Issue an HS256 JWT for a user.
     IssueJwt {
         /// The user's email or username.
@@ -80,6 +61,58 @@ pub enum AdminCommand {
         #[arg(long, default_value = "MONTHLY")]
         cycle: String,
     },
+}
+
+/// Which way credits move.
+#[derive(Clone, Copy)]
+enum Direction {
+    Grant,
+    Deduct,
+}
+
+/// The arguments of a credit grant or deduction.
+#[derive(Debug, Args)]
+pub struct CreditChange {
+    #[arg(long)]
+    organization: OrganizationId,
+    #[arg(long)]
+    amount: Credits,
+    /// generic or aura.
+    #[arg(long, default_value = "generic")]
+    bucket: CreditBucket,
+    /// Why, for the ledger.
+    #[arg(long)]
+    note: Option<String>,
+}
+
+async fn move_credits(
+    app: &App,
+    change: &CreditChange,
+    direction: Direction,
+) -> anyhow::Result<()> {
+    let note = LedgerNote {
+        note: change.note.as_deref(),
+        actor: None,
+    };
+    let (org, bucket, amount) = (change.organization, change.bucket, change.amount);
+    let (balance, verb) = match direction {
+        Direction::Grant => (
+            credits::grant(app, org, bucket, amount, note).await,
+            "Granted",
+        ),
+        Direction::Deduct => (
+            credits::deduct(app, org, bucket, amount, note).await,
+            "Deducted",
+        ),
+    };
+    let balance = balance.map_err(|err| anyhow!("{}", err.message))?;
+    println!(
+        "{verb} {amount} {} credits; organization {org} now has {} generic and {} aura.",
+        bucket.as_str(),
+        balance.generic,
+        balance.aura
+    );
+    Ok(())
 }
 
 /// Runs one admin command.
@@ -121,45 +154,9 @@ pub async fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<(
                 .map_err(fail)?;
             println!("{user} is now {role} of organization {organization}.");
         }
-        AdminCommand::GrantCredits {
-            organization,
-            amount,
-            bucket,
-            note,
-        } => {
-            let note = LedgerNote {
-                note: note.as_deref(),
-                actor: None,
-            };
-            let balance = credits::grant(&app, organization, bucket, amount, note)
-                .await
-                .map_err(fail)?;
-            println!(
-                "Granted {amount} {} credits; organization {organization} now has {} generic and {} aura.",
-                bucket.as_str(),
-                balance.generic,
-                balance.aura
-            );
-        }
-        AdminCommand::DeductCredits {
-            organization,
-            amount,
-            bucket,
-            note,
-        } => {
-            let note = LedgerNote {
-                note: note.as_deref(),
-                actor: None,
-            };
-            let balance = credits::deduct(&app, organization, bucket, amount, note)
-                .await
-                .map_err(fail)?;
-            println!(
-                "Deducted {amount} {} credits; organization {organization} now has {} generic and {} aura.",
-                bucket.as_str(),
-                balance.generic,
-                balance.aura
-            );
+        AdminCommand::GrantCredits(change) => move_credits(&app, &change, Direction::Grant).await?,
+        AdminCommand::DeductCredits(change) => {
+            move_credits(&app, &change, Direction::Deduct).await?
         }
         AdminCommand::IssueJwt { user, ttl } => {
             let ttl = ace_domain::token::parse_expires_in(&serde_json::Value::String(ttl))
