@@ -9,7 +9,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, StatusCode, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, put};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -26,8 +26,8 @@ use crate::extract::body::parse_body;
 use crate::middleware::{auth::authenticate, envelope::ensure_envelope, metrics::track};
 use crate::openapi::ApiDoc;
 use crate::routes::{
-    agent_core, agent_profile, agents, avatars, me, ops, organizations, persisted_tokens,
-    workspaces,
+    agent_core, agent_profile, agents, asset_folders, asset_libraries, avatars, content_resources,
+    direct_uploads, me, ops, organizations, persisted_tokens, workspaces,
 };
 use crate::state::ApiState;
 
@@ -35,7 +35,7 @@ const REQUEST_ID: &str = "x-request-id";
 /// The longest a request may run before it is cancelled.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// The `/v1` API, with its OpenAPI description.
+/// The `/v1` API except streaming uploads, with its OpenAPI description.
 fn api() -> OpenApiRouter<ApiState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         // Discovery
@@ -95,21 +95,56 @@ fn api() -> OpenApiRouter<ApiState> {
             agent_profile::update::update_agent_profile,
             agent_profile::delete::delete_agent_profile
         ))
+        // Files
+        .routes(routes!(
+            content_resources::show::get_content_resource,
+            content_resources::update::update_content_resource,
+            content_resources::delete::delete_content_resource
+        ))
+        .routes(routes!(asset_libraries::list::list_asset_libraries))
+        .routes(routes!(asset_folders::create::create_asset_folder))
+        .routes(routes!(
+            asset_folders::update::update_asset_folder,
+            asset_folders::delete::delete_asset_folder
+        ))
+        .routes(routes!(direct_uploads::create::create_direct_upload))
+}
+
+/// The `/v1` routes that stream uploads: no request timeout, and the file size limit.
+fn uploads() -> OpenApiRouter<ApiState> {
+    OpenApiRouter::new().routes(routes!(
+        content_resources::list::list_content_resources,
+        content_resources::create::create_content_resource
+    ))
 }
 
 /// ace's OpenAPI document.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().split_for_parts().1
+    api().merge(uploads()).split_for_parts().1
 }
 
 /// The whole HTTP service.
 pub fn router(state: ApiState) -> Router {
-    let (v1, doc) = api().split_for_parts();
+    let (core, mut doc) = api().split_for_parts();
+    let (uploads, upload_doc) = uploads().split_for_parts();
+    doc.merge(upload_doc);
     let document: Arc<str> = doc
         .to_json()
         .expect("the OpenAPI document serialises")
         .into();
-    let v1 = v1
+    let upload_limit = state.settings.max_upload_bytes;
+    // Multipart framing and the other fields come on top of the file itself.
+    let file_limit = usize::try_from(state.settings.max_file_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_add(16 * 1024 * 1024);
+    let core = core
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(DefaultBodyLimit::max(upload_limit));
+    let v1 = core
+        .merge(uploads.layer(DefaultBodyLimit::max(file_limit)))
         .route_layer(from_fn_with_state(state.clone(), parse_body))
         .route_layer(from_fn_with_state(state.clone(), authenticate));
     let ops = Router::new()
@@ -128,8 +163,13 @@ pub fn router(state: ApiState) -> Router {
                 }
             }),
         )
-        .route("/files/{*key}", get(ops::files::get_file));
-    let upload_limit = state.settings.max_upload_bytes;
+        .route("/files/{*key}", get(ops::files::get_file))
+        // The signed URL is the credential here, as with an S3 presigned URL.
+        .route(
+            "/v1/direct_uploads/{token}",
+            put(direct_uploads::receive::receive_direct_upload),
+        )
+        .layer(DefaultBodyLimit::max(file_limit));
     let request_id = HeaderName::from_static(REQUEST_ID);
     Router::new()
         .merge(v1)
@@ -151,9 +191,7 @@ pub fn router(state: ApiState) -> Router {
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(CatchPanicLayer::custom(|_| panic_response()))
                 .layer(from_fn(ensure_envelope))
-                .layer(from_fn(track))
-                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
-                .layer(DefaultBodyLimit::max(upload_limit)),
+                .layer(from_fn(track)),
         )
         .with_state(state)
 }

@@ -12,8 +12,10 @@ use crate::middleware::rate_limit::RateLimiter;
 pub struct EdgeSettings {
     /// The largest JSON or form body accepted.
     pub max_json_bytes: usize,
-    /// The largest multipart body accepted (uploads).
+    /// The largest multipart body accepted by the avatar and organization endpoints.
     pub max_upload_bytes: usize,
+    /// The largest file accepted as a content resource or direct upload.
+    pub max_file_bytes: u64,
     /// Requests per minute per API key; `None` turns rate limiting off.
     pub rate_limit_per_minute: Option<u32>,
 }
@@ -23,6 +25,7 @@ impl Default for EdgeSettings {
         Self {
             max_json_bytes: 1024 * 1024,
             max_upload_bytes: 64 * 1024 * 1024,
+            max_file_bytes: 1024 * 1024 * 1024,
             rate_limit_per_minute: Some(1_200),
         }
     }

@@ -8,8 +8,8 @@ use ace_db::avatars::{self, AvatarRecord, NewAvatar};
 use ace_domain::ids::{AgentId, AvatarId};
 use chrono::{DateTime, Utc};
 
+use crate::files::delete_blobs;
 use crate::images::{self, ImageKind};
-use crate::organizations::delete_blobs;
 use crate::policy::{AgentDenial, AgentNeed, agent_for};
 use crate::{Actor, App, AppError, AppResult, ErrorCode, Upload};
 
@@ -142,7 +142,7 @@ pub async fn delete(app: &App, actor: &Actor, agent: AgentId, ids: &str) -> AppR
         app,
         deleted
             .into_iter()
-            .map(|a| (a.storage_key, a.thumbnail_key)),
+            .flat_map(|a| [a.storage_key, a.thumbnail_key]),
     )
     .await;
     Ok(())
@@ -190,7 +190,9 @@ async fn store_one(app: &App, request: AvatarRequest) -> Result<StoredImage, Str
         ));
     }
     let byte_size = i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX);
-    let image = images::process(upload.bytes, AVATAR_KINDS).await?;
+    let image = images::process(upload.bytes, AVATAR_KINDS)
+        .await
+        .map_err(|e| e.to_string())?;
     let stem = format!("avatars/{}", uuid::Uuid::new_v4().simple());
     let original_key = format!("{stem}.{}", image.kind.extension());
     let thumbnail_key = format!("{stem}.thumb.jpg");
@@ -256,7 +258,7 @@ pub(crate) async fn forget(app: &App, stored: Vec<StoredImage>) {
         app,
         stored
             .into_iter()
-            .map(|s| (s.original_key, s.thumbnail_key)),
+            .flat_map(|s| [s.original_key, s.thumbnail_key]),
     )
     .await;
 }

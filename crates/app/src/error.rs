@@ -31,6 +31,14 @@ pub enum ErrorCode {
     UserVoiceResourceNotFound,
     AvatarCreationFailed,
     AvatarUpdateFailed,
+    ContentResourceCreationFailed,
+    ContentResourceNotFound,
+    FolderRemovalFailed,
+    /// A direct upload's MIME type is not one ace accepts.
+    InvalidContentType,
+    /// A direct upload is larger than allowed.
+    FileSizeExceeded,
+    DirectUploadFailed,
     /// The workspace has no usable credits.
     UsableGenCreditRequired,
     /// The workspace has credits, but not enough for this job.
@@ -72,6 +80,12 @@ impl ErrorCode {
             ErrorCode::UserVoiceResourceNotFound => "user_voice_resource_not_found",
             ErrorCode::AvatarCreationFailed => "avatar_creation_failed",
             ErrorCode::AvatarUpdateFailed => "avatar_update_failed",
+            ErrorCode::ContentResourceCreationFailed => "content_resource_creation_failed",
+            ErrorCode::ContentResourceNotFound => "content_resource_not_found",
+            ErrorCode::FolderRemovalFailed => "folder_removal_failed",
+            ErrorCode::InvalidContentType => "invalid_content_type",
+            ErrorCode::FileSizeExceeded => "file_size_exceeded",
+            ErrorCode::DirectUploadFailed => "direct_upload_failed",
             ErrorCode::UsableGenCreditRequired => "usable_gen_credit_required",
             ErrorCode::InsufficientCreditsForJob => "insufficient_credits_for_job",
             ErrorCode::RateLimited => "rate_limited",

@@ -74,6 +74,17 @@ impl ImageKind {
     }
 }
 
+/// Why an image was not accepted. Its text is a sentence for the client.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ImageError {
+    #[error("The file is not a supported image; upload one of: {accepted}.")]
+    Unsupported { accepted: String },
+    #[error("The image is {width}x{height}; images may be at most {MAX_SIDE} px a side and {} megapixels.", MAX_PIXELS / 1_000_000)]
+    TooLarge { width: u32, height: u32 },
+    #[error("The image could not be decoded: {0}.")]
+    Corrupt(String),
+}
+
 /// A checked image and its thumbnail.
 #[derive(Clone, Debug)]
 pub struct ProcessedImage {
@@ -89,39 +100,30 @@ pub struct ProcessedImage {
 pub async fn process(
     bytes: Bytes,
     accepted: &'static [ImageKind],
-) -> Result<ProcessedImage, String> {
-    let _permit = decoders()
-        .acquire()
-        .await
-        .map_err(|_| "The image could not be processed.".to_owned())?;
+) -> Result<ProcessedImage, ImageError> {
+    let lost = || ImageError::Corrupt("processing stopped".into());
+    let _permit = decoders().acquire().await.map_err(|_| lost())?;
     tokio::task::spawn_blocking(move || process_blocking(bytes, accepted))
         .await
-        .map_err(|_| "The image could not be processed.".to_owned())?
+        .map_err(|_| lost())?
 }
 
-fn process_blocking(bytes: Bytes, accepted: &[ImageKind]) -> Result<ProcessedImage, String> {
-    let names = accepted
-        .iter()
-        .map(|k| k.extension().to_uppercase())
-        .collect::<Vec<_>>()
-        .join(", ");
+fn process_blocking(bytes: Bytes, accepted: &[ImageKind]) -> Result<ProcessedImage, ImageError> {
     let kind = ImageKind::sniff(&bytes)
         .filter(|kind| accepted.contains(kind))
-        .ok_or_else(|| format!("The file is not a supported image; upload one of: {names}."))?;
-    let unreadable = |err: image::ImageError| {
-        format!(
-            "The {} image could not be decoded: {err}.",
-            kind.extension().to_uppercase()
-        )
-    };
+        .ok_or_else(|| ImageError::Unsupported {
+            accepted: accepted
+                .iter()
+                .map(|k| k.extension().to_uppercase())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?;
+    let corrupt = |err: image::ImageError| ImageError::Corrupt(err.to_string());
     let (width, height) = ImageReader::with_format(Cursor::new(&bytes[..]), kind.format())
         .into_dimensions()
-        .map_err(unreadable)?;
+        .map_err(corrupt)?;
     if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
-        return Err(format!(
-            "The image is {width}x{height}; images may be at most {MAX_SIDE} px a side and {} megapixels.",
-            MAX_PIXELS / 1_000_000
-        ));
+        return Err(ImageError::TooLarge { width, height });
     }
     let mut reader = ImageReader::with_format(Cursor::new(&bytes[..]), kind.format());
     let mut limits = Limits::default();
@@ -129,12 +131,12 @@ fn process_blocking(bytes: Bytes, accepted: &[ImageKind]) -> Result<ProcessedIma
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
-    let image = reader.decode().map_err(unreadable)?;
+    let image = reader.decode().map_err(corrupt)?;
     let thumbnail = image.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE).to_rgb8();
     let mut encoded = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut encoded, 85)
         .encode_image(&thumbnail)
-        .map_err(|_| "The thumbnail could not be made.".to_owned())?;
+        .map_err(|err| ImageError::Corrupt(err.to_string()))?;
     Ok(ProcessedImage {
         kind,
         width: image.width(),
@@ -176,9 +178,9 @@ mod tests {
             &[ImageKind::Png],
         )
         .unwrap_err();
-        assert!(err.contains("not a supported image"), "{err}");
+        assert!(err.to_string().contains("not a supported image"), "{err}");
         let err = process_blocking(Bytes::from_static(b"hello"), &[ImageKind::Png]).unwrap_err();
-        assert!(err.contains("PNG"), "{err}");
+        assert!(err.to_string().contains("PNG"), "{err}");
     }
 
     /// A 1x1 PNG whose header claims `width` x `height`.
@@ -210,9 +212,14 @@ mod tests {
     #[test]
     fn a_small_file_claiming_a_huge_picture_is_refused_before_decoding() {
         let err = process_blocking(png_claiming(8_000, 6_000), &[ImageKind::Png]).unwrap_err();
-        assert!(err.contains("megapixels"), "{err}");
-        let err = process_blocking(png_claiming(9_000, 10), &[ImageKind::Png]).unwrap_err();
-        assert!(err.contains("px a side"), "{err}");
+        assert_eq!(
+            err,
+            ImageError::TooLarge {
+                width: 8_000,
+                height: 6_000
+            }
+        );
+        assert!(err.to_string().contains("megapixels"), "{err}");
     }
 
     #[test]

@@ -7,15 +7,20 @@ pub mod agent_core;
 pub mod agent_profile;
 pub mod agents;
 pub mod api_keys;
+pub mod asset_library;
 pub mod auth;
 pub mod avatars;
 pub mod clock;
+pub mod content_resources;
 pub mod credits;
+pub mod direct_uploads;
 pub mod error;
+pub mod files;
 pub mod organizations;
 pub mod policy;
 
-mod images;
+pub mod images;
+pub mod signing;
 
 use std::sync::Arc;
 
@@ -34,6 +39,10 @@ pub struct Settings {
     pub starter_credits: Credits,
     /// The largest image accepted as an avatar.
     pub max_image_bytes: usize,
+    /// The largest file accepted as a content resource or direct upload.
+    pub max_file_bytes: u64,
+    /// The absolute URL clients reach ace at, for the links ace serves itself.
+    pub public_url: String,
 }
 
 impl Default for Settings {
@@ -41,6 +50,8 @@ impl Default for Settings {
         Self {
             starter_credits: Credits::whole(1_000),
             max_image_bytes: 10 * 1024 * 1024,
+            max_file_bytes: 1024 * 1024 * 1024,
+            public_url: "http://localhost:8080".into(),
         }
     }
 }
@@ -61,8 +72,11 @@ pub struct App {
     pub storage: BlobStore,
     pub clock: clock::Clock,
     pub settings: Arc<Settings>,
+    /// ffprobe and ffmpeg.
+    pub media: ace_media::Tools,
     jwt: Arc<auth::JwtKeys>,
     keys: Arc<auth::KeyCache>,
+    signer: Arc<signing::Signer>,
 }
 
 impl App {
@@ -76,8 +90,15 @@ impl App {
             storage,
             clock: clock::Clock::default(),
             settings: Arc::new(settings),
+            media: ace_media::Tools::default(),
             jwt: Arc::new(auth::JwtKeys::new(jwt_secret)),
+            signer: Arc::new(signing::Signer::new(jwt_secret)),
             keys: Arc::new(auth::KeyCache::new(db_is_single_process)),
         }
+    }
+
+    /// Issues and checks the signed ids and URLs this server hands out.
+    pub fn signer(&self) -> &signing::Signer {
+        &self.signer
     }
 }

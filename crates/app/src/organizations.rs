@@ -2,12 +2,12 @@
 //! membership and plan changes. A new organization makes its creator the owner and gets a
 //! first agent, as in GEN. Deleting one removes everything in it, stored images included.
 
+use crate::files::{delete_blobs, with_thumbnails};
 use ace_db::organizations::{self, MemberView};
-use ace_db::{Session, avatars, users};
+use ace_db::{Session, avatars, content_resources, users};
 use ace_domain::ids::{CreditPlanId, OrganizationId};
 use ace_domain::role::Role;
 use ace_domain::text::required_line;
-use tracing::warn;
 
 use crate::accounts::create_workspace_in;
 use crate::images::{self, ImageKind};
@@ -51,7 +51,7 @@ pub async fn create(
     }
     .await;
     if result.is_err() {
-        delete_blobs(app, avatar).await;
+        delete_blobs(app, avatar.into_iter().flat_map(|(a, b)| [a, b])).await;
     }
     result
 }
@@ -105,7 +105,7 @@ pub async fn update(
     }
     .await;
     if let Err(err) = written {
-        delete_blobs(app, avatar).await;
+        delete_blobs(app, avatar.into_iter().flat_map(|(a, b)| [a, b])).await;
         return Err(err);
     }
     if avatar.is_some()
@@ -114,7 +114,7 @@ pub async fn update(
             current.organization.avatar_thumbnail_key,
         )
     {
-        delete_blobs(app, [(old, old_thumb)]).await;
+        delete_blobs(app, [old, old_thumb]).await;
     }
     Ok(id)
 }
@@ -142,9 +142,17 @@ pub async fn delete(app: &App, actor: &Actor, id: OrganizationId) -> AppResult<(
     ) {
         blobs.push((original, thumbnail));
     }
+    let files = content_resources::keys_in_organization(&mut tx, id).await?;
     organizations::delete(&mut tx, id).await?;
     tx.commit().await?;
-    delete_blobs(app, blobs).await;
+    delete_blobs(
+        app,
+        blobs
+            .into_iter()
+            .flat_map(|(a, b)| [a, b])
+            .chain(with_thumbnails(files)),
+    )
+    .await;
     Ok(())
 }
 
@@ -220,6 +228,7 @@ async fn store_avatar(app: &App, upload: Upload) -> AppResult<(String, String)> 
     }
     let image = images::process(upload.bytes, AVATAR_KINDS)
         .await
+        .map_err(|e| e.to_string())
         .map_err(|message| {
             AppError::unprocessable(ErrorCode::ValidationError, format!("Avatar: {message}"))
         })?;
@@ -229,16 +238,4 @@ async fn store_avatar(app: &App, upload: Upload) -> AppResult<(String, String)> 
     app.storage.put(&original, image.original).await?;
     app.storage.put(&thumbnail, image.thumbnail).await?;
     Ok((original, thumbnail))
-}
-
-/// Deletes blobs after their rows are gone; a failure leaves an orphan file, never a broken
-/// row, so it is logged rather than returned.
-pub(crate) async fn delete_blobs(app: &App, keys: impl IntoIterator<Item = (String, String)>) {
-    for (original, thumbnail) in keys {
-        for key in [original, thumbnail] {
-            if let Err(err) = app.storage.delete(&key).await {
-                warn!(%key, error = %err, "could not delete a blob; it is now an orphan");
-            }
-        }
-    }
 }

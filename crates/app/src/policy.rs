@@ -6,7 +6,7 @@ use ace_db::Session;
 use ace_db::agents::{self, AgentView};
 use ace_domain::ids::AgentId;
 
-use crate::{Actor, AppResult};
+use crate::{Actor, AppError, AppResult, ErrorCode};
 
 /// What the caller wants to do with the agent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,4 +55,35 @@ pub async fn agent_for(
     } else {
         Err(AgentDenial::RoleTooLow)
     })
+}
+
+/// The errors an endpoint answers each denial with, as GEN documents them for it.
+pub struct Denials {
+    pub missing: fn(AgentId) -> AppError,
+    pub stranger: fn(AgentId) -> AppError,
+    pub role: fn(AgentId) -> AppError,
+}
+
+/// The usual answer for an agent that does not exist or is not the caller's to see.
+pub fn agent_not_accessible(agent: AgentId) -> AppError {
+    AppError::not_found(
+        ErrorCode::NotFound,
+        format!("Agent {agent} not found or not accessible."),
+    )
+}
+
+/// Loads the agent for `need`, answering a denial with the endpoint's own errors.
+pub async fn require_agent(
+    db: &mut dyn Session,
+    actor: &Actor,
+    id: AgentId,
+    need: AgentNeed,
+    denials: &Denials,
+) -> AppResult<AgentView> {
+    match agent_for(db, actor, id, need).await? {
+        Ok(view) => Ok(view),
+        Err(AgentDenial::Missing) => Err((denials.missing)(id)),
+        Err(AgentDenial::Stranger) => Err((denials.stranger)(id)),
+        Err(AgentDenial::RoleTooLow) => Err((denials.role)(id)),
+    }
 }

@@ -156,6 +156,18 @@ id_type!(
     /// One entry of the credit ledger.
     LedgerEntryId
 );
+id_type!(
+    /// A file in an agent's asset library (GEN: content resource).
+    ContentResourceId
+);
+id_type!(
+    /// A folder in an agent's asset library.
+    AssetFolderId
+);
+id_type!(
+    /// A blob being uploaded straight to storage (GEN: direct upload).
+    DirectUploadId
+);
 
 #[cfg(test)]
 mod tests {

@@ -7,13 +7,12 @@ use ace_app::credits::{self, LedgerNote};
 use ace_domain::credits::{CreditBucket, Credits};
 use ace_domain::ids::OrganizationId;
 use ace_domain::role::Role;
-use ace_storage::BlobStore;
 use anyhow::{Context, anyhow};
 use clap::{Args, Subcommand};
 
 use crate::bootstrap;
 use crate::config::Settings;
-use crate::startup::{app_settings, connect};
+use crate::startup::{app_settings, connect, open_storage};
 
 /// Operator commands.
 #[derive(Debug, Subcommand)]
@@ -194,7 +193,12 @@ async fn context(settings: &Settings) -> anyhow::Result<App> {
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://localhost:{}", settings.bind.port()));
-    let storage = BlobStore::local(&settings.data_dir.join("objects"), &public_url)?;
+    let storage = open_storage(settings, &public_url)?;
     let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_deref()).await?;
-    Ok(App::new(db, storage, app_settings(settings), &secret))
+    Ok(App::new(
+        db,
+        storage,
+        app_settings(settings, &public_url),
+        &secret,
+    ))
 }

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use ace_domain::credits::Credits;
+use ace_storage::{S3Config, StorageConfig};
 use anyhow::{Context, bail};
 use clap::Args;
 use serde::Deserialize;
@@ -43,15 +44,51 @@ pub struct ConfigArgs {
     /// Requests per minute per API key; 0 turns rate limiting off.
     #[arg(long, env = "ACE_RATE_LIMIT_PER_MINUTE", global = true)]
     pub rate_limit_per_minute: Option<u32>,
-    /// Largest upload accepted, in MiB.
+    /// Largest avatar or logo upload accepted, in MiB.
     #[arg(long, env = "ACE_MAX_UPLOAD_MB", global = true)]
     pub max_upload_mb: Option<usize>,
+    /// Largest file accepted as a content resource or direct upload, in MiB.
+    #[arg(long, env = "ACE_MAX_FILE_MB", global = true)]
+    pub max_file_mb: Option<u64>,
     /// Database pool size.
     #[arg(long, env = "ACE_DB_MAX_CONNECTIONS", global = true)]
     pub db_max_connections: Option<u32>,
     /// Log format: text or json.
     #[arg(long, env = "ACE_LOG_FORMAT", global = true)]
     pub log_format: Option<String>,
+    /// Where blobs live: local (files under the data dir) or s3.
+    #[arg(long, env = "ACE_STORAGE", global = true)]
+    pub storage: Option<String>,
+    /// The base URL blob keys are appended to in public links. Default: <public url>/files
+    /// (ace serves them); set a CDN or bucket URL to link there instead.
+    #[arg(long, env = "ACE_STORAGE_PUBLIC_URL", global = true)]
+    pub storage_public_url: Option<String>,
+    /// S3 bucket.
+    #[arg(long, env = "ACE_S3_BUCKET", global = true)]
+    pub s3_bucket: Option<String>,
+    /// S3 endpoint for S3-compatible services, such as http://127.0.0.1:9000.
+    #[arg(long, env = "ACE_S3_ENDPOINT", global = true)]
+    pub s3_endpoint: Option<String>,
+    /// S3 region. Default: us-east-1
+    #[arg(long, env = "ACE_S3_REGION", global = true)]
+    pub s3_region: Option<String>,
+    #[arg(
+        long,
+        env = "ACE_S3_ACCESS_KEY_ID",
+        global = true,
+        hide_env_values = true
+    )]
+    pub s3_access_key_id: Option<String>,
+    #[arg(
+        long,
+        env = "ACE_S3_SECRET_ACCESS_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub s3_secret_access_key: Option<String>,
+    /// Address the bucket in the URL path (most S3-compatible servers want this).
+    #[arg(long, env = "ACE_S3_PATH_STYLE", global = true)]
+    pub s3_path_style: Option<bool>,
 }
 
 /// The same settings as read from a config file.
@@ -68,8 +105,17 @@ struct FileSettings {
     jwt_secret: Option<String>,
     rate_limit_per_minute: Option<u32>,
     max_upload_mb: Option<usize>,
+    max_file_mb: Option<u64>,
     db_max_connections: Option<u32>,
     log_format: Option<String>,
+    storage: Option<String>,
+    storage_public_url: Option<String>,
+    s3_bucket: Option<String>,
+    s3_endpoint: Option<String>,
+    s3_region: Option<String>,
+    s3_access_key_id: Option<String>,
+    s3_secret_access_key: Option<String>,
+    s3_path_style: Option<bool>,
 }
 
 /// How logs are written.
@@ -94,8 +140,12 @@ pub struct Settings {
     /// `None` turns rate limiting off.
     pub rate_limit_per_minute: Option<u32>,
     pub max_upload_bytes: usize,
+    pub max_file_bytes: u64,
     pub db_max_connections: u32,
     pub log_format: LogFormat,
+    pub storage: StorageConfig,
+    /// `None`: `<public url>/files`.
+    pub storage_public_url: Option<String>,
 }
 
 impl Settings {
@@ -109,8 +159,9 @@ impl Settings {
         let data_dir = args
             .data_dir
             .clone()
-            .or(file.data_dir)
+            .or_else(|| file.data_dir.clone())
             .unwrap_or_else(|| PathBuf::from("data"));
+        let storage = storage_config(args, &file, &data_dir)?;
         let database_url = args
             .database_url
             .clone()
@@ -161,11 +212,18 @@ impl Settings {
             jwt_secret: args.jwt_secret.clone().or(file.jwt_secret),
             rate_limit_per_minute: (rate > 0).then_some(rate),
             max_upload_bytes: args.max_upload_mb.or(file.max_upload_mb).unwrap_or(64) * 1024 * 1024,
+            max_file_bytes: args.max_file_mb.or(file.max_file_mb).unwrap_or(1024) * 1024 * 1024,
             db_max_connections: args
                 .db_max_connections
                 .or(file.db_max_connections)
                 .unwrap_or(16),
             log_format,
+            storage,
+            storage_public_url: args
+                .storage_public_url
+                .clone()
+                .or(file.storage_public_url)
+                .map(|u| u.trim_end_matches('/').to_owned()),
             data_dir,
         })
     }
@@ -193,6 +251,49 @@ fn parse_credits(text: &str) -> anyhow::Result<Credits> {
         .with_context(|| format!("starter credits {text:?}"))
 }
 
+/// The blob backend: files under `<data dir>/objects` unless S3 is asked for.
+fn storage_config(
+    args: &ConfigArgs,
+    file: &FileSettings,
+    data_dir: &Path,
+) -> anyhow::Result<StorageConfig> {
+    let pick = |arg: &Option<String>, file: &Option<String>| arg.clone().or_else(|| file.clone());
+    match pick(&args.storage, &file.storage).as_deref().map(str::trim) {
+        None | Some("local") => Ok(StorageConfig::Local {
+            root: data_dir.join("objects"),
+        }),
+        Some("s3") => {
+            let Some(bucket) = pick(&args.s3_bucket, &file.s3_bucket) else {
+                bail!("S3 storage needs a bucket: set ACE_S3_BUCKET or --s3-bucket");
+            };
+            // The usual AWS variables serve as a fallback for the credentials.
+            let credential = |arg: &Option<String>, file: &Option<String>, aws: &str| {
+                pick(arg, file)
+                    .or_else(|| std::env::var(aws).ok())
+                    .unwrap_or_default()
+            };
+            Ok(StorageConfig::S3(S3Config {
+                bucket,
+                endpoint: pick(&args.s3_endpoint, &file.s3_endpoint),
+                region: pick(&args.s3_region, &file.s3_region)
+                    .unwrap_or_else(|| "us-east-1".into()),
+                access_key_id: credential(
+                    &args.s3_access_key_id,
+                    &file.s3_access_key_id,
+                    "AWS_ACCESS_KEY_ID",
+                ),
+                secret_access_key: credential(
+                    &args.s3_secret_access_key,
+                    &file.s3_secret_access_key,
+                    "AWS_SECRET_ACCESS_KEY",
+                ),
+                path_style: args.s3_path_style.or(file.s3_path_style).unwrap_or(false),
+            }))
+        }
+        Some(other) => bail!("storage {other:?} is not local or s3"),
+    }
+}
+
 /// The SQLite URL of a file path.
 pub fn sqlite_url(path: &Path) -> String {
     format!("sqlite://{}", path.display())
@@ -209,6 +310,29 @@ mod tests {
         assert_eq!(settings.database_url, "sqlite://data/ace.db");
         assert_eq!(settings.rate_limit_per_minute, Some(1_200));
         assert_eq!(settings.log_format, LogFormat::Text);
+        assert!(matches!(settings.storage, StorageConfig::Local { .. }));
+    }
+
+    #[test]
+    fn s3_storage_needs_a_bucket() {
+        let args = ConfigArgs {
+            storage: Some("s3".into()),
+            ..ConfigArgs::default()
+        };
+        assert!(Settings::resolve(&args).is_err());
+        let args = ConfigArgs {
+            storage: Some("s3".into()),
+            s3_bucket: Some("media".into()),
+            s3_path_style: Some(true),
+            ..ConfigArgs::default()
+        };
+        let StorageConfig::S3(s3) = Settings::resolve(&args).unwrap().storage else {
+            panic!("s3")
+        };
+        assert_eq!(
+            (s3.bucket.as_str(), s3.region.as_str(), s3.path_style),
+            ("media", "us-east-1", true)
+        );
     }
 
     #[test]

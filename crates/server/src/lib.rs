@@ -6,6 +6,7 @@ pub mod admin;
 pub mod bootstrap;
 pub mod cli;
 pub mod config;
+pub mod housekeeping;
 pub mod startup;
 pub mod telemetry;
 

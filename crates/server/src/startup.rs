@@ -44,14 +44,15 @@ impl Application {
             .public_url
             .clone()
             .unwrap_or_else(|| default_public_url(address));
-        let storage = BlobStore::local(&settings.data_dir.join("objects"), &public_url)?;
+        let storage = open_storage(settings, &public_url)?;
         let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_deref()).await?;
-        let app = App::new(db, storage, app_settings(settings), &secret);
+        let app = App::new(db, storage, app_settings(settings, &public_url), &secret);
         let revocations = ace_app::auth::follow_revocations(&app).await;
         bootstrap::first_start(&app, settings).await?;
         let edge = EdgeSettings {
             rate_limit_per_minute: settings.rate_limit_per_minute,
             max_upload_bytes: settings.max_upload_bytes,
+            max_file_bytes: settings.max_file_bytes,
             ..EdgeSettings::default()
         };
         let router = ace_api::router(ApiState::new(app.clone(), edge));
@@ -87,6 +88,7 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         info!(address = %self.local_addr(), public_url = %self.public_url, "ace is listening");
+        let housekeeping = crate::housekeeping::spawn(self.app.clone());
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await?;
@@ -95,6 +97,8 @@ impl Application {
             revocations.abort();
             let _ = revocations.await;
         }
+        housekeeping.abort();
+        let _ = housekeeping.await;
         self.app.db.close().await;
         info!("ace stopped");
         Ok(())
@@ -114,10 +118,22 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<Database> {
     Ok(db)
 }
 
+/// Opens the configured blob store; public links go to `storage_public_url`, or to ace's
+/// own `/files/` route under `public_url`.
+pub fn open_storage(settings: &Settings, public_url: &str) -> anyhow::Result<BlobStore> {
+    let files_base = settings
+        .storage_public_url
+        .clone()
+        .unwrap_or_else(|| format!("{public_url}/files"));
+    BlobStore::open(&settings.storage, &files_base).context("opening the blob store")
+}
+
 /// The use-case settings from the server's.
-pub fn app_settings(settings: &Settings) -> ace_app::Settings {
+pub fn app_settings(settings: &Settings, public_url: &str) -> ace_app::Settings {
     ace_app::Settings {
         starter_credits: settings.starter_credits,
+        max_file_bytes: settings.max_file_bytes,
+        public_url: public_url.to_owned(),
         ..ace_app::Settings::default()
     }
 }

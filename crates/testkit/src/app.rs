@@ -10,6 +10,7 @@ use ace_domain::credits::Credits;
 use ace_domain::ids::{AgentId, OrganizationId, UserId};
 use ace_domain::role::Role;
 use ace_server::{Application, Settings};
+use ace_storage::StorageConfig;
 use tokio::sync::oneshot;
 
 use crate::client::Client;
@@ -40,6 +41,8 @@ pub struct OtherProcess {
 pub struct TestAppBuilder {
     rate_limit_per_minute: Option<u32>,
     starter_credits: Option<Credits>,
+    storage: Option<StorageConfig>,
+    max_file_bytes: Option<u64>,
 }
 
 impl TestAppBuilder {
@@ -56,6 +59,20 @@ impl TestAppBuilder {
         self
     }
 
+    /// Keeps blobs in `storage` instead of the data directory.
+    #[must_use]
+    pub fn storage(mut self, storage: StorageConfig) -> Self {
+        self.storage = Some(storage);
+        self
+    }
+
+    /// Lowers the largest file accepted (1 GiB by default).
+    #[must_use]
+    pub fn max_file_bytes(mut self, bytes: u64) -> Self {
+        self.max_file_bytes = Some(bytes);
+        self
+    }
+
     /// Starts the app.
     pub async fn spawn(self) -> TestApp {
         ace_server::telemetry::init_for_tests();
@@ -66,6 +83,12 @@ impl TestAppBuilder {
         settings.rate_limit_per_minute = self.rate_limit_per_minute;
         if let Some(credits) = self.starter_credits {
             settings.starter_credits = credits;
+        }
+        if let Some(bytes) = self.max_file_bytes {
+            settings.max_file_bytes = bytes;
+        }
+        if let Some(storage) = self.storage {
+            settings.storage = storage;
         }
         let server = Application::build(&settings).await.expect("the app starts");
         let address = server.local_addr();

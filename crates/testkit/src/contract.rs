@@ -54,6 +54,25 @@ impl GenContract {
         ids
     }
 
+    /// `(method, path, operationId)` of every operation `reference/OPERATIONS.md` assigns to
+    /// the issue named `issue` (such as `Files`).
+    pub fn operations_delivered_by(&self, issue: &str) -> Vec<(String, String, String)> {
+        let path = shared_dir().join("reference/OPERATIONS.md");
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+        text.lines()
+            .filter_map(|line| {
+                let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+                match cells.as_slice() {
+                    ["", method, path, _phase, id, by, ""] if *by == issue => {
+                        Some((method.to_string(), path.to_string(), id.to_string()))
+                    }
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+
     /// The JSON schema of a response, if GEN documents one.
     pub fn response_schema(&self, operation_id: &str, status: u16) -> Option<Value> {
         let operation = self.operation(operation_id)?;

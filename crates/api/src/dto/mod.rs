@@ -6,6 +6,7 @@ pub mod agent_core;
 pub mod agent_profile;
 pub mod api_key;
 pub mod avatar;
+pub mod files;
 pub mod message;
 pub mod organization;
 pub mod time;

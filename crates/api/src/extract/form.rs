@@ -8,7 +8,7 @@ use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::header;
 use serde_json::{Map, Value};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::extract::body::body_value;
 
 /// The key of an upload placeholder.
@@ -49,14 +49,7 @@ impl<S: Send + Sync> FromRequest<S> for FormOrJson {
                 uploads: Vec::new(),
             }));
         }
-        let mut multipart = Multipart::from_request(request, state)
-            .await
-            .map_err(|err| {
-                ApiError::bad_body(format!(
-                    "The multipart body could not be read: {}.",
-                    err.body_text()
-                ))
-            })?;
+        let mut multipart = open_multipart(request, state).await?;
         let mut root = Map::new();
         let mut uploads = Vec::new();
         while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
@@ -79,7 +72,23 @@ impl<S: Send + Sync> FromRequest<S> for FormOrJson {
     }
 }
 
-fn multipart_error(err: axum::extract::multipart::MultipartError) -> ApiError {
+/// Opens a multipart body for reading field by field.
+pub(crate) async fn open_multipart<S: Send + Sync>(
+    request: Request,
+    state: &S,
+) -> ApiResult<Multipart> {
+    Multipart::from_request(request, state)
+        .await
+        .map_err(|err| {
+            ApiError::bad_body(format!(
+                "The multipart body could not be read: {}.",
+                err.body_text()
+            ))
+        })
+}
+
+/// The error for a multipart body that cannot be read: 413 past the size limit, else 400.
+pub(crate) fn multipart_error(err: axum::extract::multipart::MultipartError) -> ApiError {
     if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::new(
             ace_app::ErrorKind::PayloadTooLarge,

@@ -3,7 +3,11 @@
 pub mod agent_core;
 pub mod agent_profile;
 pub mod agents;
+pub mod asset_folders;
+pub mod asset_libraries;
 pub mod avatars;
+pub mod content_resources;
+pub mod direct_uploads;
 pub mod me;
 pub mod ops;
 pub mod organizations;
@@ -12,3 +16,5 @@ pub mod workspaces;
 
 /// The setup phase of GEN's five-step journey, for `x-phase`.
 pub(crate) const SETUP: &str = "setup";
+/// The edit phase, for `x-phase`.
+pub(crate) const EDIT: &str = "edit";

@@ -5,16 +5,20 @@
 mod agent_core;
 mod agent_profile;
 mod agents;
+mod asset_library;
 mod auth;
 mod avatars;
 mod cli;
 mod conformance;
+mod content_resources;
+mod direct_uploads;
 mod edge;
 mod ledger;
 mod me;
 mod ops;
 mod organizations;
 mod persisted_tokens;
+mod public_files;
 
 use ace_testkit::GenContract;
 

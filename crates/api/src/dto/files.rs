@@ -1,0 +1,241 @@
+//! Files on the wire: content resources, the asset library, folders and direct uploads.
+
+use std::collections::BTreeMap;
+
+use ace_app::direct_uploads::Ticket;
+use ace_db::asset_library::LibraryItem;
+use ace_db::content_resources::ResourceRecord;
+use ace_domain::patch::Patch;
+use ace_storage::BlobStore;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::time::iso;
+use crate::extract::Resource;
+
+/// A file of an agent's asset library.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContentResourceResponse {
+    pub id: i64,
+    /// Public and permanent until the resource is deleted; no credential needed.
+    pub url: String,
+    /// A JPEG of at most 256 px a side (images and video); `null` for audio, ZIP and
+    /// safetensors.
+    pub thumbnail_url: Option<String>,
+    pub file_name: String,
+    pub content_type: String,
+    /// image, video, audio, zip or safe_tensors.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub byte_size: i64,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    /// Length in seconds (video and audio).
+    pub duration: Option<f64>,
+    pub asset_folder_id: Option<i64>,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    pub created_at_ts: i64,
+}
+
+impl ContentResourceResponse {
+    pub fn new(record: &ResourceRecord, storage: &BlobStore) -> Self {
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "media lengths are far below 2^53 ms"
+        )]
+        let duration = record.duration_ms.map(|ms| ms as f64 / 1000.0);
+        Self {
+            id: record.id.get(),
+            url: storage.public_url(&record.storage_key),
+            thumbnail_url: record
+                .thumbnail_key
+                .as_deref()
+                .map(|k| storage.public_url(k)),
+            file_name: record.file_name.clone(),
+            content_type: record.content_type.clone(),
+            kind: record.kind.clone(),
+            byte_size: record.byte_size,
+            width: record.width,
+            height: record.height,
+            duration,
+            asset_folder_id: record.folder_id,
+            created_at: iso(record.created_at),
+            created_at_ts: record.created_at.timestamp_millis(),
+        }
+    }
+}
+
+/// The job that made a resource; `null` for uploads.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GeneratorRef {
+    pub id: i64,
+    pub status: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// `{content_resource, generator}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContentResourceEnvelope {
+    pub content_resource: ContentResourceResponse,
+    pub generator: Option<GeneratorRef>,
+}
+
+/// `{content_resource: {file, filename}}`: `file` is a direct upload's signed id (JSON); files
+/// themselves come as multipart `content_resource[file]`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct ContentResourceBody {
+    #[schema(value_type = Option<String>)]
+    #[serde(default)]
+    pub file: Option<Value>,
+    pub filename: Option<String>,
+    /// `{id}` of the asset folder to put the resource in (also accepted at the top level).
+    #[schema(value_type = Option<Object>)]
+    #[serde(default)]
+    pub asset_folder: Option<Value>,
+}
+
+impl Resource for ContentResourceBody {
+    const KEY: &'static str = "content_resource";
+}
+
+/// An item of the asset library: a folder or a file.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LibraryItemResponse {
+    pub id: i64,
+    /// `AssetFolder` or `ContentResource`.
+    #[serde(rename = "type")]
+    pub item_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// For files: image, video, audio, zip or safe_tensors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asset_type: Option<String>,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+}
+
+impl LibraryItemResponse {
+    pub fn new(item: &LibraryItem, storage: &BlobStore) -> Self {
+        let created_at = iso(item.created_at);
+        if item.is_folder() {
+            return Self {
+                id: item.id,
+                item_type: "AssetFolder",
+                name: Some(item.name.clone()),
+                url: None,
+                thumbnail_url: None,
+                file_name: None,
+                content_type: None,
+                asset_type: None,
+                created_at,
+            };
+        }
+        Self {
+            id: item.id,
+            item_type: "ContentResource",
+            name: None,
+            url: item.storage_key.as_deref().map(|k| storage.public_url(k)),
+            thumbnail_url: Some(item.thumbnail_key.as_deref().map(|k| storage.public_url(k))),
+            file_name: Some(item.name.clone()),
+            content_type: item.content_type.clone(),
+            asset_type: Some(item.item_kind.clone()),
+            created_at,
+        }
+    }
+}
+
+/// `{asset_folder_id}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssetFolderIdResponse {
+    pub asset_folder_id: i64,
+}
+
+/// `{asset_folder: {name, parent_id}}`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct AssetFolderBody {
+    pub name: Option<String>,
+    /// The folder to nest in; `null` (on update) moves the folder to the top level.
+    #[schema(value_type = Option<i64>)]
+    #[serde(default)]
+    pub parent_id: Patch<Value>,
+}
+
+impl Resource for AssetFolderBody {
+    const KEY: &'static str = "asset_folder";
+}
+
+/// `{blob: {filename, byte_size, checksum, content_type, metadata}}`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct BlobBody {
+    pub filename: Option<String>,
+    #[schema(value_type = Option<i64>)]
+    #[serde(default)]
+    pub byte_size: Option<Value>,
+    /// Base64 MD5 of the file.
+    pub checksum: Option<String>,
+    pub content_type: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    #[serde(default)]
+    pub metadata: Option<Value>,
+}
+
+impl Resource for BlobBody {
+    const KEY: &'static str = "blob";
+}
+
+/// Where and how to PUT the file.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UploadTarget {
+    pub url: String,
+    pub headers: BTreeMap<String, String>,
+}
+
+/// A declared blob, ready to upload.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DirectUploadResponse {
+    pub id: i64,
+    pub key: String,
+    pub filename: String,
+    pub content_type: String,
+    pub byte_size: i64,
+    pub checksum: String,
+    /// Send this as `content_resource[file]` to make the upload a resource.
+    pub signed_id: String,
+    pub direct_upload: UploadTarget,
+    #[schema(value_type = Object)]
+    pub metadata: Value,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+}
+
+impl From<&Ticket> for DirectUploadResponse {
+    fn from(ticket: &Ticket) -> Self {
+        let record = &ticket.record;
+        Self {
+            id: record.id.get(),
+            key: record.storage_key.clone(),
+            filename: record.filename.clone(),
+            content_type: record.content_type.clone(),
+            byte_size: record.byte_size,
+            checksum: record.checksum.clone(),
+            signed_id: ticket.signed_id.clone(),
+            direct_upload: UploadTarget {
+                url: ticket.url.clone(),
+                headers: ticket.headers.iter().cloned().collect(),
+            },
+            metadata: record.metadata.0.clone(),
+            created_at: iso(record.created_at),
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Upload a file, or turn a direct upload into a resource.
+
+use ace_app::files::Incoming;
+use ace_app::{Actor, App, content_resources};
+use ace_db::content_resources::ResourceRecord;
+use ace_domain::ids::{AgentId, AssetFolderId, parse_raw_id};
+use axum::Json;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use serde_json::Value;
+
+use crate::dto::files::{ContentResourceBody, ContentResourceEnvelope, ContentResourceResponse};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::body::{body_value, unwrap_resource};
+use crate::extract::form::{multipart_error, open_multipart};
+use crate::extract::{AgentParam, Authenticated};
+use crate::state::ApiState;
+
+/// Adds a file to an agent's library: multipart `content_resource[file]` (streamed to
+/// storage; the type is decided by the bytes), or JSON `{content_resource: {file: <signed_id>}}`
+/// for a direct upload. `asset_folder[id]` puts it in a folder.
+#[utoipa::path(post, path = "/v1/content_resources", tag = "Content Resources", operation_id = "createContentResource",
+    params(("agent_id" = i64, Query)),
+    request_body(content = ContentResourceBody, description = "multipart `content_resource[file]` (+ `asset_folder[id]`), or JSON with a signed id"),
+    responses((status = 201, body = ContentResourceEnvelope), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
+    extensions(("x-phase" = json!(crate::routes::EDIT))))]
+pub async fn create_content_resource(
+    State(state): State<ApiState>,
+    Authenticated(actor): Authenticated,
+    AgentParam(agent): AgentParam,
+    request: Request,
+) -> ApiResult<(StatusCode, Json<ContentResourceEnvelope>)> {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("multipart/"));
+    let record = if multipart {
+        upload(&state, &actor, agent, request).await?
+    } else {
+        attach_direct_upload(&state.app, &actor, agent, request).await?
+    };
+    let envelope = ContentResourceEnvelope {
+        content_resource: ContentResourceResponse::new(&record, &state.app.storage),
+        generator: None,
+    };
+    Ok((StatusCode::CREATED, Json(envelope)))
+}
+
+/// A multipart upload: the file streams to storage as the form is read; nothing is kept if
+/// the form turns out wrong.
+async fn upload(
+    state: &ApiState,
+    actor: &Actor,
+    agent: AgentId,
+    request: Request,
+) -> ApiResult<ResourceRecord> {
+    let app = &state.app;
+    content_resources::authorize_upload(app, actor, agent).await?;
+    let mut form = open_multipart(request, state).await?;
+    let mut staged = None;
+    let mut folder = None;
+    let read = async {
+        while let Some(field) = form.next_field().await.map_err(multipart_error)? {
+            match field.name().unwrap_or_default() {
+                "content_resource[file]" | "file" if field.file_name().is_some() => {
+                    if staged.is_some() {
+                        return Err(refused("Send one file per request."));
+                    }
+                    let incoming = Incoming {
+                        file_name: field.file_name().map(str::to_owned),
+                        content_type: field.content_type().map(str::to_owned),
+                        body: Box::pin(field),
+                    };
+                    staged = Some(content_resources::stage(app, incoming).await?);
+                }
+                "asset_folder[id]" | "asset_folder_id" => {
+                    folder = Some(folder_id(&field.text().await.map_err(multipart_error)?)?)
+                }
+                _ => {
+                    field.bytes().await.map_err(multipart_error)?;
+                }
+            }
+        }
+        Ok(())
+    }
+    .await;
+    match (read, staged) {
+        (Ok(()), Some(staged)) => {
+            Ok(content_resources::record_upload(app, actor, agent, staged, folder).await?)
+        }
+        (Ok(()), None) => Err(refused(
+            "Send the file as multipart field content_resource[file].",
+        )),
+        (Err(err), staged) => {
+            if let Some(staged) = staged {
+                content_resources::discard(app, staged).await;
+            }
+            Err(err)
+        }
+    }
+}
+
+/// JSON naming a direct upload by its signed id.
+async fn attach_direct_upload(
+    app: &App,
+    actor: &Actor,
+    agent: AgentId,
+    request: Request,
+) -> ApiResult<ResourceRecord> {
+    let (parts, _) = request.into_parts();
+    let raw = body_value(&parts);
+    let body: ContentResourceBody = unwrap_resource(&raw)?;
+    let signed_id = match &body.file {
+        Some(Value::String(signed_id)) if !signed_id.trim().is_empty() => signed_id.clone(),
+        _ => {
+            return Err(refused(
+                "Send the file as multipart content_resource[file], or a direct upload's signed_id as content_resource.file.",
+            ));
+        }
+    };
+    let folder = match body
+        .asset_folder
+        .as_ref()
+        .or_else(|| raw.get("asset_folder"))
+        .and_then(|f| f.get("id"))
+    {
+        Some(Value::String(text)) => Some(folder_id(text)?),
+        Some(Value::Number(n)) => Some(folder_id(&n.to_string())?),
+        _ => None,
+    };
+    Ok(content_resources::record_direct_upload(app, actor, agent, &signed_id, folder).await?)
+}
+
+fn folder_id(text: &str) -> ApiResult<AssetFolderId> {
+    parse_raw_id(text)
+        .map(AssetFolderId::new)
+        .map_err(|_| refused(format!("asset_folder[id] {text:?} is not an id.")))
+}
+
+fn refused(message: impl Into<String>) -> ApiError {
+    ApiError(content_resources::creation_failed(message))
+}

@@ -1,0 +1,338 @@
+//! Content resources: the files of an agent's asset library. Uploads stream into storage; a
+//! direct upload becomes a resource by its signed id. Anyone in the agent's workspace may list
+//! and read them; editors and above add, rename and delete. Deleting one deletes its bytes.
+
+use ace_db::Session;
+use ace_db::asset_folders;
+use ace_db::content_resources::{self as store, NewResource, ResourceFilter, ResourceRecord};
+use ace_db::direct_uploads;
+use ace_domain::ids::{AgentId, AssetFolderId, ContentResourceId};
+use bytes::Bytes;
+use futures::Stream;
+
+use crate::direct_uploads::claim;
+use crate::files::{
+    self, FileKind, Incoming, IngestError, Ingested, Inspection, check_declared, delete_blobs,
+    sniff, with_thumbnails,
+};
+use crate::policy::{AgentNeed, Denials, agent_not_accessible, require_agent};
+use crate::{Actor, App, AppError, AppResult, ErrorCode, ErrorKind};
+
+/// Resources per page of the list.
+pub const PAGE_SIZE: i64 = 20;
+/// The most ids one `ids[]` filter may name.
+pub const MAX_IDS: usize = 100;
+/// Where uploaded files are stored.
+const PREFIX: &str = "resources";
+
+const LIST: Denials = Denials {
+    missing: agent_not_accessible,
+    stranger: agent_not_accessible,
+    role: agent_not_accessible,
+};
+const READ: Denials = Denials {
+    missing: resource_agent_hidden,
+    stranger: resource_agent_hidden,
+    role: resource_agent_hidden,
+};
+const WRITE: Denials = Denials {
+    missing: agent_not_accessible,
+    stranger: forbidden,
+    role: forbidden,
+};
+
+/// A page of the agent's resources, newest first; pages count from 0.
+pub async fn list(
+    app: &App,
+    actor: &Actor,
+    agent: AgentId,
+    filter: &ResourceFilter,
+    page: i64,
+) -> AppResult<Vec<ResourceRecord>> {
+    let mut conn = app.db.conn().await?;
+    require_agent(&mut conn, actor, agent, AgentNeed::View, &LIST).await?;
+    if page < 0 {
+        return Err(AppError::unprocessable(
+            ErrorCode::ValidationError,
+            "page counts from 0.",
+        ));
+    }
+    if filter.ids.as_ref().is_some_and(|ids| ids.len() > MAX_IDS) {
+        return Err(AppError::unprocessable(
+            ErrorCode::ValidationError,
+            format!("ids[] may name at most {MAX_IDS} resources."),
+        ));
+    }
+    Ok(store::list(&mut conn, agent, filter, page * PAGE_SIZE, PAGE_SIZE).await?)
+}
+
+/// One of the agent's resources.
+pub async fn get(
+    app: &App,
+    actor: &Actor,
+    agent: AgentId,
+    id: ContentResourceId,
+) -> AppResult<ResourceRecord> {
+    let mut conn = app.db.conn().await?;
+    require_agent(&mut conn, actor, agent, AgentNeed::View, &READ).await?;
+    store::find(&mut conn, agent, id)
+        .await?
+        .ok_or_else(|| resource_agent_hidden(agent))
+}
+
+/// Checks that the caller may add files to the agent, before any byte is stored.
+pub async fn authorize_upload(app: &App, actor: &Actor, agent: AgentId) -> AppResult<()> {
+    let mut conn = app.db.conn().await?;
+    require_agent(&mut conn, actor, agent, AgentNeed::Edit, &WRITE).await?;
+    Ok(())
+}
+
+/// A file stored and inspected, not yet recorded.
+#[derive(Debug)]
+pub struct Staged {
+    ingested: Ingested,
+    inspection: Inspection,
+}
+
+/// Streams an upload into storage and inspects it. Call [`authorize_upload`] first and
+/// [`record_upload`] (or [`discard`]) after.
+pub async fn stage<S, E>(app: &App, incoming: Incoming<S>) -> AppResult<Staged>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let ingested = files::ingest(app, incoming, PREFIX, app.settings.max_file_bytes)
+        .await
+        .map_err(|err| ingest_error(err, app.settings.max_file_bytes))?;
+    match files::inspect(app, &ingested.key, ingested.format, ingested.image.clone()).await {
+        Ok(inspection) => Ok(Staged {
+            ingested,
+            inspection,
+        }),
+        Err(message) => {
+            delete_blobs(app, [ingested.key.clone()]).await;
+            Err(creation_failed(message))
+        }
+    }
+}
+
+/// Deletes a staged file that will not become a resource.
+pub async fn discard(app: &App, staged: Staged) {
+    delete_blobs(
+        app,
+        with_thumbnails([(staged.ingested.key, staged.inspection.thumbnail_key)]),
+    )
+    .await;
+}
+
+/// Records a staged upload as a resource of the agent, in `folder` if given.
+pub async fn record_upload(
+    app: &App,
+    actor: &Actor,
+    agent: AgentId,
+    staged: Staged,
+    folder: Option<AssetFolderId>,
+) -> AppResult<ResourceRecord> {
+    let Staged {
+        ingested,
+        inspection,
+    } = staged;
+    let format = inspection.format.unwrap_or(ingested.format);
+    let new = NewResource {
+        agent_id: agent,
+        folder_id: folder,
+        storage_key: ingested.key.clone(),
+        thumbnail_key: inspection.thumbnail_key.clone(),
+        file_name: ingested.file_name.clone(),
+        content_type: format.mime.to_owned(),
+        kind: format.kind.as_str().to_owned(),
+        byte_size: i64::try_from(ingested.byte_size).unwrap_or(i64::MAX),
+        checksum: None,
+        width: inspection.width,
+        height: inspection.height,
+        duration_ms: inspection.duration_ms,
+    };
+    let recorded = async {
+        let mut tx = app.db.begin().await?;
+        require_agent(&mut tx, actor, agent, AgentNeed::Edit, &WRITE).await?;
+        check_folder(&mut tx, agent, folder).await?;
+        let record = store::insert(&mut tx, &new, app.clock.now()).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+    .await;
+    if recorded.is_err() {
+        delete_blobs(
+            app,
+            with_thumbnails([(ingested.key, inspection.thumbnail_key)]),
+        )
+        .await;
+    }
+    recorded
+}
+
+/// Turns a direct upload, named by its signed id, into a resource of the agent.
+pub async fn record_direct_upload(
+    app: &App,
+    actor: &Actor,
+    agent: AgentId,
+    signed_id: &str,
+    folder: Option<AssetFolderId>,
+) -> AppResult<ResourceRecord> {
+    let mut conn = app.db.conn().await?;
+    require_agent(&mut conn, actor, agent, AgentNeed::Edit, &WRITE).await?;
+    check_folder(&mut conn, agent, folder).await?;
+    drop(conn);
+    let upload = claim(app, actor, signed_id).await?;
+    let size = u64::try_from(upload.byte_size).unwrap_or_default();
+    let head = read_head(app, &upload.storage_key, size).await?;
+    let format =
+        sniff(&head).ok_or_else(|| creation_failed("This type of file is not supported."))?;
+    check_declared(format, Some(&upload.filename), Some(&upload.content_type))
+        .map_err(creation_failed)?;
+    let image = if format.kind == FileKind::Image && size <= files::KEEP_IMAGES_UP_TO {
+        app.storage.get(&upload.storage_key).await?
+    } else {
+        None
+    };
+    let inspection = files::inspect(app, &upload.storage_key, format, image)
+        .await
+        .map_err(creation_failed)?;
+    let format = inspection.format.unwrap_or(format);
+    let new = NewResource {
+        agent_id: agent,
+        folder_id: folder,
+        storage_key: upload.storage_key.clone(),
+        thumbnail_key: inspection.thumbnail_key.clone(),
+        file_name: upload.filename.clone(),
+        content_type: format.mime.to_owned(),
+        kind: format.kind.as_str().to_owned(),
+        byte_size: upload.byte_size,
+        checksum: Some(upload.checksum.clone()),
+        width: inspection.width,
+        height: inspection.height,
+        duration_ms: inspection.duration_ms,
+    };
+    let now = app.clock.now();
+    let mut tx = app.db.begin().await?;
+    if !direct_uploads::mark_attached(&mut tx, upload.id, now).await? {
+        return Err(creation_failed(
+            "This upload has already been turned into a resource.",
+        ));
+    }
+    let record = store::insert(&mut tx, &new, now).await?;
+    tx.commit().await?;
+    Ok(record)
+}
+
+/// Renames one of the agent's resources.
+pub async fn rename(
+    app: &App,
+    actor: &Actor,
+    agent: AgentId,
+    id: ContentResourceId,
+    filename: Option<&str>,
+) -> AppResult<()> {
+    let filename = files::valid_rename(filename.unwrap_or_default())
+        .map_err(|message| AppError::unprocessable(ErrorCode::ValidationError, message))?;
+    let mut conn = app.db.conn().await?;
+    require_agent(&mut conn, actor, agent, AgentNeed::Edit, &WRITE).await?;
+    if store::rename(&mut conn, agent, id, &filename, app.clock.now()).await? {
+        Ok(())
+    } else {
+        Err(resource_not_found(id))
+    }
+}
+
+/// Deletes one of the agent's resources with its stored bytes.
+pub async fn delete(
+    app: &App,
+    actor: &Actor,
+    agent: AgentId,
+    id: ContentResourceId,
+) -> AppResult<()> {
+    let mut tx = app.db.begin().await?;
+    require_agent(&mut tx, actor, agent, AgentNeed::Edit, &WRITE).await?;
+    let record = store::delete(&mut tx, agent, id)
+        .await?
+        .ok_or_else(|| resource_not_found(id))?;
+    tx.commit().await?;
+    delete_blobs(
+        app,
+        with_thumbnails([(record.storage_key, record.thumbnail_key)]),
+    )
+    .await;
+    Ok(())
+}
+
+/// Refuses a folder that is not the agent's.
+async fn check_folder(
+    db: &mut dyn Session,
+    agent: AgentId,
+    folder: Option<AssetFolderId>,
+) -> AppResult<()> {
+    if let Some(folder) = folder
+        && asset_folders::find(db, agent, folder).await?.is_none()
+    {
+        return Err(creation_failed(format!(
+            "Asset folder {folder} was not found on this agent."
+        )));
+    }
+    Ok(())
+}
+
+/// The first bytes of a stored blob, enough to tell what it is.
+async fn read_head(app: &App, key: &str, size: u64) -> AppResult<Bytes> {
+    use futures::TryStreamExt;
+    let read = app
+        .storage
+        .read(key, Some(0..size.clamp(1, 8 * 1024)))
+        .await?
+        .ok_or_else(|| creation_failed("No file has been uploaded for this signed id yet."))?;
+    let chunks: Vec<Bytes> = read.stream.try_collect().await?;
+    Ok(Bytes::from(chunks.concat()))
+}
+
+fn ingest_error(err: IngestError, limit: u64) -> AppError {
+    match err {
+        IngestError::Refused(message) => creation_failed(message),
+        IngestError::TooLarge(_) => AppError::new(
+            ErrorKind::PayloadTooLarge,
+            ErrorCode::PayloadTooLarge,
+            format!(
+                "The file is larger than the {} MiB this server accepts.",
+                limit / (1024 * 1024)
+            ),
+        ),
+        IngestError::Interrupted(message) => {
+            AppError::new(ErrorKind::BadRequest, ErrorCode::BadRequest, message)
+        }
+        IngestError::Storage(err) => AppError::internal(err),
+    }
+}
+
+/// The error for a file that cannot become a content resource.
+pub fn creation_failed(message: impl Into<String>) -> AppError {
+    AppError::unprocessable(ErrorCode::ContentResourceCreationFailed, message)
+}
+
+fn resource_not_found(id: ContentResourceId) -> AppError {
+    AppError::not_found(
+        ErrorCode::NotFound,
+        format!("Content resource {id} not found."),
+    )
+}
+
+fn resource_agent_hidden(_: AgentId) -> AppError {
+    AppError::not_found(
+        ErrorCode::ContentResourceNotFound,
+        "The content resource does not exist or does not belong to this agent.",
+    )
+}
+
+fn forbidden(_: AgentId) -> AppError {
+    AppError::forbidden(
+        ErrorCode::Forbidden,
+        "You do not have permission to manage this agent's files.",
+    )
+}

@@ -1,0 +1,166 @@
+//! Running ffprobe and ffmpeg.
+
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::process::Command;
+use tokio::sync::Semaphore;
+
+use crate::probe::Probe;
+
+/// The most of stderr kept for an error message.
+const STDERR_TAIL: usize = 2_000;
+
+/// What went wrong running a media tool.
+#[derive(Debug, thiserror::Error)]
+pub enum MediaError {
+    /// The tool is not installed (or not on the path given).
+    #[error("{0} is not installed")]
+    NotInstalled(&'static str),
+    /// The tool ran and failed; `stderr` is the end of what it printed.
+    #[error("{tool} failed ({status}): {stderr}")]
+    Failed {
+        tool: &'static str,
+        status: String,
+        stderr: String,
+    },
+    /// The tool ran past its time and was killed.
+    #[error("{0} took too long and was stopped")]
+    TimedOut(&'static str),
+    /// The tool's output could not be read.
+    #[error("could not read {tool}'s output: {detail}")]
+    BadOutput { tool: &'static str, detail: String },
+    #[error("could not run {tool}: {source}")]
+    Spawn {
+        tool: &'static str,
+        source: std::io::Error,
+    },
+}
+
+/// The media tools, with their limits. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Tools {
+    ffmpeg: String,
+    ffprobe: String,
+    permits: Arc<Semaphore>,
+    timeout: Duration,
+}
+
+impl Default for Tools {
+    /// `ffmpeg` and `ffprobe` from the path, one run per core at a time, two minutes each.
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        Self::new("ffmpeg", "ffprobe", cores, Duration::from_secs(120))
+    }
+}
+
+impl Tools {
+    pub fn new(ffmpeg: &str, ffprobe: &str, concurrency: usize, timeout: Duration) -> Self {
+        Self {
+            ffmpeg: ffmpeg.to_owned(),
+            ffprobe: ffprobe.to_owned(),
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            timeout,
+        }
+    }
+
+    /// Reads a media file's streams and duration. `input` is a path or a URL.
+    pub async fn probe(&self, input: &str) -> Result<Probe, MediaError> {
+        let args = [
+            "-v",
+            "error",
+            "-print_format",
+            "json",
+            "-show_format",
+            "-show_streams",
+            input,
+        ];
+        let output = self.run("ffprobe", &self.ffprobe, &args).await?;
+        Probe::parse(&output).map_err(|detail| MediaError::BadOutput {
+            tool: "ffprobe",
+            detail,
+        })
+    }
+
+    /// The first video frame as a JPEG at most `max_side` pixels wide and high.
+    pub async fn first_frame_jpeg(&self, input: &str, max_side: u32) -> Result<Bytes, MediaError> {
+        let scale = format!(
+            "scale='if(gt(iw,ih),min({max_side},iw),-2)':'if(gt(iw,ih),-2,min({max_side},ih))'"
+        );
+        let args = [
+            "-nostdin",
+            "-v",
+            "error",
+            "-i",
+            input,
+            "-frames:v",
+            "1",
+            "-vf",
+            &scale,
+            "-q:v",
+            "4",
+            "-f",
+            "image2",
+            "-c:v",
+            "mjpeg",
+            "pipe:1",
+        ];
+        let jpeg = self.run("ffmpeg", &self.ffmpeg, &args).await?;
+        if jpeg.is_empty() {
+            return Err(MediaError::BadOutput {
+                tool: "ffmpeg",
+                detail: "no frame was decoded".into(),
+            });
+        }
+        Ok(Bytes::from(jpeg))
+    }
+
+    async fn run(
+        &self,
+        tool: &'static str,
+        program: &str,
+        args: &[&str],
+    ) -> Result<Vec<u8>, MediaError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| MediaError::TimedOut(tool))?;
+        let child = Command::new(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|source| match source.kind() {
+                std::io::ErrorKind::NotFound => MediaError::NotInstalled(tool),
+                _ => MediaError::Spawn { tool, source },
+            })?;
+        let output = tokio::time::timeout(self.timeout, child.wait_with_output())
+            .await
+            .map_err(|_| MediaError::TimedOut(tool))?
+            .map_err(|source| MediaError::Spawn { tool, source })?;
+        if output.status.success() {
+            Ok(output.stdout)
+        } else {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let tail: String = stderr
+                .chars()
+                .rev()
+                .take(STDERR_TAIL)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            tracing::debug!(tool, status = %output.status, stderr = %tail, "media tool failed");
+            Err(MediaError::Failed {
+                tool,
+                status: output.status.to_string(),
+                stderr: tail.trim().to_owned(),
+            })
+        }
+    }
+}
