@@ -38,6 +38,13 @@ pub(crate) async fn uploaded(client: &Client, agent: i64, name: &str, bytes: Vec
     reply.body["content_resource"].clone()
 }
 
+/// Uploads a tiny PNG and returns the new resource's id.
+async fn png_id(client: &Client, agent: i64, name: &str) -> i64 {
+    uploaded(client, agent, name, ace_testkit::image("png", 4, 4)).await["id"]
+        .as_i64()
+        .unwrap()
+}
+
 /// Fetches a public URL with no credential.
 pub(crate) async fn fetch(app: &TestApp, url: &str) -> reqwest::Response {
     let path = format!(
@@ -239,17 +246,7 @@ async fn the_list_is_newest_first_twenty_a_page_counting_from_zero() {
     let client = &app.owner.client;
     let mut created = Vec::new();
     for n in 0..21 {
-        created.push(
-            uploaded(
-                client,
-                agent,
-                &format!("{n}.png"),
-                ace_testkit::image("png", 4, 4),
-            )
-            .await["id"]
-                .as_i64()
-                .unwrap(),
-        );
+        created.push(png_id(client, agent, &format!("{n}.png")).await);
     }
     let first = list(client, agent, "").await;
     assert_eq!(first.len(), 20);
@@ -277,9 +274,7 @@ async fn the_list_filters_by_type_and_by_ids() {
     let app = TestApp::spawn().await;
     let agent = app.owner.agent_id.get();
     let client = &app.owner.client;
-    let image = uploaded(client, agent, "a.png", ace_testkit::image("png", 4, 4)).await["id"]
-        .as_i64()
-        .unwrap();
+    let image = png_id(client, agent, "a.png").await;
     let audio = uploaded(client, agent, "b.wav", ace_testkit::wav(200)).await["id"]
         .as_i64()
         .unwrap();
@@ -321,15 +316,7 @@ async fn the_list_filters_by_type_and_by_ids() {
 async fn a_resource_is_read_with_a_null_generator() {
     let app = TestApp::spawn().await;
     let agent = app.owner.agent_id.get();
-    let id = uploaded(
-        &app.owner.client,
-        agent,
-        "a.png",
-        ace_testkit::image("png", 4, 4),
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
+    let id = png_id(&app.owner.client, agent, "a.png").await;
     let reply = app
         .owner
         .client
@@ -354,9 +341,7 @@ async fn a_resource_is_renamed_and_a_blank_name_is_refused() {
     let app = TestApp::spawn().await;
     let agent = app.owner.agent_id.get();
     let client = &app.owner.client;
-    let id = uploaded(client, agent, "a.png", ace_testkit::image("png", 4, 4)).await["id"]
-        .as_i64()
-        .unwrap();
+    let id = png_id(client, agent, "a.png").await;
     let path = format!("/v1/content_resources/{id}?agent_id={agent}");
     client
         .patch(
@@ -424,15 +409,7 @@ async fn deleting_a_resource_deletes_its_bytes_so_its_urls_answer_404() {
 async fn another_workspace_cannot_see_add_rename_or_delete_an_agents_files() {
     let app = TestApp::spawn().await;
     let agent = app.owner.agent_id.get();
-    let id = uploaded(
-        &app.owner.client,
-        agent,
-        "a.png",
-        ace_testkit::image("png", 4, 4),
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
+    let id = png_id(&app.owner.client, agent, "a.png").await;
     let stranger = app.user("Stranger").await.client;
     let path = format!("/v1/content_resources/{id}?agent_id={agent}");
     stranger
@@ -466,15 +443,7 @@ async fn another_workspace_cannot_see_add_rename_or_delete_an_agents_files() {
 async fn a_viewer_reads_files_but_cannot_change_them() {
     let app = TestApp::spawn().await;
     let agent = app.owner.agent_id.get();
-    let id = uploaded(
-        &app.owner.client,
-        agent,
-        "a.png",
-        ace_testkit::image("png", 4, 4),
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
+    let id = png_id(&app.owner.client, agent, "a.png").await;
     let viewer = app
         .member_of(app.owner.workspace_id, Role::Viewer)
         .await
@@ -491,7 +460,7 @@ async fn a_viewer_reads_files_but_cannot_change_them() {
         .member_of(app.owner.workspace_id, Role::Editor)
         .await
         .client;
-    uploaded(&editor, agent, "c.png", ace_testkit::image("png", 4, 4)).await;
+    png_id(&editor, agent, "c.png").await;
 }
 
 #[tokio::test]
