@@ -179,7 +179,7 @@ fn append(file: File, mut incoming: mpsc::Receiver<Bytes>) -> std::io::Result<()
         }
         Ok::<_, std::io::Error>(())
     });
-    let mut out = std::io::BufWriter::with_capacity(1024 * 1024, file);
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
     let mut since_flush = 0u64;
     while let Some(chunk) = incoming.blocking_recv() {
         out.write_all(&chunk)?;
