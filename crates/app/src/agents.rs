@@ -81,7 +81,7 @@ pub async fn create(
     let stored = if fields.avatars.is_empty() {
         Vec::new()
     } else {
-        avatars::store(app, fields.avatars).await?
+        avatars::store(app, actor, fields.avatars).await?
     };
     let now = app.clock.now();
     let result = async {
@@ -141,7 +141,7 @@ pub async fn update(
     let stored = if fields.avatars.is_empty() {
         Vec::new()
     } else {
-        avatars::store(app, fields.avatars.clone()).await?
+        avatars::store(app, actor, fields.avatars.clone()).await?
     };
     let now = app.clock.now();
     let result = async {

@@ -5,13 +5,15 @@
 use ace_db::Session;
 use ace_db::agents::AgentRecord;
 use ace_db::avatars::{self, AvatarRecord, NewAvatar};
+use ace_db::direct_uploads::DirectUploadRecord;
 use ace_domain::ids::{AgentId, AvatarId};
 use chrono::{DateTime, Utc};
 
+use crate::direct_uploads;
 use crate::files::delete_blobs;
 use crate::images::{self, ImageKind};
 use crate::policy::{AgentDenial, AgentNeed, agent_for};
-use crate::{Actor, App, AppError, AppResult, ErrorCode, Upload};
+use crate::{Actor, App, AppError, AppResult, ErrorCode, ErrorKind, Upload};
 
 /// Avatars per page.
 pub const PAGE_SIZE: i64 = 20;
@@ -28,7 +30,7 @@ pub enum AvatarSource {
     File(Upload),
     /// A DeGods collection avatar, which this server has no images for.
     Degod(String),
-    /// A reference to an upload made elsewhere (a direct-upload signed id).
+    /// A direct upload, by its signed id.
     Reference(String),
 }
 
@@ -78,7 +80,7 @@ pub async fn create(
             "Send at least one avatar as agent_avatars_attributes[][file].",
         ));
     }
-    let stored = store(app, requests).await?;
+    let stored = store(app, actor, requests).await?;
     let now = app.clock.now();
     let result = async {
         let mut tx = app.db.begin().await?;
@@ -148,14 +150,72 @@ pub async fn delete(app: &App, actor: &Actor, agent: AgentId, ids: &str) -> AppR
     Ok(())
 }
 
-/// Checks and stores the images of `requests`, before any row is written.
-pub(crate) async fn store(app: &App, requests: Vec<AvatarRequest>) -> AppResult<Vec<StoredImage>> {
+/// Checks and stores the images of `requests`, before any row is written. Direct uploads
+/// named by signed id are read from storage, copied as avatars, and used up.
+pub(crate) async fn store(
+    app: &App,
+    actor: &Actor,
+    mut requests: Vec<AvatarRequest>,
+) -> AppResult<Vec<StoredImage>> {
     if requests.len() > MAX_PER_REQUEST {
         return Err(creation_failed(&format!(
             "At most {MAX_PER_REQUEST} avatars can be added in one request; {} were sent.",
             requests.len()
         )));
     }
+    let mut referenced = Vec::new();
+    for (index, request) in requests.iter_mut().enumerate() {
+        if let Some(AvatarSource::Reference(signed_id)) = &request.source {
+            let (upload, record) =
+                read_direct_upload(app, actor, signed_id)
+                    .await
+                    .map_err(|err| match err.kind {
+                        ErrorKind::Unprocessable => {
+                            creation_failed(&format!("Avatar {}: {}", index + 1, err.message))
+                        }
+                        _ => err,
+                    })?;
+            request.source = Some(AvatarSource::File(upload));
+            referenced.push(record);
+        }
+    }
+    let stored = store_files(app, requests).await?;
+    for upload in referenced {
+        direct_uploads::use_up(app, &upload).await?;
+    }
+    Ok(stored)
+}
+
+/// The bytes of a direct upload meant as an avatar.
+async fn read_direct_upload(
+    app: &App,
+    actor: &Actor,
+    signed_id: &str,
+) -> AppResult<(Upload, DirectUploadRecord)> {
+    let record = direct_uploads::claim(app, actor, signed_id).await?;
+    if u64::try_from(record.byte_size).unwrap_or(u64::MAX) > app.settings.max_image_bytes as u64 {
+        return Err(AppError::unprocessable(
+            ErrorCode::AvatarCreationFailed,
+            format!(
+                "the image is larger than {} MB.",
+                app.settings.max_image_bytes / (1024 * 1024)
+            ),
+        ));
+    }
+    let bytes = app.storage.get(&record.storage_key).await?.ok_or_else(|| {
+        AppError::unprocessable(
+            ErrorCode::AvatarCreationFailed,
+            "No file has been uploaded for this signed id yet.",
+        )
+    })?;
+    let upload = Upload {
+        file_name: Some(record.filename.clone()),
+        bytes,
+    };
+    Ok((upload, record))
+}
+
+async fn store_files(app: &App, requests: Vec<AvatarRequest>) -> AppResult<Vec<StoredImage>> {
     let mut stored = Vec::with_capacity(requests.len());
     for (index, request) in requests.into_iter().enumerate() {
         let outcome = store_one(app, request).await;
@@ -179,7 +239,7 @@ async fn store_one(app: &App, request: AvatarRequest) -> Result<StoredImage, Str
             ));
         }
         Some(AvatarSource::Reference(_)) => {
-            return Err("the file must be uploaded as multipart form data (field agent_avatars_attributes[][file]).".into());
+            unreachable!("direct uploads are read before images are stored")
         }
         None => return Err("no file was sent (field agent_avatars_attributes[][file]).".into()),
     };

@@ -357,6 +357,17 @@ pub(crate) async fn claim(
     Ok(record)
 }
 
+/// Marks an upload whose bytes were copied elsewhere (into an avatar) as used, and deletes
+/// its bytes: its signed id works once.
+pub(crate) async fn use_up(app: &App, upload: &DirectUploadRecord) -> AppResult<()> {
+    let mut conn = app.db.conn().await?;
+    if store::mark_attached(&mut conn, upload.id, app.clock.now()).await? {
+        drop(conn);
+        delete_blobs(app, [upload.storage_key.clone()]).await;
+    }
+    Ok(())
+}
+
 /// Deletes direct uploads whose signed id has expired, with the blobs that never became a
 /// resource. Returns how many uploads it removed.
 pub async fn sweep_expired(app: &App) -> AppResult<usize> {

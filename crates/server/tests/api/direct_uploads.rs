@@ -493,3 +493,45 @@ async fn on_s3_the_upload_url_is_a_presigned_put_to_the_bucket() {
         404
     );
 }
+
+#[tokio::test]
+async fn a_direct_upload_can_become_an_avatar_once() {
+    let app = TestApp::spawn().await;
+    let png = ace_testkit::image("png", 300, 200);
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_file(&dir, "face.png", &png);
+    let ticket = declare(&app.owner.client, blob("face.png", &png, "image/png")).await;
+    assert_eq!(put_as_told(&ticket, &file).await, 200);
+    let agent = app.owner.agent_id;
+    let body = json!({"agent_avatars_attributes": [{"file": ticket["signed_id"]}]});
+    let path = format!("/v1/agents/{agent}/avatars");
+    app.owner.client.post(&path, body.clone()).await.expect(200);
+    let avatars = app.owner.client.get(&path).await.expect(200).body;
+    assert_eq!(avatars[0]["is_primary"], true);
+    assert_eq!(
+        fetch(&app, avatars[0]["url"].as_str().unwrap())
+            .await
+            .bytes()
+            .await
+            .unwrap(),
+        png
+    );
+    assert!(
+        app.app.storage.list("resources/").await.unwrap().is_empty(),
+        "the uploaded copy is gone once the avatar has its own"
+    );
+    app.owner
+        .client
+        .post(&path, body)
+        .await
+        .expect_error(422, "avatar_creation_failed");
+    let never = declare(&app.owner.client, blob("face.png", &png, "image/png")).await;
+    app.owner
+        .client
+        .post(
+            &path,
+            json!({"agent_avatars_attributes": [{"file": never["signed_id"]}]}),
+        )
+        .await
+        .expect_error(422, "avatar_creation_failed");
+}
