@@ -227,10 +227,3 @@ pub async fn keys_in_organization(
                JOIN agents a ON a.id = r.agent_id WHERE a.organization_id = $1";
     Ok(fetch_all!(db, sqlx::query_as(sql).bind(org.get())))
 }
-
-/// Whether a blob key belongs to some resource.
-pub async fn key_in_use(db: &mut dyn Session, key: &str) -> DbResult<bool> {
-    let sql = "SELECT COUNT(*) FROM content_resources WHERE storage_key = $1";
-    let count: i64 = fetch_one!(db, sqlx::query_scalar(sql).bind(key));
-    Ok(count > 0)
-}

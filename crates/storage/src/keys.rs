@@ -5,9 +5,6 @@ use object_store::path::Path;
 
 use crate::StorageError;
 
-/// The URL prefix under which blobs are served by ace itself.
-pub const PUBLIC_PREFIX: &str = "/files/";
-
 /// Where unverified uploads wait; never served.
 pub const STAGING_PREFIX: &str = "staging/";
 

@@ -10,7 +10,7 @@ mod store;
 mod writer;
 
 pub use config::{S3Config, StorageConfig};
-pub use keys::{PUBLIC_PREFIX, STAGING_PREFIX, is_public};
+pub use keys::{STAGING_PREFIX, is_public};
 pub use store::{BlobMeta, BlobRead, BlobStore, ByteRange, PresignedPut};
 pub use writer::BlobWriter;
 

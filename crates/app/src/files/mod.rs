@@ -10,7 +10,7 @@ mod names;
 mod removal;
 
 pub(crate) use checksum::BackgroundMd5;
-pub use formats::{FileKind, Format, by_extension, by_mime, check_declared, mime_for_key, sniff};
+pub use formats::{FileKind, Format, by_mime, check_declared, mime_for_key, sniff};
 pub(crate) use ingest::KEEP_IMAGES_UP_TO;
 pub use ingest::{Incoming, IngestError, Ingested, ingest};
 pub use inspect::{Inspection, inspect};
