@@ -38,6 +38,11 @@ impl ApiError {
         )
     }
 
+    /// A broken promise inside ace; the client sees the generic message.
+    pub fn internal(what: &'static str) -> Self {
+        Self(AppError::internal(anyhow::anyhow!(what)))
+    }
+
     pub fn bad_body(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::BadRequest, ErrorCode::InvalidJson, message)
     }

@@ -26,8 +26,9 @@ use crate::extract::body::parse_body;
 use crate::middleware::{auth::authenticate, envelope::ensure_envelope, metrics::track};
 use crate::openapi::ApiDoc;
 use crate::routes::{
-    agent_core, agent_profile, agents, asset_folders, asset_libraries, avatars, content_resources,
-    direct_uploads, me, ops, organizations, persisted_tokens, workspaces,
+    agent_core, agent_profile, agents, asset_folders, asset_libraries, avatars, cells, columns,
+    content_resources, direct_uploads, global_variables, layers, me, ops, organizations,
+    persisted_tokens, rows, sheets, templates, workspaces,
 };
 use crate::state::ApiState;
 
@@ -108,6 +109,58 @@ fn api() -> OpenApiRouter<ApiState> {
             asset_folders::delete::delete_asset_folder
         ))
         .routes(routes!(direct_uploads::create::create_direct_upload))
+        // Templates
+        .routes(routes!(templates::list::list_templates))
+        .routes(routes!(templates::show::get_template))
+        .routes(routes!(templates::clone::clone_template))
+        // Engines
+        .routes(routes!(sheets::create::create_sheet))
+        .routes(routes!(sheets::show::get_sheet))
+        .routes(routes!(sheets::clone::clone_sheet))
+        // Rows
+        .routes(routes!(rows::list::list_rows, rows::create::create_row))
+        .routes(routes!(rows::show::get_row, rows::delete::delete_row))
+        .routes(routes!(rows::duplicate::duplicate_row))
+        .routes(routes!(rows::update_positions::update_row_positions))
+        .routes(routes!(rows::mass_update::mass_update_rows))
+        // Columns
+        .routes(routes!(
+            columns::list::list_columns,
+            columns::create::create_column
+        ))
+        .routes(routes!(
+            columns::update::update_column,
+            columns::delete::delete_column
+        ))
+        .routes(routes!(columns::duplicate::duplicate_column))
+        .routes(routes!(columns::update_positions::update_column_positions))
+        .routes(routes!(columns::mass_update::mass_update_columns))
+        // Cells
+        .routes(routes!(cells::show::get_cell, cells::update::update_cell))
+        .routes(routes!(cells::mass_update::mass_update_cells))
+        .routes(routes!(cells::set_default_user_job::set_default_user_job))
+        // Layers
+        .routes(routes!(layers::create::create_layer))
+        .routes(routes!(
+            layers::show::get_layer,
+            layers::update::update_layer,
+            layers::delete::delete_layer
+        ))
+        .routes(routes!(layers::duplicate::duplicate_layer))
+        .routes(routes!(layers::update_positions::update_layer_positions))
+        // Global variables
+        .routes(routes!(
+            global_variables::show::get_global_variables,
+            global_variables::create::create_global_variable
+        ))
+        .routes(routes!(
+            global_variables::update::update_global_variable,
+            global_variables::delete::delete_global_variable
+        ))
+        .routes(routes!(global_variables::import::import_global_variables))
+        .routes(routes!(
+            global_variables::template::download_variables_template
+        ))
 }
 
 /// The `/v1` routes that stream uploads: no request timeout, and the file size limit.

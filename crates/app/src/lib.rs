@@ -18,6 +18,8 @@ pub mod error;
 pub mod files;
 pub mod organizations;
 pub mod policy;
+pub mod sheets;
+pub mod templates;
 
 pub mod images;
 pub mod signing;

@@ -20,6 +20,9 @@ pub mod direct_uploads;
 pub mod notify;
 pub mod organizations;
 pub mod server_state;
+pub mod sheets;
+pub mod templates;
+pub mod user_jobs;
 pub mod users;
 
 pub use database::{Backend, ConnectOptions, Database};
@@ -33,14 +36,28 @@ pub type DbResult<T> = Result<T, DbError>;
 /// Runs `$body` once per backend with `$conn` bound to that backend's connection, so one SQL
 /// text serves both. The body must evaluate to the same type in both arms.
 macro_rules! on_conn {
-    ($session:expr, |$conn:ident| $body:expr) => {
+    ($session:expr, |$conn:ident| $body:expr) => {{
+        $crate::count_statement();
         match $session.handle() {
             $crate::Handle::Sqlite($conn) => $body,
             $crate::Handle::Postgres($conn) => $body,
         }
-    };
+    }};
 }
 pub(crate) use on_conn;
+
+static STATEMENTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Counts one SQL statement sent, for [`statements_issued`].
+pub(crate) fn count_statement() {
+    STATEMENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// How many SQL statements this process has sent through the data modules, for the
+/// `ace_db_statements_total` metric (and the benchmark that watches for N+1 queries).
+pub fn statements_issued() -> u64 {
+    STATEMENTS.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 /// `fetch_one` on the session's backend; `$query` is written once and typed per backend.
 macro_rules! fetch_one {

@@ -169,6 +169,39 @@ id_type!(
     DirectUploadId
 );
 
+id_type!(
+    /// An Auto Content Engine (GEN: spreadsheet, sheet, vidsheet, project).
+    SpreadsheetId
+);
+id_type!(
+    /// A column of an engine: one content type.
+    ColumnId
+);
+id_type!(
+    /// A row of an engine: one video.
+    RowId
+);
+id_type!(
+    /// A cell: one row's content for one column.
+    CellId
+);
+id_type!(
+    /// A layer on a video cell's timeline.
+    LayerId
+);
+id_type!(
+    /// A template of the curated library.
+    TemplateId
+);
+id_type!(
+    /// One global variable of an engine.
+    GlobalVariableId
+);
+id_type!(
+    /// A job that fills a cell or layer (GEN: user job, generation).
+    UserJobId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

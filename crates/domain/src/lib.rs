@@ -7,6 +7,7 @@ pub mod credits;
 pub mod ids;
 pub mod patch;
 pub mod role;
+pub mod sheet;
 pub mod text;
 pub mod token;
 pub mod validation;

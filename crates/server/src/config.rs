@@ -50,6 +50,10 @@ pub struct ConfigArgs {
     /// Largest file accepted as a content resource or direct upload, in MiB.
     #[arg(long, env = "ACE_MAX_FILE_MB", global = true)]
     pub max_file_mb: Option<u64>,
+    /// A directory of template files (`*.json`) to serve instead of the built-in library;
+    /// changes are picked up within a minute.
+    #[arg(long, env = "ACE_TEMPLATES_DIR", global = true)]
+    pub templates_dir: Option<PathBuf>,
     /// Database pool size.
     #[arg(long, env = "ACE_DB_MAX_CONNECTIONS", global = true)]
     pub db_max_connections: Option<u32>,
@@ -106,6 +110,7 @@ struct FileSettings {
     rate_limit_per_minute: Option<u32>,
     max_upload_mb: Option<usize>,
     max_file_mb: Option<u64>,
+    templates_dir: Option<PathBuf>,
     db_max_connections: Option<u32>,
     log_format: Option<String>,
     storage: Option<String>,
@@ -141,6 +146,8 @@ pub struct Settings {
     pub rate_limit_per_minute: Option<u32>,
     pub max_upload_bytes: usize,
     pub max_file_bytes: u64,
+    /// `None`: the built-in template library.
+    pub templates_dir: Option<PathBuf>,
     pub db_max_connections: u32,
     pub log_format: LogFormat,
     pub storage: StorageConfig,
@@ -213,6 +220,7 @@ impl Settings {
             rate_limit_per_minute: (rate > 0).then_some(rate),
             max_upload_bytes: args.max_upload_mb.or(file.max_upload_mb).unwrap_or(64) * 1024 * 1024,
             max_file_bytes: args.max_file_mb.or(file.max_file_mb).unwrap_or(1024) * 1024 * 1024,
+            templates_dir: args.templates_dir.clone().or(file.templates_dir),
             db_max_connections: args
                 .db_max_connections
                 .or(file.db_max_connections)

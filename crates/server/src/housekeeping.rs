@@ -1,6 +1,8 @@
-//! Periodic clean-up every process runs: expired direct uploads and the blobs they left.
-//! Each pass claims its rows atomically, so several processes can run it side by side.
+//! Periodic work every process runs: clean-up of expired direct uploads and the blobs they
+//! left, and, when templates come from a directory, re-reading it. Each pass is safe to run
+//! in several processes side by side.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use ace_app::App;
@@ -10,16 +12,28 @@ use tracing::{info, warn};
 /// How often the clean-up runs.
 const PERIOD: Duration = Duration::from_secs(15 * 60);
 
-/// Starts the clean-up loop; abort the handle to stop it.
-pub fn spawn(app: App) -> JoinHandle<()> {
+/// How often a template directory is re-read (only changed files cost more than a hash).
+const TEMPLATES_PERIOD: Duration = Duration::from_secs(60);
+
+/// Starts the loops; abort the handle to stop them.
+pub fn spawn(app: App, templates_dir: Option<PathBuf>) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(PERIOD);
+        let mut sweeps = tokio::time::interval(PERIOD);
+        let mut template_checks = tokio::time::interval(TEMPLATES_PERIOD);
+        // The library was loaded at start; the first check can wait a period.
+        template_checks.tick().await;
         loop {
-            ticks.tick().await;
-            match ace_app::direct_uploads::sweep_expired(&app).await {
-                Ok(0) => {}
-                Ok(removed) => info!(removed, "removed expired direct uploads"),
-                Err(err) => warn!(error = %err, "could not sweep expired direct uploads"),
+            tokio::select! {
+                _ = sweeps.tick() => match ace_app::direct_uploads::sweep_expired(&app).await {
+                    Ok(0) => {}
+                    Ok(removed) => info!(removed, "removed expired direct uploads"),
+                    Err(err) => warn!(error = %err, "could not sweep expired direct uploads"),
+                },
+                _ = template_checks.tick(), if templates_dir.is_some() => {
+                    if let Err(err) = ace_app::templates::sync::sync_from(&app, templates_dir.as_deref()).await {
+                        warn!(error = %err, "could not re-read the template library; keeping the loaded one");
+                    }
+                }
             }
         }
     })

@@ -24,6 +24,8 @@ pub struct Application {
     public_url: String,
     /// Follows key revocations made by other processes (PostgreSQL only).
     revocations: Option<JoinHandle<()>>,
+    /// Where the template library is re-read from, if not built in.
+    templates_dir: Option<std::path::PathBuf>,
 }
 
 impl Application {
@@ -49,6 +51,9 @@ impl Application {
         let app = App::new(db, storage, app_settings(settings, &public_url), &secret);
         let revocations = ace_app::auth::follow_revocations(&app).await;
         bootstrap::first_start(&app, settings).await?;
+        ace_app::templates::sync::sync_from(&app, settings.templates_dir.as_deref())
+            .await
+            .map_err(|err| anyhow::anyhow!("loading the template library: {err}"))?;
         let edge = EdgeSettings {
             rate_limit_per_minute: settings.rate_limit_per_minute,
             max_upload_bytes: settings.max_upload_bytes,
@@ -62,6 +67,7 @@ impl Application {
             app,
             public_url,
             revocations,
+            templates_dir: settings.templates_dir.clone(),
         })
     }
 
@@ -88,7 +94,7 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         info!(address = %self.local_addr(), public_url = %self.public_url, "ace is listening");
-        let housekeeping = crate::housekeeping::spawn(self.app.clone());
+        let housekeeping = crate::housekeeping::spawn(self.app.clone(), self.templates_dir.clone());
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await?;

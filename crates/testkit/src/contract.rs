@@ -3,9 +3,12 @@
 //!
 //! The file is OpenAPI 3.1 in form but 3.0 in habit, and its ids disagree with GEN's own docs,
 //! so it is adapted before use:
-//! - `nullable: true` becomes a `null` alternative of the type (and of an `enum`);
+//! - `nullable: true` becomes a `null` alternative of the type (and of an `enum`, or of a
+//!   composition such as `allOf`);
 //! - id fields (`id` and `*_id`) typed `string` accept integers too, since GEN's docs and
 //!   clients use numbers;
+//! - `created_at` and `updated_at` typed `integer` (seconds) accept an ISO 8601 string too,
+//!   since GEN's docs and examples give that form;
 //! - a property that refers to another schema may be `null`, as GEN documents for fields
 //!   that were never set ("fields that haven't been set return null").
 
@@ -164,6 +167,10 @@ fn adapt_schema(object: &mut Map<String, Value>, name: Option<&str>) {
     if is_id && object.get("type") == Some(&json!("string")) {
         object.insert("type".into(), json!(["integer", "string"]));
     }
+    let is_timestamp = name.is_some_and(|n| n == "created_at" || n == "updated_at");
+    if is_timestamp && object.get("type") == Some(&json!("integer")) {
+        object.insert("type".into(), json!(["integer", "string"]));
+    }
     if object.remove("nullable") == Some(Value::Bool(true)) {
         match object.get("type").cloned() {
             Some(Value::String(t)) => {
@@ -177,6 +184,11 @@ fn adapt_schema(object: &mut Map<String, Value>, name: Option<&str>) {
         }
         if let Some(Value::Array(options)) = object.get_mut("enum") {
             options.push(Value::Null);
+        }
+        if !object.contains_key("type") {
+            // A nullable composition (`allOf: [$ref]`) gets its `null` alternative alongside.
+            let inner = Value::Object(std::mem::take(object));
+            object.insert("anyOf".into(), json!([inner, {"type": "null"}]));
         }
     }
 }

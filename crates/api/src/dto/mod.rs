@@ -9,5 +9,7 @@ pub mod avatar;
 pub mod files;
 pub mod message;
 pub mod organization;
+pub mod sheets;
+pub mod templates;
 pub mod time;
 pub mod user;

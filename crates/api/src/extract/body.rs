@@ -133,6 +133,22 @@ pub(crate) fn body_value(parts: &Parts) -> Value {
         .map_or_else(|| Value::Object(Map::new()), |body| (*body.0).clone())
 }
 
+/// A body read as `T` exactly as sent (for bodies GEN never wraps, such as
+/// `{"rows": [...]}`).
+#[derive(Clone, Debug)]
+pub struct JsonAs<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for JsonAs<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        json_only(parts)?;
+        serde_path_to_error::deserialize(body_value(parts))
+            .map(JsonAs)
+            .map_err(|err| ApiError::from(ace_domain::validation::from_json_path_error(&err)))
+    }
+}
+
 /// A request body GEN documents under a resource key (Rails-style parameter wrapping), such as
 /// `{"agent": {...}}`. The same fields are accepted at the top level; when both are present,
 /// the wrapped ones win.

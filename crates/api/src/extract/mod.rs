@@ -9,7 +9,7 @@ pub mod ids;
 pub mod query;
 
 pub use actor::Authenticated;
-pub use body::{JsonBody, ParsedBody, Resource, Wrapped};
+pub use body::{JsonAs, JsonBody, ParsedBody, Resource, Wrapped};
 pub use form::{FormData, FormOrJson};
 pub use ids::{AgentParam, RawId};
 pub use query::Query;

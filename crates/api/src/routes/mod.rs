@@ -6,15 +6,24 @@ pub mod agents;
 pub mod asset_folders;
 pub mod asset_libraries;
 pub mod avatars;
+pub mod cells;
+pub mod columns;
 pub mod content_resources;
 pub mod direct_uploads;
+pub mod global_variables;
+pub mod layers;
 pub mod me;
 pub mod ops;
 pub mod organizations;
 pub mod persisted_tokens;
+pub mod rows;
+pub mod sheets;
+pub mod templates;
 pub mod workspaces;
 
 /// The setup phase of GEN's five-step journey, for `x-phase`.
 pub(crate) const SETUP: &str = "setup";
+/// The convert phase, for `x-phase`.
+pub(crate) const CONVERT: &str = "convert";
 /// The edit phase, for `x-phase`.
 pub(crate) const EDIT: &str = "edit";

@@ -8,17 +8,24 @@ mod agents;
 mod asset_library;
 mod auth;
 mod avatars;
+mod cells;
 mod cli;
+mod columns;
 mod conformance;
 mod content_resources;
 mod direct_uploads;
 mod edge;
+mod global_variables;
+mod layers;
 mod ledger;
 mod me;
 mod ops;
 mod organizations;
 mod persisted_tokens;
 mod public_files;
+mod rows;
+mod sheets;
+mod templates;
 
 use ace_testkit::GenContract;
 

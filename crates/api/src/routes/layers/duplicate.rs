@@ -1,0 +1,33 @@
+//! Duplicate a layer.
+
+use super::layer;
+use crate::dto::sheets::LayerResponse;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{AgentParam, Authenticated, RawId};
+use crate::state::ApiState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
+/// Copies a layer right above itself.
+#[utoipa::path(post, path = "/v1/autocontentengine/{sheet_id}/cells/{cell_id}/layers/{layer_id}/duplicate", tag = "Layers", operation_id = "duplicateLayer",
+    params(("sheet_id" = i64, Path), ("cell_id" = i64, Path), ("layer_id" = i64, Path), ("agent_id" = i64, Query)),
+    responses((status = 201, body = LayerResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    extensions(("x-phase" = json!(crate::routes::EDIT))))]
+pub async fn duplicate_layer(
+    State(state): State<ApiState>,
+    Authenticated(actor): Authenticated,
+    AgentParam(agent): AgentParam,
+    Path((sheet, cell, id)): Path<(RawId, RawId, RawId)>,
+) -> ApiResult<(StatusCode, Json<LayerResponse>)> {
+    let view = ace_app::sheets::layers::duplicate(
+        &state.app,
+        &actor,
+        agent,
+        sheet.into_id(),
+        cell.into_id(),
+        id.into_id(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(layer(&view, &state)?)))
+}

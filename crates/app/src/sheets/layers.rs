@@ -1,0 +1,323 @@
+//! Layers: the timeline of a row's video cell. Their `additional_attributes` are checked
+//! against the rules the renderer relies on (see [`ace_domain::sheet::layer`]); a `src` that
+//! names a content resource must be one of this agent's, and a `source_column` must name a
+//! column of the engine. PATCH deep-merges attributes.
+
+use ace_db::Session;
+use ace_db::content_resources;
+use ace_db::sheets::columns;
+use ace_db::sheets::engines::SheetRecord;
+use ace_db::sheets::layers::{self as store, LayerRecord, NewLayer};
+use ace_db::sheets::positions::{self, List};
+use ace_domain::FieldError;
+use ace_domain::ids::{AgentId, CellId, ContentResourceId, LayerId, SpreadsheetId};
+use ace_domain::sheet::column::ColumnRole;
+use ace_domain::sheet::layer::{self, LayerKind};
+use ace_domain::sheet::position;
+use serde_json::{Value, json};
+
+use super::cells::{find as find_cell, load_cell};
+use super::engines::touch;
+use super::{SheetView, not_found, open, open_for_change};
+use crate::policy::AgentNeed;
+use crate::{Actor, App, AppError, AppResult, ErrorCode};
+
+/// A layer to add.
+#[derive(Clone, Debug, Default)]
+pub struct LayerInput {
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub position: Option<i64>,
+    pub additional_attributes: Option<Value>,
+}
+
+/// Changes to a layer; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default)]
+pub struct LayerEdit {
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub position: Option<i64>,
+    /// Deep-merged into the layer's attributes (`null` removes a key).
+    pub additional_attributes: Option<Value>,
+}
+
+/// The layer, with its cell and that cell's other layers and jobs.
+#[derive(Clone, Debug)]
+pub struct LayerView {
+    pub layer: LayerId,
+    pub cell: SheetView,
+}
+
+/// One layer with its job history.
+pub async fn get(
+    app: &App,
+    actor: &Actor,
+    agent: AgentId,
+    sheet: SpreadsheetId,
+    cell: CellId,
+    id: LayerId,
+) -> AppResult<LayerView> {
+    let mut conn = app.db.conn().await?;
+    let sheet = open(&mut conn, actor, agent, sheet, AgentNeed::View).await?;
+    let cell = find_cell(&mut conn, &sheet, cell).await?;
+    let layer = find(&mut conn, cell.id, id).await?;
+    view(&mut conn, sheet, cell.id, layer.id).await
+}
+
+/// Adds a layer to a video cell at `position` (the top if omitted).
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    agent: AgentId,
+    sheet: SpreadsheetId,
+    cell: CellId,
+    input: &LayerInput,
+) -> AppResult<LayerView> {
+    let name = layer::name("name", input.name.as_deref().unwrap_or_default())?;
+    let kind = LayerKind::parse(
+        "type",
+        input
+            .kind
+            .as_deref()
+            .ok_or_else(|| FieldError::new("type", "is required"))?,
+    )?;
+    let attributes = input
+        .additional_attributes
+        .clone()
+        .unwrap_or_else(|| json!({}));
+    let now = app.clock.now();
+    let mut tx = app.db.begin().await?;
+    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
+    let cell = video_cell(&mut tx, &sheet, cell).await?;
+    check(&mut tx, &sheet, agent, &attributes).await?;
+    let list = List::Layers(cell);
+    let position =
+        position::insertion_point(positions::ids(&mut tx, list).await?.len(), input.position);
+    positions::make_room(&mut tx, list, position).await?;
+    let created = store::insert(
+        &mut tx,
+        &NewLayer {
+            spreadsheet_id: sheet.id,
+            cell_id: cell,
+            name: &name,
+            kind: kind.as_str(),
+            position,
+            additional_attributes: &attributes,
+        },
+        now,
+    )
+    .await?;
+    touch(&mut tx, sheet.id, now).await?;
+    let view = view(&mut tx, sheet, cell, created.id).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+/// Renames, retypes, moves or restyles a layer.
+pub async fn update(
+    app: &App,
+    actor: &Actor,
+    agent: AgentId,
+    sheet: SpreadsheetId,
+    cell: CellId,
+    id: LayerId,
+    edit: &LayerEdit,
+) -> AppResult<LayerView> {
+    let name = edit
+        .name
+        .as_deref()
+        .map(|n| layer::name("name", n))
+        .transpose()?;
+    let kind = edit
+        .kind
+        .as_deref()
+        .map(|k| LayerKind::parse("type", k))
+        .transpose()?;
+    let now = app.clock.now();
+    let mut tx = app.db.begin().await?;
+    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
+    let cell = find_cell(&mut tx, &sheet, cell).await?;
+    let layer = find(&mut tx, cell.id, id).await?;
+    let mut attributes = layer.additional_attributes.0.clone();
+    if let Some(patch) = &edit.additional_attributes {
+        if !patch.is_object() {
+            return Err(FieldError::new("additional_attributes", "must be an object").into());
+        }
+        layer::merge(&mut attributes, patch);
+        check(&mut tx, &sheet, agent, &attributes).await?;
+    }
+    store::update(
+        &mut tx,
+        layer.id,
+        name.as_deref().unwrap_or(&layer.name),
+        kind.map_or(layer.kind.as_str(), |k| k.as_str()),
+        &attributes,
+        now,
+    )
+    .await?;
+    if let Some(position) = edit.position {
+        move_layers(&mut tx, cell.id, &[(layer.id, position)]).await?;
+    }
+    touch(&mut tx, sheet.id, now).await?;
+    let view = view(&mut tx, sheet, cell.id, layer.id).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+/// Removes a layer.
+pub async fn delete(
+    app: &App,
+    actor: &Actor,
+    agent: AgentId,
+    sheet: SpreadsheetId,
+    cell: CellId,
+    id: LayerId,
+) -> AppResult<()> {
+    let now = app.clock.now();
+    let mut tx = app.db.begin().await?;
+    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
+    let cell = find_cell(&mut tx, &sheet, cell).await?;
+    let layer = find(&mut tx, cell.id, id).await?;
+    store::delete(&mut tx, layer.id).await?;
+    positions::close_gap(&mut tx, List::Layers(cell.id), layer.position).await?;
+    touch(&mut tx, sheet.id, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Copies a layer right above itself.
+pub async fn duplicate(
+    app: &App,
+    actor: &Actor,
+    agent: AgentId,
+    sheet: SpreadsheetId,
+    cell: CellId,
+    id: LayerId,
+) -> AppResult<LayerView> {
+    let now = app.clock.now();
+    let mut tx = app.db.begin().await?;
+    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
+    let cell = find_cell(&mut tx, &sheet, cell).await?;
+    let original = find(&mut tx, cell.id, id).await?;
+    let position = original.position + 1;
+    positions::make_room(&mut tx, List::Layers(cell.id), position).await?;
+    let copy = store::insert(
+        &mut tx,
+        &NewLayer {
+            spreadsheet_id: sheet.id,
+            cell_id: cell.id,
+            name: &original.name,
+            kind: &original.kind,
+            position,
+            additional_attributes: &original.additional_attributes.0,
+        },
+        now,
+    )
+    .await?;
+    touch(&mut tx, sheet.id, now).await?;
+    let view = view(&mut tx, sheet, cell.id, copy.id).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+/// Reorders a cell's layers by `{id, position}` pairs; returns the cell.
+pub async fn update_positions(
+    app: &App,
+    actor: &Actor,
+    agent: AgentId,
+    sheet: SpreadsheetId,
+    cell: CellId,
+    moves: &[(LayerId, i64)],
+) -> AppResult<SheetView> {
+    let now = app.clock.now();
+    let mut tx = app.db.begin().await?;
+    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
+    let cell = find_cell(&mut tx, &sheet, cell).await?;
+    move_layers(&mut tx, cell.id, moves).await?;
+    touch(&mut tx, sheet.id, now).await?;
+    let view = load_cell(&mut tx, sheet, cell.id).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+async fn move_layers(
+    db: &mut dyn Session,
+    cell: CellId,
+    moves: &[(LayerId, i64)],
+) -> AppResult<()> {
+    let list = List::Layers(cell);
+    let current = positions::ids(db, list).await?;
+    let moves: Vec<(i64, i64)> = moves.iter().map(|(id, p)| (id.get(), *p)).collect();
+    let order = position::reorder(&current, &moves).map_err(|err| err.within("layers"))?;
+    positions::apply(db, list, &order).await?;
+    Ok(())
+}
+
+/// Checks attributes, and what they refer to: the agent's resources and the engine's columns.
+pub(crate) async fn check(
+    db: &mut dyn Session,
+    sheet: &SheetRecord,
+    agent: AgentId,
+    attributes: &Value,
+) -> AppResult<()> {
+    let references = layer::check_attributes(attributes)?;
+    for (field, id) in &references.resources {
+        if content_resources::find(db, agent, ContentResourceId::new(*id))
+            .await?
+            .is_none()
+        {
+            return Err(FieldError::new(
+                format!("additional_attributes.{field}"),
+                format!("names content resource {id}, which is not one of this agent's"),
+            )
+            .into());
+        }
+    }
+    if let Some(title) = &references.source_column {
+        let columns = columns::list(db, sheet.id).await?;
+        if !columns.iter().any(|c| c.title.eq_ignore_ascii_case(title)) {
+            return Err(FieldError::new(
+                "additional_attributes.source_column",
+                format!("names {title:?}, which is not a column of this engine"),
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// One of the engine's video cells (only they hold layers).
+async fn video_cell(db: &mut dyn Session, sheet: &SheetRecord, id: CellId) -> AppResult<CellId> {
+    let cell = find_cell(db, sheet, id).await?;
+    let column = columns::find(db, sheet.id, cell.column_id)
+        .await?
+        .ok_or_else(|| not_found("Column", cell.column_id))?;
+    if column.column_role != ColumnRole::Video.as_str() {
+        return Err(AppError::unprocessable(
+            ErrorCode::ValidationError,
+            format!(
+                "Cell {id} is in column {} ({}); layers live on the video column's cells.",
+                column.title, column.column_role
+            ),
+        ));
+    }
+    Ok(cell.id)
+}
+
+async fn find(db: &mut dyn Session, cell: CellId, id: LayerId) -> AppResult<LayerRecord> {
+    store::find(db, cell, id)
+        .await?
+        .ok_or_else(|| not_found("Layer", id))
+}
+
+async fn view(
+    db: &mut dyn Session,
+    sheet: SheetRecord,
+    cell: CellId,
+    layer: LayerId,
+) -> AppResult<LayerView> {
+    Ok(LayerView {
+        layer,
+        cell: load_cell(db, sheet, cell).await?,
+    })
+}

@@ -1,0 +1,101 @@
+//! Auto Content Engines (GEN: vidsheets, spreadsheets): an agent's grid of rows (videos) and
+//! columns (content types), the cells where they meet, each video cell's layer stack, and
+//! the engine's global variables. Every call checks the agent's workspace has usable
+//! credits, as GEN does for all `/autocontentengine` routes, though none of these costs any.
+//! Members of the agent's workspace read; editors and above write.
+
+pub mod cells;
+pub mod columns;
+pub mod engines;
+pub mod layers;
+pub mod rows;
+pub mod variables;
+pub mod variables_file;
+
+use ace_db::Session;
+use ace_db::sheets::engines::{self as store, SheetRecord};
+use ace_db::sheets::tree::Contents;
+use ace_domain::ids::{AgentId, SpreadsheetId};
+
+use crate::credits::require_usable;
+use crate::policy::{AgentNeed, Denials, agent_not_accessible, require_agent};
+use crate::{Actor, AppError, AppResult, ErrorCode};
+
+pub use ace_db::sheets::tree::Scope;
+
+/// An engine with what was read of its contents.
+#[derive(Clone, Debug)]
+pub struct SheetView {
+    pub sheet: SheetRecord,
+    pub contents: Contents,
+}
+
+const READ: Denials = Denials {
+    missing: agent_not_accessible,
+    stranger: agent_not_accessible,
+    role: agent_not_accessible,
+};
+const WRITE: Denials = Denials {
+    missing: agent_not_accessible,
+    stranger: agent_not_accessible,
+    role: read_only,
+};
+
+fn read_only(agent: AgentId) -> AppError {
+    AppError::forbidden(
+        ErrorCode::Forbidden,
+        format!("Your role in agent {agent}'s workspace may view its engines but not change them."),
+    )
+}
+
+/// Checks the caller may `need` the agent and that its workspace has usable credits.
+pub(crate) async fn open_agent(
+    db: &mut dyn Session,
+    actor: &Actor,
+    agent: AgentId,
+    need: AgentNeed,
+) -> AppResult<ace_db::agents::AgentView> {
+    let denials = if need == AgentNeed::View {
+        &READ
+    } else {
+        &WRITE
+    };
+    let view = require_agent(db, actor, agent, need, denials).await?;
+    require_usable(db, view.agent.organization_id).await?;
+    Ok(view)
+}
+
+/// Opens one of the agent's engines for `need` (see [`open_agent`]).
+pub(crate) async fn open(
+    db: &mut dyn Session,
+    actor: &Actor,
+    agent: AgentId,
+    sheet: SpreadsheetId,
+    need: AgentNeed,
+) -> AppResult<SheetRecord> {
+    open_agent(db, actor, agent, need).await?;
+    store::find(db, agent, sheet)
+        .await?
+        .ok_or_else(|| not_found("Engine", sheet))
+}
+
+/// Opens an engine for a change: the write checks, then the engine's lock, held until the
+/// transaction ends.
+pub(crate) async fn open_for_change(
+    db: &mut dyn Session,
+    actor: &Actor,
+    agent: AgentId,
+    sheet: SpreadsheetId,
+) -> AppResult<SheetRecord> {
+    let record = open(db, actor, agent, sheet, AgentNeed::Edit).await?;
+    ace_db::sheets::lock(db, record.id).await?;
+    Ok(record)
+}
+
+/// GEN's `not_found` for an item of an engine.
+pub(crate) fn not_found(what: &str, id: impl std::fmt::Display) -> AppError {
+    AppError::not_found(
+        ErrorCode::NotFound,
+        format!("{what} {id} not found in this engine."),
+    )
+}

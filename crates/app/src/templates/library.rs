@@ -1,0 +1,347 @@
+//! The template data files: their format and every rule a template must follow before it is
+//! loaded. A template that breaks a rule is refused whole, with the file and the reason.
+
+use std::collections::HashSet;
+
+use ace_domain::FieldError;
+use ace_domain::sheet::column::{self, ColumnKind, ColumnRole};
+use ace_domain::sheet::layer::{self, LayerKind};
+use ace_domain::sheet::variables::references;
+use ace_domain::sheet::{ASPECT_RATIOS, card};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// The video types GEN's templates cover.
+pub const VIDEO_TYPES: [&str; 8] = [
+    "talking_avatar",
+    "green_screen",
+    "montage",
+    "text_driven",
+    "pov_object",
+    "narrated_voice_over",
+    "split_screen",
+    "skit",
+];
+
+/// One template file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateFile {
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub video_type: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub cover: Option<String>,
+    pub tutorial_url: Option<String>,
+    pub aspect_ratio: String,
+    #[serde(default)]
+    pub variables: Vec<TemplateVariable>,
+    pub columns: Vec<TemplateColumn>,
+    pub rows: Vec<TemplateRow>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateVariable {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateColumn {
+    pub title: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub role: String,
+    pub description: Option<String>,
+    pub creation_card: Option<Value>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateRow {
+    /// Values of card-less ingredient cells, by column title.
+    #[serde(default)]
+    pub values: Map<String, Value>,
+    /// The video cell's layers, back to front.
+    #[serde(default)]
+    pub layers: Vec<TemplateLayer>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateLayer {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub additional_attributes: Value,
+}
+
+/// A checked template: its columns' kinds and roles are known good.
+#[derive(Clone, Debug)]
+pub struct Template {
+    pub file: TemplateFile,
+    pub columns: Vec<(ColumnKind, ColumnRole)>,
+    pub layer_kinds: Vec<Vec<LayerKind>>,
+}
+
+/// Parses and checks one template file.
+pub fn parse(bytes: &[u8]) -> Result<Template, String> {
+    let file: TemplateFile =
+        serde_json::from_slice(bytes).map_err(|err| format!("not a template file: {err}"))?;
+    check(file).map_err(|err| err.to_string())
+}
+
+fn check(file: TemplateFile) -> Result<Template, FieldError> {
+    let slug_ok = !file.slug.is_empty()
+        && file.slug.len() <= 60
+        && file
+            .slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !slug_ok {
+        return Err(FieldError::new(
+            "slug",
+            "must be lowercase letters, digits and hyphens",
+        ));
+    }
+    if file.title.trim().is_empty() || file.description.trim().is_empty() {
+        return Err(FieldError::new(
+            "title",
+            "and description must not be blank",
+        ));
+    }
+    if !VIDEO_TYPES.contains(&file.video_type.as_str()) {
+        return Err(FieldError::new(
+            "video_type",
+            format!("must be one of {}", VIDEO_TYPES.join(", ")),
+        ));
+    }
+    if !ASPECT_RATIOS.contains(&file.aspect_ratio.as_str()) {
+        return Err(FieldError::new(
+            "aspect_ratio",
+            format!("must be one of {}", ASPECT_RATIOS.join(", ")),
+        ));
+    }
+    let mut names: Vec<String> = Vec::new();
+    for (i, variable) in file.variables.iter().enumerate() {
+        let key = variable.key.trim();
+        if key.is_empty()
+            || key.contains(['{', '}'])
+            || names.iter().any(|n| n.eq_ignore_ascii_case(key))
+        {
+            return Err(FieldError::new(
+                format!("variables[{i}].key"),
+                "must be a unique name without braces",
+            ));
+        }
+        names.push(key.to_owned());
+    }
+    let mut columns = Vec::new();
+    for (i, column) in file.columns.iter().enumerate() {
+        let at = |field: &str| format!("columns[{i}].{field}");
+        let title = column::title(&at("title"), &column.title)?;
+        if names.iter().any(|n| n.eq_ignore_ascii_case(&title)) {
+            return Err(FieldError::new(
+                at("title"),
+                "repeats another column title or a variable key",
+            ));
+        }
+        names.push(title);
+        let kind = column.kind.parse::<ColumnKind>().map_err(|()| {
+            FieldError::new(at("type"), "must be text, image, video, audio or stats")
+        })?;
+        let role = column.role.parse::<ColumnRole>().map_err(|()| {
+            FieldError::new(
+                at("role"),
+                "must be ingredient, video, final_video or stats",
+            )
+        })?;
+        if column.creation_card.is_some() && role != ColumnRole::Ingredient {
+            return Err(FieldError::new(
+                at("creation_card"),
+                "belongs on ingredient columns only",
+            ));
+        }
+        columns.push((kind, role));
+    }
+    for role in [ColumnRole::Video, ColumnRole::FinalVideo, ColumnRole::Stats] {
+        if columns.iter().filter(|(_, r)| *r == role).count() != 1 {
+            return Err(FieldError::new(
+                "columns",
+                format!("must hold exactly one {} column", role.as_str()),
+            ));
+        }
+    }
+    let titles: Vec<&str> = file.columns.iter().map(|c| c.title.trim()).collect();
+    let column_named = |name: &str| {
+        titles
+            .iter()
+            .position(|t| t.eq_ignore_ascii_case(name.trim()))
+    };
+    let known = |name: &str| names.iter().any(|n| n.eq_ignore_ascii_case(name.trim()));
+    for (i, column) in file.columns.iter().enumerate() {
+        let Some(creation_card) = &column.creation_card else {
+            continue;
+        };
+        let at = format!("columns[{i}].creation_card");
+        card::check(creation_card).map_err(|err| err.within(&at))?;
+        for (field, value) in creation_card["data"].as_object().into_iter().flatten() {
+            for text in strings(value) {
+                if field.ends_with("_var") || field.ends_with("_vars") {
+                    if column_named(text).is_none() {
+                        return Err(FieldError::new(
+                            format!("{at}.data.{field}"),
+                            format!("names no column {text:?}"),
+                        ));
+                    }
+                } else if let Some(unknown) = references(text).into_iter().find(|name| !known(name))
+                {
+                    return Err(FieldError::new(
+                        format!("{at}.data.{field}"),
+                        format!("refers to unknown {{{{{unknown}}}}}"),
+                    ));
+                }
+            }
+        }
+    }
+    let mut layer_kinds = Vec::new();
+    for (r, row) in file.rows.iter().enumerate() {
+        for title in row.values.keys() {
+            let ok = column_named(title).is_some_and(|c| {
+                columns[c].1 == ColumnRole::Ingredient && file.columns[c].creation_card.is_none()
+            });
+            if !ok {
+                return Err(FieldError::new(
+                    format!("rows[{r}].values.{title}"),
+                    "must name a card-less ingredient column",
+                ));
+            }
+        }
+        let mut kinds = Vec::new();
+        for (l, layer) in row.layers.iter().enumerate() {
+            let at = format!("rows[{r}].layers[{l}]");
+            layer::name(&format!("{at}.name"), &layer.name)?;
+            kinds.push(LayerKind::parse(&format!("{at}.type"), &layer.kind)?);
+            let refs = layer::check_attributes(&layer.additional_attributes)
+                .map_err(|err| err.within(&at))?;
+            if !refs.resources.is_empty() {
+                return Err(FieldError::new(
+                    format!("{at}.additional_attributes.src"),
+                    "has no resources to name in a template",
+                ));
+            }
+            if let Some(source) = refs.source_column {
+                if column_named(&source).is_none() {
+                    return Err(FieldError::new(
+                        format!("{at}.additional_attributes.source_column"),
+                        "names no column",
+                    ));
+                }
+            }
+            if let Some(unknown) = layer.additional_attributes["content"]
+                .as_str()
+                .map(references)
+                .and_then(|names| names.into_iter().find(|name| !known(name)))
+            {
+                return Err(FieldError::new(
+                    format!("{at}.additional_attributes.content"),
+                    format!("refers to unknown {{{{{unknown}}}}}"),
+                ));
+            }
+        }
+        layer_kinds.push(kinds);
+    }
+    if file.rows.is_empty() {
+        return Err(FieldError::new(
+            "rows",
+            "must hold at least one example row",
+        ));
+    }
+    let unique: HashSet<&str> = file.tags.iter().map(String::as_str).collect();
+    if unique.len() != file.tags.len() {
+        return Err(FieldError::new("tags", "must not repeat"));
+    }
+    Ok(Template {
+        file,
+        columns,
+        layer_kinds,
+    })
+}
+
+/// The strings in a card field: itself, or the strings of a list.
+fn strings(value: &Value) -> Vec<&str> {
+    match value {
+        Value::String(text) => vec![text.as_str()],
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_template_passes_every_rule() {
+        for (name, bytes) in super::super::EMBEDDED {
+            if let Err(reason) = parse(bytes.as_bytes()) {
+                panic!("{name}: {reason}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_library_covers_every_video_type() {
+        let types: HashSet<String> = super::super::EMBEDDED
+            .iter()
+            .map(|(_, bytes)| parse(bytes.as_bytes()).unwrap().file.video_type)
+            .collect();
+        assert_eq!(types.len(), VIDEO_TYPES.len());
+    }
+
+    fn talking_avatar() -> Value {
+        serde_json::from_str(super::super::EMBEDDED[0].1).unwrap()
+    }
+
+    fn refused(mut file: Value, change: impl FnOnce(&mut Value)) -> String {
+        change(&mut file);
+        parse(&serde_json::to_vec(&file).unwrap()).unwrap_err()
+    }
+
+    #[test]
+    fn an_unknown_reference_in_a_prompt_is_refused() {
+        let reason = refused(talking_avatar(), |f| {
+            let cards = f["columns"].as_array_mut().unwrap();
+            let column = cards
+                .iter_mut()
+                .find(|c| c["creation_card"]["generation_type"] == "text")
+                .unwrap();
+            column["creation_card"]["data"]["prompt"] = "About {{nothing_here}}".into();
+        });
+        assert!(reason.contains("nothing_here"), "{reason}");
+    }
+
+    #[test]
+    fn a_layer_the_renderer_could_not_draw_is_refused() {
+        let reason = refused(talking_avatar(), |f| {
+            f["rows"][0]["layers"][0]["additional_attributes"]["from"] = (-5).into();
+        });
+        assert!(
+            reason.contains("rows[0].layers[0].additional_attributes.from"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let reason = refused(talking_avatar(), |f| {
+            f["colour"] = "blue".into();
+        });
+        assert!(reason.contains("colour"), "{reason}");
+    }
+}

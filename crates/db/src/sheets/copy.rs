@@ -1,0 +1,89 @@
+//! Deep copies, in a constant number of set-based statements whatever the engine's size:
+//! a whole engine (clone, template clone) or one row (duplicate). Copies carry values,
+//! attributes (creation cards included) and layers, never job history: jobs belong to the
+//! engine that ran them. Old and new items are matched by their rank in the position order,
+//! which the copy writes as the new positions, so the copy is dense even if the original
+//! were not.
+
+use ace_domain::ids::{RowId, SpreadsheetId};
+use chrono::{DateTime, Utc};
+
+use crate::{DbResult, Session, execute};
+
+/// Copies the columns, rows, cells, layers and global variables of `from` into the empty
+/// engine `to`.
+pub async fn engine(
+    db: &mut dyn Session,
+    from: SpreadsheetId,
+    to: SpreadsheetId,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    let columns = "INSERT INTO spreadsheet_columns (spreadsheet_id, title, temp_title, kind, column_role, description, \
+           position, additional_attributes, created_at, updated_at) \
+         SELECT $2, title, temp_title, kind, column_role, description, \
+           ROW_NUMBER() OVER (ORDER BY position, id), additional_attributes, $3, $3 \
+         FROM spreadsheet_columns WHERE spreadsheet_id = $1";
+    let rows = "INSERT INTO spreadsheet_rows (spreadsheet_id, position, additional_attributes, created_at, updated_at) \
+         SELECT $2, ROW_NUMBER() OVER (ORDER BY position, id), additional_attributes, $3, $3 \
+         FROM spreadsheet_rows WHERE spreadsheet_id = $1";
+    let cells = "WITH old_columns AS (SELECT id, ROW_NUMBER() OVER (ORDER BY position, id) AS n \
+             FROM spreadsheet_columns WHERE spreadsheet_id = $1), \
+           old_rows AS (SELECT id, ROW_NUMBER() OVER (ORDER BY position, id) AS n \
+             FROM spreadsheet_rows WHERE spreadsheet_id = $1) \
+         INSERT INTO spreadsheet_cells (spreadsheet_id, row_id, column_id, value, additional_attributes, created_at, updated_at) \
+         SELECT $2, new_row.id, new_column.id, c.value, c.additional_attributes, $3, $3 \
+         FROM spreadsheet_cells c \
+           JOIN old_rows ON old_rows.id = c.row_id \
+           JOIN old_columns ON old_columns.id = c.column_id \
+           JOIN spreadsheet_rows new_row ON new_row.spreadsheet_id = $2 AND new_row.position = old_rows.n \
+           JOIN spreadsheet_columns new_column ON new_column.spreadsheet_id = $2 AND new_column.position = old_columns.n \
+         WHERE c.spreadsheet_id = $1";
+    let layers = "WITH old_columns AS (SELECT id, ROW_NUMBER() OVER (ORDER BY position, id) AS n \
+             FROM spreadsheet_columns WHERE spreadsheet_id = $1), \
+           old_rows AS (SELECT id, ROW_NUMBER() OVER (ORDER BY position, id) AS n \
+             FROM spreadsheet_rows WHERE spreadsheet_id = $1) \
+         INSERT INTO video_layers (spreadsheet_id, cell_id, name, kind, position, additional_attributes, created_at, updated_at) \
+         SELECT $2, new_cell.id, l.name, l.kind, \
+           ROW_NUMBER() OVER (PARTITION BY l.cell_id ORDER BY l.position, l.id), l.additional_attributes, $3, $3 \
+         FROM video_layers l \
+           JOIN spreadsheet_cells c ON c.id = l.cell_id \
+           JOIN old_rows ON old_rows.id = c.row_id \
+           JOIN old_columns ON old_columns.id = c.column_id \
+           JOIN spreadsheet_rows new_row ON new_row.spreadsheet_id = $2 AND new_row.position = old_rows.n \
+           JOIN spreadsheet_columns new_column ON new_column.spreadsheet_id = $2 AND new_column.position = old_columns.n \
+           JOIN spreadsheet_cells new_cell ON new_cell.row_id = new_row.id AND new_cell.column_id = new_column.id \
+         WHERE l.spreadsheet_id = $1";
+    let variable_sheet = "INSERT INTO global_variable_sheets (spreadsheet_id, created_at, updated_at) \
+         SELECT $2, $3, $3 FROM global_variable_sheets WHERE spreadsheet_id = $1";
+    let variables = "INSERT INTO global_variables (sheet_id, key, key_fold, value, position, created_at, updated_at) \
+         SELECT new_sheet.id, v.key, v.key_fold, v.value, v.position, $3, $3 \
+         FROM global_variables v \
+           JOIN global_variable_sheets old_sheet ON old_sheet.id = v.sheet_id AND old_sheet.spreadsheet_id = $1 \
+           JOIN global_variable_sheets new_sheet ON new_sheet.spreadsheet_id = $2";
+    for sql in [columns, rows, cells, layers, variable_sheet, variables] {
+        execute!(
+            db,
+            sqlx::query(sql).bind(from.get()).bind(to.get()).bind(now)
+        );
+    }
+    Ok(())
+}
+
+/// Copies the cells and layers of row `from` into the new, empty row `to` of the same engine.
+pub async fn row(db: &mut dyn Session, from: RowId, to: RowId, now: DateTime<Utc>) -> DbResult<()> {
+    let cells = "INSERT INTO spreadsheet_cells (spreadsheet_id, row_id, column_id, value, additional_attributes, created_at, updated_at) \
+         SELECT spreadsheet_id, $2, column_id, value, additional_attributes, $3, $3 \
+         FROM spreadsheet_cells WHERE row_id = $1";
+    let layers = "INSERT INTO video_layers (spreadsheet_id, cell_id, name, kind, position, additional_attributes, created_at, updated_at) \
+         SELECT l.spreadsheet_id, new_cell.id, l.name, l.kind, l.position, l.additional_attributes, $3, $3 \
+         FROM video_layers l \
+           JOIN spreadsheet_cells c ON c.id = l.cell_id AND c.row_id = $1 \
+           JOIN spreadsheet_cells new_cell ON new_cell.row_id = $2 AND new_cell.column_id = c.column_id";
+    for sql in [cells, layers] {
+        execute!(
+            db,
+            sqlx::query(sql).bind(from.get()).bind(to.get()).bind(now)
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,110 @@
+//! Reading an engine's contents, whole or for one row or cell, in a constant number of
+//! statements however many rows, cells and layers there are (no query per row or cell).
+
+use ace_domain::ids::{CellId, RowId, SpreadsheetId};
+
+use crate::sheets::cells::CellRecord;
+use crate::sheets::columns::{self, ColumnRecord};
+use crate::sheets::layers::LayerRecord;
+use crate::sheets::rows::{self, RowRecord};
+use crate::sheets::variables::{self, VariableRecord, VariableSheetRecord};
+use crate::user_jobs::{JobRecord, OutputRecord};
+use crate::{DbResult, Session, fetch_all};
+
+/// The part of an engine to read.
+#[derive(Clone, Copy, Debug)]
+pub enum Scope {
+    Sheet(SpreadsheetId),
+    Row(RowId),
+    Cell(CellId),
+}
+
+/// What a scope holds, each list in display order. Columns are always the engine's all.
+#[derive(Clone, Debug, Default)]
+pub struct Contents {
+    pub columns: Vec<ColumnRecord>,
+    pub rows: Vec<RowRecord>,
+    pub cells: Vec<CellRecord>,
+    /// By cell, back to front.
+    pub layers: Vec<LayerRecord>,
+    /// The jobs of the scope's cells and layers, oldest first.
+    pub jobs: Vec<JobRecord>,
+    /// The resources those jobs produced.
+    pub outputs: Vec<OutputRecord>,
+    /// Read for a whole engine only.
+    pub variable_sheet: Option<VariableSheetRecord>,
+    pub variables: Vec<VariableRecord>,
+}
+
+/// Splices the scope's cell filter into a statement.
+macro_rules! scoped {
+    ($scope:expr, $head:literal, $cells:literal, $tail:literal) => {
+        match $scope {
+            Scope::Sheet(id) => (
+                concat!($head, $cells, "spreadsheet_id = $1", $tail),
+                id.get(),
+            ),
+            Scope::Row(id) => (concat!($head, $cells, "row_id = $1", $tail), id.get()),
+            Scope::Cell(id) => (concat!($head, $cells, "id = $1", $tail), id.get()),
+        }
+    };
+}
+
+/// Reads the scope's contents. `sheet` is the engine the scope lies in.
+pub async fn load(db: &mut dyn Session, sheet: SpreadsheetId, scope: Scope) -> DbResult<Contents> {
+    let columns = columns::list(db, sheet).await?;
+    let rows = match scope {
+        Scope::Sheet(_) => rows::list(db, sheet).await?,
+        Scope::Row(row) => rows::find(db, sheet, row).await?.into_iter().collect(),
+        Scope::Cell(_) => Vec::new(),
+    };
+    let (sql, id) = scoped!(
+        scope,
+        "SELECT id, spreadsheet_id, row_id, column_id, value, additional_attributes, default_user_job_id, \
+           created_at, updated_at FROM spreadsheet_cells ",
+        "WHERE ",
+        ""
+    );
+    let cells: Vec<CellRecord> = fetch_all!(db, sqlx::query_as(sql).bind(id));
+    let (sql, id) = scoped!(
+        scope,
+        "SELECT id, spreadsheet_id, cell_id, name, kind, position, additional_attributes, default_user_job_id, \
+           created_at, updated_at FROM video_layers ",
+        "WHERE cell_id IN (SELECT id FROM spreadsheet_cells WHERE ",
+        ") ORDER BY cell_id, position, id"
+    );
+    let layers: Vec<LayerRecord> = fetch_all!(db, sqlx::query_as(sql).bind(id));
+    let (sql, id) = scoped!(
+        scope,
+        "SELECT id, agent_id, spreadsheet_id, cell_id, layer_id, user_job_type, status, data, result, failed_reason, \
+           execution_cost_millis, created_at, updated_at FROM user_jobs ",
+        "WHERE cell_id IN (SELECT id FROM spreadsheet_cells WHERE ",
+        ") ORDER BY id"
+    );
+    let jobs: Vec<JobRecord> = fetch_all!(db, sqlx::query_as(sql).bind(id));
+    let (sql, id) = scoped!(
+        scope,
+        "SELECT r.id, r.user_job_id, r.storage_key, r.thumbnail_key, r.kind \
+         FROM content_resources r JOIN user_jobs j ON j.id = r.user_job_id ",
+        "WHERE j.cell_id IN (SELECT id FROM spreadsheet_cells WHERE ",
+        ") ORDER BY r.id"
+    );
+    let outputs: Vec<OutputRecord> = fetch_all!(db, sqlx::query_as(sql).bind(id));
+    let (variable_sheet, variables) = match scope {
+        Scope::Sheet(_) => (
+            variables::find_sheet(db, sheet).await?,
+            variables::list_for_spreadsheet(db, sheet).await?,
+        ),
+        _ => (None, Vec::new()),
+    };
+    Ok(Contents {
+        columns,
+        rows,
+        cells,
+        layers,
+        jobs,
+        outputs,
+        variable_sheet,
+        variables,
+    })
+}
