@@ -62,7 +62,7 @@ macro_rules! columns {
 pub async fn lock_library(db: &mut dyn Session) -> DbResult<()> {
     if let Handle::Postgres(conn) = db.handle() {
         // An arbitrary constant that names "the template library" among advisory locks.
-        sqlx::query("SELECT pg_advisory_xact_lock(7_061_626_954)")
+        sqlx::query("SELECT pg_advisory_xact_lock(7061626954)")
             .execute(&mut *conn)
             .await?;
         crate::count_statement();

@@ -235,13 +235,14 @@ fn check(file: TemplateFile) -> Result<Template, FieldError> {
                     "has no resources to name in a template",
                 ));
             }
-            if let Some(source) = refs.source_column {
-                if column_named(&source).is_none() {
-                    return Err(FieldError::new(
-                        format!("{at}.additional_attributes.source_column"),
-                        "names no column",
-                    ));
-                }
+            if refs
+                .source_column
+                .is_some_and(|source| column_named(&source).is_none())
+            {
+                return Err(FieldError::new(
+                    format!("{at}.additional_attributes.source_column"),
+                    "names no column",
+                ));
             }
             if let Some(unknown) = layer.additional_attributes["content"]
                 .as_str()

@@ -175,10 +175,10 @@ fn check_map(map: &Map<String, Value>) -> Result<References, FieldError> {
     }
     unit_interval(map, "volume")?;
     unit_interval(map, "opacity")?;
-    if let Some(value) = map.get("src") {
-        if let Some(id) = source(value)? {
-            references.resources.push(("src".into(), id));
-        }
+    if let Some(value) = map.get("src")
+        && let Some(id) = source(value)?
+    {
+        references.resources.push(("src".into(), id));
     }
     if let Some(value) = map.get("content") {
         let text = value
@@ -383,10 +383,8 @@ fn captions(lines: &[Value]) -> Result<(), FieldError> {
 
 /// A caption line or word: its text and a `startMs`..`endMs` span.
 fn timed(map: &Map<String, Value>, text_field: &str) -> Result<(), FieldError> {
-    if let Some(text) = map.get(text_field) {
-        if !text.is_string() {
-            return Err(FieldError::new(text_field, "must be a string"));
-        }
+    if map.get(text_field).is_some_and(|text| !text.is_string()) {
+        return Err(FieldError::new(text_field, "must be a string"));
     }
     let ms = |field: &str| {
         map.get(field).and_then(Value::as_u64).ok_or_else(|| {
