@@ -7,13 +7,13 @@ use ace_db::sheets::tree::{self, Scope};
 use ace_db::user_jobs;
 use ace_domain::FieldError;
 use ace_domain::ids::{AgentId, CellId, SpreadsheetId, UserJobId};
-use ace_domain::sheet::{card, layer};
+use ace_domain::sheet::card;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::columns::in_item;
 use super::engines::touch;
-use super::{SheetView, not_found, open, open_for_change};
+use super::{SheetView, merge_attributes, not_found, open, open_for_change};
 use crate::policy::AgentNeed;
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
@@ -139,15 +139,12 @@ async fn apply(
         )
         .into());
     }
-    let mut attributes = cell.additional_attributes.0.clone();
-    if let Some(patch) = &edit.additional_attributes {
-        if !patch.is_object() {
-            return Err(FieldError::new("additional_attributes", "must be an object").into());
-        }
-        layer::merge(&mut attributes, patch);
-        if let Some(card) = attributes.get("creation_card") {
-            card::check(card).map_err(|err| err.within("additional_attributes.creation_card"))?;
-        }
+    let attributes = match &edit.additional_attributes {
+        Some(patch) => merge_attributes(&cell.additional_attributes.0, patch)?,
+        None => cell.additional_attributes.0.clone(),
+    };
+    if let Some(card) = attributes.get("creation_card") {
+        card::check(card).map_err(|err| err.within("additional_attributes.creation_card"))?;
     }
     Ok(store::update(db, cell.id, value.as_deref(), &attributes, now).await?)
 }

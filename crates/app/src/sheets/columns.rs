@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::engines::touch;
-use super::{not_found, open, open_for_change};
+use super::{not_found, open, open_for_change, reorder};
 use crate::policy::AgentNeed;
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
@@ -115,7 +115,13 @@ pub async fn update(
     let updated = apply_edit(&mut tx, &sheet, edit, now).await?;
     let updated = match edit.position {
         Some(position) => {
-            move_columns(&mut tx, &sheet, &[(updated.id, position)]).await?;
+            reorder(
+                &mut tx,
+                List::Columns(sheet.id),
+                "columns",
+                &[(updated.id.get(), position)],
+            )
+            .await?;
             store::find(&mut tx, sheet.id, updated.id)
                 .await?
                 .ok_or_else(|| not_found("Column", updated.id))?
@@ -144,10 +150,10 @@ pub async fn mass_update(
             .await
             .map_err(|err| in_item(err, "columns", i))?;
         if let Some(position) = edit.position {
-            moves.push((updated.id, position));
+            moves.push((updated.id.get(), position));
         }
     }
-    move_columns(&mut tx, &sheet, &moves).await?;
+    reorder(&mut tx, List::Columns(sheet.id), "columns", &moves).await?;
     touch(&mut tx, sheet.id, now).await?;
     let columns = store::list(&mut tx, sheet.id).await?;
     tx.commit().await?;
@@ -219,27 +225,12 @@ pub async fn update_positions(
     let now = app.clock.now();
     let mut tx = app.db.begin().await?;
     let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
-    move_columns(&mut tx, &sheet, moves).await?;
+    let moves: Vec<(i64, i64)> = moves.iter().map(|(id, p)| (id.get(), *p)).collect();
+    reorder(&mut tx, List::Columns(sheet.id), "columns", &moves).await?;
     touch(&mut tx, sheet.id, now).await?;
     let columns = store::list(&mut tx, sheet.id).await?;
     tx.commit().await?;
     Ok(columns)
-}
-
-async fn move_columns(
-    db: &mut dyn Session,
-    sheet: &SheetRecord,
-    moves: &[(ColumnId, i64)],
-) -> AppResult<()> {
-    if moves.is_empty() {
-        return Ok(());
-    }
-    let list = List::Columns(sheet.id);
-    let current = positions::ids(db, list).await?;
-    let moves: Vec<(i64, i64)> = moves.iter().map(|(id, p)| (id.get(), *p)).collect();
-    let order = position::reorder(&current, &moves).map_err(|err| err.within("columns"))?;
-    positions::apply(db, list, &order).await?;
-    Ok(())
 }
 
 async fn apply_edit(

@@ -15,7 +15,7 @@ use serde_json::json;
 
 use super::{SheetView, open, open_agent};
 use crate::policy::AgentNeed;
-use crate::{Actor, App, AppError, AppResult, ErrorCode};
+use crate::{Actor, App, AppError, AppResult, ErrorCode, ErrorKind};
 
 /// The longest engine title.
 pub const MAX_TITLE_CHARS: usize = 200;
@@ -103,12 +103,12 @@ pub async fn clone(
     } else {
         open_agent(&mut tx, actor, target, AgentNeed::Edit)
             .await
-            .map_err(|err| match err.code {
-                ErrorCode::UsableGenCreditRequired => err,
-                _ => AppError::unprocessable(
+            .map_err(|err| match err.kind {
+                ErrorKind::NotFound | ErrorKind::Forbidden => AppError::unprocessable(
                     ErrorCode::ValidationError,
                     format!("target_agent_id {target} is not an agent you can edit."),
                 ),
+                _ => err,
             })?;
     }
     let template = source.template_id.map(TemplateId::new);

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use super::cells::{find as find_cell, load_cell};
 use super::engines::touch;
-use super::{SheetView, not_found, open, open_for_change};
+use super::{SheetView, merge_attributes, not_found, open, open_for_change, reorder};
 use crate::policy::AgentNeed;
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
@@ -138,14 +138,14 @@ pub async fn update(
     let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
     let cell = find_cell(&mut tx, &sheet, cell).await?;
     let layer = find(&mut tx, cell.id, id).await?;
-    let mut attributes = layer.additional_attributes.0.clone();
-    if let Some(patch) = &edit.additional_attributes {
-        if !patch.is_object() {
-            return Err(FieldError::new("additional_attributes", "must be an object").into());
+    let attributes = match &edit.additional_attributes {
+        Some(patch) => {
+            let merged = merge_attributes(&layer.additional_attributes.0, patch)?;
+            check(&mut tx, &sheet, agent, &merged).await?;
+            merged
         }
-        layer::merge(&mut attributes, patch);
-        check(&mut tx, &sheet, agent, &attributes).await?;
-    }
+        None => layer.additional_attributes.0.clone(),
+    };
     store::update(
         &mut tx,
         layer.id,
@@ -156,7 +156,13 @@ pub async fn update(
     )
     .await?;
     if let Some(position) = edit.position {
-        move_layers(&mut tx, cell.id, &[(layer.id, position)]).await?;
+        reorder(
+            &mut tx,
+            List::Layers(cell.id),
+            "layers",
+            &[(layer.id.get(), position)],
+        )
+        .await?;
     }
     touch(&mut tx, sheet.id, now).await?;
     let view = view(&mut tx, sheet, cell.id, layer.id).await?;
@@ -233,24 +239,12 @@ pub async fn update_positions(
     let mut tx = app.db.begin().await?;
     let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
     let cell = find_cell(&mut tx, &sheet, cell).await?;
-    move_layers(&mut tx, cell.id, moves).await?;
+    let moves: Vec<(i64, i64)> = moves.iter().map(|(id, p)| (id.get(), *p)).collect();
+    reorder(&mut tx, List::Layers(cell.id), "layers", &moves).await?;
     touch(&mut tx, sheet.id, now).await?;
     let view = load_cell(&mut tx, sheet, cell.id).await?;
     tx.commit().await?;
     Ok(view)
-}
-
-async fn move_layers(
-    db: &mut dyn Session,
-    cell: CellId,
-    moves: &[(LayerId, i64)],
-) -> AppResult<()> {
-    let list = List::Layers(cell);
-    let current = positions::ids(db, list).await?;
-    let moves: Vec<(i64, i64)> = moves.iter().map(|(id, p)| (id.get(), *p)).collect();
-    let order = position::reorder(&current, &moves).map_err(|err| err.within("layers"))?;
-    positions::apply(db, list, &order).await?;
-    Ok(())
 }
 
 /// Checks attributes, and what they refer to: the agent's resources and the engine's columns.

@@ -14,8 +14,12 @@ pub mod variables_file;
 
 use ace_db::Session;
 use ace_db::sheets::engines::{self as store, SheetRecord};
+use ace_db::sheets::positions::{self, List};
 use ace_db::sheets::tree::Contents;
+use ace_domain::FieldError;
 use ace_domain::ids::{AgentId, SpreadsheetId};
+use ace_domain::sheet::{layer, position};
+use serde_json::Value;
 
 use crate::credits::require_usable;
 use crate::policy::{AgentNeed, Denials, agent_not_accessible, require_agent};
@@ -98,4 +102,34 @@ pub(crate) fn not_found(what: &str, id: impl std::fmt::Display) -> AppError {
         ErrorCode::NotFound,
         format!("{what} {id} not found in this engine."),
     )
+}
+
+/// Moves items of `list` to requested positions (`(id, position)` pairs); `field` names the
+/// list in errors.
+pub(crate) async fn reorder(
+    db: &mut dyn Session,
+    list: List,
+    field: &str,
+    moves: &[(i64, i64)],
+) -> AppResult<()> {
+    if moves.is_empty() {
+        return Ok(());
+    }
+    let current = positions::ids(db, list).await?;
+    let order = position::reorder(&current, moves).map_err(|err| err.within(field))?;
+    positions::apply(db, list, &order).await?;
+    Ok(())
+}
+
+/// `current` with `patch` merged in (JSON Merge Patch); the patch must be an object.
+pub(crate) fn merge_attributes(current: &Value, patch: &Value) -> Result<Value, FieldError> {
+    if !patch.is_object() {
+        return Err(FieldError::new(
+            "additional_attributes",
+            "must be an object",
+        ));
+    }
+    let mut merged = current.clone();
+    layer::merge(&mut merged, patch);
+    Ok(merged)
 }

@@ -11,13 +11,13 @@ use ace_db::sheets::rows::{self as store, RowRecord};
 use ace_db::sheets::tree::{self, Scope};
 use ace_domain::FieldError;
 use ace_domain::ids::{AgentId, RowId, SpreadsheetId};
-use ace_domain::sheet::{layer, position};
+use ace_domain::sheet::position;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::columns::{cell_attributes, in_item};
 use super::engines::touch;
-use super::{SheetView, not_found, open, open_for_change};
+use super::{SheetView, merge_attributes, not_found, open, open_for_change, reorder};
 use crate::policy::AgentNeed;
 use crate::{Actor, App, AppResult};
 
@@ -132,7 +132,8 @@ pub async fn update_positions(
     let now = app.clock.now();
     let mut tx = app.db.begin().await?;
     let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
-    move_rows(&mut tx, &sheet, moves).await?;
+    let moves: Vec<(i64, i64)> = moves.iter().map(|(id, p)| (id.get(), *p)).collect();
+    reorder(&mut tx, List::Rows(sheet.id), "rows", &moves).await?;
     touch(&mut tx, sheet.id, now).await?;
     let view = super::engines::load(&mut tx, sheet).await?;
     tx.commit().await?;
@@ -156,10 +157,10 @@ pub async fn mass_update(
             .await
             .map_err(|err| in_item(err, "rows", i))?;
         if let Some(position) = edit.position {
-            moves.push((row.id, position));
+            moves.push((row.id.get(), position));
         }
     }
-    move_rows(&mut tx, &sheet, &moves).await?;
+    reorder(&mut tx, List::Rows(sheet.id), "rows", &moves).await?;
     touch(&mut tx, sheet.id, now).await?;
     let view = super::engines::load(&mut tx, sheet).await?;
     tx.commit().await?;
@@ -197,30 +198,10 @@ async fn edit_row(
         .ok_or_else(|| FieldError::new("id", "is required"))?;
     let row = find(db, sheet, id).await?;
     if let Some(patch) = &edit.additional_attributes {
-        if !patch.is_object() {
-            return Err(FieldError::new("additional_attributes", "must be an object").into());
-        }
-        let mut attributes = row.additional_attributes.0.clone();
-        layer::merge(&mut attributes, patch);
+        let attributes = merge_attributes(&row.additional_attributes.0, patch)?;
         store::set_attributes(db, row.id, &attributes, now).await?;
     }
     Ok(row)
-}
-
-async fn move_rows(
-    db: &mut dyn Session,
-    sheet: &SheetRecord,
-    moves: &[(RowId, i64)],
-) -> AppResult<()> {
-    if moves.is_empty() {
-        return Ok(());
-    }
-    let list = List::Rows(sheet.id);
-    let current = positions::ids(db, list).await?;
-    let moves: Vec<(i64, i64)> = moves.iter().map(|(id, p)| (id.get(), *p)).collect();
-    let order = position::reorder(&current, &moves).map_err(|err| err.within("rows"))?;
-    positions::apply(db, list, &order).await?;
-    Ok(())
 }
 
 async fn find(db: &mut dyn Session, sheet: &SheetRecord, id: RowId) -> AppResult<RowRecord> {
