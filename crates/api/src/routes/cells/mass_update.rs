@@ -1,13 +1,14 @@
 //! Write several cells.
 
+use axum::Json;
+use axum::extract::{Path, State};
+
 use super::cell_edit;
 use crate::dto::sheets::{Assembler, CellResponse, CellsBody};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::JsonAs;
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::state::ApiState;
-use axum::Json;
-use axum::extract::{Path, State};
 
 /// Writes several cells; all or nothing. Returns the cells written.
 #[utoipa::path(put, path = "/v1/autocontentengine/{sheet_id}/cells/mass_update", tag = "Cells", operation_id = "massUpdateCells",

@@ -1,13 +1,14 @@
 //! Choose the generation a cell shows.
 
+use ace_domain::ids::UserJobId;
+use axum::Json;
+use axum::extract::{Path, State};
+
 use super::first_cell;
 use crate::dto::sheets::{CellResponse, DefaultJobBody};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId, Wrapped};
 use crate::state::ApiState;
-use ace_domain::ids::UserJobId;
-use axum::Json;
-use axum::extract::{Path, State};
 
 /// Makes one of the cell's own generations the one it shows.
 #[utoipa::path(patch, path = "/v1/autocontentengine/{sheet_id}/cells/{cell_id}/set_default_user_job", tag = "Cells", operation_id = "setDefaultUserJob",

@@ -1,12 +1,13 @@
 //! Read a cell.
 
+use axum::Json;
+use axum::extract::{Path, State};
+
 use super::first_cell;
 use crate::dto::sheets::CellResponse;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::state::ApiState;
-use axum::Json;
-use axum::extract::{Path, State};
 
 /// One cell with its layers and generation history.
 #[utoipa::path(get, path = "/v1/autocontentengine/{sheet_id}/cells/{cell_id}", tag = "Cells", operation_id = "getCell",

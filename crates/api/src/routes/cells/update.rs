@@ -1,12 +1,13 @@
 //! Write a cell.
 
+use axum::Json;
+use axum::extract::{Path, State};
+
 use super::{cell_edit, first_cell};
 use crate::dto::sheets::{CellBody, CellResponse};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId, Wrapped};
 use crate::state::ApiState;
-use axum::Json;
-use axum::extract::{Path, State};
 
 /// Sets a cell's `value` (a string, or `null` to empty it) and deep-merges its
 /// `additional_attributes` (where its creation card lives).

@@ -1,13 +1,14 @@
 //! Add a column.
 
-use crate::dto::sheets::{ColumnBody, ColumnResponse};
-use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{AgentParam, Authenticated, RawId, Wrapped};
-use crate::state::ApiState;
 use ace_app::sheets::columns::ColumnInput;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+
+use crate::dto::sheets::{ColumnBody, ColumnResponse};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{AgentParam, Authenticated, RawId, Wrapped};
+use crate::state::ApiState;
 
 /// Adds an ingredient column (text, image, video or audio), with an empty cell in every row.
 #[utoipa::path(post, path = "/v1/autocontentengine/{sheet_id}/columns", tag = "Columns", operation_id = "createColumn",

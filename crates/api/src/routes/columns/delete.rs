@@ -1,10 +1,11 @@
 //! Delete a column.
 
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::state::ApiState;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
 
 /// Deletes an ingredient column and its cells. Answers 204.
 #[utoipa::path(delete, path = "/v1/autocontentengine/{sheet_id}/columns/{column_id}", tag = "Columns", operation_id = "deleteColumn",

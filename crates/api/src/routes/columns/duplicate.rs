@@ -1,12 +1,13 @@
 //! Duplicate a column.
 
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
 use crate::dto::sheets::ColumnResponse;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::state::ApiState;
-use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
 
 /// Copies an ingredient column with its cell values, right after it.
 #[utoipa::path(post, path = "/v1/autocontentengine/{sheet_id}/columns/{column_id}/duplicate", tag = "Columns", operation_id = "duplicateColumn",

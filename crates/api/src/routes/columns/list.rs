@@ -1,11 +1,12 @@
 //! List an engine's columns.
 
+use axum::Json;
+use axum::extract::{Path, State};
+
 use crate::dto::sheets::ColumnResponse;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::state::ApiState;
-use axum::Json;
-use axum::extract::{Path, State};
 
 /// Every column in order.
 #[utoipa::path(get, path = "/v1/autocontentengine/{sheet_id}/columns", tag = "Columns", operation_id = "listColumns",

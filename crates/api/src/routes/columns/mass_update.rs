@@ -1,13 +1,14 @@
 //! Update several columns.
 
+use axum::Json;
+use axum::extract::{Path, State};
+
 use super::column_edit;
 use crate::dto::sheets::{ColumnResponse, ColumnsBody};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::JsonAs;
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::state::ApiState;
-use axum::Json;
-use axum::extract::{Path, State};
 
 /// Changes several ingredient columns; all or nothing. Returns every column.
 #[utoipa::path(put, path = "/v1/autocontentengine/{sheet_id}/columns/mass_update", tag = "Columns", operation_id = "massUpdateColumns",

@@ -1,12 +1,13 @@
 //! Change a column.
 
+use axum::Json;
+use axum::extract::{Path, State};
+
 use super::column_edit;
 use crate::dto::sheets::{ColumnBody, ColumnResponse};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId, Wrapped};
 use crate::state::ApiState;
-use axum::Json;
-use axum::extract::{Path, State};
 
 /// Changes an ingredient column's title, type, description or position.
 #[utoipa::path(patch, path = "/v1/autocontentengine/{sheet_id}/columns/{column_id}", tag = "Columns", operation_id = "updateColumn",

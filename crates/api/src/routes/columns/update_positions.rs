@@ -1,13 +1,14 @@
 //! Reorder columns.
 
+use ace_domain::ids::ColumnId;
+use axum::Json;
+use axum::extract::{Path, State};
+
 use crate::dto::sheets::{ColumnPositionsBody, ColumnResponse};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::JsonAs;
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::state::ApiState;
-use ace_domain::ids::ColumnId;
-use axum::Json;
-use axum::extract::{Path, State};
 
 /// Moves ingredient columns to the given 1-based positions. Returns every column.
 #[utoipa::path(patch, path = "/v1/autocontentengine/{sheet_id}/columns/update_positions", tag = "Columns", operation_id = "updateColumnPositions",

@@ -1,12 +1,13 @@
 //! Add a global variable.
 
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
 use crate::dto::sheets::{VariableBody, VariableResponse};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId, Wrapped};
 use crate::state::ApiState;
-use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
 
 /// Adds one variable (`key`, `value`); keys are unique ignoring case.
 #[utoipa::path(post, path = "/v1/autocontentengine/{sheet_id}/global_variables", tag = "Variables", operation_id = "createGlobalVariable",

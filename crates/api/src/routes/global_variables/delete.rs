@@ -1,10 +1,11 @@
 //! Delete a global variable.
 
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::state::ApiState;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
 
 /// Removes one variable. Answers 204.
 #[utoipa::path(delete, path = "/v1/autocontentengine/{sheet_id}/global_variables/{variable_id}", tag = "Variables", operation_id = "deleteGlobalVariable",

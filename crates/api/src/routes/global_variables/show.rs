@@ -1,11 +1,12 @@
 //! Read an engine's global variables.
 
+use axum::Json;
+use axum::extract::{Path, State};
+
 use crate::dto::sheets::VariablesResponse;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::state::ApiState;
-use axum::Json;
-use axum::extract::{Path, State};
 
 /// The engine's variables sheet, or `null` before it has variables.
 #[utoipa::path(get, path = "/v1/autocontentengine/{sheet_id}/global_variables", tag = "Variables", operation_id = "getGlobalVariables",

@@ -1,11 +1,12 @@
 //! Change a global variable.
 
+use axum::Json;
+use axum::extract::{Path, State};
+
 use crate::dto::sheets::{VariableBody, VariableResponse};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId, Wrapped};
 use crate::state::ApiState;
-use axum::Json;
-use axum::extract::{Path, State};
 
 /// Renames or revalues one variable.
 #[utoipa::path(patch, path = "/v1/autocontentengine/{sheet_id}/global_variables/{variable_id}", tag = "Variables", operation_id = "updateGlobalVariable",

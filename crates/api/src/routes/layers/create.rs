@@ -1,14 +1,15 @@
 //! Add a layer.
 
+use ace_app::sheets::layers::LayerInput;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
 use super::layer;
 use crate::dto::sheets::{LayerBody, LayerResponse};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId, Wrapped};
 use crate::state::ApiState;
-use ace_app::sheets::layers::LayerInput;
-use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
 
 /// Adds a layer to a video cell at `position` (the top if omitted).
 #[utoipa::path(post, path = "/v1/autocontentengine/{sheet_id}/cells/{cell_id}/layers", tag = "Layers", operation_id = "createLayer",

@@ -1,10 +1,11 @@
 //! Delete a layer.
 
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::state::ApiState;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
 
 /// Removes a layer. Answers 204.
 #[utoipa::path(delete, path = "/v1/autocontentengine/{sheet_id}/cells/{cell_id}/layers/{layer_id}", tag = "Layers", operation_id = "deleteLayer",

@@ -1,13 +1,14 @@
 //! Duplicate a layer.
 
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
 use super::layer;
 use crate::dto::sheets::LayerResponse;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::state::ApiState;
-use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
 
 /// Copies a layer right above itself.
 #[utoipa::path(post, path = "/v1/autocontentengine/{sheet_id}/cells/{cell_id}/layers/{layer_id}/duplicate", tag = "Layers", operation_id = "duplicateLayer",

@@ -1,12 +1,13 @@
 //! Read a layer.
 
+use axum::Json;
+use axum::extract::{Path, State};
+
 use super::layer;
 use crate::dto::sheets::LayerResponse;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::state::ApiState;
-use axum::Json;
-use axum::extract::{Path, State};
 
 /// One layer with its generation history.
 #[utoipa::path(get, path = "/v1/autocontentengine/{sheet_id}/cells/{cell_id}/layers/{layer_id}", tag = "Layers", operation_id = "getLayer",

@@ -1,13 +1,14 @@
 //! Change a layer.
 
+use ace_app::sheets::layers::LayerEdit;
+use axum::Json;
+use axum::extract::{Path, State};
+
 use super::layer;
 use crate::dto::sheets::{LayerBody, LayerResponse};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId, Wrapped};
 use crate::state::ApiState;
-use ace_app::sheets::layers::LayerEdit;
-use axum::Json;
-use axum::extract::{Path, State};
 
 /// Renames, retypes or moves a layer, and deep-merges `additional_attributes` (so setting
 /// `styles.volume` keeps the other styles; `null` removes a key).

@@ -1,14 +1,15 @@
 //! Reorder a cell's layers.
 
+use ace_domain::ids::LayerId;
+use axum::Json;
+use axum::extract::{Path, State};
+
 use crate::dto::sheets::{LayerPositionsBody, LayerResponse};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::JsonAs;
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::routes::cells::first_cell;
 use crate::state::ApiState;
-use ace_domain::ids::LayerId;
-use axum::Json;
-use axum::extract::{Path, State};
 
 /// Moves layers to the given 1-based z-positions (1 at the back). Returns every layer of the cell.
 #[utoipa::path(put, path = "/v1/autocontentengine/{sheet_id}/cells/{cell_id}/layers/update_positions", tag = "Layers", operation_id = "updateLayerPositions",

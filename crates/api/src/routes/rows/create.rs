@@ -1,13 +1,14 @@
 //! Add a row.
 
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
 use super::first_row;
 use crate::dto::sheets::{RowBody, RowResponse};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId, Wrapped};
 use crate::state::ApiState;
-use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
 
 /// Adds a row at `position` (the end if omitted), with a cell for every column.
 #[utoipa::path(post, path = "/v1/autocontentengine/{sheet_id}/rows", tag = "Rows", operation_id = "createRow",

@@ -1,10 +1,11 @@
 //! Delete a row.
 
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::state::ApiState;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
 
 /// Deletes a row with its cells and layers (ace's addition). Answers 204.
 #[utoipa::path(delete, path = "/v1/autocontentengine/{sheet_id}/rows/{row_id}", tag = "Rows", operation_id = "deleteRow",

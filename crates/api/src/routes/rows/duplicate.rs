@@ -1,13 +1,14 @@
 //! Duplicate a row.
 
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
 use super::first_row;
 use crate::dto::sheets::RowResponse;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::state::ApiState;
-use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
 
 /// Copies a row right after itself: values, creation cards and layer stacks.
 #[utoipa::path(post, path = "/v1/autocontentengine/{sheet_id}/rows/{row_id}/duplicate", tag = "Rows", operation_id = "duplicateRow",

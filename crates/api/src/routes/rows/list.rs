@@ -1,11 +1,12 @@
 //! List an engine's rows.
 
+use axum::Json;
+use axum::extract::{Path, State};
+
 use crate::dto::sheets::{Assembler, RowResponse};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::state::ApiState;
-use axum::Json;
-use axum::extract::{Path, State};
 
 /// Every row in order, each with its cells.
 #[utoipa::path(get, path = "/v1/autocontentengine/{sheet_id}/rows", tag = "Rows", operation_id = "listRows",

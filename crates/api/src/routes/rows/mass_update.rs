@@ -1,14 +1,15 @@
 //! Update several rows.
 
+use ace_app::sheets::rows::RowEdit;
+use ace_domain::ids::RowId;
+use axum::Json;
+use axum::extract::{Path, State};
+
 use crate::dto::sheets::{Assembler, RowResponse, RowsBody};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::JsonAs;
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::state::ApiState;
-use ace_app::sheets::rows::RowEdit;
-use ace_domain::ids::RowId;
-use axum::Json;
-use axum::extract::{Path, State};
 
 /// Deep-merges `additional_attributes` into each listed row and applies positions; all or
 /// nothing. Returns every row.

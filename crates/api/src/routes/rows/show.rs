@@ -1,12 +1,13 @@
 //! Read a row.
 
+use axum::Json;
+use axum::extract::{Path, State};
+
 use super::first_row;
 use crate::dto::sheets::RowResponse;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::state::ApiState;
-use axum::Json;
-use axum::extract::{Path, State};
 
 /// One row with its cells.
 #[utoipa::path(get, path = "/v1/autocontentengine/{sheet_id}/rows/{row_id}", tag = "Rows", operation_id = "getRow",

@@ -1,13 +1,14 @@
 //! Reorder rows.
 
+use ace_domain::ids::RowId;
+use axum::Json;
+use axum::extract::{Path, State};
+
 use crate::dto::sheets::{Assembler, RowPositionsBody, RowResponse};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::JsonAs;
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::state::ApiState;
-use ace_domain::ids::RowId;
-use axum::Json;
-use axum::extract::{Path, State};
 
 /// Moves rows to the given 1-based positions; the others keep their order. Returns every row.
 #[utoipa::path(put, path = "/v1/autocontentengine/{sheet_id}/rows/update_positions", tag = "Rows", operation_id = "updateRowPositions",

@@ -1,13 +1,14 @@
 //! Clone an engine.
 
-use crate::dto::sheets::{Assembler, CloneBody, SheetResponse};
-use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{AgentParam, Authenticated, RawId, Wrapped};
-use crate::state::ApiState;
 use ace_domain::ids::AgentId;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+
+use crate::dto::sheets::{Assembler, CloneBody, SheetResponse};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{AgentParam, Authenticated, RawId, Wrapped};
+use crate::state::ApiState;
 
 /// Deep-copies the engine (columns, rows, cells, layers, variables) into the same agent or
 /// `target_agent_id`; job history stays behind.

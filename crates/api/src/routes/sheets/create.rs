@@ -1,13 +1,14 @@
 //! Create an engine.
 
-use crate::dto::sheets::{Assembler, SheetBody, SheetResponse};
-use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{AgentParam, Authenticated, Wrapped};
-use crate::state::ApiState;
 use ace_app::sheets::engines::NewEngine;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+
+use crate::dto::sheets::{Assembler, SheetBody, SheetResponse};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{AgentParam, Authenticated, Wrapped};
+use crate::state::ApiState;
 
 /// Creates an engine with the VIDEO, FINAL VIDEO and STATS columns and no rows.
 #[utoipa::path(post, path = "/v1/autocontentengine", tag = "Sheets", operation_id = "createSheet",

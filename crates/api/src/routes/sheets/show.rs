@@ -1,13 +1,14 @@
 //! Read an engine.
 
+use axum::Json;
+use axum::extract::{Path, State};
+
 use super::CostQuery;
 use crate::dto::sheets::{Assembler, SheetResponse};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::Query;
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::state::ApiState;
-use axum::Json;
-use axum::extract::{Path, State};
 
 /// The engine with all its columns, rows, cells, layers and global variables;
 /// `with_execution_cost=true` adds what each row, cell and layer has cost.
