@@ -3,7 +3,7 @@
 use ace_db::Session;
 use ace_db::sheets::cells::{self as store, CellRecord};
 use ace_db::sheets::engines::SheetRecord;
-use ace_db::sheets::tree::{self, Scope};
+use ace_db::sheets::tree::Scope;
 use ace_db::user_jobs;
 use ace_domain::FieldError;
 use ace_domain::ids::{AgentId, CellId, SpreadsheetId, UserJobId};
@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::columns::in_item;
 use super::engines::touch;
-use super::{SheetView, merge_attributes, not_found, open, open_for_change};
+use super::{SheetView, load, load_engine, merge_attributes, not_found, open, open_for_change};
 use crate::policy::AgentNeed;
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
@@ -41,7 +41,7 @@ pub async fn get(
     let mut conn = app.db.conn().await?;
     let sheet = open(&mut conn, actor, agent, sheet, AgentNeed::View).await?;
     let cell = find(&mut conn, &sheet, id).await?;
-    load_cell(&mut conn, sheet, cell.id).await
+    load(&mut conn, sheet, Scope::Cell(cell.id)).await
 }
 
 /// Writes one cell.
@@ -57,7 +57,7 @@ pub async fn update(
     let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
     let cell = apply(&mut tx, &sheet, edit, now).await?;
     touch(&mut tx, sheet.id, now).await?;
-    let view = load_cell(&mut tx, sheet, cell.id).await?;
+    let view = load(&mut tx, sheet, Scope::Cell(cell.id)).await?;
     tx.commit().await?;
     Ok(view)
 }
@@ -79,7 +79,7 @@ pub async fn mass_update(
             .map_err(|err| in_item(err, "cells", i))?;
     }
     touch(&mut tx, sheet.id, now).await?;
-    let view = super::engines::load(&mut tx, sheet).await?;
+    let view = load_engine(&mut tx, sheet).await?;
     tx.commit().await?;
     Ok(view)
 }
@@ -110,7 +110,7 @@ pub async fn set_default_user_job(
         ));
     }
     store::set_default_job(&mut tx, cell.id, job, now).await?;
-    let view = load_cell(&mut tx, sheet, cell.id).await?;
+    let view = load(&mut tx, sheet, Scope::Cell(cell.id)).await?;
     tx.commit().await?;
     Ok(view)
 }
@@ -157,13 +157,4 @@ pub(crate) async fn find(
     store::find(db, sheet.id, id)
         .await?
         .ok_or_else(|| not_found("Cell", id))
-}
-
-pub(crate) async fn load_cell(
-    db: &mut dyn Session,
-    sheet: SheetRecord,
-    cell: CellId,
-) -> AppResult<SheetView> {
-    let contents = tree::load(db, sheet.id, Scope::Cell(cell)).await?;
-    Ok(SheetView { sheet, contents })
 }

@@ -4,7 +4,6 @@
 use ace_db::Session;
 use ace_db::sheets::columns::{self, NewColumn};
 use ace_db::sheets::engines::{self as store, NewSheet, SheetRecord};
-use ace_db::sheets::tree::{self, Scope};
 use ace_db::sheets::{self, copy};
 use ace_domain::FieldError;
 use ace_domain::ids::{AgentId, SpreadsheetId, TemplateId};
@@ -13,7 +12,7 @@ use ace_domain::sheet::{ASPECT_RATIOS, slug};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::{SheetView, open, open_agent};
+use super::{SheetView, load_engine, open, open_agent};
 use crate::policy::AgentNeed;
 use crate::{Actor, App, AppError, AppResult, ErrorCode, ErrorKind};
 
@@ -68,7 +67,7 @@ pub async fn create(
         )
         .await?;
     }
-    let view = load(&mut tx, sheet).await?;
+    let view = load_engine(&mut tx, sheet).await?;
     tx.commit().await?;
     Ok(view)
 }
@@ -82,7 +81,7 @@ pub async fn get(
 ) -> AppResult<SheetView> {
     let mut conn = app.db.conn().await?;
     let sheet = open(&mut conn, actor, agent, id, AgentNeed::View).await?;
-    load(&mut conn, sheet).await
+    load_engine(&mut conn, sheet).await
 }
 
 /// Deep-copies one of the agent's engines into the same agent or `target`, which the caller
@@ -137,7 +136,7 @@ pub(crate) async fn copy_engine(
     )
     .await?;
     copy::engine(db, source.id, copy.id, now).await?;
-    load(db, copy).await
+    load_engine(db, copy).await
 }
 
 /// Records a new engine with a free slug, moving the agent's default flag to it if asked.
@@ -174,12 +173,6 @@ pub(crate) async fn insert(
         now,
     )
     .await?)
-}
-
-/// Reads everything inside an engine.
-pub(crate) async fn load(db: &mut dyn Session, sheet: SheetRecord) -> AppResult<SheetView> {
-    let contents = tree::load(db, sheet.id, Scope::Sheet(sheet.id)).await?;
-    Ok(SheetView { sheet, contents })
 }
 
 /// Marks the engine changed, for `updated_at`.

@@ -16,9 +16,9 @@ use ace_domain::sheet::layer::{self, LayerKind};
 use ace_domain::sheet::position;
 use serde_json::{Value, json};
 
-use super::cells::{find as find_cell, load_cell};
+use super::cells::find as find_cell;
 use super::engines::touch;
-use super::{SheetView, merge_attributes, not_found, open, open_for_change, reorder};
+use super::{Scope, SheetView, load, merge_attributes, not_found, open, open_for_change, reorder};
 use crate::policy::AgentNeed;
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
@@ -242,7 +242,7 @@ pub async fn update_positions(
     let moves: Vec<(i64, i64)> = moves.iter().map(|(id, p)| (id.get(), *p)).collect();
     reorder(&mut tx, List::Layers(cell.id), "layers", &moves).await?;
     touch(&mut tx, sheet.id, now).await?;
-    let view = load_cell(&mut tx, sheet, cell.id).await?;
+    let view = load(&mut tx, sheet, Scope::Cell(cell.id)).await?;
     tx.commit().await?;
     Ok(view)
 }
@@ -312,6 +312,6 @@ async fn view(
 ) -> AppResult<LayerView> {
     Ok(LayerView {
         layer,
-        cell: load_cell(db, sheet, cell).await?,
+        cell: load(db, sheet, Scope::Cell(cell)).await?,
     })
 }

@@ -15,7 +15,7 @@ pub mod variables_file;
 use ace_db::Session;
 use ace_db::sheets::engines::{self as store, SheetRecord};
 use ace_db::sheets::positions::{self, List};
-use ace_db::sheets::tree::Contents;
+use ace_db::sheets::tree::{self, Contents};
 use ace_domain::FieldError;
 use ace_domain::ids::{AgentId, SpreadsheetId};
 use ace_domain::sheet::{layer, position};
@@ -132,4 +132,20 @@ pub(crate) fn merge_attributes(current: &Value, patch: &Value) -> Result<Value, 
     let mut merged = current.clone();
     layer::merge(&mut merged, patch);
     Ok(merged)
+}
+
+/// Reads the part of an engine `scope` names.
+pub(crate) async fn load(
+    db: &mut dyn Session,
+    sheet: SheetRecord,
+    scope: Scope,
+) -> AppResult<SheetView> {
+    let contents = tree::load(db, sheet.id, scope).await?;
+    Ok(SheetView { sheet, contents })
+}
+
+/// Reads everything inside an engine.
+pub(crate) async fn load_engine(db: &mut dyn Session, sheet: SheetRecord) -> AppResult<SheetView> {
+    let scope = Scope::Sheet(sheet.id);
+    load(db, sheet, scope).await
 }

@@ -8,7 +8,7 @@ use ace_db::sheets::copy;
 use ace_db::sheets::engines::SheetRecord;
 use ace_db::sheets::positions::{self, List};
 use ace_db::sheets::rows::{self as store, RowRecord};
-use ace_db::sheets::tree::{self, Scope};
+use ace_db::sheets::tree::Scope;
 use ace_domain::FieldError;
 use ace_domain::ids::{AgentId, RowId, SpreadsheetId};
 use ace_domain::sheet::position;
@@ -17,7 +17,9 @@ use serde_json::{Value, json};
 
 use super::columns::{cell_attributes, in_item};
 use super::engines::touch;
-use super::{SheetView, merge_attributes, not_found, open, open_for_change, reorder};
+use super::{
+    SheetView, load, load_engine, merge_attributes, not_found, open, open_for_change, reorder,
+};
 use crate::policy::AgentNeed;
 use crate::{Actor, App, AppResult};
 
@@ -39,7 +41,7 @@ pub async fn list(
 ) -> AppResult<SheetView> {
     let mut conn = app.db.conn().await?;
     let sheet = open(&mut conn, actor, agent, sheet, AgentNeed::View).await?;
-    super::engines::load(&mut conn, sheet).await
+    load_engine(&mut conn, sheet).await
 }
 
 /// One row with its cells.
@@ -53,7 +55,7 @@ pub async fn get(
     let mut conn = app.db.conn().await?;
     let sheet = open(&mut conn, actor, agent, sheet, AgentNeed::View).await?;
     let row = find(&mut conn, &sheet, id).await?;
-    load_row(&mut conn, sheet, row.id).await
+    load(&mut conn, sheet, Scope::Row(row.id)).await
 }
 
 /// Adds a row at `position` (the end if omitted) with a cell for every column.
@@ -68,7 +70,7 @@ pub async fn create(
     let mut tx = app.db.begin().await?;
     let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
     let row = insert_row(&mut tx, &sheet, requested, &json!({}), now).await?;
-    let view = load_row(&mut tx, sheet, row).await?;
+    let view = load(&mut tx, sheet, Scope::Row(row)).await?;
     tx.commit().await?;
     Ok(view)
 }
@@ -97,7 +99,7 @@ pub async fn duplicate(
     .await?;
     copy::row(&mut tx, original.id, row.id, now).await?;
     touch(&mut tx, sheet.id, now).await?;
-    let view = load_row(&mut tx, sheet, row.id).await?;
+    let view = load(&mut tx, sheet, Scope::Row(row.id)).await?;
     tx.commit().await?;
     Ok(view)
 }
@@ -135,7 +137,7 @@ pub async fn update_positions(
     let moves: Vec<(i64, i64)> = moves.iter().map(|(id, p)| (id.get(), *p)).collect();
     reorder(&mut tx, List::Rows(sheet.id), "rows", &moves).await?;
     touch(&mut tx, sheet.id, now).await?;
-    let view = super::engines::load(&mut tx, sheet).await?;
+    let view = load_engine(&mut tx, sheet).await?;
     tx.commit().await?;
     Ok(view)
 }
@@ -162,7 +164,7 @@ pub async fn mass_update(
     }
     reorder(&mut tx, List::Rows(sheet.id), "rows", &moves).await?;
     touch(&mut tx, sheet.id, now).await?;
-    let view = super::engines::load(&mut tx, sheet).await?;
+    let view = load_engine(&mut tx, sheet).await?;
     tx.commit().await?;
     Ok(view)
 }
@@ -208,9 +210,4 @@ async fn find(db: &mut dyn Session, sheet: &SheetRecord, id: RowId) -> AppResult
     store::find(db, sheet.id, id)
         .await?
         .ok_or_else(|| not_found("Row", id))
-}
-
-async fn load_row(db: &mut dyn Session, sheet: SheetRecord, row: RowId) -> AppResult<SheetView> {
-    let contents = tree::load(db, sheet.id, Scope::Row(row)).await?;
-    Ok(SheetView { sheet, contents })
 }

@@ -11,8 +11,8 @@ use ace_db::templates::{self as store, RecentContent, TemplateRecord};
 use ace_domain::ids::{AgentId, SpreadsheetId, TemplateId};
 
 use crate::policy::AgentNeed;
-use crate::sheets::engines::{copy_engine, load};
-use crate::sheets::{SheetView, open_agent};
+use crate::sheets::engines::copy_engine;
+use crate::sheets::{SheetView, load_engine, open_agent};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
 /// Templates per page of the list.
@@ -108,7 +108,7 @@ pub async fn get(app: &App, actor: &Actor, key: &str) -> AppResult<TemplateDetai
     .await?;
     let engine = match template.spreadsheet_id {
         Some(id) => match sheet_store::find_any(&mut conn, SpreadsheetId::new(id)).await? {
-            Some(sheet) => Some(load(&mut conn, sheet).await?),
+            Some(sheet) => Some(load_engine(&mut conn, sheet).await?),
             None => None,
         },
         None => None,
