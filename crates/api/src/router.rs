@@ -26,9 +26,9 @@ use crate::extract::body::parse_body;
 use crate::middleware::{auth::authenticate, envelope::ensure_envelope, metrics::track};
 use crate::openapi::ApiDoc;
 use crate::routes::{
-    agent_core, agent_profile, agents, asset_folders, asset_libraries, avatars, cells, columns,
-    content_resources, direct_uploads, global_variables, layers, me, ops, organizations,
-    persisted_tokens, rows, sheets, templates, workspaces,
+    agent_core, agent_profile, agents, asset_folders, asset_libraries, automation, avatars, cells,
+    columns, content_resources, direct_uploads, generations, global_variables, layers, me, ops,
+    organizations, persisted_tokens, rows, sheets, templates, workspaces,
 };
 use crate::state::ApiState;
 
@@ -161,6 +161,30 @@ fn api() -> OpenApiRouter<ApiState> {
         .routes(routes!(
             global_variables::template::download_variables_template
         ))
+        // Generations
+        .routes(routes!(
+            generations::generate_on_cell::generate_cell_content
+        ))
+        .routes(routes!(
+            generations::generate_on_layer::generate_layer_content
+        ))
+        .routes(routes!(generations::show::get_generation))
+        .routes(routes!(generations::stop::stop_generation))
+        .routes(routes!(generations::resume::continue_generation))
+        // Automation
+        .routes(routes!(
+            automation::show::get_automation_config,
+            automation::update::update_automation_config
+        ))
+        .routes(routes!(automation::test_webhook::test_webhook))
+        .routes(routes!(automation::test_callback::test_callback))
+        .routes(routes!(automation::rotate_secret::rotate_automation_secret))
+        .routes(routes!(automation::deliveries::list_automation_deliveries))
+}
+
+/// Live streams: no request timeout.
+fn streams() -> OpenApiRouter<ApiState> {
+    OpenApiRouter::new().routes(routes!(generations::events::follow_generation))
 }
 
 /// The `/v1` routes that stream uploads: no request timeout, and the file size limit.
@@ -173,7 +197,7 @@ fn uploads() -> OpenApiRouter<ApiState> {
 
 /// ace's OpenAPI document.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().merge(uploads()).split_for_parts().1
+    api().merge(uploads()).merge(streams()).split_for_parts().1
 }
 
 /// The whole HTTP service.
@@ -181,6 +205,8 @@ pub fn router(state: ApiState) -> Router {
     let (core, mut doc) = api().split_for_parts();
     let (uploads, upload_doc) = uploads().split_for_parts();
     doc.merge(upload_doc);
+    let (streams, stream_doc) = streams().split_for_parts();
+    doc.merge(stream_doc);
     let document: Arc<str> = doc
         .to_json()
         .expect("the OpenAPI document serialises")
@@ -198,6 +224,7 @@ pub fn router(state: ApiState) -> Router {
         .layer(DefaultBodyLimit::max(upload_limit));
     let v1 = core
         .merge(uploads.layer(DefaultBodyLimit::max(file_limit)))
+        .merge(streams)
         .route_layer(from_fn_with_state(state.clone(), parse_body))
         .route_layer(from_fn_with_state(state.clone(), authenticate));
     let ops = Router::new()

@@ -171,6 +171,50 @@ pub async fn record_upload(
     recorded
 }
 
+impl Staged {
+    /// The blobs the staged file occupies, for clean-up.
+    pub fn keys(&self) -> Vec<String> {
+        with_thumbnails([(
+            self.ingested.key.clone(),
+            self.inspection.thumbnail_key.clone(),
+        )])
+        .collect()
+    }
+}
+
+/// Records a staged file that a generation made as a resource of the agent, with the job as
+/// its generator. Runs in the caller's transaction; nothing is deleted on failure.
+pub(crate) async fn record_generated(
+    db: &mut dyn Session,
+    agent: AgentId,
+    staged: Staged,
+    job: ace_domain::ids::UserJobId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<ResourceRecord> {
+    let Staged {
+        ingested,
+        inspection,
+    } = staged;
+    let format = inspection.format.unwrap_or(ingested.format);
+    let new = NewResource {
+        agent_id: agent,
+        folder_id: None,
+        storage_key: ingested.key,
+        thumbnail_key: inspection.thumbnail_key,
+        file_name: ingested.file_name,
+        content_type: format.mime.to_owned(),
+        kind: format.kind.as_str().to_owned(),
+        byte_size: i64::try_from(ingested.byte_size).unwrap_or(i64::MAX),
+        checksum: None,
+        width: inspection.width,
+        height: inspection.height,
+        duration_ms: inspection.duration_ms,
+    };
+    let record = store::insert(db, &new, now).await?;
+    store::set_generator(db, record.id, job.get()).await?;
+    Ok(record)
+}
+
 /// Turns a direct upload, named by its signed id, into a resource of the agent.
 pub async fn record_direct_upload(
     app: &App,

@@ -43,6 +43,8 @@ pub enum ErrorCode {
     UsableGenCreditRequired,
     /// The workspace has credits, but not enough for this job.
     InsufficientCreditsForJob,
+    /// The generation has already ended, so there is nothing to stop.
+    JobCannotBeStopped,
     /// Too many requests for this key; retry after the time in `Retry-After`.
     RateLimited,
     /// The body is not valid JSON (or form data).
@@ -88,6 +90,7 @@ impl ErrorCode {
             ErrorCode::DirectUploadFailed => "direct_upload_failed",
             ErrorCode::UsableGenCreditRequired => "usable_gen_credit_required",
             ErrorCode::InsufficientCreditsForJob => "insufficient_credits_for_job",
+            ErrorCode::JobCannotBeStopped => "job_cannot_be_stopped",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::InvalidJson => "invalid_json",
             ErrorCode::BadRequest => "bad_request",

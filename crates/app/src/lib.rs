@@ -9,6 +9,7 @@ pub mod agents;
 pub mod api_keys;
 pub mod asset_library;
 pub mod auth;
+pub mod automation;
 pub mod avatars;
 pub mod clock;
 pub mod content_resources;
@@ -16,18 +17,27 @@ pub mod credits;
 pub mod direct_uploads;
 pub mod error;
 pub mod files;
+pub mod generations;
 pub mod organizations;
+pub mod outbound;
 pub mod policy;
 pub mod sheets;
 pub mod templates;
+pub mod webhooks;
 
 pub mod images;
 pub mod signing;
 
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use ace_db::Database;
 use ace_domain::credits::Credits;
+use ace_domain::generation::PriceTable;
+use ace_domain::sheet::card::GenerationType;
+use ace_jobs::Queue;
+use ace_providers::{Generator, Registry};
 use ace_storage::BlobStore;
 use bytes::Bytes;
 
@@ -45,6 +55,19 @@ pub struct Settings {
     pub max_file_bytes: u64,
     /// The absolute URL clients reach ace at, for the links ace serves itself.
     pub public_url: String,
+    /// Which addresses webhooks and callbacks may go to (public ones only, unless a
+    /// self-hosted setup or a test allows private ones).
+    pub outbound_reach: outbound::Reach,
+    /// How long a webhook receiver has to answer.
+    pub webhook_timeout: Duration,
+    /// The unit of the webhook retry schedule (5 s: retries after 5 s, 30 s, 2, 4 and 5 min).
+    pub webhook_retry_base: Duration,
+    /// Runs of a generation before a transient failure becomes final.
+    pub generation_attempts: u32,
+    /// The first wait before retrying a generation; it doubles each time.
+    pub generation_retry_base: Duration,
+    /// Where generation runs keep their scratch files.
+    pub work_dir: PathBuf,
 }
 
 impl Default for Settings {
@@ -54,6 +77,12 @@ impl Default for Settings {
             max_image_bytes: 10 * 1024 * 1024,
             max_file_bytes: 1024 * 1024 * 1024,
             public_url: "http://localhost:8080".into(),
+            outbound_reach: outbound::Reach::PublicOnly,
+            webhook_timeout: Duration::from_secs(10),
+            webhook_retry_base: Duration::from_secs(5),
+            generation_attempts: 3,
+            generation_retry_base: Duration::from_secs(2),
+            work_dir: std::env::temp_dir().join("ace-work"),
         }
     }
 }
@@ -76,6 +105,16 @@ pub struct App {
     pub settings: Arc<Settings>,
     /// ffprobe and ffmpeg.
     pub media: ace_media::Tools,
+    /// The durable job queue.
+    pub queue: Queue,
+    /// Which generator runs each creation card.
+    pub providers: Arc<Registry>,
+    /// What generations cost.
+    pub pricing: Arc<PriceTable>,
+    /// This process's feed of generation status changes (live streams listen to it).
+    pub generation_events: generations::events::Bus,
+    /// The HTTP client for webhooks and callbacks (see [`outbound`]).
+    pub outbound: reqwest::Client,
     jwt: Arc<auth::JwtKeys>,
     keys: Arc<auth::KeyCache>,
     signer: Arc<signing::Signer>,
@@ -87,7 +126,18 @@ impl App {
         // On SQLite this process makes every revocation, so cached keys can be trusted at
         // once; on PostgreSQL only once `auth::follow_revocations` listens.
         let db_is_single_process = db.backend() == ace_db::Backend::Sqlite;
+        let outbound = outbound::client(
+            settings.outbound_reach,
+            settings.webhook_timeout,
+            concat!("ace-webhooks/", env!("CARGO_PKG_VERSION")),
+        )
+        .unwrap_or_default();
         Self {
+            queue: Queue::new(db.clone()),
+            providers: Arc::new(Registry::default()),
+            pricing: Arc::new(PriceTable::default()),
+            generation_events: generations::events::Bus::default(),
+            outbound,
             db,
             storage,
             clock: clock::Clock::default(),
@@ -97,6 +147,33 @@ impl App {
             signer: Arc::new(signing::Signer::new(jwt_secret)),
             keys: Arc::new(auth::KeyCache::new(db_is_single_process)),
         }
+    }
+
+    /// Installs the generators creation cards run on.
+    #[must_use]
+    pub fn with_providers(mut self, providers: Registry) -> Self {
+        self.providers = Arc::new(providers);
+        self
+    }
+
+    /// Replaces the price table.
+    #[must_use]
+    pub fn with_pricing(mut self, pricing: PriceTable) -> Self {
+        self.pricing = Arc::new(pricing);
+        self
+    }
+
+    /// The generator that runs `kind` cards.
+    pub fn generator(&self, kind: GenerationType) -> Arc<dyn Generator> {
+        self.providers.get(kind)
+    }
+
+    /// The workers' handlers for every kind of job this app queues.
+    pub fn job_handlers(&self) -> Vec<Arc<dyn ace_jobs::Handler>> {
+        vec![
+            Arc::new(generations::run::GenerationJobs::new(self.clone())),
+            Arc::new(automation::delivery::DeliveryJobs::new(self.clone())),
+        ]
     }
 
     /// Issues and checks the signed ids and URLs this server hands out.

@@ -227,3 +227,10 @@ pub async fn keys_in_organization(
                JOIN agents a ON a.id = r.agent_id WHERE a.organization_id = $1";
     Ok(fetch_all!(db, sqlx::query_as(sql).bind(org.get())))
 }
+
+/// Records the job that generated the resource.
+pub async fn set_generator(db: &mut dyn Session, id: ContentResourceId, job: i64) -> DbResult<()> {
+    let sql = "UPDATE content_resources SET user_job_id = $2 WHERE id = $1";
+    execute!(db, sqlx::query(sql).bind(id.get()).bind(job));
+    Ok(())
+}

@@ -1,13 +1,15 @@
 //! Jobs (GEN: user jobs, generations): what filled a cell or a layer, with its status, result,
-//! cost and output resources. Cells and layers keep their job history here.
+//! cost and output resources. Cells and layers keep their job history here. Every status
+//! change is one conditional statement, so two actors racing (a worker finishing, a user
+//! stopping) cannot both win.
 
-use ace_domain::ids::{AgentId, CellId, LayerId, SpreadsheetId, UserJobId};
+use ace_domain::ids::{AgentId, CellId, LayerId, OrganizationId, SpreadsheetId, UserJobId};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::FromRow;
 use sqlx::types::Json;
 
-use crate::{DbResult, Session, fetch_one, fetch_optional};
+use crate::{DbResult, Session, execute, fetch_all, fetch_one, fetch_optional};
 
 /// A stored job.
 #[derive(Clone, Debug, FromRow)]
@@ -16,6 +18,7 @@ pub struct JobRecord {
     pub id: UserJobId,
     #[sqlx(try_from = "i64")]
     pub agent_id: AgentId,
+    pub organization_id: Option<i64>,
     pub spreadsheet_id: Option<i64>,
     pub cell_id: Option<i64>,
     pub layer_id: Option<i64>,
@@ -26,6 +29,19 @@ pub struct JobRecord {
     pub result: Option<Json<Value>>,
     pub failed_reason: Option<String>,
     pub execution_cost_millis: i64,
+    /// The open reservation paying for the current run.
+    pub reservation_id: Option<i64>,
+    pub estimate_millis: i64,
+    /// The main text after variable substitution.
+    pub prompt: Option<String>,
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    /// The queue entry running it, while it waits or runs.
+    pub queue_job_id: Option<i64>,
+    /// A media card's existing resource, attached rather than generated.
+    pub attached_resource_id: Option<i64>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -34,12 +50,15 @@ pub struct JobRecord {
 #[derive(Clone, Debug)]
 pub struct NewJob<'a> {
     pub agent_id: AgentId,
+    pub organization_id: Option<OrganizationId>,
     pub spreadsheet_id: Option<SpreadsheetId>,
     pub cell_id: Option<CellId>,
     pub layer_id: Option<LayerId>,
     pub user_job_type: &'a str,
     pub status: &'a str,
     pub data: &'a Value,
+    pub prompt: Option<&'a str>,
+    pub estimate_millis: i64,
 }
 
 /// A resource a job produced.
@@ -53,12 +72,25 @@ pub struct OutputRecord {
     pub kind: String,
 }
 
+/// How a job completed.
+#[derive(Clone, Debug)]
+pub struct Completion<'a> {
+    pub result: Option<&'a Value>,
+    pub cost_millis: i64,
+    pub provider: &'a str,
+    pub model: &'a str,
+    /// A media card's resource.
+    pub attached_resource: Option<i64>,
+}
+
 macro_rules! columns {
     () => {
-        "id, agent_id, spreadsheet_id, cell_id, layer_id, user_job_type, status, data, result, failed_reason, \
-         execution_cost_millis, created_at, updated_at"
+        "id, agent_id, organization_id, spreadsheet_id, cell_id, layer_id, user_job_type, status, data, result, \
+         failed_reason, execution_cost_millis, reservation_id, estimate_millis, prompt, provider, model, \
+         queue_job_id, attached_resource_id, started_at, finished_at, created_at, updated_at"
     };
 }
+pub(crate) use columns;
 
 pub async fn insert(
     db: &mut dyn Session,
@@ -66,20 +98,24 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> DbResult<JobRecord> {
     let sql = concat!(
-        "INSERT INTO user_jobs (agent_id, spreadsheet_id, cell_id, layer_id, user_job_type, status, data, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING ",
+        "INSERT INTO user_jobs (agent_id, organization_id, spreadsheet_id, cell_id, layer_id, user_job_type, \
+           status, data, prompt, estimate_millis, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING ",
         columns!()
     );
     Ok(fetch_one!(
         db,
         sqlx::query_as(sql)
             .bind(new.agent_id.get())
+            .bind(new.organization_id.map(OrganizationId::get))
             .bind(new.spreadsheet_id.map(SpreadsheetId::get))
             .bind(new.cell_id.map(CellId::get))
             .bind(new.layer_id.map(LayerId::get))
             .bind(new.user_job_type)
             .bind(new.status)
             .bind(Json(new.data))
+            .bind(new.prompt)
+            .bind(new.estimate_millis)
             .bind(now)
     ))
 }
@@ -87,4 +123,124 @@ pub async fn insert(
 pub async fn find(db: &mut dyn Session, id: UserJobId) -> DbResult<Option<JobRecord>> {
     let sql = concat!("SELECT ", columns!(), " FROM user_jobs WHERE id = $1");
     Ok(fetch_optional!(db, sqlx::query_as(sql).bind(id.get())))
+}
+
+/// Records what pays for and runs the job's current run.
+pub async fn attach_run(
+    db: &mut dyn Session,
+    id: UserJobId,
+    reservation: Option<i64>,
+    queue_job: i64,
+) -> DbResult<()> {
+    let sql = "UPDATE user_jobs SET reservation_id = $2, queue_job_id = $3 WHERE id = $1";
+    execute!(
+        db,
+        sqlx::query(sql)
+            .bind(id.get())
+            .bind(reservation)
+            .bind(queue_job)
+    );
+    Ok(())
+}
+
+/// pending → processing. `None` if the job was not pending.
+pub async fn start(
+    db: &mut dyn Session,
+    id: UserJobId,
+    now: DateTime<Utc>,
+) -> DbResult<Option<JobRecord>> {
+    let sql = concat!(
+        "UPDATE user_jobs SET status = 'processing', started_at = COALESCE(started_at, $2), updated_at = $2 \
+         WHERE id = $1 AND status = 'pending' RETURNING ",
+        columns!()
+    );
+    Ok(fetch_optional!(
+        db,
+        sqlx::query_as(sql).bind(id.get()).bind(now)
+    ))
+}
+
+/// processing → completed. `None` if the job was no longer processing (stopped meanwhile).
+pub async fn complete(
+    db: &mut dyn Session,
+    id: UserJobId,
+    done: &Completion<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<Option<JobRecord>> {
+    let sql = concat!(
+        "UPDATE user_jobs SET status = 'completed', result = $2, execution_cost_millis = $3, provider = $4, \
+           model = $5, attached_resource_id = $7, reservation_id = NULL, queue_job_id = NULL, finished_at = $6, \
+           updated_at = $6 \
+         WHERE id = $1 AND status = 'processing' RETURNING ",
+        columns!()
+    );
+    Ok(fetch_optional!(
+        db,
+        sqlx::query_as(sql)
+            .bind(id.get())
+            .bind(done.result.map(Json))
+            .bind(done.cost_millis)
+            .bind(done.provider)
+            .bind(done.model)
+            .bind(now)
+            .bind(done.attached_resource)
+    ))
+}
+
+/// pending | processing → failed or stopped (`to`), with nothing charged. `None` if the job
+/// had already ended.
+pub async fn end_unpaid(
+    db: &mut dyn Session,
+    id: UserJobId,
+    to: &str,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> DbResult<Option<JobRecord>> {
+    let sql = concat!(
+        "UPDATE user_jobs SET status = $2, failed_reason = $3, execution_cost_millis = 0, reservation_id = NULL, \
+           queue_job_id = NULL, finished_at = $4, updated_at = $4 \
+         WHERE id = $1 AND status IN ('pending', 'processing') RETURNING ",
+        columns!()
+    );
+    Ok(fetch_optional!(
+        db,
+        sqlx::query_as(sql)
+            .bind(id.get())
+            .bind(to)
+            .bind(reason)
+            .bind(now)
+    ))
+}
+
+/// stopped → pending, for a new run. `None` if the job was not stopped.
+pub async fn resume(
+    db: &mut dyn Session,
+    id: UserJobId,
+    estimate_millis: i64,
+    now: DateTime<Utc>,
+) -> DbResult<Option<JobRecord>> {
+    let sql = concat!(
+        "UPDATE user_jobs SET status = 'pending', failed_reason = NULL, result = NULL, estimate_millis = $2, \
+           started_at = NULL, finished_at = NULL, updated_at = $3 \
+         WHERE id = $1 AND status = 'stopped' RETURNING ",
+        columns!()
+    );
+    Ok(fetch_optional!(
+        db,
+        sqlx::query_as(sql)
+            .bind(id.get())
+            .bind(estimate_millis)
+            .bind(now)
+    ))
+}
+
+/// The resources a job produced (or, for a media card, attached), oldest first.
+pub async fn outputs(db: &mut dyn Session, id: UserJobId) -> DbResult<Vec<OutputRecord>> {
+    let sql = "SELECT id, user_job_id, storage_key, thumbnail_key, kind FROM content_resources \
+               WHERE user_job_id = $1 \
+               UNION ALL \
+               SELECT r.id, j.id, r.storage_key, r.thumbnail_key, r.kind FROM user_jobs j \
+               JOIN content_resources r ON r.id = j.attached_resource_id WHERE j.id = $1 \
+               ORDER BY 1";
+    Ok(fetch_all!(db, sqlx::query_as(sql).bind(id.get())))
 }

@@ -4,6 +4,7 @@
 
 pub mod agent_core;
 pub mod credits;
+pub mod generation;
 pub mod ids;
 pub mod patch;
 pub mod role;

@@ -22,8 +22,12 @@ pub struct Cli {
 /// What to do.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the server (the default setup needs no flags).
+    /// Run the server (the default setup needs no flags). It runs jobs too, unless
+    /// `ACE_SERVE_JOBS=false`.
     Serve,
+    /// Run jobs (generations, webhook deliveries) without serving HTTP: scale out by
+    /// starting several beside `ace serve` on one PostgreSQL.
+    Worker,
     /// Bring the database schema up to date, then exit.
     Migrate,
     /// Operator commands.
@@ -60,6 +64,7 @@ pub fn run() -> ExitCode {
                     .run_until(startup::shutdown_signal())
                     .await
             }
+            Command::Worker => startup::run_worker(&settings, startup::shutdown_signal()).await,
             Command::Migrate => {
                 startup::connect(&settings).await?;
                 println!("The database schema is up to date.");

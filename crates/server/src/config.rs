@@ -2,8 +2,10 @@
 //! default, the config file (`--config`, TOML, same names), the `ACE_*` environment variable,
 //! and the command-line flag.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use ace_domain::credits::Credits;
 use ace_storage::{S3Config, StorageConfig};
@@ -93,6 +95,33 @@ pub struct ConfigArgs {
     /// Address the bucket in the URL path (most S3-compatible servers want this).
     #[arg(long, env = "ACE_S3_PATH_STYLE", global = true)]
     pub s3_path_style: Option<bool>,
+    /// Whether `ace serve` also runs jobs (generations, deliveries). Default: true. Turn it off
+    /// to keep API processes apart from `ace worker` processes.
+    #[arg(long, env = "ACE_SERVE_JOBS", global = true)]
+    pub serve_jobs: Option<bool>,
+    /// Jobs one process runs at once. Default: 32.
+    #[arg(long, env = "ACE_WORKER_CONCURRENCY", global = true)]
+    pub worker_concurrency: Option<usize>,
+    /// Per-provider caps on jobs run at once per process, such as `openai=8,local=2`.
+    #[arg(long, env = "ACE_LANE_LIMITS", global = true)]
+    pub lane_limits: Option<String>,
+    /// Seconds a claimed job stays claimed without a heartbeat; a dead worker's jobs run
+    /// again after it. Default: 30.
+    #[arg(long, env = "ACE_JOB_LEASE_SECS", global = true)]
+    pub job_lease_secs: Option<u64>,
+    /// Let webhooks and callbacks go to private, loopback and link-local addresses (for
+    /// self-hosted receivers and tests). Default: false.
+    #[arg(long, env = "ACE_ALLOW_PRIVATE_WEBHOOKS", global = true)]
+    pub allow_private_webhooks: Option<bool>,
+    /// The unit of the webhook retry schedule, in milliseconds. Default: 5000.
+    #[arg(long, env = "ACE_WEBHOOK_RETRY_BASE_MS", global = true)]
+    pub webhook_retry_base_ms: Option<u64>,
+    /// The first wait before a generation is retried, in milliseconds. Default: 2000.
+    #[arg(long, env = "ACE_GENERATION_RETRY_BASE_MS", global = true)]
+    pub generation_retry_base_ms: Option<u64>,
+    /// A TOML file of price overrides (see docs/PRICING.md).
+    #[arg(long, env = "ACE_PRICING_FILE", global = true)]
+    pub pricing_file: Option<PathBuf>,
 }
 
 /// The same settings as read from a config file.
@@ -121,6 +150,14 @@ struct FileSettings {
     s3_access_key_id: Option<String>,
     s3_secret_access_key: Option<String>,
     s3_path_style: Option<bool>,
+    serve_jobs: Option<bool>,
+    worker_concurrency: Option<usize>,
+    lane_limits: Option<String>,
+    job_lease_secs: Option<u64>,
+    allow_private_webhooks: Option<bool>,
+    webhook_retry_base_ms: Option<u64>,
+    generation_retry_base_ms: Option<u64>,
+    pricing_file: Option<PathBuf>,
 }
 
 /// How logs are written.
@@ -153,6 +190,22 @@ pub struct Settings {
     pub storage: StorageConfig,
     /// `None`: `<public url>/files`.
     pub storage_public_url: Option<String>,
+    pub jobs: JobSettings,
+    /// Price overrides (TOML), applied over the built-in table.
+    pub pricing_file: Option<PathBuf>,
+}
+
+/// How jobs run.
+#[derive(Clone, Debug)]
+pub struct JobSettings {
+    /// Whether `ace serve` runs a worker too.
+    pub serve_jobs: bool,
+    pub concurrency: usize,
+    pub lane_limits: HashMap<String, usize>,
+    pub lease: Duration,
+    pub allow_private_webhooks: bool,
+    pub webhook_retry_base: Duration,
+    pub generation_retry_base: Duration,
 }
 
 impl Settings {
@@ -189,6 +242,41 @@ impl Settings {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
             Some(other) => bail!("log format {other:?} is not text or json"),
+        };
+        let lane_limits = parse_lane_limits(
+            args.lane_limits
+                .as_deref()
+                .or(file.lane_limits.as_deref())
+                .unwrap_or(""),
+        )?;
+        let jobs = JobSettings {
+            serve_jobs: args.serve_jobs.or(file.serve_jobs).unwrap_or(true),
+            concurrency: args
+                .worker_concurrency
+                .or(file.worker_concurrency)
+                .unwrap_or(32)
+                .max(1),
+            lane_limits,
+            lease: Duration::from_secs(
+                args.job_lease_secs
+                    .or(file.job_lease_secs)
+                    .unwrap_or(30)
+                    .max(1),
+            ),
+            allow_private_webhooks: args
+                .allow_private_webhooks
+                .or(file.allow_private_webhooks)
+                .unwrap_or(false),
+            webhook_retry_base: Duration::from_millis(
+                args.webhook_retry_base_ms
+                    .or(file.webhook_retry_base_ms)
+                    .unwrap_or(5_000),
+            ),
+            generation_retry_base: Duration::from_millis(
+                args.generation_retry_base_ms
+                    .or(file.generation_retry_base_ms)
+                    .unwrap_or(2_000),
+            ),
         };
         let rate = args
             .rate_limit_per_minute
@@ -232,6 +320,8 @@ impl Settings {
                 .clone()
                 .or(file.storage_public_url)
                 .map(|u| u.trim_end_matches('/').to_owned()),
+            jobs,
+            pricing_file: args.pricing_file.clone().or(file.pricing_file),
             data_dir,
         })
     }
@@ -302,6 +392,24 @@ fn storage_config(
     }
 }
 
+/// Reads `name=N,name=N`.
+fn parse_lane_limits(text: &str) -> anyhow::Result<HashMap<String, usize>> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let (name, limit) = part
+                .split_once('=')
+                .with_context(|| format!("lane limit {part:?} is not name=N"))?;
+            let limit: usize = limit
+                .trim()
+                .parse()
+                .with_context(|| format!("lane limit {part:?} is not name=N"))?;
+            Ok((name.trim().to_owned(), limit.max(1)))
+        })
+        .collect()
+}
+
 /// The SQLite URL of a file path.
 pub fn sqlite_url(path: &Path) -> String {
     format!("sqlite://{}", path.display())
@@ -319,6 +427,15 @@ mod tests {
         assert_eq!(settings.rate_limit_per_minute, Some(1_200));
         assert_eq!(settings.log_format, LogFormat::Text);
         assert!(matches!(settings.storage, StorageConfig::Local { .. }));
+    }
+
+    #[test]
+    fn lane_limits_read_as_name_equals_number() {
+        let limits = parse_lane_limits(" openai=8, local=2 ,").unwrap();
+        assert_eq!(limits.get("openai"), Some(&8));
+        assert_eq!(limits.get("local"), Some(&2));
+        assert!(parse_lane_limits("openai").is_err());
+        assert!(parse_lane_limits("openai=many").is_err());
     }
 
     #[test]

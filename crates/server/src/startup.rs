@@ -6,15 +6,19 @@ use std::net::SocketAddr;
 
 use ace_api::{ApiState, EdgeSettings};
 use ace_app::App;
+use ace_app::outbound::Reach;
 use ace_db::{ConnectOptions, Database};
+use ace_domain::generation::PriceTable;
+use ace_jobs::{Worker, WorkerConfig};
 use ace_storage::BlobStore;
 use anyhow::Context;
 use tokio::net::TcpListener;
+use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tracing::info;
 
 use crate::bootstrap;
-use crate::config::Settings;
+use crate::config::{JobSettings, Settings};
 
 /// A built server, bound and ready to run.
 pub struct Application {
@@ -26,11 +30,21 @@ pub struct Application {
     revocations: Option<JoinHandle<()>>,
     /// Where the template library is re-read from, if not built in.
     templates_dir: Option<std::path::PathBuf>,
+    jobs: JobSettings,
 }
 
 impl Application {
     /// Connects, migrates, binds and bootstraps.
     pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
+        Self::build_with(settings, |app| app).await
+    }
+
+    /// Like [`Application::build`], letting `customize` adjust the use-case context (tests
+    /// install generators this way).
+    pub async fn build_with(
+        settings: &Settings,
+        customize: impl FnOnce(App) -> App,
+    ) -> anyhow::Result<Application> {
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
             format!(
                 "creating the data directory {}",
@@ -48,7 +62,10 @@ impl Application {
             .unwrap_or_else(|| default_public_url(address));
         let storage = open_storage(settings, &public_url)?;
         let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_deref()).await?;
-        let app = App::new(db, storage, app_settings(settings, &public_url), &secret);
+        let app = customize(
+            App::new(db, storage, app_settings(settings, &public_url), &secret)
+                .with_pricing(pricing(settings)?),
+        );
         let revocations = ace_app::auth::follow_revocations(&app).await;
         bootstrap::first_start(&app, settings).await?;
         ace_app::templates::sync::sync_from(&app, settings.templates_dir.as_deref())
@@ -68,6 +85,7 @@ impl Application {
             public_url,
             revocations,
             templates_dir: settings.templates_dir.clone(),
+            jobs: settings.jobs.clone(),
         })
     }
 
@@ -95,9 +113,22 @@ impl Application {
     ) -> anyhow::Result<()> {
         info!(address = %self.local_addr(), public_url = %self.public_url, "ace is listening");
         let housekeeping = crate::housekeeping::spawn(self.app.clone(), self.templates_dir.clone());
+        let changes = tokio::spawn(ace_app::generations::events::follow(self.app.clone()));
+        let (stop_jobs, jobs_stopped) = oneshot::channel::<()>();
+        let jobs = self.jobs.serve_jobs.then(|| {
+            tokio::spawn(worker(&self.app, &self.jobs).run(async {
+                let _ = jobs_stopped.await;
+            }))
+        });
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await?;
+        let _ = stop_jobs.send(());
+        if let Some(jobs) = jobs {
+            let _ = jobs.await;
+        }
+        changes.abort();
+        let _ = changes.await;
         // The revocation listener holds a pooled connection; let it go before closing.
         if let Some(revocations) = self.revocations {
             revocations.abort();
@@ -109,6 +140,57 @@ impl Application {
         info!("ace stopped");
         Ok(())
     }
+}
+
+/// Runs jobs without serving HTTP (`ace worker`) until `shutdown` completes.
+pub async fn run_worker(
+    settings: &Settings,
+    shutdown: impl Future<Output = ()> + Send,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+        format!(
+            "creating the data directory {}",
+            settings.data_dir.display()
+        )
+    })?;
+    let db = connect(settings).await?;
+    let public_url = settings
+        .public_url
+        .clone()
+        .unwrap_or_else(|| default_public_url(settings.bind));
+    let storage = open_storage(settings, &public_url)?;
+    let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_deref()).await?;
+    let app = App::new(db, storage, app_settings(settings, &public_url), &secret)
+        .with_pricing(pricing(settings)?);
+    info!("ace worker is running");
+    worker(&app, &settings.jobs).run(shutdown).await;
+    app.db.close().await;
+    info!("ace worker stopped");
+    Ok(())
+}
+
+/// A job worker for every kind of job the app queues.
+pub fn worker(app: &App, jobs: &JobSettings) -> Worker {
+    let config = WorkerConfig {
+        concurrency: jobs.concurrency,
+        lane_limits: jobs.lane_limits.clone(),
+        lease: jobs.lease,
+        ..WorkerConfig::default()
+    };
+    app.job_handlers()
+        .into_iter()
+        .fold(Worker::new(app.queue.clone(), config), Worker::handle)
+}
+
+/// The price table: the built-in one with the configured file's overrides.
+fn pricing(settings: &Settings) -> anyhow::Result<PriceTable> {
+    let Some(path) = &settings.pricing_file else {
+        return Ok(PriceTable::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the pricing file {}", path.display()))?;
+    PriceTable::with_overrides_toml(&text)
+        .map_err(|err| anyhow::anyhow!("the pricing file {}: {err}", path.display()))
 }
 
 /// Connects to the configured database and brings its schema up to date.
@@ -140,6 +222,14 @@ pub fn app_settings(settings: &Settings, public_url: &str) -> ace_app::Settings 
         starter_credits: settings.starter_credits,
         max_file_bytes: settings.max_file_bytes,
         public_url: public_url.to_owned(),
+        outbound_reach: if settings.jobs.allow_private_webhooks {
+            Reach::AnyAddress
+        } else {
+            Reach::PublicOnly
+        },
+        webhook_retry_base: settings.jobs.webhook_retry_base,
+        generation_retry_base: settings.jobs.generation_retry_base,
+        work_dir: settings.data_dir.join("work"),
         ..ace_app::Settings::default()
     }
 }

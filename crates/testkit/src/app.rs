@@ -2,13 +2,17 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
 
 use ace_app::App;
 use ace_app::accounts::{self, NewAccount};
 use ace_domain::credits::Credits;
 use ace_domain::ids::{AgentId, OrganizationId, UserId};
 use ace_domain::role::Role;
+use ace_domain::sheet::card::GenerationType;
+use ace_providers::{Generator, Registry};
 use ace_server::{Application, Settings};
 use ace_storage::StorageConfig;
 use tokio::sync::oneshot;
@@ -43,6 +47,10 @@ pub struct TestAppBuilder {
     starter_credits: Option<Credits>,
     storage: Option<StorageConfig>,
     max_file_bytes: Option<u64>,
+    generators: Registry,
+    job_lease: Option<Duration>,
+    serve_jobs: Option<bool>,
+    public_webhooks_only: bool,
 }
 
 impl TestAppBuilder {
@@ -73,6 +81,34 @@ impl TestAppBuilder {
         self
     }
 
+    /// Installs `generator` for `kind` cards (none is installed by default but media).
+    #[must_use]
+    pub fn generator(mut self, kind: GenerationType, generator: Arc<dyn Generator>) -> Self {
+        self.generators.set(kind, generator);
+        self
+    }
+
+    /// Shortens (or lengthens) job leases, for crash-recovery tests.
+    #[must_use]
+    pub fn job_lease(mut self, lease: Duration) -> Self {
+        self.job_lease = Some(lease);
+        self
+    }
+
+    /// Refuses webhook URLs on private addresses, as production does (tests allow them).
+    #[must_use]
+    pub fn public_webhooks_only(mut self) -> Self {
+        self.public_webhooks_only = true;
+        self
+    }
+
+    /// Turns the server's own job worker off (for tests that run workers themselves).
+    #[must_use]
+    pub fn without_jobs(mut self) -> Self {
+        self.serve_jobs = Some(false);
+        self
+    }
+
     /// Starts the app.
     pub async fn spawn(self) -> TestApp {
         ace_server::telemetry::init_for_tests();
@@ -90,7 +126,20 @@ impl TestAppBuilder {
         if let Some(storage) = self.storage {
             settings.storage = storage;
         }
-        let server = Application::build(&settings).await.expect("the app starts");
+        test_jobs(&mut settings);
+        if let Some(lease) = self.job_lease {
+            settings.jobs.lease = lease;
+        }
+        if self.public_webhooks_only {
+            settings.jobs.allow_private_webhooks = false;
+        }
+        if let Some(serve_jobs) = self.serve_jobs {
+            settings.jobs.serve_jobs = serve_jobs;
+        }
+        let generators = self.generators;
+        let server = Application::build_with(&settings, move |app| app.with_providers(generators))
+            .await
+            .expect("the app starts");
         let address = server.local_addr();
         let app = server.app().clone();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -167,6 +216,7 @@ impl TestApp {
         let mut settings = Settings::embedded(data_dir.path());
         settings.database_url = self.database.url().to_owned();
         settings.rate_limit_per_minute = None;
+        test_jobs(&mut settings);
         let (client, stop) = serve(&settings).await;
         OtherProcess {
             client,
@@ -200,6 +250,13 @@ impl TestApp {
             .expect("adding a member");
         member
     }
+}
+
+/// Job settings for tests: webhooks may reach the local sink, and retries come quickly.
+fn test_jobs(settings: &mut Settings) {
+    settings.jobs.allow_private_webhooks = true;
+    settings.jobs.webhook_retry_base = Duration::from_millis(50);
+    settings.jobs.generation_retry_base = Duration::from_millis(50);
 }
 
 /// Builds and runs a server; returns a client of it and the switch that stops it.

@@ -9,6 +9,8 @@
 //!   clients use numbers;
 //! - `created_at` and `updated_at` typed `integer` (seconds) accept an ISO 8601 string too,
 //!   since GEN's docs and examples give that form;
+//! - a generation's `result` typed `object` accepts a string too, since GEN's generation and
+//!   text-card docs give a text generation's result as a plain string;
 //! - a property that refers to another schema may be `null`, as GEN documents for fields
 //!   that were never set ("fields that haven't been set return null").
 
@@ -170,6 +172,9 @@ fn adapt_schema(object: &mut Map<String, Value>, name: Option<&str>) {
     let is_timestamp = name.is_some_and(|n| n == "created_at" || n == "updated_at");
     if is_timestamp && object.get("type") == Some(&json!("integer")) {
         object.insert("type".into(), json!(["integer", "string"]));
+    }
+    if name == Some("result") && object.get("type") == Some(&json!("object")) {
+        object.insert("type".into(), json!(["object", "string"]));
     }
     if object.remove("nullable") == Some(Value::Bool(true)) {
         match object.get("type").cloned() {

@@ -2,18 +2,23 @@
 //! serve`, bootstrap included) on port 0 against a fresh database: SQLite in a temporary
 //! directory, or a new PostgreSQL database when `ACE_TEST_DATABASE_URL` is set. Typed
 //! [`Client`]s call it over HTTP; [`GenContract`] checks bodies against GEN's OpenAPI;
-//! [`image`], [`mp4`], [`wav`] and [`zip`] make files to upload.
+//! [`image`], [`mp4`], [`wav`] and [`zip`] make files to upload. Test generators stand in
+//! for providers, and a [`WebhookSink`] receives deliveries.
 
 mod app;
 mod client;
 mod contract;
 mod database;
+mod generators;
 mod media;
 mod s3;
+mod sink;
 
 pub use app::{Member, OtherProcess, TestApp, TestAppBuilder};
 pub use client::{Client, Reply};
 pub use contract::GenContract;
 pub use database::TestDatabase;
+pub use generators::{FailsThenWrites, SleepsInAChild, Writes};
 pub use media::{image, mp4, wav, zip};
 pub use s3::{S3_ENDPOINT, fresh_bucket, s3_endpoint};
+pub use sink::{Received, WebhookSink};

@@ -7,6 +7,7 @@ pub mod agent_profile;
 pub mod api_key;
 pub mod avatar;
 pub mod files;
+pub mod generations;
 pub mod message;
 pub mod organization;
 pub mod sheets;

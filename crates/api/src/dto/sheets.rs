@@ -20,6 +20,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::generations::GenerationResponse;
 use super::time::iso;
 use crate::extract::Resource;
 
@@ -129,34 +130,6 @@ pub struct LayerResponse {
     pub user_jobs: Vec<GenerationResponse>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_cost: Option<String>,
-}
-
-/// A generation (GEN: user job).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct GenerationResponse {
-    pub id: i64,
-    /// pending, processing, completed, failed or stopped.
-    pub status: String,
-    pub user_job_type: String,
-    #[schema(value_type = Option<Object>)]
-    pub result: Option<Value>,
-    pub failed_reason: Option<String>,
-    pub output_resources: Vec<OutputResponse>,
-    /// Credits charged.
-    pub execution_cost: String,
-}
-
-/// A resource a generation produced.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct OutputResponse {
-    pub id: i64,
-    pub url: String,
-    pub thumbnail_url: Option<String>,
-    /// Video, Image or Audio.
-    pub object_type: String,
-    /// video, image or audio.
-    #[serde(rename = "type")]
-    pub kind: String,
 }
 
 /// An engine's global variables.
@@ -468,36 +441,7 @@ pub fn generation(
     outputs: &[&OutputRecord],
     storage: &BlobStore,
 ) -> GenerationResponse {
-    GenerationResponse {
-        id: job.id.get(),
-        status: job.status.clone(),
-        user_job_type: job.user_job_type.clone(),
-        result: job.result.as_ref().map(|r| r.0.clone()),
-        failed_reason: job.failed_reason.clone(),
-        output_resources: outputs
-            .iter()
-            .map(|output| OutputResponse {
-                id: output.id,
-                url: storage.public_url(&output.storage_key),
-                thumbnail_url: output
-                    .thumbnail_key
-                    .as_deref()
-                    .map(|k| storage.public_url(k)),
-                object_type: object_type(&output.kind),
-                kind: output.kind.clone(),
-            })
-            .collect(),
-        execution_cost: Credits::from_millis(job.execution_cost_millis).to_string(),
-    }
-}
-
-/// `video` → `Video`.
-fn object_type(kind: &str) -> String {
-    let mut chars = kind.chars();
-    chars
-        .next()
-        .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
-        .unwrap_or_default()
+    ace_app::generations::object(job, outputs, storage).into()
 }
 
 // ---- request bodies ----

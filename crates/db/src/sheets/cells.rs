@@ -113,3 +113,15 @@ pub async fn set_default_job(
     );
     Ok(())
 }
+
+/// Sets the cell's value (a generation's output).
+pub async fn set_value(
+    db: &mut dyn Session,
+    id: CellId,
+    value: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    let sql = "UPDATE spreadsheet_cells SET value = $2, updated_at = $3 WHERE id = $1";
+    execute!(db, sqlx::query(sql).bind(id.get()).bind(value).bind(now));
+    Ok(())
+}

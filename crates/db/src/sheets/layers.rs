@@ -1,6 +1,6 @@
 //! Video layers: the timeline of a video cell, ordered by z-position.
 
-use ace_domain::ids::{CellId, LayerId, SpreadsheetId};
+use ace_domain::ids::{CellId, LayerId, SpreadsheetId, UserJobId};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::FromRow;
@@ -122,6 +122,21 @@ pub async fn delete(db: &mut dyn Session, id: LayerId) -> DbResult<()> {
     execute!(
         db,
         sqlx::query("DELETE FROM video_layers WHERE id = $1").bind(id.get())
+    );
+    Ok(())
+}
+
+/// Points the layer at the job whose output it shows.
+pub async fn set_default_job(
+    db: &mut dyn Session,
+    id: LayerId,
+    job: UserJobId,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    let sql = "UPDATE video_layers SET default_user_job_id = $2, updated_at = $3 WHERE id = $1";
+    execute!(
+        db,
+        sqlx::query(sql).bind(id.get()).bind(job.get()).bind(now)
     );
     Ok(())
 }

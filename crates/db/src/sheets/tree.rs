@@ -8,7 +8,7 @@ use crate::sheets::columns::{self, ColumnRecord};
 use crate::sheets::layers::LayerRecord;
 use crate::sheets::rows::{self, RowRecord};
 use crate::sheets::variables::{self, VariableRecord, VariableSheetRecord};
-use crate::user_jobs::{JobRecord, OutputRecord};
+use crate::user_jobs::{JobRecord, OutputRecord, columns as job_columns};
 use crate::{DbResult, Session, fetch_all};
 
 /// The part of an engine to read.
@@ -38,7 +38,7 @@ pub struct Contents {
 
 /// Splices the scope's cell filter into a statement.
 macro_rules! scoped {
-    ($scope:expr, $head:literal, $cells:literal, $tail:literal) => {
+    ($scope:expr, $head:expr, $cells:literal, $tail:literal) => {
         match $scope {
             Scope::Sheet(id) => (
                 concat!($head, $cells, "spreadsheet_id = $1", $tail),
@@ -76,16 +76,15 @@ pub async fn load(db: &mut dyn Session, sheet: SpreadsheetId, scope: Scope) -> D
     let layers: Vec<LayerRecord> = fetch_all!(db, sqlx::query_as(sql).bind(id));
     let (sql, id) = scoped!(
         scope,
-        "SELECT id, agent_id, spreadsheet_id, cell_id, layer_id, user_job_type, status, data, result, failed_reason, \
-           execution_cost_millis, created_at, updated_at FROM user_jobs ",
+        concat!("SELECT ", job_columns!(), " FROM user_jobs "),
         "WHERE cell_id IN (SELECT id FROM spreadsheet_cells WHERE ",
         ") ORDER BY id"
     );
     let jobs: Vec<JobRecord> = fetch_all!(db, sqlx::query_as(sql).bind(id));
     let (sql, id) = scoped!(
         scope,
-        "SELECT r.id, r.user_job_id, r.storage_key, r.thumbnail_key, r.kind \
-         FROM content_resources r JOIN user_jobs j ON j.id = r.user_job_id ",
+        "SELECT r.id, j.id AS user_job_id, r.storage_key, r.thumbnail_key, r.kind \
+         FROM user_jobs j JOIN content_resources r ON r.user_job_id = j.id OR r.id = j.attached_resource_id ",
         "WHERE j.cell_id IN (SELECT id FROM spreadsheet_cells WHERE ",
         ") ORDER BY r.id"
     );

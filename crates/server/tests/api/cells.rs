@@ -15,12 +15,15 @@ async fn job_for(app: &TestApp, agent: i64, sheet: i64, cell: i64) -> i64 {
         &mut conn,
         &NewJob {
             agent_id: AgentId::new(agent),
+            organization_id: None,
             spreadsheet_id: Some(SpreadsheetId::new(sheet)),
             cell_id: Some(CellId::new(cell)),
             layer_id: None,
             user_job_type: "text",
             status: "completed",
             data: &json!({"prompt": "p"}),
+            prompt: Some("p"),
+            estimate_millis: 0,
         },
         app.app.clock.now(),
     )

@@ -1,0 +1,120 @@
+//! Announcing generation status changes: a change is recorded in the transaction that made
+//! it (a `NOTIFY` for other processes, webhook and callback deliveries for the agent), and
+//! once committed it pokes this process's live streams. A poke carries only the job id;
+//! listeners re-read the job, so duplicates and reordering are harmless.
+
+use std::time::Duration;
+
+use ace_db::Session;
+use ace_db::notify::{self, Heard};
+use ace_db::user_jobs::JobRecord;
+use ace_domain::generation::GenerationStatus;
+use serde_json::{Value, json};
+use tokio::sync::broadcast;
+use tracing::warn;
+
+use super::{GenerationView, load_view};
+use crate::automation::delivery;
+use crate::{App, AppError, AppResult};
+
+/// The channel other processes hear changes on (the payload is the job id).
+const CHANNEL: &str = "ace_generations";
+
+/// This process's feed of changed generation ids.
+#[derive(Clone, Debug)]
+pub struct Bus {
+    sender: broadcast::Sender<i64>,
+}
+
+impl Default for Bus {
+    fn default() -> Self {
+        Self {
+            sender: broadcast::channel(1024).0,
+        }
+    }
+}
+
+impl Bus {
+    /// Hears every change from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<i64> {
+        self.sender.subscribe()
+    }
+
+    /// Says generation `id` changed.
+    pub fn poke(&self, id: i64) {
+        let _ = self.sender.send(id);
+    }
+}
+
+/// Records that `job` entered its current status: tells other processes at commit and
+/// queues the agent's deliveries. Poke the bus after the commit.
+pub(crate) async fn announce(tx: &mut dyn Session, app: &App, job: &JobRecord) -> AppResult<()> {
+    notify::notify(tx, CHANNEL, &job.id.get().to_string()).await?;
+    let status: GenerationStatus = job
+        .status
+        .parse()
+        .map_err(|_| AppError::internal(anyhow::anyhow!("unknown status {}", job.status)))?;
+    let view = if status == GenerationStatus::Completed {
+        load_view(tx, job.clone()).await?
+    } else {
+        GenerationView {
+            job: job.clone(),
+            outputs: Vec::new(),
+        }
+    };
+    delivery::queue_event(
+        tx,
+        app,
+        job.agent_id,
+        job.organization_id.unwrap_or_default(),
+        &format!("generation.{}", job.status),
+        event_data(app, &view),
+        status.is_terminal(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A generation event's `data`: GEN's generation object and where it belongs.
+fn event_data(app: &App, view: &GenerationView) -> Value {
+    let mut data = serde_json::to_value(view.object(&app.storage)).unwrap_or_default();
+    if let Value::Object(map) = &mut data {
+        let job = &view.job;
+        map.insert("agent_id".into(), json!(job.agent_id.get()));
+        map.insert("spreadsheet_id".into(), json!(job.spreadsheet_id));
+        map.insert("cell_id".into(), json!(job.cell_id));
+        map.insert("layer_id".into(), json!(job.layer_id));
+    }
+    data
+}
+
+/// Forwards other processes' changes to this process's bus, for as long as it runs
+/// (PostgreSQL only; returns at once on SQLite).
+pub async fn follow(app: App) {
+    loop {
+        let mut listener = match app.db.listen(&[CHANNEL]).await {
+            Ok(Some(listener)) => listener,
+            Ok(None) => return,
+            Err(err) => {
+                warn!(error = %err, "could not listen for generation changes; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        loop {
+            match listener.next().await {
+                Ok(Heard::Notice(notice)) => {
+                    if let Ok(id) = notice.payload.parse() {
+                        app.generation_events.poke(id);
+                    }
+                }
+                // Changes may have been missed: streams re-read on any poke, so poke them all.
+                Ok(Heard::Gap) => app.generation_events.poke(0),
+                Err(err) => {
+                    warn!(error = %err, "lost the generation change listener; reconnecting");
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! Generations (GEN: user jobs): a creation card run on a cell or a layer. Triggering checks
+//! the card and charges an estimate in one transaction with the queued job; a worker runs the
+//! card's generator and reconciles the charge; stop refunds and really cancels; continue
+//! charges again. Every status change is announced (live stream, webhooks, callbacks).
+
+pub mod control;
+pub mod events;
+pub mod prepare;
+pub mod run;
+pub mod trigger;
+
+use ace_db::Session;
+use ace_db::user_jobs::{self as store, JobRecord, OutputRecord};
+use ace_domain::credits::Credits;
+use ace_domain::ids::{LedgerEntryId, OrganizationId, UserJobId};
+use ace_jobs::Enqueue;
+use ace_storage::BlobStore;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::credits::{self, Reservation};
+use crate::policy::{AgentNeed, Denials, require_agent};
+use crate::{Actor, App, AppError, AppResult, ErrorCode};
+
+/// The queue's name for generation jobs.
+pub const JOB_KIND: &str = "generation";
+
+/// A generation with the resources it produced.
+#[derive(Clone, Debug)]
+pub struct GenerationView {
+    pub job: JobRecord,
+    pub outputs: Vec<OutputRecord>,
+}
+
+impl GenerationView {
+    /// GEN's generation object.
+    pub fn object(&self, storage: &BlobStore) -> GenerationObject {
+        object(&self.job, &self.outputs.iter().collect::<Vec<_>>(), storage)
+    }
+}
+
+/// GEN's generation object, as responses and webhook events carry it.
+#[derive(Clone, Debug, Serialize)]
+pub struct GenerationObject {
+    pub id: i64,
+    pub status: String,
+    pub user_job_type: String,
+    pub result: Option<Value>,
+    pub failed_reason: Option<String>,
+    pub output_resources: Vec<OutputObject>,
+    /// Credits charged, as a decimal string.
+    pub execution_cost: String,
+}
+
+/// A resource a generation produced.
+#[derive(Clone, Debug, Serialize)]
+pub struct OutputObject {
+    pub id: i64,
+    pub url: String,
+    pub thumbnail_url: Option<String>,
+    /// `Video`, `Image` or `Audio`.
+    pub object_type: String,
+    /// `video`, `image` or `audio`.
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// Builds GEN's generation object from a job and its outputs.
+pub fn object(job: &JobRecord, outputs: &[&OutputRecord], storage: &BlobStore) -> GenerationObject {
+    GenerationObject {
+        id: job.id.get(),
+        status: job.status.clone(),
+        user_job_type: job.user_job_type.clone(),
+        result: job.result.as_ref().map(|r| r.0.clone()),
+        failed_reason: job.failed_reason.clone(),
+        output_resources: outputs
+            .iter()
+            .map(|output| OutputObject {
+                id: output.id,
+                url: storage.public_url(&output.storage_key),
+                thumbnail_url: output
+                    .thumbnail_key
+                    .as_deref()
+                    .map(|k| storage.public_url(k)),
+                object_type: capitalized(&output.kind),
+                kind: output.kind.clone(),
+            })
+            .collect(),
+        execution_cost: Credits::from_millis(job.execution_cost_millis).to_string(),
+    }
+}
+
+/// `video` → `Video`.
+fn capitalized(kind: &str) -> String {
+    let mut chars = kind.chars();
+    chars
+        .next()
+        .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
+}
+
+/// Reads a generation the caller may see.
+pub async fn get(app: &App, actor: &Actor, id: UserJobId) -> AppResult<GenerationView> {
+    let mut conn = app.db.conn().await?;
+    let job = open(&mut conn, actor, id, AgentNeed::View).await?;
+    load_view(&mut conn, job).await
+}
+
+pub(crate) async fn load_view(db: &mut dyn Session, job: JobRecord) -> AppResult<GenerationView> {
+    let outputs = store::outputs(db, job.id).await?;
+    Ok(GenerationView { job, outputs })
+}
+
+const ACCESS: Denials = Denials {
+    missing: hidden,
+    stranger: hidden,
+    role: read_only,
+};
+
+fn hidden(_: ace_domain::ids::AgentId) -> AppError {
+    AppError::not_found(ErrorCode::NotFound, "Generation not found.")
+}
+
+fn read_only(_: ace_domain::ids::AgentId) -> AppError {
+    AppError::forbidden(
+        ErrorCode::Forbidden,
+        "Your role in this workspace may view generations but not start or stop them.",
+    )
+}
+
+/// Finds a generation and checks the caller may `need` its agent; strangers get 404.
+pub(crate) async fn open(
+    db: &mut dyn Session,
+    actor: &Actor,
+    id: UserJobId,
+    need: AgentNeed,
+) -> AppResult<JobRecord> {
+    let job = store::find(db, id).await?.ok_or_else(|| not_found(id))?;
+    require_agent(db, actor, job.agent_id, need, &ACCESS).await?;
+    Ok(job)
+}
+
+pub(crate) fn not_found(id: UserJobId) -> AppError {
+    AppError::not_found(ErrorCode::NotFound, format!("Generation {id} not found."))
+}
+
+/// Reserves the job's estimate (or checks the workspace can pay at all, for free work) and
+/// queues its run, in the caller's transaction.
+pub(crate) async fn queue_run(
+    tx: &mut dyn Session,
+    app: &App,
+    job: &JobRecord,
+    lane: &str,
+) -> AppResult<()> {
+    let organization = organization_of(job)?;
+    let estimate = Credits::from_millis(job.estimate_millis);
+    let now = app.clock.now();
+    let reservation = if estimate.is_positive() {
+        let reference = format!("user_job:{}", job.id);
+        let held = credits::reserve(tx, organization, estimate, &reference, now).await?;
+        Some(held.id.get())
+    } else {
+        credits::require_usable(tx, organization).await?;
+        None
+    };
+    let payload = serde_json::json!({ "user_job_id": job.id.get() });
+    let enqueue = Enqueue {
+        kind: JOB_KIND,
+        payload: &payload,
+        lane,
+        tenant: organization.get(),
+        max_attempts: app.settings.generation_attempts,
+        delay: std::time::Duration::ZERO,
+    };
+    let queued = app.queue.enqueue(tx, &enqueue).await?;
+    store::attach_run(tx, job.id, reservation, queued).await?;
+    Ok(())
+}
+
+/// The open reservation paying for the job's run, if any.
+pub(crate) fn reservation_of(job: &JobRecord) -> AppResult<Option<Reservation>> {
+    let Some(id) = job.reservation_id else {
+        return Ok(None);
+    };
+    Ok(Some(Reservation {
+        id: LedgerEntryId::new(id),
+        organization_id: organization_of(job)?,
+        amount: Credits::from_millis(job.estimate_millis),
+    }))
+}
+
+fn organization_of(job: &JobRecord) -> AppResult<OrganizationId> {
+    job.organization_id
+        .map(OrganizationId::new)
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("job {} has no organization", job.id)))
+}

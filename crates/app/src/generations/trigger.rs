@@ -1,0 +1,117 @@
+//! Starting a generation on a cell or a layer: prepare and price it, then, in one
+//! transaction, record the job, reserve its estimate, queue it, point the cell (or layer) at
+//! it and announce it.
+
+use ace_db::sheets::{cells, engines, layers};
+use ace_db::user_jobs::{self as store, NewJob};
+use ace_domain::generation::GenerationStatus;
+use ace_domain::ids::{AgentId, CellId, LayerId, SpreadsheetId};
+use ace_domain::sheet::card::GenerationType;
+use serde_json::Value;
+
+use super::prepare::{Place, prepare};
+use super::{GenerationView, events, queue_run};
+use crate::policy::AgentNeed;
+use crate::sheets::{not_found, open_agent};
+use crate::{Actor, App, AppError, AppResult, ErrorCode};
+
+/// What the client asked for.
+#[derive(Clone, Debug)]
+pub struct Trigger {
+    pub generation_type: String,
+    pub data: Value,
+}
+
+/// Where the generation goes.
+#[derive(Clone, Copy, Debug)]
+pub enum Target {
+    Cell(CellId),
+    Layer(CellId, LayerId),
+}
+
+/// Starts a generation; it is pending when this returns.
+pub async fn trigger(
+    app: &App,
+    actor: &Actor,
+    agent: AgentId,
+    sheet: SpreadsheetId,
+    target: Target,
+    trigger: Trigger,
+) -> AppResult<GenerationView> {
+    let kind: GenerationType = trigger.generation_type.parse().map_err(|()| {
+        let names: Vec<&str> = GenerationType::ALL.iter().map(|t| t.as_str()).collect();
+        AppError::unprocessable(
+            ErrorCode::ValidationError,
+            format!("generation_type must be one of {}", names.join(", ")),
+        )
+    })?;
+    let Value::Object(data) = trigger.data else {
+        return Err(AppError::unprocessable(
+            ErrorCode::ValidationError,
+            "data must be an object",
+        ));
+    };
+    let (cell_id, layer_id) = match target {
+        Target::Cell(cell) => (cell, None),
+        Target::Layer(cell, layer) => (cell, Some(layer)),
+    };
+    let mut conn = app.db.conn().await?;
+    let organization = open_agent(&mut conn, actor, agent, AgentNeed::Edit)
+        .await?
+        .agent
+        .organization_id;
+    let engine = engines::find(&mut conn, agent, sheet)
+        .await?
+        .ok_or_else(|| not_found("Engine", sheet))?;
+    let cell = cells::find(&mut conn, sheet, cell_id)
+        .await?
+        .ok_or_else(|| not_found("Cell", cell_id))?;
+    if let Some(layer) = layer_id {
+        layers::find(&mut conn, cell_id, layer)
+            .await?
+            .ok_or_else(|| not_found("Layer", layer))?;
+    }
+    let place = Place {
+        agent,
+        sheet,
+        cell: &cell,
+        on_layer: layer_id.is_some(),
+    };
+    let prepared = prepare(&mut conn, &place, kind, data).await?;
+    drop(conn);
+    let generator = app.generator(kind);
+    generator
+        .check(&prepared.request)
+        .map_err(|message| AppError::unprocessable(ErrorCode::ValidationError, message))?;
+    let estimate = app
+        .pricing
+        .estimate(&prepared.request, prepared.source_seconds);
+    let now = app.clock.now();
+    let mut tx = app.db.begin().await?;
+    let new = NewJob {
+        agent_id: agent,
+        organization_id: Some(organization),
+        spreadsheet_id: Some(engine.id),
+        cell_id: Some(cell_id),
+        layer_id,
+        user_job_type: kind.as_str(),
+        status: GenerationStatus::Pending.as_str(),
+        data: &prepared.data,
+        prompt: prepared.prompt.as_deref(),
+        estimate_millis: estimate.millis(),
+    };
+    let job = store::insert(&mut tx, &new, now).await?;
+    queue_run(&mut tx, app, &job, generator.name()).await?;
+    match layer_id {
+        Some(layer) => layers::set_default_job(&mut tx, layer, job.id, now).await?,
+        None => cells::set_default_job(&mut tx, cell_id, job.id, now).await?,
+    }
+    events::announce(&mut tx, app, &job).await?;
+    tx.commit().await?;
+    app.queue.wake();
+    app.generation_events.poke(job.id.get());
+    Ok(GenerationView {
+        job,
+        outputs: Vec::new(),
+    })
+}

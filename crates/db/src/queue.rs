@@ -1,0 +1,178 @@
+//! The durable job queue's storage. A row is a piece of work waiting or running; workers
+//! claim rows with a lease they keep renewing, and a row whose lease ran out is claimable
+//! again, so a worker that died never strands its work. Rows are deleted when the work ends.
+//! Times are Unix milliseconds.
+
+use serde_json::Value;
+use sqlx::FromRow;
+use sqlx::types::Json;
+
+use crate::{DbResult, Handle, Session, count_statement, execute, fetch_all, fetch_one};
+
+/// A claimed job.
+#[derive(Clone, Debug, FromRow)]
+pub struct QueuedJob {
+    pub id: i64,
+    pub kind: String,
+    pub payload: Json<Value>,
+    pub lane: String,
+    pub tenant: i64,
+    /// Including the current one.
+    pub attempts: i64,
+    pub max_attempts: i64,
+}
+
+/// Work to queue.
+#[derive(Clone, Debug)]
+pub struct NewQueued<'a> {
+    pub kind: &'a str,
+    pub payload: &'a Value,
+    pub lane: &'a str,
+    pub tenant: i64,
+    pub max_attempts: i64,
+    pub run_at_ms: i64,
+}
+
+/// What [`claim`] may take.
+#[derive(Clone, Debug)]
+pub struct Claim<'a> {
+    pub worker: &'a str,
+    pub now_ms: i64,
+    pub lease_until_ms: i64,
+    /// Lanes this worker has no room for.
+    pub full_lanes: &'a [String],
+    pub limit: i64,
+}
+
+macro_rules! returned {
+    () => {
+        " RETURNING id, kind, payload, lane, tenant, attempts, max_attempts"
+    };
+}
+
+/// Queues work. Its turn is its place in its tenant's own line in that lane, so one tenant's
+/// long batch cannot hold back another tenant's first job.
+pub async fn enqueue(db: &mut dyn Session, new: &NewQueued<'_>, now_ms: i64) -> DbResult<i64> {
+    let sql = "INSERT INTO jobs (kind, payload, lane, tenant, turn, state, max_attempts, run_at, created_at) \
+               VALUES ($1, $2, $3, $4, (SELECT COUNT(*) FROM jobs WHERE tenant = $4 AND lane = $3), \
+                       'queued', $5, $6, $7) \
+               RETURNING id";
+    let (id,): (i64,) = fetch_one!(
+        db,
+        sqlx::query_as(sql)
+            .bind(new.kind)
+            .bind(Json(new.payload))
+            .bind(new.lane)
+            .bind(new.tenant)
+            .bind(new.max_attempts)
+            .bind(new.run_at_ms)
+            .bind(now_ms)
+    );
+    Ok(id)
+}
+
+/// Claims up to `limit` due jobs (queued and due, or running with an expired lease), lowest
+/// turn first. On PostgreSQL concurrent claimers skip each other's rows; SQLite's write lock
+/// serialises them.
+pub async fn claim(db: &mut dyn Session, claim: &Claim<'_>) -> DbResult<Vec<QueuedJob>> {
+    count_statement();
+    let full = serde_json::to_string(claim.full_lanes).unwrap_or_else(|_| "[]".into());
+    let jobs = match db.handle() {
+        Handle::Sqlite(conn) => {
+            let sql = concat!(
+                "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = $2, worker = $3 \
+                 WHERE id IN (SELECT id FROM jobs \
+                   WHERE ((state = 'queued' AND run_at <= $1) OR (state = 'running' AND lease_until < $1)) \
+                     AND lane NOT IN (SELECT value FROM json_each($4)) \
+                   ORDER BY turn, id LIMIT $5)",
+                returned!()
+            );
+            sqlx::query_as(sql)
+                .bind(claim.now_ms)
+                .bind(claim.lease_until_ms)
+                .bind(claim.worker)
+                .bind(full)
+                .bind(claim.limit)
+                .fetch_all(&mut *conn)
+                .await?
+        }
+        Handle::Postgres(conn) => {
+            let sql = concat!(
+                "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = $2, worker = $3 \
+                 WHERE id IN (SELECT id FROM jobs \
+                   WHERE ((state = 'queued' AND run_at <= $1) OR (state = 'running' AND lease_until < $1)) \
+                     AND NOT (lane = ANY(ARRAY(SELECT jsonb_array_elements_text($4::jsonb)))) \
+                   ORDER BY turn, id LIMIT $5 FOR UPDATE SKIP LOCKED)",
+                returned!()
+            );
+            sqlx::query_as(sql)
+                .bind(claim.now_ms)
+                .bind(claim.lease_until_ms)
+                .bind(claim.worker)
+                .bind(full)
+                .bind(claim.limit)
+                .fetch_all(&mut *conn)
+                .await?
+        }
+    };
+    Ok(jobs)
+}
+
+/// Extends the lease of every job `worker` runs; returns the ids it still holds (a job that
+/// was cancelled, or reclaimed after a lapse, is missing).
+pub async fn heartbeat(
+    db: &mut dyn Session,
+    worker: &str,
+    lease_until_ms: i64,
+) -> DbResult<Vec<i64>> {
+    let sql =
+        "UPDATE jobs SET lease_until = $1 WHERE worker = $2 AND state = 'running' RETURNING id";
+    let rows: Vec<(i64,)> = fetch_all!(db, sqlx::query_as(sql).bind(lease_until_ms).bind(worker));
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Deletes a finished job, if `worker` still holds it.
+pub async fn finish(db: &mut dyn Session, id: i64, worker: &str) -> DbResult<bool> {
+    let sql = "DELETE FROM jobs WHERE id = $1 AND worker = $2";
+    Ok(execute!(db, sqlx::query(sql).bind(id).bind(worker)) > 0)
+}
+
+/// Deletes a job whoever holds it (cancellation). Returns whether it was there.
+pub async fn remove(db: &mut dyn Session, id: i64) -> DbResult<bool> {
+    let sql = "DELETE FROM jobs WHERE id = $1";
+    Ok(execute!(db, sqlx::query(sql).bind(id)) > 0)
+}
+
+/// Puts a claimed job back to run at `run_at_ms`. `refund_attempt` gives back the attempt
+/// the claim counted (for work that never started).
+pub async fn requeue(
+    db: &mut dyn Session,
+    id: i64,
+    worker: &str,
+    run_at_ms: i64,
+    error: Option<&str>,
+    refund_attempt: bool,
+) -> DbResult<bool> {
+    let sql = "UPDATE jobs SET state = 'queued', run_at = $3, worker = NULL, lease_until = NULL, \
+                 last_error = COALESCE($4, last_error), \
+                 attempts = CASE WHEN $5 THEN attempts - 1 ELSE attempts END \
+               WHERE id = $1 AND worker = $2";
+    Ok(execute!(
+        db,
+        sqlx::query(sql)
+            .bind(id)
+            .bind(worker)
+            .bind(run_at_ms)
+            .bind(error)
+            .bind(refund_attempt)
+    ) > 0)
+}
+
+/// Queued and running jobs, for metrics and tests.
+pub async fn depth(db: &mut dyn Session) -> DbResult<(i64, i64)> {
+    let sql = "SELECT \
+                 CAST(COALESCE(SUM(CASE WHEN state = 'queued' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+                 CAST(COALESCE(SUM(CASE WHEN state = 'running' THEN 1 ELSE 0 END), 0) AS BIGINT) \
+               FROM jobs";
+    Ok(fetch_one!(db, sqlx::query_as(sql)))
+}

@@ -1,0 +1,79 @@
+//! What a kind of job does: run it, say how long to wait before retrying it, and record that
+//! it was given up on.
+
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use serde_json::Value;
+
+/// A claimed job, as its handler sees it.
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub payload: Value,
+    pub lane: String,
+    pub tenant: i64,
+    /// This attempt's number, from 1.
+    pub attempt: u32,
+    pub max_attempts: u32,
+}
+
+impl Job {
+    /// Whether a failure now would be the last one allowed.
+    pub fn is_last_attempt(&self) -> bool {
+        self.attempt >= self.max_attempts
+    }
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Finished (successfully or not: the handler recorded what happened). The job leaves
+    /// the queue.
+    Done,
+    /// A transient failure: run again after the handler's backoff, or give up if this was
+    /// the last attempt.
+    Retry(String),
+}
+
+/// One kind of job. Runs must be idempotent: a run can be repeated after a crash, so a
+/// handler checks what was already done before doing it again.
+pub trait Handler: Send + Sync + 'static {
+    /// The kind this handler runs, as stored in the queue.
+    fn kind(&self) -> &'static str;
+
+    /// How long to wait after failed attempt number `attempt` (from 1).
+    fn backoff(&self, attempt: u32) -> Duration {
+        exponential_backoff(attempt, Duration::from_secs(2), Duration::from_secs(300))
+    }
+
+    /// Runs the job. Dropping the future cancels it: handlers hold child processes with
+    /// `kill_on_drop` and abortable requests, so cancellation really stops the work.
+    fn run(&self, job: Job) -> BoxFuture<'static, Outcome>;
+
+    /// Records that the job will not run again: its attempts ran out (`reason` says why).
+    fn give_up(&self, job: Job, reason: String) -> BoxFuture<'static, ()>;
+}
+
+/// `base × 2^(attempt-1)`, at most `cap`.
+pub fn exponential_backoff(attempt: u32, base: Duration, cap: Duration) -> Duration {
+    let factor = 2u32.saturating_pow(attempt.saturating_sub(1).min(20));
+    base.saturating_mul(factor).min(cap)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_the_base_up_to_the_cap() {
+        let base = Duration::from_secs(2);
+        let cap = Duration::from_secs(60);
+        let waits: Vec<u64> = (1..=7)
+            .map(|attempt| exponential_backoff(attempt, base, cap).as_secs())
+            .collect();
+        assert_eq!(waits, [2, 4, 8, 16, 32, 60, 60]);
+        assert_eq!(exponential_backoff(u32::MAX, base, cap), cap);
+    }
+}

@@ -1,0 +1,14 @@
+//! ace's durable job runtime. Work is queued in the database (in the transaction that
+//! creates whatever the work is for), claimed by workers with a lease they keep renewing,
+//! retried with backoff, capped per lane, interleaved across tenants, and cancellable at any
+//! moment. It knows nothing about what the work is: each kind of job has a [`Handler`].
+//!
+//! Several processes may share the queue on PostgreSQL; on SQLite one process runs it all.
+
+mod handler;
+mod queue;
+mod worker;
+
+pub use handler::{Handler, Job, Outcome, exponential_backoff};
+pub use queue::{Enqueue, Queue};
+pub use worker::{Worker, WorkerConfig};

@@ -1,0 +1,136 @@
+//! The queue handle the rest of ace holds: queue work inside a transaction, withdraw it, and
+//! wake or cancel the workers of this process. Other processes hear of both over
+//! PostgreSQL `NOTIFY`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use ace_db::queue::{self as store, NewQueued};
+use ace_db::{Database, DbResult, Session, notify};
+use serde_json::Value;
+use tokio::sync::Notify;
+use tokio::task::AbortHandle;
+
+/// The channel that tells workers new work is due.
+pub(crate) const WAKE_CHANNEL: &str = "ace_jobs_wake";
+/// The channel that tells workers to cancel a job (the payload is its id).
+pub(crate) const CANCEL_CHANNEL: &str = "ace_jobs_cancel";
+
+/// Work to queue.
+#[derive(Clone, Debug)]
+pub struct Enqueue<'a> {
+    pub kind: &'static str,
+    pub payload: &'a Value,
+    /// The concurrency group (a provider, say).
+    pub lane: &'a str,
+    /// Whose work it is, for fairness (an organization id).
+    pub tenant: i64,
+    pub max_attempts: u32,
+    /// How long to wait before the first run.
+    pub delay: Duration,
+}
+
+/// The shared handle: cheap to clone.
+#[derive(Clone)]
+pub struct Queue {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Database,
+    wake: Notify,
+    /// Jobs running in this process: their worker and a handle that aborts them.
+    running: Mutex<HashMap<i64, (String, AbortHandle)>>,
+}
+
+impl Queue {
+    pub fn new(db: Database) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                db,
+                wake: Notify::new(),
+                running: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    pub fn db(&self) -> &Database {
+        &self.inner.db
+    }
+
+    /// Queues work in the caller's transaction and returns the job id. Call [`Queue::wake`]
+    /// once the transaction commits.
+    pub async fn enqueue(&self, tx: &mut dyn Session, job: &Enqueue<'_>) -> DbResult<i64> {
+        let now = now_ms();
+        let new = NewQueued {
+            kind: job.kind,
+            payload: job.payload,
+            lane: job.lane,
+            tenant: job.tenant,
+            max_attempts: i64::from(job.max_attempts.max(1)),
+            run_at_ms: now + millis(job.delay),
+        };
+        let id = store::enqueue(tx, &new, now).await?;
+        notify::notify(tx, WAKE_CHANNEL, "").await?;
+        Ok(id)
+    }
+
+    /// Wakes this process's workers (other processes were told at commit).
+    pub fn wake(&self) {
+        self.inner.wake.notify_one();
+    }
+
+    pub(crate) async fn woken(&self) {
+        self.inner.wake.notified().await;
+    }
+
+    /// Withdraws a job in the caller's transaction, whoever runs it. Call
+    /// [`Queue::abort_local`] once the transaction commits; other processes abort theirs
+    /// when they hear of it, or at their next heartbeat at the latest.
+    pub async fn withdraw(&self, tx: &mut dyn Session, id: i64) -> DbResult<bool> {
+        let removed = store::remove(tx, id).await?;
+        notify::notify(tx, CANCEL_CHANNEL, &id.to_string()).await?;
+        Ok(removed)
+    }
+
+    /// Aborts the job if it runs in this process: its future is dropped, which kills its
+    /// child processes and aborts its requests.
+    pub fn abort_local(&self, id: i64) {
+        if let Some((_, handle)) = self.running().remove(&id) {
+            handle.abort();
+        }
+    }
+
+    pub(crate) fn track(&self, id: i64, worker: &str, handle: AbortHandle) {
+        self.running().insert(id, (worker.to_owned(), handle));
+    }
+
+    pub(crate) fn untrack(&self, id: i64) {
+        self.running().remove(&id);
+    }
+
+    /// The jobs `worker` runs in this process.
+    pub(crate) fn running_for(&self, worker: &str) -> Vec<i64> {
+        self.running()
+            .iter()
+            .filter(|(_, (owner, _))| owner == worker)
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
+    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<i64, (String, AbortHandle)>> {
+        self.inner
+            .running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+pub(crate) fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+pub(crate) fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX / 4)
+}

@@ -1,0 +1,353 @@
+//! A worker: claims due jobs within its concurrency and lane limits, runs each on its
+//! handler, keeps their leases alive, and settles the outcome (finish, retry later, or give
+//! up). On shutdown it lets running jobs finish for a grace period, then hands the rest back
+//! to the queue.
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ace_db::Database;
+use ace_db::notify::Heard;
+use ace_db::queue::{self as store, Claim, QueuedJob};
+use tokio::task::{Id, JoinSet};
+use tracing::{debug, info, warn};
+
+use crate::handler::{Handler, Job, Outcome};
+use crate::queue::{CANCEL_CHANNEL, Queue, WAKE_CHANNEL, millis, now_ms};
+
+/// How a worker runs.
+#[derive(Clone, Debug)]
+pub struct WorkerConfig {
+    /// Jobs this worker runs at once.
+    pub concurrency: usize,
+    /// Jobs of one lane this worker runs at once, by lane; lanes not listed use
+    /// `concurrency`.
+    pub lane_limits: HashMap<String, usize>,
+    /// How long a claim lasts without a heartbeat; a dead worker's jobs are reclaimed after it.
+    pub lease: Duration,
+    /// How often to look for due work when nobody says there is some.
+    pub poll: Duration,
+    /// How long running jobs may take to finish at shutdown before they are handed back.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        Self {
+            concurrency: 32,
+            lane_limits: HashMap::new(),
+            lease: Duration::from_secs(30),
+            poll: Duration::from_millis(500),
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The most jobs one claim takes.
+const CLAIM_BATCH: usize = 64;
+
+/// Runs jobs until shut down.
+pub struct Worker {
+    queue: Queue,
+    handlers: HashMap<&'static str, Arc<dyn Handler>>,
+    config: WorkerConfig,
+    id: String,
+}
+
+struct Running {
+    job_id: i64,
+    lane: String,
+}
+
+impl Worker {
+    pub fn new(queue: Queue, config: WorkerConfig) -> Self {
+        Self {
+            queue,
+            handlers: HashMap::new(),
+            config,
+            id: format!("worker-{}", uuid::Uuid::new_v4().simple()),
+        }
+    }
+
+    /// Adds the handler of one job kind.
+    #[must_use]
+    pub fn handle(mut self, handler: Arc<dyn Handler>) -> Self {
+        self.handlers.insert(handler.kind(), handler);
+        self
+    }
+
+    /// This worker's identity in the queue.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Runs until `shutdown` completes.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send) {
+        info!(worker = %self.id, concurrency = self.config.concurrency, "job worker started");
+        let listener = tokio::spawn(follow_notices(self.queue.clone()));
+        let heartbeat = tokio::spawn(keep_leases(
+            self.queue.clone(),
+            self.id.clone(),
+            self.config.lease,
+        ));
+        let mut tasks = JoinSet::new();
+        let mut running: HashMap<Id, Running> = HashMap::new();
+        tokio::pin!(shutdown);
+        loop {
+            while let Some(done) = tasks.try_join_next_with_id() {
+                self.reap(&mut running, done);
+            }
+            let claimed = self.claim_and_start(&mut tasks, &mut running).await;
+            if claimed && tasks.len() < self.config.concurrency {
+                continue;
+            }
+            tokio::select! {
+                () = &mut shutdown => break,
+                () = self.queue.woken() => {}
+                Some(done) = tasks.join_next_with_id(), if !tasks.is_empty() => {
+                    self.reap(&mut running, done);
+                }
+                () = tokio::time::sleep(self.config.poll) => {}
+            }
+        }
+        self.wind_down(tasks, running).await;
+        listener.abort();
+        heartbeat.abort();
+        info!(worker = %self.id, "job worker stopped");
+    }
+
+    fn reap(
+        &self,
+        running: &mut HashMap<Id, Running>,
+        done: Result<(Id, ()), tokio::task::JoinError>,
+    ) {
+        let id = match done {
+            Ok((id, ())) => id,
+            Err(err) => err.id(),
+        };
+        if let Some(job) = running.remove(&id) {
+            self.queue.untrack(job.job_id);
+        }
+    }
+
+    /// Claims what there is room for and starts it; returns whether anything was claimed.
+    async fn claim_and_start(
+        &self,
+        tasks: &mut JoinSet<()>,
+        running: &mut HashMap<Id, Running>,
+    ) -> bool {
+        let free = self.config.concurrency.saturating_sub(tasks.len());
+        if free == 0 {
+            return false;
+        }
+        let mut per_lane: HashMap<&str, usize> = HashMap::new();
+        for job in running.values() {
+            *per_lane.entry(job.lane.as_str()).or_default() += 1;
+        }
+        let full_lanes: Vec<String> = per_lane
+            .iter()
+            .filter(|(lane, count)| **count >= self.lane_limit(lane))
+            .map(|(lane, _)| (*lane).to_owned())
+            .collect();
+        let now = now_ms();
+        let claim = Claim {
+            worker: &self.id,
+            now_ms: now,
+            lease_until_ms: now + millis(self.config.lease),
+            full_lanes: &full_lanes,
+            limit: i64::try_from(free.min(CLAIM_BATCH)).unwrap_or(1),
+        };
+        let claimed = match claim_jobs(self.queue.db(), &claim).await {
+            Ok(claimed) => claimed,
+            Err(err) => {
+                warn!(worker = %self.id, error = %err, "could not claim jobs");
+                return false;
+            }
+        };
+        let mut lane_counts: HashMap<String, usize> = per_lane
+            .into_iter()
+            .map(|(lane, count)| (lane.to_owned(), count))
+            .collect();
+        let any = !claimed.is_empty();
+        for queued in claimed {
+            let count = lane_counts.entry(queued.lane.clone()).or_default();
+            let Some(handler) = self.handlers.get(queued.kind.as_str()).cloned() else {
+                // Another process's kind: hand it back untouched.
+                self.hand_back(queued.id).await;
+                continue;
+            };
+            if *count >= self.lane_limit(&queued.lane) {
+                self.hand_back(queued.id).await;
+                continue;
+            }
+            *count += 1;
+            let job = job_of(queued);
+            let (job_id, lane) = (job.id, job.lane.clone());
+            let handle = tasks.spawn(run_one(self.queue.clone(), handler, job, self.id.clone()));
+            self.queue.track(job_id, &self.id, handle.clone());
+            running.insert(handle.id(), Running { job_id, lane });
+        }
+        any
+    }
+
+    fn lane_limit(&self, lane: &str) -> usize {
+        self.config
+            .lane_limits
+            .get(lane)
+            .copied()
+            .unwrap_or(self.config.concurrency)
+    }
+
+    /// Returns a claimed job to the queue as if it had never been claimed.
+    async fn hand_back(&self, id: i64) {
+        let result = async {
+            let mut conn = self.queue.db().conn().await?;
+            store::requeue(&mut conn, id, &self.id, now_ms(), None, true).await
+        }
+        .await;
+        if let Err(err) = result {
+            warn!(job = id, error = %err, "could not hand a job back; its lease will lapse");
+        }
+    }
+
+    async fn wind_down(&self, mut tasks: JoinSet<()>, mut running: HashMap<Id, Running>) {
+        let drained = tokio::time::timeout(self.config.shutdown_grace, async {
+            while let Some(done) = tasks.join_next_with_id().await {
+                self.reap(&mut running, done);
+            }
+        })
+        .await;
+        if drained.is_err() {
+            tasks.abort_all();
+            for job in running.into_values() {
+                self.queue.untrack(job.job_id);
+                self.hand_back(job.job_id).await;
+                info!(
+                    job = job.job_id,
+                    "handed an unfinished job back to the queue"
+                );
+            }
+        }
+    }
+}
+
+async fn claim_jobs(db: &Database, claim: &Claim<'_>) -> ace_db::DbResult<Vec<QueuedJob>> {
+    let mut tx = db.begin().await?;
+    let jobs = store::claim(&mut tx, claim).await?;
+    tx.commit().await?;
+    Ok(jobs)
+}
+
+fn job_of(queued: QueuedJob) -> Job {
+    Job {
+        id: queued.id,
+        kind: queued.kind,
+        payload: queued.payload.0,
+        lane: queued.lane,
+        tenant: queued.tenant,
+        attempt: u32::try_from(queued.attempts).unwrap_or(u32::MAX),
+        max_attempts: u32::try_from(queued.max_attempts).unwrap_or(1),
+    }
+}
+
+/// Runs one job and settles its outcome in the queue.
+async fn run_one(queue: Queue, handler: Arc<dyn Handler>, job: Job, worker: String) {
+    let id = job.id;
+    let outcome = if job.attempt > job.max_attempts {
+        let reason = format!(
+            "It was interrupted {} times (its worker stopped responding) and was given up.",
+            job.max_attempts
+        );
+        handler.give_up(job.clone(), reason).await;
+        Outcome::Done
+    } else {
+        handler.run(job.clone()).await
+    };
+    let settled = async {
+        let mut conn = queue.db().conn().await?;
+        match outcome {
+            Outcome::Done => store::finish(&mut conn, id, &worker).await,
+            Outcome::Retry(error) if !job.is_last_attempt() => {
+                let wait = handler.backoff(job.attempt);
+                debug!(job = id, attempt = job.attempt, ?wait, %error, "job will be retried");
+                store::requeue(
+                    &mut conn,
+                    id,
+                    &worker,
+                    now_ms() + millis(wait),
+                    Some(&error),
+                    false,
+                )
+                .await
+            }
+            Outcome::Retry(error) => {
+                drop(conn);
+                handler.give_up(job.clone(), error).await;
+                let mut conn = queue.db().conn().await?;
+                store::finish(&mut conn, id, &worker).await
+            }
+        }
+    }
+    .await;
+    if let Err(err) = settled {
+        warn!(job = id, error = %err, "could not settle a job; its lease will lapse and it will run again");
+    }
+}
+
+/// Renews this worker's leases every third of a lease, and aborts the jobs it no longer
+/// holds (withdrawn, or reclaimed after a lapse).
+async fn keep_leases(queue: Queue, worker: String, lease: Duration) {
+    let mut ticks = tokio::time::interval(lease / 3);
+    loop {
+        ticks.tick().await;
+        let held = async {
+            let mut conn = queue.db().conn().await?;
+            store::heartbeat(&mut conn, &worker, now_ms() + millis(lease)).await
+        }
+        .await;
+        match held {
+            Ok(held) => {
+                let held: HashSet<i64> = held.into_iter().collect();
+                for id in queue.running_for(&worker) {
+                    if !held.contains(&id) {
+                        info!(job = id, "a running job left the queue; aborting it");
+                        queue.abort_local(id);
+                    }
+                }
+            }
+            Err(err) => warn!(error = %err, "could not renew job leases"),
+        }
+    }
+}
+
+/// Hears other processes' wake-ups and cancellations (PostgreSQL only).
+async fn follow_notices(queue: Queue) {
+    loop {
+        let listener = match queue.db().listen(&[WAKE_CHANNEL, CANCEL_CHANNEL]).await {
+            Ok(Some(listener)) => listener,
+            Ok(None) => return,
+            Err(err) => {
+                warn!(error = %err, "could not listen for job notices; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        let mut listener = listener;
+        loop {
+            match listener.next().await {
+                Ok(Heard::Notice(notice)) if notice.channel == CANCEL_CHANNEL => {
+                    if let Ok(id) = notice.payload.parse::<i64>() {
+                        queue.abort_local(id);
+                    }
+                }
+                Ok(Heard::Notice(_) | Heard::Gap) => queue.wake(),
+                Err(err) => {
+                    warn!(error = %err, "lost the job notice listener; reconnecting");
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! What makes content. Every creation card runs through a [`Generator`]: local models offline,
+//! HTTP adapters when a provider is configured. The [`Registry`] maps each generation type to
+//! its generator; a type with nothing installed maps to [`NotInstalled`], which fails the
+//! generation with a reason saying so and never fakes an output.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ace_domain::generation::{CardRequest, MediaKind};
+use ace_domain::sheet::card::GenerationType;
+use futures::future::BoxFuture;
+use serde_json::Value;
+
+/// One generation to run.
+#[derive(Clone, Debug)]
+pub struct Work {
+    pub kind: GenerationType,
+    /// The checked card.
+    pub request: CardRequest,
+    /// The card's data with `{{variables}}` substituted and column references resolved.
+    pub data: Value,
+    /// The content resources the card names.
+    pub inputs: Vec<Input>,
+    /// A directory private to this run, for scratch and output files; removed afterwards.
+    pub workdir: PathBuf,
+}
+
+/// A content resource a card uses.
+#[derive(Clone, Debug)]
+pub struct Input {
+    /// Where the card named it, such as `data.image_resource_id`.
+    pub field: String,
+    pub resource_id: i64,
+    pub kind: MediaKind,
+}
+
+/// What a generator made.
+#[derive(Clone, Debug, Default)]
+pub struct Produced {
+    /// Generated text (text cards): it becomes the cell's value and the generation's result.
+    pub text: Option<String>,
+    /// Structured output (caption timings, say): the generation's result.
+    pub result: Option<Value>,
+    /// Media files written under the work directory; each becomes a content resource.
+    pub files: Vec<PathBuf>,
+    /// An existing resource shown as the output (media cards attach rather than make).
+    pub attached_resource: Option<i64>,
+    /// Who really ran it, such as `local` or `openai`.
+    pub provider: String,
+    /// The model that really ran.
+    pub model: String,
+    /// What the provider charged, when it says; the credit charge is reconciled to it.
+    pub cost_usd: Option<f64>,
+}
+
+/// Why a generator failed. Messages are shown to clients as the `failed_reason`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ProviderError {
+    /// Worth retrying: a timeout, a rate limit, a provider outage.
+    #[error("{0}")]
+    Transient(String),
+    /// Retrying cannot help: the input was refused, or nothing can run this card.
+    #[error("{0}")]
+    Permanent(String),
+}
+
+/// Makes one kind of content.
+pub trait Generator: Send + Sync + 'static {
+    /// The provider's name: runs are capped per name, and outputs record it.
+    fn name(&self) -> &str;
+
+    /// Whether this generator can take the request at all, checked before anything is
+    /// charged. The error is shown as a validation message.
+    fn check(&self, request: &CardRequest) -> Result<(), String> {
+        let _ = request;
+        Ok(())
+    }
+
+    /// Runs the generation. Dropping the future must stop the work: hold child processes
+    /// with `kill_on_drop` and use cancellable requests.
+    fn generate<'a>(&'a self, work: &'a Work) -> BoxFuture<'a, Result<Produced, ProviderError>>;
+}
+
+/// The generator of a type nothing is installed for.
+#[derive(Clone, Copy, Debug)]
+pub struct NotInstalled(pub GenerationType);
+
+impl Generator for NotInstalled {
+    fn name(&self) -> &str {
+        "not_installed"
+    }
+
+    fn generate<'a>(&'a self, _work: &'a Work) -> BoxFuture<'a, Result<Produced, ProviderError>> {
+        let reason = format!(
+            "No generator for {} is installed on this ace server. Configure a provider for it \
+             (see the README's Providers section) and run the generation again.",
+            self.0
+        );
+        Box::pin(async move { Err(ProviderError::Permanent(reason)) })
+    }
+}
+
+/// The media card: no AI, it attaches the resource the card names.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AttachMedia;
+
+impl Generator for AttachMedia {
+    fn name(&self) -> &str {
+        "media"
+    }
+
+    fn generate<'a>(&'a self, work: &'a Work) -> BoxFuture<'a, Result<Produced, ProviderError>> {
+        let attached = work.inputs.first().map(|input| input.resource_id);
+        Box::pin(async move {
+            let resource = attached.ok_or_else(|| {
+                ProviderError::Permanent("The media card names no content resource.".into())
+            })?;
+            Ok(Produced {
+                attached_resource: Some(resource),
+                provider: "ace".into(),
+                model: "media".into(),
+                ..Produced::default()
+            })
+        })
+    }
+}
+
+/// Which generator runs each generation type.
+#[derive(Clone)]
+pub struct Registry {
+    by_kind: HashMap<GenerationType, Arc<dyn Generator>>,
+}
+
+impl Default for Registry {
+    /// Only the media card, which needs no model; every other type fails with a clear
+    /// reason until a generator is installed for it.
+    fn default() -> Self {
+        let mut by_kind: HashMap<GenerationType, Arc<dyn Generator>> = GenerationType::ALL
+            .into_iter()
+            .map(|kind| (kind, Arc::new(NotInstalled(kind)) as Arc<dyn Generator>))
+            .collect();
+        by_kind.insert(GenerationType::Media, Arc::new(AttachMedia));
+        Self { by_kind }
+    }
+}
+
+impl Registry {
+    /// Installs `generator` for `kind`.
+    pub fn set(&mut self, kind: GenerationType, generator: Arc<dyn Generator>) {
+        self.by_kind.insert(kind, generator);
+    }
+
+    /// The generator of `kind`.
+    pub fn get(&self, kind: GenerationType) -> Arc<dyn Generator> {
+        self.by_kind
+            .get(&kind)
+            .cloned()
+            .unwrap_or_else(|| Arc::new(NotInstalled(kind)))
+    }
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut map = f.debug_map();
+        for (kind, generator) in &self.by_kind {
+            map.entry(&kind.as_str(), &generator.name());
+        }
+        map.finish()
+    }
+}

@@ -1,0 +1,134 @@
+//! Generators for tests, installed with [`crate::TestAppBuilder::generator`]: they behave
+//! like providers (slow, failing, running a child process) without any model.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use ace_providers::{Generator, Produced, ProviderError, Work};
+use futures::future::BoxFuture;
+
+/// Writes a fixed text after a delay.
+#[derive(Clone, Debug)]
+pub struct Writes {
+    pub text: String,
+    pub delay: Duration,
+    /// The provider cost it reports, if any.
+    pub cost_usd: Option<f64>,
+}
+
+impl Writes {
+    pub fn text(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            delay: Duration::ZERO,
+            cost_usd: None,
+        }
+    }
+}
+
+impl Generator for Writes {
+    fn name(&self) -> &str {
+        "test"
+    }
+
+    fn generate<'a>(&'a self, _work: &'a Work) -> BoxFuture<'a, Result<Produced, ProviderError>> {
+        Box::pin(async move {
+            tokio::time::sleep(self.delay).await;
+            Ok(Produced {
+                text: Some(self.text.clone()),
+                provider: "test".into(),
+                model: "writes".into(),
+                cost_usd: self.cost_usd,
+                ..Produced::default()
+            })
+        })
+    }
+}
+
+/// Runs `sleep 600` as a child process and waits for it; the child's pid is kept so a test
+/// can check that stopping the generation killed it.
+#[derive(Clone, Debug, Default)]
+pub struct SleepsInAChild {
+    pid: Arc<Mutex<Option<u32>>>,
+}
+
+impl SleepsInAChild {
+    /// The running child's pid, once started.
+    pub fn pid(&self) -> Option<u32> {
+        *self.pid.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Generator for SleepsInAChild {
+    fn name(&self) -> &str {
+        "test"
+    }
+
+    fn generate<'a>(&'a self, _work: &'a Work) -> BoxFuture<'a, Result<Produced, ProviderError>> {
+        Box::pin(async move {
+            let mut child = tokio::process::Command::new("sleep")
+                .arg("600")
+                .kill_on_drop(true)
+                .spawn()
+                .map_err(|err| ProviderError::Permanent(err.to_string()))?;
+            *self.pid.lock().unwrap_or_else(PoisonError::into_inner) = child.id();
+            let _ = child.wait().await;
+            Err(ProviderError::Permanent("the child process ended".into()))
+        })
+    }
+}
+
+/// Fails a number of times (transiently or not), then writes `done`.
+#[derive(Debug)]
+pub struct FailsThenWrites {
+    failures: AtomicU32,
+    transient: bool,
+    /// Runs so far.
+    pub runs: AtomicU32,
+}
+
+impl FailsThenWrites {
+    pub fn transiently(times: u32) -> Self {
+        Self {
+            failures: AtomicU32::new(times),
+            transient: true,
+            runs: AtomicU32::new(0),
+        }
+    }
+
+    pub fn permanently() -> Self {
+        Self {
+            failures: AtomicU32::new(u32::MAX),
+            transient: false,
+            runs: AtomicU32::new(0),
+        }
+    }
+}
+
+impl Generator for FailsThenWrites {
+    fn name(&self) -> &str {
+        "test"
+    }
+
+    fn generate<'a>(&'a self, _work: &'a Work) -> BoxFuture<'a, Result<Produced, ProviderError>> {
+        Box::pin(async move {
+            self.runs.fetch_add(1, Ordering::SeqCst);
+            let left = self.failures.load(Ordering::SeqCst);
+            if left > 0 {
+                self.failures.store(left - 1, Ordering::SeqCst);
+                return Err(if self.transient {
+                    ProviderError::Transient("The provider is busy (429).".into())
+                } else {
+                    ProviderError::Permanent("The provider refused the prompt.".into())
+                });
+            }
+            Ok(Produced {
+                text: Some("done".into()),
+                provider: "test".into(),
+                model: "fails-then-writes".into(),
+                ..Produced::default()
+            })
+        })
+    }
+}
