@@ -96,11 +96,13 @@ pub async fn balance(db: &mut dyn Session, org: OrganizationId) -> DbResult<Cred
 }
 
 /// Serialises balance changes of one organization until the transaction ends. PostgreSQL
-/// locks the organization row; SQLite needs nothing, as its write transactions are already
-/// exclusive.
+/// locks the organization row (`FOR NO KEY UPDATE`, which leaves the key-share locks taken by
+/// inserts referencing the organization alone, so a transaction that inserted a job first
+/// cannot deadlock with another doing the same); SQLite needs nothing, as its write
+/// transactions are already exclusive.
 pub async fn lock_organization(db: &mut dyn Session, org: OrganizationId) -> DbResult<()> {
     if let Handle::Postgres(c) = db.handle() {
-        sqlx::query("SELECT id FROM organizations WHERE id = $1 FOR UPDATE")
+        sqlx::query("SELECT id FROM organizations WHERE id = $1 FOR NO KEY UPDATE")
             .bind(org.get())
             .execute(&mut *c)
             .await?;

@@ -28,6 +28,7 @@ mod public_files;
 mod rows;
 mod sheets;
 mod templates;
+mod workers;
 
 use ace_testkit::GenContract;
 

@@ -67,7 +67,13 @@ async fn the_openapi_document_is_3_1_and_routes_every_delivered_operation() {
             ours.insert((method.to_uppercase(), shape(path), id.to_owned()));
         }
     }
-    for issue in ["Foundation", "Files", "Vidsheets"] {
+    for issue in [
+        "Foundation",
+        "Files",
+        "Vidsheets",
+        "Generations",
+        "Generations (automation webhooks)",
+    ] {
         let delivered = contract().operations_delivered_by(issue);
         assert!(
             !delivered.is_empty(),

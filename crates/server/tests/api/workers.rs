@@ -1,0 +1,105 @@
+//! `ace worker` processes: jobs run outside the API process, and a worker killed mid-job
+//! (SIGKILL, no clean-up) has its job reclaimed after the lease and finished elsewhere.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use ace_server::config::JobSettings;
+use ace_testkit::{TestApp, WebhookSink};
+use serde_json::json;
+
+use crate::content_resources::uploaded;
+use crate::generations::{generate, text_cell, wait_for};
+
+#[tokio::test]
+async fn a_job_whose_worker_is_killed_is_reclaimed_after_its_lease_and_delivered_again() {
+    let sink = WebhookSink::start().await;
+    sink.hang(true);
+    let app = TestApp::builder()
+        .without_jobs()
+        .job_lease(Duration::from_secs(1))
+        .spawn()
+        .await;
+    let owner = &app.owner;
+    let agent = owner.agent_id.get();
+    let body = json!({"automation_config": {"callback_url": format!("{}/callbacks", sink.url)}});
+    owner
+        .client
+        .patch(&format!("/v1/agents/{agent}/automation_config"), body)
+        .await
+        .expect(200);
+    let image = uploaded(
+        &owner.client,
+        agent,
+        "still.png",
+        ace_testkit::image("png", 8, 8),
+    )
+    .await;
+    let place = text_cell(&owner.client, agent).await;
+    let card = json!({"generation_type": "media", "data": {"content_resource_id": image["id"]}});
+    let reply = generate(&owner.client, agent, place, card)
+        .await
+        .expect(201);
+    let id = reply.body["generation_id"].as_i64().unwrap();
+
+    // A separate `ace worker` process runs the generation, then hangs on the callback.
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut worker = tokio::process::Command::new(env!("CARGO_BIN_EXE_ace"))
+        .arg("worker")
+        .env("ACE_DATABASE_URL", app.database_url())
+        .env("ACE_DATA_DIR", data_dir.path())
+        .env("ACE_JOB_LEASE_SECS", "1")
+        .env("ACE_ALLOW_PRIVATE_WEBHOOKS", "true")
+        .env("ACE_WEBHOOK_RETRY_BASE_MS", "50")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("ace worker starts");
+    wait_for(&owner.client, id, "completed").await;
+    let first = sink
+        .wait_for(1, Duration::from_secs(20), |r| r.path == "/callbacks")
+        .await;
+    let message = first[0].header("webhook-id").to_owned();
+
+    // Killed mid-delivery: nothing is cleaned up, the job stays claimed until its lease ends.
+    worker.kill().await.expect("SIGKILL");
+    sink.hang(false);
+    let jobs = JobSettings {
+        lease: Duration::from_secs(1),
+        ..app_jobs()
+    };
+    let survivor = ace_server::startup::worker(&app.app, &jobs);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(survivor.run(async {
+        let _ = stopped.await;
+    }));
+    let again = sink
+        .wait_for(2, Duration::from_secs(20), |r| {
+            r.header("webhook-id") == message
+        })
+        .await;
+    assert_eq!(
+        again[0].body, again[1].body,
+        "the same event, delivered at least once"
+    );
+    let log = owner
+        .client
+        .get(&format!("/v1/agents/{agent}/automation_config/deliveries"))
+        .await
+        .expect(200)
+        .body;
+    let _ = stop.send(());
+    running.await.unwrap();
+    let delivery = &log["deliveries"][0];
+    assert_eq!(delivery["message_id"], message.as_str());
+    assert_eq!(delivery["event_type"], "generation.completed");
+    // The generation itself ran once and was not touched by the reclaim.
+    let done = wait_for(&owner.client, id, "completed").await;
+    assert_eq!(done["execution_cost"], "0.0");
+}
+
+fn app_jobs() -> JobSettings {
+    ace_server::Settings::embedded(std::path::Path::new("unused")).jobs
+}
