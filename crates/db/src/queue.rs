@@ -167,12 +167,3 @@ pub async fn requeue(
             .bind(refund_attempt)
     ) > 0)
 }
-
-/// Queued and running jobs, for metrics and tests.
-pub async fn depth(db: &mut dyn Session) -> DbResult<(i64, i64)> {
-    let sql = "SELECT \
-                 CAST(COALESCE(SUM(CASE WHEN state = 'queued' THEN 1 ELSE 0 END), 0) AS BIGINT), \
-                 CAST(COALESCE(SUM(CASE WHEN state = 'running' THEN 1 ELSE 0 END), 0) AS BIGINT) \
-               FROM jobs";
-    Ok(fetch_one!(db, sqlx::query_as(sql)))
-}

@@ -92,7 +92,7 @@ pub async fn update(
         .try_map(|url| checked_url("automation_config.callback_url", &url, reach))?;
     let mut tx = app.db.begin().await?;
     require_agent(&mut tx, actor, agent, AgentNeed::Edit, &ACCESS).await?;
-    let (mut config, created) = current_or_new(&mut tx, agent).await?;
+    let (mut config, created) = current_or_new(&mut tx, agent, app.clock.now()).await?;
     if let Some(url) = webhook_url.into_change() {
         config.webhook_url = url;
     }
@@ -111,7 +111,7 @@ pub async fn update(
 pub async fn rotate_secret(app: &App, actor: &Actor, agent: AgentId) -> AppResult<AutomationView> {
     let mut tx = app.db.begin().await?;
     require_agent(&mut tx, actor, agent, AgentNeed::Edit, &ACCESS).await?;
-    let (mut config, _) = current_or_new(&mut tx, agent).await?;
+    let (mut config, _) = current_or_new(&mut tx, agent, app.clock.now()).await?;
     config.signing_secret = Secret::generate().expose().to_owned();
     let saved = store::save(&mut tx, &config, app.clock.now()).await?;
     tx.commit().await?;
@@ -154,7 +154,11 @@ pub async fn test(
     Ok(delivery::send_test(app, &config, target, &url).await)
 }
 
-async fn current_or_new(db: &mut dyn Session, agent: AgentId) -> AppResult<(ConfigRecord, bool)> {
+async fn current_or_new(
+    db: &mut dyn Session,
+    agent: AgentId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<(ConfigRecord, bool)> {
     Ok(match store::find(db, agent).await? {
         Some(config) => (config, false),
         None => (
@@ -164,7 +168,7 @@ async fn current_or_new(db: &mut dyn Session, agent: AgentId) -> AppResult<(Conf
                 callback_url: None,
                 polling_enabled: false,
                 signing_secret: Secret::generate().expose().to_owned(),
-                updated_at: chrono::Utc::now(),
+                updated_at: now,
             },
             true,
         ),
