@@ -6,7 +6,9 @@
 # not saturated. Release build; SQLite with one `ace serve` by default. With ACE_DATABASE_URL
 # set to PostgreSQL, one `ace serve` without jobs plus WORKERS `ace worker` processes (2).
 #
-#   bench/generations.sh [load=2000] [paced=200]
+#   bench/generations.sh [load=2000] [paced=200]      (CLIENTS=8 concurrent triggering clients)
+#
+# The load driver and the callback receiver are crates/server/benches/generations.rs.
 #
 # Targets on a 2-core machine: >= 500/s on SQLite, >= 1000/s on PostgreSQL with two workers,
 # p50 < 50 ms unsaturated. The script reports; it does not fail on a miss.
@@ -18,6 +20,7 @@ workers="${WORKERS:-2}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ace-target}"
 
 cargo build --release --locked --quiet -p ace-server
+cargo bench --locked --quiet -p ace-server --bench generations --no-run 2>/dev/null
 binary="$CARGO_TARGET_DIR/release/ace"
 
 data=$(mktemp -d)
@@ -29,7 +32,7 @@ cleanup() {
   rm -rf "$data"
 }
 trap cleanup EXIT
-export ACE_RATE_LIMIT_PER_MINUTE=0 ACE_ALLOW_PRIVATE_WEBHOOKS=true RUST_LOG=warn ACE_DB_MAX_CONNECTIONS=32
+export ACE_RATE_LIMIT_PER_MINUTE=0 ACE_ALLOW_PRIVATE_WEBHOOKS=true RUST_LOG="${RUST_LOG:-warn}" ACE_DB_MAX_CONNECTIONS=32
 if [[ "${ACE_DATABASE_URL:-}" == postgres* ]]; then
   ACE_SERVE_JOBS=false "$binary" serve --data-dir "$data" --bind "127.0.0.1:$port" >"$data/serve.log" 2>&1 &
   pids+=($!)
@@ -48,4 +51,4 @@ for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null &
 key=$(cat "$data/admin-api-key")
 
 echo "ace $("$binary" --version | awk '{print $2}') release, $setup, $(nproc) cores"
-python3 bench/generations.py "127.0.0.1:$port" "$key" "$load" "$paced"
+cargo bench --locked --quiet -p ace-server --bench generations -- "127.0.0.1:$port" "$key" "$load" "$paced" "${CLIENTS:-8}"

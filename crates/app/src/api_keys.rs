@@ -60,7 +60,8 @@ pub async fn create(
         token_type: TOKEN_TYPE.into(),
         expires_at,
     };
-    let record = api_keys::insert(&mut conn, &new, now).await?;
+    drop(conn);
+    let record = api_keys::insert(&mut app.db.writer().await?, &new, now).await?;
     Ok(CreatedKey {
         record,
         token: minted.plain,
@@ -81,7 +82,7 @@ pub async fn rename(
     name: Option<&str>,
 ) -> AppResult<ApiKeyRecord> {
     let name = required_line("name", name.unwrap_or_default(), NAME_MAX)?;
-    let mut conn = app.db.conn().await?;
+    let mut conn = app.db.writer().await?;
     api_keys::rename(&mut conn, id, actor.user_id, &name)
         .await?
         .ok_or_else(|| key_not_found(id))

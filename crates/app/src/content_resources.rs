@@ -281,7 +281,16 @@ pub async fn rename(
         .map_err(|message| AppError::unprocessable(ErrorCode::ValidationError, message))?;
     let mut conn = app.db.conn().await?;
     require_agent(&mut conn, actor, agent, AgentNeed::Edit, &WRITE).await?;
-    if store::rename(&mut conn, agent, id, &filename, app.clock.now()).await? {
+    drop(conn);
+    let renamed = store::rename(
+        &mut app.db.writer().await?,
+        agent,
+        id,
+        &filename,
+        app.clock.now(),
+    )
+    .await?;
+    if renamed {
         Ok(())
     } else {
         Err(resource_not_found(id))

@@ -124,8 +124,7 @@ pub async fn create(app: &App, actor: &Actor, request: BlobRequest) -> AppResult
         metadata,
         expires_at: now + SIGNED_ID_TTL,
     };
-    let mut conn = app.db.conn().await?;
-    let record = store::insert(&mut conn, &new, now).await?;
+    let record = store::insert(&mut app.db.writer().await?, &new, now).await?;
     let signed_id = app
         .signer
         .sign(BLOB_PURPOSE, record.id.get(), record.expires_at);
@@ -193,25 +192,26 @@ where
     let record = store::find(&mut conn, id).await?.ok_or_else(|| {
         AppError::forbidden(ErrorCode::Forbidden, "This upload URL is not valid.")
     })?;
+    drop(conn);
     check_headers(&record, headers)?;
-    if !store::start_receiving(&mut conn, id, now, now - UPLOAD_URL_TTL).await? {
+    let started =
+        store::start_receiving(&mut app.db.writer().await?, id, now, now - UPLOAD_URL_TTL).await?;
+    if !started {
         return Err(upload_failed(
             "This file has already been uploaded (or is being uploaded now).",
         ));
     }
-    drop(conn);
     let staging = format!("{STAGING_PREFIX}{}", uuid::Uuid::new_v4().simple());
     let verified = stream_verified(app, &record, &staging, body).await;
-    let mut conn = app.db.conn().await?;
     match verified {
         Ok(()) => {
             app.storage.rename(&staging, &record.storage_key).await?;
-            store::mark_uploaded(&mut conn, id, app.clock.now()).await?;
+            store::mark_uploaded(&mut app.db.writer().await?, id, app.clock.now()).await?;
             Ok(())
         }
         Err(err) => {
             let _ = app.storage.delete(&staging).await;
-            store::stop_receiving(&mut conn, id).await?;
+            store::stop_receiving(&mut app.db.writer().await?, id).await?;
             Err(err)
         }
     }
@@ -360,9 +360,9 @@ pub(crate) async fn claim(
 /// Marks an upload whose bytes were copied elsewhere (into an avatar) as used, and deletes
 /// its bytes: its signed id works once.
 pub(crate) async fn use_up(app: &App, upload: &DirectUploadRecord) -> AppResult<()> {
-    let mut conn = app.db.conn().await?;
-    if store::mark_attached(&mut conn, upload.id, app.clock.now()).await? {
-        drop(conn);
+    let marked =
+        store::mark_attached(&mut app.db.writer().await?, upload.id, app.clock.now()).await?;
+    if marked {
         delete_blobs(app, [upload.storage_key.clone()]).await;
     }
     Ok(())
@@ -374,9 +374,8 @@ pub async fn sweep_expired(app: &App) -> AppResult<usize> {
     const BATCH: i64 = 500;
     let mut removed = 0;
     loop {
-        let mut conn = app.db.conn().await?;
-        let expired = store::remove_expired(&mut conn, app.clock.now(), BATCH).await?;
-        drop(conn);
+        let expired =
+            store::remove_expired(&mut app.db.writer().await?, app.clock.now(), BATCH).await?;
         let count = expired.len();
         let orphans: Vec<String> = expired
             .into_iter()

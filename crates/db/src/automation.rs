@@ -131,6 +131,25 @@ pub async fn find_delivery(db: &mut dyn Session, id: i64) -> DbResult<Option<Del
     Ok(fetch_optional!(db, sqlx::query_as(sql).bind(id)))
 }
 
+/// A delivery with the secret that signs it now (`None` if the agent's configuration is
+/// gone).
+#[derive(Clone, Debug, FromRow)]
+pub struct Outgoing {
+    #[sqlx(flatten)]
+    pub delivery: DeliveryRecord,
+    pub signing_secret: Option<String>,
+}
+
+/// A delivery and its current signing secret, in one statement.
+pub async fn find_outgoing(db: &mut dyn Session, id: i64) -> DbResult<Option<Outgoing>> {
+    let sql = "SELECT d.id, d.agent_id, d.message_id, d.target, d.event_type, d.url, d.payload, d.status, \
+                 d.attempts, d.last_status_code, d.last_error, d.created_at, d.updated_at, d.delivered_at, \
+                 c.signing_secret \
+               FROM webhook_deliveries d LEFT JOIN automation_configs c ON c.agent_id = d.agent_id \
+               WHERE d.id = $1";
+    Ok(fetch_optional!(db, sqlx::query_as(sql).bind(id)))
+}
+
 /// Records one attempt.
 pub async fn record_attempt(
     db: &mut dyn Session,

@@ -4,13 +4,15 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::Connection;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use crate::session::{Conn, Tx};
+use crate::notify::Notifier;
+use crate::session::{Conn, Deferred, Tx};
 use crate::{DbError, DbResult};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/sqlite");
@@ -42,8 +44,20 @@ impl Default for ConnectOptions {
 /// A pool on one of the two supported databases.
 #[derive(Clone, Debug)]
 pub enum Database {
-    Sqlite(SqlitePool),
-    Postgres(PgPool),
+    Sqlite(SqlitePools),
+    Postgres(PgPool, Notifier),
+}
+
+/// SQLite's two pools. SQLite allows one writer at a time, and a writer that finds the lock
+/// taken sleeps in SQLite's busy handler (1, 2, 5, 10 … ms) and polls, leaving the lock idle
+/// in between. So every write of this process goes through one connection, `writer`, whose
+/// pool queues them in order: each begins the moment the previous one ends, and the writer's
+/// page cache stays warm because nobody else changes the file under it. `readers` are
+/// `query_only`, so a write sent to them by mistake fails loudly instead of racing.
+#[derive(Clone, Debug)]
+pub struct SqlitePools {
+    pub readers: SqlitePool,
+    pub writer: SqlitePool,
 }
 
 impl Database {
@@ -57,20 +71,40 @@ impl Database {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true);
-            let pool = SqlitePoolOptions::new()
-                .max_connections(options.max_connections)
-                .acquire_timeout(options.acquire_timeout)
-                .connect_with(connect)
+            // The writer first: it creates the file and switches it to WAL.
+            let writer = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(options.acquire_timeout.max(Duration::from_secs(30)))
+                .test_before_acquire(false)
+                .connect_with(connect.clone())
                 .await?;
-            Ok(Database::Sqlite(pool))
+            let readers = SqlitePoolOptions::new()
+                .max_connections(options.max_connections.max(1))
+                .acquire_timeout(options.acquire_timeout)
+                .test_before_acquire(false)
+                .connect_with(connect.pragma("query_only", "ON"))
+                .await?;
+            Ok(Database::Sqlite(SqlitePools { readers, writer }))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let connect = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(options.acquire_timeout)
+                // A ping on every checkout costs a round trip; only a connection that sat
+                // idle for a while is checked (one the server may have dropped).
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| {
+                    Box::pin(async move {
+                        if meta.idle_for > IDLE_BEFORE_PING {
+                            conn.ping().await?;
+                        }
+                        Ok(true)
+                    })
+                })
                 .connect_with(connect)
                 .await?;
-            Ok(Database::Postgres(pool))
+            let notifier = Notifier::start(pool.clone());
+            Ok(Database::Postgres(pool, notifier))
         } else {
             Err(DbError::UnsupportedUrl(redact(url)))
         }
@@ -79,7 +113,7 @@ impl Database {
     pub fn backend(&self) -> Backend {
         match self {
             Database::Sqlite(_) => Backend::Sqlite,
-            Database::Postgres(_) => Backend::Postgres,
+            Database::Postgres(..) => Backend::Postgres,
         }
     }
 
@@ -87,34 +121,57 @@ impl Database {
     /// PostgreSQL (sqlx takes an advisory lock).
     pub async fn migrate(&self) -> DbResult<()> {
         match self {
-            Database::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
-            Database::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+            Database::Sqlite(pools) => SQLITE_MIGRATIONS.run(&pools.writer).await?,
+            Database::Postgres(pool, _) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         Ok(())
     }
 
-    /// Checks out a connection whose statements autocommit.
+    /// Checks out a connection for reading; its statements autocommit. On SQLite it is
+    /// read-only: writes go through [`Database::begin`] or [`Database::writer`].
     pub async fn conn(&self) -> DbResult<Conn> {
         Ok(match self {
-            Database::Sqlite(pool) => Conn::Sqlite(pool.acquire().await?),
-            Database::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
+            Database::Sqlite(pools) => Conn::Sqlite(pools.readers.acquire().await?),
+            Database::Postgres(pool, notifier) => {
+                Conn::Postgres(pool.acquire().await?, notifier.clone())
+            }
         })
     }
 
-    /// Opens a write transaction. On SQLite it begins `IMMEDIATE`, taking the write lock up
-    /// front: a deferred transaction that later writes can fail at once with SQLITE_BUSY.
+    /// Checks out a connection for writes that need no transaction (each statement
+    /// autocommits). On SQLite this is the one writer connection, held until dropped: keep
+    /// the checkout short.
+    pub async fn writer(&self) -> DbResult<Conn> {
+        Ok(match self {
+            Database::Sqlite(pools) => Conn::Sqlite(pools.writer.acquire().await?),
+            Database::Postgres(pool, notifier) => {
+                Conn::Postgres(pool.acquire().await?, notifier.clone())
+            }
+        })
+    }
+
+    /// Opens a write transaction. On SQLite it waits its turn for the writer connection,
+    /// then begins `IMMEDIATE`, taking the write lock up front: a deferred transaction that
+    /// later writes can fail at once with SQLITE_BUSY.
     pub async fn begin(&self) -> DbResult<Tx> {
         Ok(match self {
-            Database::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Database::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            Database::Sqlite(pools) => {
+                Tx::Sqlite(pools.writer.begin_with("BEGIN IMMEDIATE").await?)
+            }
+            Database::Postgres(pool, notifier) => {
+                Tx::Postgres(pool.begin().await?, Deferred::new(notifier.clone()))
+            }
         })
     }
 
     /// Answers whether the database responds.
     pub async fn ping(&self) -> DbResult<()> {
         match self {
-            Database::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await?.rows_affected(),
-            Database::Postgres(pool) => {
+            Database::Sqlite(pools) => sqlx::query("SELECT 1")
+                .execute(&pools.readers)
+                .await?
+                .rows_affected(),
+            Database::Postgres(pool, _) => {
                 sqlx::query("SELECT 1").execute(pool).await?.rows_affected()
             }
         };
@@ -123,11 +180,17 @@ impl Database {
 
     pub async fn close(&self) {
         match self {
-            Database::Sqlite(pool) => pool.close().await,
-            Database::Postgres(pool) => pool.close().await,
+            Database::Sqlite(pools) => {
+                pools.readers.close().await;
+                pools.writer.close().await;
+            }
+            Database::Postgres(pool, _) => pool.close().await,
         }
     }
 }
+
+/// How long a PostgreSQL connection may sit idle before its next checkout pings it.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(10);
 
 /// The URL without its password, for messages and logs.
 pub(crate) fn redact(url: &str) -> String {

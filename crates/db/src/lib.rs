@@ -27,7 +27,7 @@ pub mod templates;
 pub mod user_jobs;
 pub mod users;
 
-pub use database::{Backend, ConnectOptions, Database};
+pub use database::{Backend, ConnectOptions, Database, SqlitePools};
 pub use error::DbError;
 pub use session::{Conn, Handle, Session, Tx};
 pub use sqlx::types::Json;

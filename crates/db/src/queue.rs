@@ -131,10 +131,33 @@ pub async fn heartbeat(
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
-/// Deletes a finished job, if `worker` still holds it.
-pub async fn finish(db: &mut dyn Session, id: i64, worker: &str) -> DbResult<bool> {
-    let sql = "DELETE FROM jobs WHERE id = $1 AND worker = $2";
-    Ok(execute!(db, sqlx::query(sql).bind(id).bind(worker)) > 0)
+/// Deletes finished jobs that `worker` still holds, in one statement. Returns how many it
+/// deleted.
+pub async fn finish_many(db: &mut dyn Session, ids: &[i64], worker: &str) -> DbResult<u64> {
+    count_statement();
+    let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    Ok(match db.handle() {
+        Handle::Sqlite(conn) => {
+            let sql =
+                "DELETE FROM jobs WHERE worker = $1 AND id IN (SELECT value FROM json_each($2))";
+            sqlx::query(sql)
+                .bind(worker)
+                .bind(ids)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected()
+        }
+        Handle::Postgres(conn) => {
+            let sql = "DELETE FROM jobs WHERE worker = $1 \
+                       AND id IN (SELECT jsonb_array_elements_text($2::jsonb)::bigint)";
+            sqlx::query(sql)
+                .bind(worker)
+                .bind(ids)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected()
+        }
+    })
 }
 
 /// Deletes a job whoever holds it (cancellation). Returns whether it was there.

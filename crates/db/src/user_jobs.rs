@@ -9,7 +9,9 @@ use serde_json::Value;
 use sqlx::FromRow;
 use sqlx::types::Json;
 
-use crate::{DbResult, Session, execute, fetch_all, fetch_one, fetch_optional};
+use crate::{
+    DbResult, Handle, Session, count_statement, execute, fetch_all, fetch_one, fetch_optional,
+};
 
 /// A stored job.
 #[derive(Clone, Debug, FromRow)]
@@ -143,21 +145,44 @@ pub async fn attach_run(
     Ok(())
 }
 
-/// pending → processing. `None` if the job was not pending.
-pub async fn start(
+/// pending → processing, for those of `ids` that are pending; returns them.
+pub async fn start_many(
     db: &mut dyn Session,
-    id: UserJobId,
+    ids: &[UserJobId],
     now: DateTime<Utc>,
-) -> DbResult<Option<JobRecord>> {
-    let sql = concat!(
-        "UPDATE user_jobs SET status = 'processing', started_at = COALESCE(started_at, $2), updated_at = $2 \
-         WHERE id = $1 AND status = 'pending' RETURNING ",
-        columns!()
-    );
-    Ok(fetch_optional!(
-        db,
-        sqlx::query_as(sql).bind(id.get()).bind(now)
-    ))
+) -> DbResult<Vec<JobRecord>> {
+    count_statement();
+    let ids: Vec<i64> = ids.iter().map(|id| id.get()).collect();
+    let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+    macro_rules! start_sql {
+        ($ids:literal) => {
+            concat!(
+                "UPDATE user_jobs SET status = 'processing', started_at = COALESCE(started_at, $1), \
+                   updated_at = $1 WHERE status = 'pending' AND id IN (",
+                $ids,
+                ") RETURNING ",
+                columns!()
+            )
+        };
+    }
+    Ok(match db.handle() {
+        Handle::Sqlite(conn) => {
+            sqlx::query_as(start_sql!("SELECT value FROM json_each($2)"))
+                .bind(now)
+                .bind(ids)
+                .fetch_all(&mut *conn)
+                .await?
+        }
+        Handle::Postgres(conn) => {
+            sqlx::query_as(start_sql!(
+                "SELECT jsonb_array_elements_text($2::jsonb)::bigint"
+            ))
+            .bind(now)
+            .bind(ids)
+            .fetch_all(&mut *conn)
+            .await?
+        }
+    })
 }
 
 /// processing → completed. `None` if the job was no longer processing (stopped meanwhile).

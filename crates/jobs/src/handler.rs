@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use ace_db::Session;
 use futures::future::BoxFuture;
 use serde_json::Value;
 
@@ -48,6 +49,20 @@ pub trait Handler: Send + Sync + 'static {
         exponential_backoff(attempt, Duration::from_secs(2), Duration::from_secs(300))
     }
 
+    /// Runs inside the transaction that claims `jobs` (all of this kind, all about to run),
+    /// so whatever a start means to the jobs' owners (a generation turning `processing`,
+    /// say) commits together with the claim, or not at all. An error rolls the claim back.
+    /// A job can start more than once (reclaimed after its worker died), so this must be
+    /// idempotent. The default does nothing.
+    fn started<'a>(
+        &'a self,
+        tx: &'a mut dyn Session,
+        jobs: &'a [Job],
+    ) -> BoxFuture<'a, Result<(), StartError>> {
+        let _ = (tx, jobs);
+        Box::pin(async { Ok(()) })
+    }
+
     /// Runs the job. Dropping the future cancels it: handlers hold child processes with
     /// `kill_on_drop` and abortable requests, so cancellation really stops the work.
     fn run(&self, job: Job) -> BoxFuture<'static, Outcome>;
@@ -55,6 +70,9 @@ pub trait Handler: Send + Sync + 'static {
     /// Records that the job will not run again: its attempts ran out (`reason` says why).
     fn give_up(&self, job: Job, reason: String) -> BoxFuture<'static, ()>;
 }
+
+/// Why [`Handler::started`] failed.
+pub type StartError = Box<dyn std::error::Error + Send + Sync>;
 
 /// `base × 2^(attempt-1)`, at most `cap`.
 pub fn exponential_backoff(attempt: u32, base: Duration, cap: Duration) -> Duration {

@@ -7,8 +7,9 @@
 
 mod handler;
 mod queue;
+mod settler;
 mod worker;
 
-pub use handler::{Handler, Job, Outcome, exponential_backoff};
+pub use handler::{Handler, Job, Outcome, StartError, exponential_backoff};
 pub use queue::{Enqueue, Queue};
 pub use worker::{Worker, WorkerConfig};

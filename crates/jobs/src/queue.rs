@@ -72,7 +72,7 @@ impl Queue {
             run_at_ms: now + millis(job.delay),
         };
         let id = store::enqueue(tx, &new, now).await?;
-        notify::notify(tx, WAKE_CHANNEL, "").await?;
+        notify::after_commit(tx, WAKE_CHANNEL, "");
         Ok(id)
     }
 

@@ -1,21 +1,21 @@
 //! A worker: claims due jobs within its concurrency and lane limits, runs each on its
 //! handler, keeps their leases alive, and settles the outcome (finish, retry later, or give
-//! up). On shutdown it lets running jobs finish for a grace period, then hands the rest back
-//! to the queue.
+//! up) through its [`Settler`]. On shutdown it lets running jobs finish for a grace period,
+//! then hands the rest back to the queue.
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ace_db::Database;
 use ace_db::notify::Heard;
 use ace_db::queue::{self as store, Claim, QueuedJob};
 use tokio::task::{Id, JoinSet};
 use tracing::{debug, info, warn};
 
-use crate::handler::{Handler, Job, Outcome};
+use crate::handler::{Handler, Job, Outcome, StartError};
 use crate::queue::{CANCEL_CHANNEL, Queue, WAKE_CHANNEL, millis, now_ms};
+use crate::settler::{Settlement, Settler};
 
 /// How a worker runs.
 #[derive(Clone, Debug)]
@@ -92,14 +92,17 @@ impl Worker {
             self.id.clone(),
             self.config.lease,
         ));
+        let (settler, settling) = Settler::start(self.queue.clone(), self.id.clone());
         let mut tasks = JoinSet::new();
         let mut running: HashMap<Id, Running> = HashMap::new();
         tokio::pin!(shutdown);
         loop {
             while let Some(done) = tasks.try_join_next_with_id() {
-                self.reap(&mut running, done);
+                self.reap(&mut running, done, &settler);
             }
-            let claimed = self.claim_and_start(&mut tasks, &mut running).await;
+            let claimed = self
+                .claim_and_start(&mut tasks, &mut running, &settler)
+                .await;
             if claimed && tasks.len() < self.config.concurrency {
                 continue;
             }
@@ -107,28 +110,44 @@ impl Worker {
                 () = &mut shutdown => break,
                 () = self.queue.woken() => {}
                 Some(done) = tasks.join_next_with_id(), if !tasks.is_empty() => {
-                    self.reap(&mut running, done);
+                    self.reap(&mut running, done, &settler);
                 }
                 () = tokio::time::sleep(self.config.poll) => {}
             }
         }
-        self.wind_down(tasks, running).await;
+        self.wind_down(tasks, running, &settler).await;
+        drop(settler);
+        if let Err(err) = settling.await {
+            warn!(worker = %self.id, error = %err, "the settler stopped early");
+        }
         listener.abort();
         heartbeat.abort();
         info!(worker = %self.id, "job worker stopped");
     }
 
+    /// Forgets a run that ended. One that panicked never settled: its job is queued again
+    /// after a lease's wait (its attempts still count), instead of being held forever.
     fn reap(
         &self,
         running: &mut HashMap<Id, Running>,
         done: Result<(Id, ()), tokio::task::JoinError>,
+        settler: &Settler,
     ) {
-        let id = match done {
-            Ok((id, ())) => id,
-            Err(err) => err.id(),
+        let (id, panicked) = match done {
+            Ok((id, ())) => (id, false),
+            Err(err) => (err.id(), err.is_panic()),
         };
-        if let Some(job) = running.remove(&id) {
-            self.queue.untrack(job.job_id);
+        let Some(job) = running.remove(&id) else {
+            return;
+        };
+        self.queue.untrack(job.job_id);
+        if panicked {
+            warn!(job = job.job_id, "a job's run panicked; it will be retried");
+            settler.settle(Settlement::Retry {
+                id: job.job_id,
+                run_at_ms: now_ms() + millis(self.config.lease),
+                error: "the run stopped unexpectedly".into(),
+            });
         }
     }
 
@@ -137,19 +156,45 @@ impl Worker {
         &self,
         tasks: &mut JoinSet<()>,
         running: &mut HashMap<Id, Running>,
+        settler: &Settler,
     ) -> bool {
         let free = self.config.concurrency.saturating_sub(tasks.len());
         if free == 0 {
             return false;
         }
-        let mut per_lane: HashMap<&str, usize> = HashMap::new();
+        let mut lane_counts: HashMap<String, usize> = HashMap::new();
         for job in running.values() {
-            *per_lane.entry(job.lane.as_str()).or_default() += 1;
+            *lane_counts.entry(job.lane.clone()).or_default() += 1;
         }
-        let full_lanes: Vec<String> = per_lane
+        let starting = match self.claim(free, lane_counts).await {
+            Ok(starting) => starting,
+            Err(err) => {
+                warn!(worker = %self.id, error = %err, "could not claim jobs");
+                return false;
+            }
+        };
+        let any = !starting.is_empty();
+        for (job, handler) in starting {
+            let (job_id, lane) = (job.id, job.lane.clone());
+            let handle = tasks.spawn(run_one(handler, job, settler.clone()));
+            self.queue.track(job_id, &self.id, handle.clone());
+            running.insert(handle.id(), Running { job_id, lane });
+        }
+        any
+    }
+
+    /// Claims up to `free` due jobs in one transaction: the ones this worker has no handler
+    /// or lane room for go straight back, and each handler's [`Handler::started`] runs for
+    /// the rest before the claim commits.
+    async fn claim(
+        &self,
+        free: usize,
+        mut lane_counts: HashMap<String, usize>,
+    ) -> Result<Vec<(Job, Arc<dyn Handler>)>, StartError> {
+        let full_lanes: Vec<String> = lane_counts
             .iter()
             .filter(|(lane, count)| **count >= self.lane_limit(lane))
-            .map(|(lane, _)| (*lane).to_owned())
+            .map(|(lane, _)| lane.clone())
             .collect();
         let now = now_ms();
         let claim = Claim {
@@ -159,37 +204,40 @@ impl Worker {
             full_lanes: &full_lanes,
             limit: i64::try_from(free.min(CLAIM_BATCH)).unwrap_or(1),
         };
-        let claimed = match claim_jobs(self.queue.db(), &claim).await {
-            Ok(claimed) => claimed,
-            Err(err) => {
-                warn!(worker = %self.id, error = %err, "could not claim jobs");
-                return false;
-            }
-        };
-        let mut lane_counts: HashMap<String, usize> = per_lane
-            .into_iter()
-            .map(|(lane, count)| (lane.to_owned(), count))
-            .collect();
-        let any = !claimed.is_empty();
+        let mut tx = self.queue.db().begin().await?;
+        let claimed = store::claim(&mut tx, &claim).await?;
+        if claimed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut starting: Vec<(Job, Arc<dyn Handler>)> = Vec::with_capacity(claimed.len());
         for queued in claimed {
             let count = lane_counts.entry(queued.lane.clone()).or_default();
-            let Some(handler) = self.handlers.get(queued.kind.as_str()).cloned() else {
-                // Another process's kind: hand it back untouched.
-                self.hand_back(queued.id).await;
-                continue;
+            let handler = self.handlers.get(queued.kind.as_str()).cloned();
+            match handler {
+                // Another process's kind, or no room in its lane: back untouched.
+                None => store::requeue(&mut tx, queued.id, &self.id, now, None, true).await?,
+                Some(_) if *count >= self.lane_limit(&queued.lane) => {
+                    store::requeue(&mut tx, queued.id, &self.id, now, None, true).await?
+                }
+                Some(handler) => {
+                    *count += 1;
+                    starting.push((job_of(queued), handler));
+                    continue;
+                }
             };
-            if *count >= self.lane_limit(&queued.lane) {
-                self.hand_back(queued.id).await;
-                continue;
-            }
-            *count += 1;
-            let job = job_of(queued);
-            let (job_id, lane) = (job.id, job.lane.clone());
-            let handle = tasks.spawn(run_one(self.queue.clone(), handler, job, self.id.clone()));
-            self.queue.track(job_id, &self.id, handle.clone());
-            running.insert(handle.id(), Running { job_id, lane });
         }
-        any
+        for (kind, handler) in &self.handlers {
+            let jobs: Vec<Job> = starting
+                .iter()
+                .filter(|(job, _)| job.kind == *kind)
+                .map(|(job, _)| job.clone())
+                .collect();
+            if !jobs.is_empty() {
+                handler.started(&mut tx, &jobs).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(starting)
     }
 
     fn lane_limit(&self, lane: &str) -> usize {
@@ -203,7 +251,7 @@ impl Worker {
     /// Returns a claimed job to the queue as if it had never been claimed.
     async fn hand_back(&self, id: i64) {
         let result = async {
-            let mut conn = self.queue.db().conn().await?;
+            let mut conn = self.queue.db().writer().await?;
             store::requeue(&mut conn, id, &self.id, now_ms(), None, true).await
         }
         .await;
@@ -212,10 +260,15 @@ impl Worker {
         }
     }
 
-    async fn wind_down(&self, mut tasks: JoinSet<()>, mut running: HashMap<Id, Running>) {
+    async fn wind_down(
+        &self,
+        mut tasks: JoinSet<()>,
+        mut running: HashMap<Id, Running>,
+        settler: &Settler,
+    ) {
         let drained = tokio::time::timeout(self.config.shutdown_grace, async {
             while let Some(done) = tasks.join_next_with_id().await {
-                self.reap(&mut running, done);
+                self.reap(&mut running, done, settler);
             }
         })
         .await;
@@ -233,13 +286,6 @@ impl Worker {
     }
 }
 
-async fn claim_jobs(db: &Database, claim: &Claim<'_>) -> ace_db::DbResult<Vec<QueuedJob>> {
-    let mut tx = db.begin().await?;
-    let jobs = store::claim(&mut tx, claim).await?;
-    tx.commit().await?;
-    Ok(jobs)
-}
-
 fn job_of(queued: QueuedJob) -> Job {
     Job {
         id: queued.id,
@@ -252,9 +298,10 @@ fn job_of(queued: QueuedJob) -> Job {
     }
 }
 
-/// Runs one job and settles its outcome in the queue.
-async fn run_one(queue: Queue, handler: Arc<dyn Handler>, job: Job, worker: String) {
+/// Runs one job and hands its outcome to the settler.
+async fn run_one(handler: Arc<dyn Handler>, job: Job, settler: Settler) {
     let id = job.id;
+    debug!(job = id, kind = %job.kind, attempt = job.attempt, "job running");
     let outcome = if job.attempt > job.max_attempts {
         let reason = format!(
             "It was interrupted {} times (its worker stopped responding) and was given up.",
@@ -265,35 +312,24 @@ async fn run_one(queue: Queue, handler: Arc<dyn Handler>, job: Job, worker: Stri
     } else {
         handler.run(job.clone()).await
     };
-    let settled = async {
-        let mut conn = queue.db().conn().await?;
-        match outcome {
-            Outcome::Done => store::finish(&mut conn, id, &worker).await,
-            Outcome::Retry(error) if !job.is_last_attempt() => {
-                let wait = handler.backoff(job.attempt);
-                debug!(job = id, attempt = job.attempt, ?wait, %error, "job will be retried");
-                store::requeue(
-                    &mut conn,
-                    id,
-                    &worker,
-                    now_ms() + millis(wait),
-                    Some(&error),
-                    false,
-                )
-                .await
-            }
-            Outcome::Retry(error) => {
-                drop(conn);
-                handler.give_up(job.clone(), error).await;
-                let mut conn = queue.db().conn().await?;
-                store::finish(&mut conn, id, &worker).await
+    let settlement = match outcome {
+        Outcome::Done => Settlement::Finished(id),
+        Outcome::Retry(error) if !job.is_last_attempt() => {
+            let wait = handler.backoff(job.attempt);
+            debug!(job = id, attempt = job.attempt, ?wait, %error, "job will be retried");
+            Settlement::Retry {
+                id,
+                run_at_ms: now_ms() + millis(wait),
+                error,
             }
         }
-    }
-    .await;
-    if let Err(err) = settled {
-        warn!(job = id, error = %err, "could not settle a job; its lease will lapse and it will run again");
-    }
+        Outcome::Retry(error) => {
+            handler.give_up(job, error).await;
+            Settlement::Finished(id)
+        }
+    };
+    debug!(job = id, ?settlement, "job ran");
+    settler.settle(settlement);
 }
 
 /// Renews this worker's leases every third of a lease, and aborts the jobs it no longer
@@ -302,15 +338,18 @@ async fn keep_leases(queue: Queue, worker: String, lease: Duration) {
     let mut ticks = tokio::time::interval(lease / 3);
     loop {
         ticks.tick().await;
+        // Only jobs tracked before the heartbeat asks can be judged by its answer: a job
+        // claimed meanwhile may be missing from it without having left the queue.
+        let tracked = queue.running_for(&worker);
         let held = async {
-            let mut conn = queue.db().conn().await?;
+            let mut conn = queue.db().writer().await?;
             store::heartbeat(&mut conn, &worker, now_ms() + millis(lease)).await
         }
         .await;
         match held {
             Ok(held) => {
                 let held: HashSet<i64> = held.into_iter().collect();
-                for id in queue.running_for(&worker) {
+                for id in tracked {
                     if !held.contains(&id) {
                         info!(job = id, "a running job left the queue; aborting it");
                         queue.abort_local(id);

@@ -23,7 +23,16 @@ pub struct Work {
     /// The content resources the card names.
     pub inputs: Vec<Input>,
     /// A directory private to this run, for scratch and output files; removed afterwards.
+    /// It does not exist until [`Work::scratch`] makes it.
     pub workdir: PathBuf,
+}
+
+impl Work {
+    /// The run's private directory, made on first use.
+    pub async fn scratch(&self) -> std::io::Result<&std::path::Path> {
+        tokio::fs::create_dir_all(&self.workdir).await?;
+        Ok(&self.workdir)
+    }
 }
 
 /// A content resource a card uses.
@@ -33,6 +42,11 @@ pub struct Input {
     pub field: String,
     pub resource_id: i64,
     pub kind: MediaKind,
+    /// Where its bytes are stored.
+    pub storage_key: String,
+    pub thumbnail_key: Option<String>,
+    /// Its length, for audio and video.
+    pub duration_ms: Option<i64>,
 }
 
 /// What a generator made.

@@ -78,7 +78,7 @@ pub async fn jwt_secret(db: &Database, configured: Option<&str>) -> anyhow::Resu
         return Ok(secret.as_bytes().to_vec());
     }
     let key = "jwt_secret";
-    let mut conn = db.conn().await?;
+    let mut conn = db.writer().await?;
     let fresh = hex_secret();
     server_state::claim(&mut conn, key, &fresh, chrono::Utc::now()).await?;
     let stored = server_state::get(&mut conn, key)

@@ -132,3 +132,30 @@ impl Generator for FailsThenWrites {
         })
     }
 }
+
+/// Panics on its first run (a bug in a generator), then writes `done`.
+#[derive(Debug, Default)]
+pub struct PanicsOnce {
+    /// Runs so far.
+    pub runs: AtomicU32,
+}
+
+impl Generator for PanicsOnce {
+    fn name(&self) -> &str {
+        "test"
+    }
+
+    fn generate<'a>(&'a self, _work: &'a Work) -> BoxFuture<'a, Result<Produced, ProviderError>> {
+        Box::pin(async move {
+            if self.runs.fetch_add(1, Ordering::SeqCst) == 0 {
+                panic!("a generator bug");
+            }
+            Ok(Produced {
+                text: Some("done".into()),
+                provider: "test".into(),
+                model: "panics-once".into(),
+                ..Produced::default()
+            })
+        })
+    }
+}

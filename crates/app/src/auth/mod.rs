@@ -139,7 +139,7 @@ pub async fn authenticate_api_key(app: &App, presented: &str) -> AppResult<Actor
         .last_used_at
         .is_none_or(|at| now - at >= LAST_USED_GRANULARITY)
     {
-        let mut conn = app.db.conn().await?;
+        let mut conn = app.db.writer().await?;
         api_keys::touch(&mut conn, key.key_id, now).await?;
         app.keys.touched(&digest, now);
     }

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use ace_db::Session;
-use ace_db::automation::{self as store, Attempt, ConfigRecord, NewDelivery};
+use ace_db::automation::{self as store, Attempt, ConfigRecord, NewDelivery, Outgoing};
 use ace_domain::ids::AgentId;
 use ace_jobs::{Enqueue, Handler, Job, Outcome};
 use futures::future::BoxFuture;
@@ -27,32 +27,65 @@ const LANE: &str = "webhooks";
 /// 5 s, 30 s, 2 min, 4 min, 5 min — six attempts over about 12 minutes).
 const BACKOFF_STEPS: [u32; 5] = [1, 6, 24, 48, 60];
 
+/// Where an agent's events go. Read it before the transaction that queues events, off the
+/// write path: a configuration changed meanwhile takes effect from the next event, as if
+/// the change had come a moment later.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Routes {
+    webhook_url: Option<String>,
+    callback_url: Option<String>,
+}
+
+/// The agent's current routes (none until its automation is configured).
+pub(crate) async fn routes(db: &mut dyn Session, agent: AgentId) -> AppResult<Routes> {
+    Ok(store::find(db, agent)
+        .await?
+        .map(|config| Routes {
+            webhook_url: config.webhook_url,
+            callback_url: config.callback_url,
+        })
+        .unwrap_or_default())
+}
+
+/// An event to announce.
+#[derive(Clone, Debug)]
+pub(crate) struct Event<'a> {
+    pub routes: &'a Routes,
+    pub agent: AgentId,
+    /// Whose deliveries these are, for fairness in the queue (an organization id).
+    pub tenant: i64,
+    pub event_type: &'a str,
+    /// Whether it ends something (it then goes to the callback URL too).
+    pub terminal: bool,
+}
+
 /// Records and queues the event for the agent's webhook (and, for a terminal event, its
-/// callback), if configured. Runs in the caller's transaction.
+/// callback), if configured; `data` is only built if something is. Runs in the caller's
+/// transaction.
 pub(crate) async fn queue_event(
     tx: &mut dyn Session,
     app: &App,
-    agent: AgentId,
-    tenant: i64,
-    event_type: &str,
-    data: Value,
-    terminal: bool,
+    event: &Event<'_>,
+    data: impl FnOnce() -> Value,
 ) -> AppResult<bool> {
-    let Some(config) = store::find(tx, agent).await? else {
-        return Ok(false);
-    };
+    let routes = event.routes;
     let targets = [
-        (Target::Webhook, config.webhook_url.as_deref()),
+        (Target::Webhook, routes.webhook_url.as_deref()),
         (
             Target::Callback,
-            config.callback_url.as_deref().filter(|_| terminal),
+            routes.callback_url.as_deref().filter(|_| event.terminal),
         ),
     ];
+    if targets.iter().all(|(_, url)| url.is_none()) {
+        return Ok(false);
+    }
+    let data = data();
+    let (agent, tenant, event_type) = (event.agent, event.tenant, event.event_type);
     let mut queued = false;
     for (target, url) in targets {
         let Some(url) = url else { continue };
         let message_id = format!("msg_{}", uuid::Uuid::now_v7().simple());
-        let payload = event(event_type, data.clone());
+        let payload = envelope(event_type, data.clone());
         let new = NewDelivery {
             agent_id: agent,
             message_id: &message_id,
@@ -78,7 +111,7 @@ pub(crate) async fn queue_event(
 }
 
 /// The event envelope: `{type, timestamp, data}`.
-fn event(event_type: &str, data: Value) -> Value {
+fn envelope(event_type: &str, data: Value) -> Value {
     json!({
         "type": event_type,
         "timestamp": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
@@ -130,7 +163,7 @@ impl Handler for DeliveryJobs {
         Box::pin(async move {
             let Some(id) = delivery_id(&job) else { return };
             let result = async {
-                let mut conn = app.db.conn().await?;
+                let mut conn = app.db.writer().await?;
                 store::mark_failed(&mut conn, id, &reason, app.clock.now()).await
             }
             .await;
@@ -149,17 +182,20 @@ async fn deliver(app: &App, job: &Job) -> AppResult<Outcome> {
     let Some(id) = delivery_id(job) else {
         return Ok(Outcome::Done);
     };
-    let mut conn = app.db.conn().await?;
-    let Some(delivery) = store::find_delivery(&mut conn, id).await? else {
+    let outgoing = store::find_outgoing(&mut app.db.conn().await?, id).await?;
+    let Some(Outgoing {
+        delivery,
+        signing_secret,
+    }) = outgoing
+    else {
         return Ok(Outcome::Done);
     };
     if delivery.status != "pending" {
         return Ok(Outcome::Done);
     }
-    let agent = AgentId::new(delivery.agent_id);
-    let Some(config) = store::find(&mut conn, agent).await? else {
+    let Some(secret) = signing_secret else {
         store::mark_failed(
-            &mut conn,
+            &mut app.db.writer().await?,
             id,
             "The automation config was removed.",
             app.clock.now(),
@@ -167,16 +203,15 @@ async fn deliver(app: &App, job: &Job) -> AppResult<Outcome> {
         .await?;
         return Ok(Outcome::Done);
     };
-    drop(conn);
     let body = serde_json::to_vec(&delivery.payload.0).unwrap_or_default();
-    let sent = post(app, &config, &delivery.url, &delivery.message_id, body).await;
+    let sent = post(app, &secret, &delivery.url, &delivery.message_id, body).await;
     let (status, outcome) = match &sent {
         Ok(_) => ("delivered", Outcome::Done),
         Err(_) if job.is_last_attempt() => ("failed", Outcome::Done),
         Err(failure) => ("pending", Outcome::Retry(failure.error.clone())),
     };
     let attempt = attempt_of(status, &sent);
-    let mut conn = app.db.conn().await?;
+    let mut conn = app.db.writer().await?;
     store::record_attempt(&mut conn, id, &attempt, app.clock.now()).await?;
     Ok(outcome)
 }
@@ -191,7 +226,7 @@ struct Failure {
 /// POSTs a signed body; `Ok` carries the 2xx status.
 async fn post(
     app: &App,
-    config: &ConfigRecord,
+    signing_secret: &str,
     url: &str,
     message_id: &str,
     body: Vec<u8>,
@@ -202,7 +237,7 @@ async fn post(
     };
     let reach = app.settings.outbound_reach;
     outbound::check_url(url, reach).map_err(|problem| failure(format!("The URL {problem}.")))?;
-    let secret = Secret::parse(&config.signing_secret)
+    let secret = Secret::parse(signing_secret)
         .map_err(|_| failure("The signing secret is unreadable; rotate it.".into()))?;
     let timestamp = chrono::Utc::now().timestamp();
     let mut request = app
@@ -236,13 +271,13 @@ pub(crate) async fn send_test(
     url: &str,
 ) -> TestResult {
     let event_type = format!("{}.test", target.as_str());
-    let payload = event(
+    let payload = envelope(
         &event_type,
         json!({ "agent_id": config.agent_id, "message": "This is a test event from ace." }),
     );
     let message_id = format!("msg_{}", uuid::Uuid::now_v7().simple());
     let body = serde_json::to_vec(&payload).unwrap_or_default();
-    let sent = post(app, config, url, &message_id, body).await;
+    let sent = post(app, &config.signing_secret, url, &message_id, body).await;
     let logged = NewDelivery {
         agent_id: AgentId::new(config.agent_id),
         message_id: &message_id,
@@ -267,7 +302,7 @@ pub(crate) async fn send_test(
 }
 
 async fn log_test(app: &App, new: &NewDelivery<'_>, sent: &Result<u16, Failure>) -> AppResult<()> {
-    let mut conn = app.db.conn().await?;
+    let mut conn = app.db.writer().await?;
     let delivery = store::insert_delivery(&mut conn, new, app.clock.now()).await?;
     let attempt = attempt_of(if sent.is_ok() { "delivered" } else { "failed" }, sent);
     store::record_attempt(&mut conn, delivery.id, &attempt, app.clock.now()).await?;

@@ -9,6 +9,7 @@ use ace_domain::ids::UserJobId;
 use ace_domain::sheet::card::GenerationType;
 
 use super::{GenerationView, events, load_view, open, queue_run, reservation_of};
+use crate::automation::delivery;
 use crate::policy::AgentNeed;
 use crate::{Actor, App, AppError, AppResult, ErrorCode, credits};
 
@@ -34,7 +35,8 @@ pub async fn stop(app: &App, actor: &Actor, id: UserJobId) -> AppResult<Generati
     if let Some(queued) = job.queue_job_id {
         app.queue.withdraw(&mut tx, queued).await?;
     }
-    events::announce(&mut tx, app, &stopped).await?;
+    let routes = delivery::routes(&mut tx, job.agent_id).await?;
+    events::announce(&mut tx, app, &routes, &stopped, &[]).await?;
     let view = load_view(&mut tx, stopped).await?;
     tx.commit().await?;
     if let Some(queued) = job.queue_job_id {
@@ -62,8 +64,12 @@ pub async fn resume(app: &App, actor: &Actor, id: UserJobId) -> AppResult<Genera
         .await?
         .ok_or_else(not_stopped)?;
     let kind: GenerationType = resumed.user_job_type.parse().map_err(|()| not_stopped())?;
+    if resumed.estimate_millis <= 0 {
+        credits::require_usable(&mut tx, super::organization_of(&resumed)?).await?;
+    }
     queue_run(&mut tx, app, &resumed, app.generator(kind).name()).await?;
-    events::announce(&mut tx, app, &resumed).await?;
+    let routes = delivery::routes(&mut tx, job.agent_id).await?;
+    events::announce(&mut tx, app, &routes, &resumed, &[]).await?;
     let view = load_view(&mut tx, resumed).await?;
     tx.commit().await?;
     app.queue.wake();

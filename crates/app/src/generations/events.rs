@@ -7,14 +7,14 @@ use std::time::Duration;
 
 use ace_db::Session;
 use ace_db::notify::{self, Heard};
-use ace_db::user_jobs::JobRecord;
+use ace_db::user_jobs::{JobRecord, OutputRecord};
 use ace_domain::generation::GenerationStatus;
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 use tracing::warn;
 
-use super::{GenerationView, load_view};
-use crate::automation::delivery;
+use super::GenerationView;
+use crate::automation::delivery::{self, Routes};
 use crate::{App, AppError, AppResult};
 
 /// The channel other processes hear changes on (the payload is the job id).
@@ -46,31 +46,37 @@ impl Bus {
     }
 }
 
-/// Records that `job` entered its current status: tells other processes at commit and
-/// queues the agent's deliveries. Poke the bus after the commit.
-pub(crate) async fn announce(tx: &mut dyn Session, app: &App, job: &JobRecord) -> AppResult<()> {
-    notify::notify(tx, CHANNEL, &job.id.get().to_string()).await?;
+/// Records that `job` entered its current status (with `outputs`, what a completed job
+/// made): tells other processes at commit and queues deliveries on the agent's `routes`.
+/// Poke the bus after the commit.
+pub(crate) async fn announce(
+    tx: &mut dyn Session,
+    app: &App,
+    routes: &Routes,
+    job: &JobRecord,
+    outputs: &[OutputRecord],
+) -> AppResult<()> {
+    notify::after_commit(tx, CHANNEL, &job.id.get().to_string());
     let status: GenerationStatus = job
         .status
         .parse()
         .map_err(|_| AppError::internal(anyhow::anyhow!("unknown status {}", job.status)))?;
-    let view = if status == GenerationStatus::Completed {
-        load_view(tx, job.clone()).await?
-    } else {
-        GenerationView {
-            job: job.clone(),
-            outputs: Vec::new(),
-        }
+    let event = delivery::Event {
+        routes,
+        agent: job.agent_id,
+        tenant: job.organization_id.unwrap_or_default(),
+        event_type: &format!("generation.{}", job.status),
+        terminal: status.is_terminal(),
     };
-    delivery::queue_event(
-        tx,
-        app,
-        job.agent_id,
-        job.organization_id.unwrap_or_default(),
-        &format!("generation.{}", job.status),
-        event_data(app, &view),
-        status.is_terminal(),
-    )
+    delivery::queue_event(tx, app, &event, || {
+        event_data(
+            app,
+            &GenerationView {
+                job: job.clone(),
+                outputs: outputs.to_vec(),
+            },
+        )
+    })
     .await?;
     Ok(())
 }

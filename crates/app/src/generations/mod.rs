@@ -144,8 +144,8 @@ pub(crate) fn not_found(id: UserJobId) -> AppError {
     AppError::not_found(ErrorCode::NotFound, format!("Generation {id} not found."))
 }
 
-/// Reserves the job's estimate (or checks the workspace can pay at all, for free work) and
-/// queues its run, in the caller's transaction.
+/// Reserves the job's estimate and queues its run, in the caller's transaction. Free work
+/// reserves nothing: the caller has checked the workspace has usable credits.
 pub(crate) async fn queue_run(
     tx: &mut dyn Session,
     app: &App,
@@ -160,7 +160,6 @@ pub(crate) async fn queue_run(
         let held = credits::reserve(tx, organization, estimate, &reference, now).await?;
         Some(held.id.get())
     } else {
-        credits::require_usable(tx, organization).await?;
         None
     };
     let payload = serde_json::json!({ "user_job_id": job.id.get() });

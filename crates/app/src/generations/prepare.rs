@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use ace_db::Session;
 use ace_db::content_resources;
 use ace_db::sheets::cells::CellRecord;
-use ace_db::sheets::tree::{self, Contents, Scope};
+use ace_db::sheets::tree::{self, RowSources};
 use ace_db::sheets::variables;
 use ace_domain::FieldError;
 use ace_domain::generation::{CardRequest, MediaKind, validate};
@@ -70,7 +70,7 @@ pub async fn prepare(
     kind: GenerationType,
     data: Map<String, Value>,
 ) -> AppResult<Prepared> {
-    let row = tree::load(db, place.sheet, Scope::Row(place.cell.row_id)).await?;
+    let row = tree::row_sources(db, place.sheet, place.cell.row_id).await?;
     let globals: Vec<(String, String)> = variables::list_for_spreadsheet(db, place.sheet)
         .await?
         .into_iter()
@@ -131,6 +131,9 @@ pub async fn prepare(
             field: reference.field.clone(),
             resource_id: reference.id,
             kind,
+            storage_key: resource.storage_key,
+            thumbnail_key: resource.thumbnail_key,
+            duration_ms: resource.duration_ms,
         });
     }
     let prompt = ["prompt", "script"]
@@ -148,7 +151,7 @@ pub async fn prepare(
 
 /// The card set on the cell (or else its column) for this type, overridden by `data`.
 fn with_card_defaults(
-    row: &Contents,
+    row: &RowSources,
     place: &Place<'_>,
     kind: GenerationType,
     data: Map<String, Value>,
@@ -184,18 +187,13 @@ struct RowCells {
 }
 
 impl RowCells {
-    fn of(row: &Contents) -> Self {
+    fn of(row: &RowSources) -> Self {
         let titles: HashMap<_, _> = row
             .columns
             .iter()
             .map(|c| (c.id, c.title.clone()))
             .collect();
-        let first_output: HashMap<i64, i64> = row
-            .outputs
-            .iter()
-            .rev()
-            .map(|o| (o.user_job_id, o.id))
-            .collect();
+        let shown_by_cell: HashMap<i64, i64> = row.shown.iter().copied().collect();
         let mut texts = Vec::new();
         let mut resources = HashMap::new();
         for cell in &row.cells {
@@ -203,9 +201,9 @@ impl RowCells {
                 continue;
             };
             let value = cell.value.clone().filter(|v| !v.trim().is_empty());
-            let shown = cell
-                .default_user_job_id
-                .and_then(|job| first_output.get(&job).copied())
+            let shown = shown_by_cell
+                .get(&cell.id.get())
+                .copied()
                 .or_else(|| value.as_deref().and_then(|v| v.trim().parse().ok()));
             if let Some(resource) = shown {
                 resources.insert(title.to_lowercase(), resource);

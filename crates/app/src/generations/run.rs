@@ -3,19 +3,21 @@
 //! layer) — or fail it with a refund. Runs are idempotent: a reclaimed job whose generation
 //! already ended does nothing, and a reservation is settled or refunded exactly once.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use ace_db::Session;
 use ace_db::content_resources as resources;
 use ace_db::sheets::{cells, layers};
-use ace_db::user_jobs::{self as store, Completion, JobRecord};
+use ace_db::user_jobs::{self as store, Completion, JobRecord, OutputRecord};
 use ace_domain::credits::Credits;
 use ace_domain::generation::pricing::price_key;
 use ace_domain::generation::{GenerationStatus, Tier, validate};
-use ace_domain::ids::{CellId, ContentResourceId, LayerId, UserJobId};
+use ace_domain::ids::{AgentId, CellId, ContentResourceId, LayerId, UserJobId};
 use ace_domain::sheet::card::GenerationType;
-use ace_jobs::{Handler, Job, Outcome, exponential_backoff};
+use ace_jobs::{Handler, Job, Outcome, StartError, exponential_backoff};
 use ace_providers::{Input, Produced, ProviderError, Work};
 use bytes::Bytes;
 use futures::future::BoxFuture;
@@ -23,6 +25,7 @@ use serde_json::{Value, json};
 use tracing::warn;
 
 use super::{JOB_KIND, events, organization_of, reservation_of};
+use crate::automation::delivery::{self, Routes};
 use crate::content_resources::{Staged, discard, record_generated, stage};
 use crate::files::Incoming;
 use crate::{App, AppError, AppResult, credits};
@@ -46,6 +49,18 @@ impl Handler for GenerationJobs {
     fn backoff(&self, attempt: u32) -> Duration {
         let base = self.app.settings.generation_retry_base;
         exponential_backoff(attempt, base, base.saturating_mul(64))
+    }
+
+    fn started<'a>(
+        &'a self,
+        tx: &'a mut dyn Session,
+        jobs: &'a [Job],
+    ) -> BoxFuture<'a, Result<(), StartError>> {
+        Box::pin(async move {
+            start(tx, &self.app, jobs)
+                .await
+                .map_err(|err| StartError::from(err.to_string()))
+        })
     }
 
     fn run(&self, job: Job) -> BoxFuture<'static, Outcome> {
@@ -101,7 +116,7 @@ async fn run(app: &App, job: &Job) -> AppResult<Outcome> {
     let generator = app.generator(kind);
     match generator.generate(&work).await {
         Ok(produced) => {
-            finish(app, &record, kind, produced).await?;
+            finish(app, &record, kind, produced, &work.inputs).await?;
             Ok(Outcome::Done)
         }
         Err(ProviderError::Transient(reason)) if !job.is_last_attempt() => {
@@ -114,28 +129,34 @@ async fn run(app: &App, job: &Job) -> AppResult<Outcome> {
     }
 }
 
-/// Moves a pending generation to processing; `None` if it has ended already.
+/// Moves the pending generations of freshly claimed runs to processing and announces it, in
+/// the claiming transaction. One that is processing already was reclaimed after its worker
+/// died and is simply run again.
+async fn start(tx: &mut dyn Session, app: &App, jobs: &[Job]) -> AppResult<()> {
+    let ids: Vec<UserJobId> = jobs.iter().filter_map(user_job_id).collect();
+    let started = store::start_many(tx, &ids, app.clock.now()).await?;
+    let mut routes: HashMap<AgentId, Routes> = HashMap::new();
+    for job in &started {
+        let agent_routes = match routes.entry(job.agent_id) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(slot) => slot.insert(delivery::routes(tx, job.agent_id).await?),
+        };
+        events::announce(tx, app, agent_routes, job, &[]).await?;
+    }
+    Ok(())
+}
+
+/// The generation a run is for, if it is processing (it may have been stopped since).
 async fn begin(app: &App, id: UserJobId) -> AppResult<Option<JobRecord>> {
-    let mut tx = app.db.begin().await?;
-    let Some(record) = store::find(&mut tx, id).await? else {
-        return Ok(None);
-    };
-    let status: GenerationStatus = record.status.parse().unwrap_or(GenerationStatus::Failed);
-    let record = match status {
-        GenerationStatus::Pending => {
-            let Some(started) = store::start(&mut tx, id, app.clock.now()).await? else {
-                return Ok(None);
-            };
-            events::announce(&mut tx, app, &started).await?;
-            started
-        }
-        // Reclaimed after a worker died: run it again.
-        GenerationStatus::Processing => record,
-        _ => return Ok(None),
-    };
-    tx.commit().await?;
-    app.generation_events.poke(id.get());
-    Ok(Some(record))
+    let mut conn = app.db.conn().await?;
+    let record = store::find(&mut conn, id)
+        .await?
+        .filter(|record| record.status == GenerationStatus::Processing.as_str());
+    if record.is_some() {
+        // Its start was announced when it was claimed: now live streams may hear it.
+        app.generation_events.poke(id.get());
+    }
+    Ok(record)
 }
 
 /// The generator's input, or why there can be none.
@@ -160,14 +181,15 @@ async fn work_for(
             ContentResourceId::new(reference.id),
         )
         .await?;
-        let kind = found.and_then(|r| {
-            reference
+        let found = found.and_then(|r| {
+            let kind = reference
                 .kinds
                 .iter()
                 .copied()
-                .find(|k| k.as_str() == r.kind)
+                .find(|k| k.as_str() == r.kind)?;
+            Some((kind, r))
         });
-        let Some(kind) = kind else {
+        let Some((kind, resource)) = found else {
             return Ok(Err(format!(
                 "Content resource {} ({}) was deleted or changed before the generation ran.",
                 reference.id, reference.field
@@ -177,15 +199,15 @@ async fn work_for(
             field: reference.field.clone(),
             resource_id: reference.id,
             kind,
+            storage_key: resource.storage_key,
+            thumbnail_key: resource.thumbnail_key,
+            duration_ms: resource.duration_ms,
         });
     }
     let workdir = app
         .settings
         .work_dir
         .join(format!("generation-{}-{}", record.id, job.attempt));
-    tokio::fs::create_dir_all(&workdir).await.map_err(|err| {
-        AppError::internal(anyhow::anyhow!("creating {}: {err}", workdir.display()))
-    })?;
     Ok(Ok(Work {
         kind,
         request,
@@ -200,7 +222,9 @@ struct WorkDir(PathBuf);
 
 impl Drop for WorkDir {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        if self.0.exists() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
     }
 }
 
@@ -210,6 +234,7 @@ async fn finish(
     record: &JobRecord,
     kind: GenerationType,
     produced: Produced,
+    inputs: &[Input],
 ) -> AppResult<()> {
     let mut staged = Vec::with_capacity(produced.files.len());
     for path in &produced.files {
@@ -225,7 +250,7 @@ async fn finish(
         }
     }
     let keys: Vec<String> = staged.iter().flat_map(Staged::keys).collect();
-    let completed = complete(app, record, kind, &produced, staged).await;
+    let completed = complete(app, record, kind, &produced, staged, inputs).await;
     if !matches!(completed, Ok(true)) {
         crate::files::delete_blobs(app, keys).await;
     }
@@ -239,13 +264,32 @@ async fn complete(
     kind: GenerationType,
     produced: &Produced,
     staged: Vec<Staged>,
+    inputs: &[Input],
 ) -> AppResult<bool> {
     let now = app.clock.now();
+    let routes = delivery::routes(&mut app.db.conn().await?, record.agent_id).await?;
     let mut tx = app.db.begin().await?;
-    let mut first_output = produced.attached_resource;
+    let mut outputs: Vec<OutputRecord> = produced
+        .attached_resource
+        .and_then(|id| inputs.iter().find(|input| input.resource_id == id))
+        .map(|input| OutputRecord {
+            id: input.resource_id,
+            user_job_id: record.id.get(),
+            storage_key: input.storage_key.clone(),
+            thumbnail_key: input.thumbnail_key.clone(),
+            kind: input.kind.as_str().to_owned(),
+        })
+        .into_iter()
+        .collect();
     for file in staged {
         let resource = record_generated(&mut tx, record.agent_id, file, record.id, now).await?;
-        first_output.get_or_insert(resource.id.get());
+        outputs.push(OutputRecord {
+            id: resource.id.get(),
+            user_job_id: record.id.get(),
+            storage_key: resource.storage_key,
+            thumbnail_key: resource.thumbnail_key,
+            kind: resource.kind,
+        });
     }
     let cost = reconciled_cost(&mut tx, app, record, kind, produced).await?;
     let result = result_of(produced);
@@ -262,8 +306,8 @@ async fn complete(
     if let Some(reservation) = reservation_of(record)? {
         credits::settle(&mut tx, reservation, cost, now).await?;
     }
-    fill_target(&mut tx, app, record, produced, first_output).await?;
-    events::announce(&mut tx, app, &completed).await?;
+    fill_target(&mut tx, app, record, produced, outputs.first()).await?;
+    events::announce(&mut tx, app, &routes, &completed, &outputs).await?;
     tx.commit().await?;
     app.generation_events.poke(record.id.get());
     Ok(true)
@@ -316,7 +360,7 @@ async fn fill_target(
     app: &App,
     record: &JobRecord,
     produced: &Produced,
-    first_output: Option<i64>,
+    first_output: Option<&OutputRecord>,
 ) -> AppResult<()> {
     let now = app.clock.now();
     if let Some(layer) = record.layer_id {
@@ -327,7 +371,7 @@ async fn fill_target(
             return Ok(());
         };
         let patch = match (&produced.text, first_output) {
-            (_, Some(resource)) => json!({ "src": resource }),
+            (_, Some(resource)) => json!({ "src": resource.id }),
             (Some(text), None) => json!({ "content": text }),
             (None, None) => return Ok(()),
         };
@@ -341,12 +385,7 @@ async fn fill_target(
     };
     let value = match (&produced.text, first_output) {
         (Some(text), _) => text.clone(),
-        (None, Some(resource)) => {
-            match resources::find(tx, record.agent_id, ContentResourceId::new(resource)).await? {
-                Some(found) => app.storage.public_url(&found.storage_key),
-                None => return Ok(()),
-            }
-        }
+        (None, Some(resource)) => app.storage.public_url(&resource.storage_key),
         (None, None) => return Ok(()),
     };
     cells::set_value(tx, cell, &value, now).await?;
@@ -356,6 +395,12 @@ async fn fill_target(
 /// Fails a pending or processing generation and refunds it.
 pub(crate) async fn fail(app: &App, id: UserJobId, reason: &str) -> AppResult<()> {
     let now = app.clock.now();
+    let mut conn = app.db.conn().await?;
+    let Some(agent) = store::find(&mut conn, id).await?.map(|job| job.agent_id) else {
+        return Ok(());
+    };
+    let routes = delivery::routes(&mut conn, agent).await?;
+    drop(conn);
     let mut tx = app.db.begin().await?;
     let Some(before) = store::find(&mut tx, id).await? else {
         return Ok(());
@@ -374,7 +419,7 @@ pub(crate) async fn fail(app: &App, id: UserJobId, reason: &str) -> AppResult<()
     if let Some(reservation) = reservation_of(&before)? {
         credits::refund(&mut tx, reservation, now).await?;
     }
-    events::announce(&mut tx, app, &failed).await?;
+    events::announce(&mut tx, app, &routes, &failed, &[]).await?;
     tx.commit().await?;
     app.generation_events.poke(id.get());
     Ok(())

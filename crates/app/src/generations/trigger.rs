@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::prepare::{Place, prepare};
 use super::{GenerationView, events, queue_run};
+use crate::automation::delivery;
 use crate::policy::AgentNeed;
 use crate::sheets::{not_found, open_agent};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
@@ -78,6 +79,7 @@ pub async fn trigger(
         on_layer: layer_id.is_some(),
     };
     let prepared = prepare(&mut conn, &place, kind, data).await?;
+    let routes = delivery::routes(&mut conn, agent).await?;
     drop(conn);
     let generator = app.generator(kind);
     generator
@@ -106,7 +108,7 @@ pub async fn trigger(
         Some(layer) => layers::set_default_job(&mut tx, layer, job.id, now).await?,
         None => cells::set_default_job(&mut tx, cell_id, job.id, now).await?,
     }
-    events::announce(&mut tx, app, &job).await?;
+    events::announce(&mut tx, app, &routes, &job, &[]).await?;
     tx.commit().await?;
     app.queue.wake();
     app.generation_events.poke(job.id.get());

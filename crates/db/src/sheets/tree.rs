@@ -107,3 +107,39 @@ pub async fn load(db: &mut dyn Session, sheet: SpreadsheetId, scope: Scope) -> D
         variables,
     })
 }
+
+/// What a card's column references can point at in one row: the engine's columns, the row's
+/// cells, and for each cell the first resource its default job made.
+#[derive(Clone, Debug, Default)]
+pub struct RowSources {
+    pub columns: Vec<ColumnRecord>,
+    pub cells: Vec<CellRecord>,
+    /// (cell id, resource id) for the cells whose default job made or attached a resource.
+    pub shown: Vec<(i64, i64)>,
+}
+
+/// Reads a row's [`RowSources`], in three statements however long its cells' job history.
+pub async fn row_sources(
+    db: &mut dyn Session,
+    sheet: SpreadsheetId,
+    row: RowId,
+) -> DbResult<RowSources> {
+    let columns = columns::list(db, sheet).await?;
+    let sql = "SELECT id, spreadsheet_id, row_id, column_id, value, additional_attributes, default_user_job_id, \
+                 created_at, updated_at FROM spreadsheet_cells WHERE row_id = $1";
+    let cells: Vec<CellRecord> = fetch_all!(db, sqlx::query_as(sql).bind(row.get()));
+    let sql = "SELECT cell_id, MIN(resource_id) FROM ( \
+                 SELECT c.id AS cell_id, r.id AS resource_id FROM spreadsheet_cells c \
+                   JOIN content_resources r ON r.user_job_id = c.default_user_job_id WHERE c.row_id = $1 \
+                 UNION ALL \
+                 SELECT c.id, j.attached_resource_id FROM spreadsheet_cells c \
+                   JOIN user_jobs j ON j.id = c.default_user_job_id \
+                   WHERE c.row_id = $1 AND j.attached_resource_id IS NOT NULL \
+               ) shown GROUP BY cell_id";
+    let shown: Vec<(i64, i64)> = fetch_all!(db, sqlx::query_as(sql).bind(row.get()));
+    Ok(RowSources {
+        columns,
+        cells,
+        shown,
+    })
+}

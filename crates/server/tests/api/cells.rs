@@ -10,7 +10,7 @@ use crate::sheets::{add_row, cell_in, engine, id, read};
 
 /// Records a finished job for a cell, as the generation engine will.
 async fn job_for(app: &TestApp, agent: i64, sheet: i64, cell: i64) -> i64 {
-    let mut conn = app.app.db.conn().await.unwrap();
+    let mut conn = app.app.db.writer().await.unwrap();
     let job = user_jobs::insert(
         &mut conn,
         &NewJob {

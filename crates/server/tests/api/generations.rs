@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use ace_domain::credits::Credits;
 use ace_domain::sheet::card::GenerationType;
-use ace_testkit::{Client, FailsThenWrites, Member, SleepsInAChild, TestApp, Writes};
+use ace_testkit::{Client, FailsThenWrites, Member, PanicsOnce, SleepsInAChild, TestApp, Writes};
 use serde_json::{Value, json};
 
 use crate::content_resources::uploaded;
@@ -398,6 +398,23 @@ async fn strangers_cannot_see_stop_or_continue_a_generation_nor_trigger_one() {
     generate(&stranger.client, agent, place, card)
         .await
         .expect_error(404, "not_found");
+}
+
+#[tokio::test]
+async fn a_run_that_panics_is_run_again_after_its_lease_instead_of_hanging() {
+    let buggy = Arc::new(PanicsOnce::default());
+    let app = TestApp::builder()
+        .generator(GenerationType::Text, buggy.clone())
+        .job_lease(Duration::from_secs(1))
+        .spawn()
+        .await;
+    let owner = &app.owner;
+    let agent = owner.agent_id.get();
+    let place = text_cell(&owner.client, agent).await;
+    let id = started(&owner.client, agent, place).await;
+    let done = wait_for(&owner.client, id, "completed").await;
+    assert_eq!(done["result"], "done");
+    assert_eq!(buggy.runs.load(Ordering::SeqCst), 2);
 }
 
 #[tokio::test]

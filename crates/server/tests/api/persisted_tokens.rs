@@ -58,12 +58,12 @@ async fn only_a_digest_of_each_key_is_stored() {
     let token = reply.body["token"].as_str().unwrap().to_owned();
     let sql = "SELECT COUNT(*) FROM api_keys WHERE token_hash = $1 OR name = $1 OR token_hint = $1";
     let matches: i64 = match &app.app.db {
-        Database::Sqlite(pool) => sqlx::query_scalar(sql)
+        Database::Sqlite(pools) => sqlx::query_scalar(sql)
             .bind(&token)
-            .fetch_one(pool)
+            .fetch_one(&pools.readers)
             .await
             .unwrap(),
-        Database::Postgres(pool) => sqlx::query_scalar(sql)
+        Database::Postgres(pool, _) => sqlx::query_scalar(sql)
             .bind(&token)
             .fetch_one(pool)
             .await
