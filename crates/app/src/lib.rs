@@ -18,6 +18,7 @@ pub mod direct_uploads;
 pub mod error;
 pub mod files;
 pub mod generations;
+pub mod idempotency;
 pub mod organizations;
 pub mod outbound;
 pub mod policy;

@@ -56,6 +56,17 @@ pub struct Worker {
     id: String,
 }
 
+/// Background tasks that end with the worker.
+struct Helpers(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for Helpers {
+    fn drop(&mut self) {
+        for helper in &self.0 {
+            helper.abort();
+        }
+    }
+}
+
 struct Running {
     job_id: i64,
     lane: String,
@@ -86,12 +97,16 @@ impl Worker {
     /// Runs until `shutdown` completes.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) {
         info!(worker = %self.id, concurrency = self.config.concurrency, "job worker started");
-        let listener = tokio::spawn(follow_notices(self.queue.clone()));
-        let heartbeat = tokio::spawn(keep_leases(
-            self.queue.clone(),
-            self.id.clone(),
-            self.config.lease,
-        ));
+        // Stopped with the worker, however it stops: a worker dropped mid-run must stop
+        // renewing its leases, or its jobs would never be reclaimed.
+        let _helpers = Helpers(vec![
+            tokio::spawn(follow_notices(self.queue.clone())),
+            tokio::spawn(keep_leases(
+                self.queue.clone(),
+                self.id.clone(),
+                self.config.lease,
+            )),
+        ]);
         let (settler, settling) = Settler::start(self.queue.clone(), self.id.clone());
         let mut tasks = JoinSet::new();
         let mut running: HashMap<Id, Running> = HashMap::new();
@@ -120,8 +135,6 @@ impl Worker {
         if let Err(err) = settling.await {
             warn!(worker = %self.id, error = %err, "the settler stopped early");
         }
-        listener.abort();
-        heartbeat.abort();
         info!(worker = %self.id, "job worker stopped");
     }
 

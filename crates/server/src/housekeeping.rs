@@ -1,5 +1,5 @@
 //! Periodic work every process runs: clean-up of expired direct uploads and the blobs they
-//! left, and, when templates come from a directory, re-reading it. Each pass is safe to run
+//! left and of idempotency keys past their day, and, when templates come from a directory, re-reading it. Each pass is safe to run
 //! in several processes side by side.
 
 use std::path::PathBuf;
@@ -24,11 +24,16 @@ pub fn spawn(app: App, templates_dir: Option<PathBuf>) -> JoinHandle<()> {
         template_checks.tick().await;
         loop {
             tokio::select! {
-                _ = sweeps.tick() => match ace_app::direct_uploads::sweep_expired(&app).await {
-                    Ok(0) => {}
-                    Ok(removed) => info!(removed, "removed expired direct uploads"),
-                    Err(err) => warn!(error = %err, "could not sweep expired direct uploads"),
-                },
+                _ = sweeps.tick() => {
+                    match ace_app::direct_uploads::sweep_expired(&app).await {
+                        Ok(0) => {}
+                        Ok(removed) => info!(removed, "removed expired direct uploads"),
+                        Err(err) => warn!(error = %err, "could not sweep expired direct uploads"),
+                    }
+                    if let Err(err) = ace_app::idempotency::sweep_expired(&app).await {
+                        warn!(error = %err, "could not forget expired idempotency keys");
+                    }
+                }
                 _ = template_checks.tick(), if templates_dir.is_some() => {
                     if let Err(err) = ace_app::templates::sync::sync_from(&app, templates_dir.as_deref()).await {
                         warn!(error = %err, "could not re-read the template library; keeping the loaded one");

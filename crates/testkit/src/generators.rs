@@ -159,3 +159,30 @@ impl Generator for PanicsOnce {
         })
     }
 }
+
+/// Hangs on its first run (as if its worker froze or died mid-call), then writes `done`.
+#[derive(Debug, Default)]
+pub struct HangsOnce {
+    /// Runs so far.
+    pub runs: AtomicU32,
+}
+
+impl Generator for HangsOnce {
+    fn name(&self) -> &str {
+        "test"
+    }
+
+    fn generate<'a>(&'a self, _work: &'a Work) -> BoxFuture<'a, Result<Produced, ProviderError>> {
+        Box::pin(async move {
+            if self.runs.fetch_add(1, Ordering::SeqCst) == 0 {
+                std::future::pending::<()>().await;
+            }
+            Ok(Produced {
+                text: Some("done".into()),
+                provider: "test".into(),
+                model: "hangs-once".into(),
+                ..Produced::default()
+            })
+        })
+    }
+}

@@ -18,7 +18,7 @@ pub use app::{Member, OtherProcess, TestApp, TestAppBuilder};
 pub use client::{Client, Reply};
 pub use contract::GenContract;
 pub use database::TestDatabase;
-pub use generators::{FailsThenWrites, PanicsOnce, SleepsInAChild, Writes};
+pub use generators::{FailsThenWrites, HangsOnce, PanicsOnce, SleepsInAChild, Writes};
 pub use media::{image, mp4, wav, zip};
 pub use s3::{S3_ENDPOINT, fresh_bucket, s3_endpoint};
 pub use sink::{Received, WebhookSink};

@@ -5,11 +5,13 @@
 pub mod actor;
 pub mod body;
 pub mod form;
+pub mod idempotency;
 pub mod ids;
 pub mod query;
 
 pub use actor::Authenticated;
 pub use body::{JsonAs, JsonBody, ParsedBody, Resource, Wrapped};
 pub use form::{FormData, FormOrJson};
+pub use idempotency::IdempotencyKey;
 pub use ids::{AgentParam, RawId};
 pub use query::Query;

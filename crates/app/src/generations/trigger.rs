@@ -7,20 +7,32 @@ use ace_db::user_jobs::{self as store, NewJob};
 use ace_domain::generation::GenerationStatus;
 use ace_domain::ids::{AgentId, CellId, LayerId, SpreadsheetId};
 use ace_domain::sheet::card::GenerationType;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::prepare::{Place, prepare};
-use super::{GenerationView, events, queue_run};
+use super::{events, queue_run};
 use crate::automation::delivery;
+use crate::idempotency::Idempotent;
 use crate::policy::AgentNeed;
-use crate::sheets::{not_found, open_agent};
-use crate::{Actor, App, AppError, AppResult, ErrorCode};
+use crate::sheets::{agent_access, not_found};
+use crate::{Actor, App, AppError, AppResult, ErrorCode, credits};
 
 /// What the client asked for.
 #[derive(Clone, Debug)]
 pub struct Trigger {
     pub generation_type: String,
     pub data: Value,
+    /// Set when the client sent an `Idempotency-Key`.
+    pub idempotency: Option<Idempotent>,
+}
+
+/// What a trigger answers: the new generation, pending. A retry with the same
+/// `Idempotency-Key` gets the same answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Started {
+    pub generation_id: i64,
+    pub status: String,
 }
 
 /// Where the generation goes.
@@ -38,7 +50,20 @@ pub async fn trigger(
     sheet: SpreadsheetId,
     target: Target,
     trigger: Trigger,
-) -> AppResult<GenerationView> {
+) -> AppResult<Started> {
+    let mut conn = app.db.conn().await?;
+    // Access first, so a key says nothing about engines the caller cannot reach; then a
+    // retry gets its first answer even if the credits have run out since.
+    let organization = agent_access(&mut conn, actor, agent, AgentNeed::Edit)
+        .await?
+        .agent
+        .organization_id;
+    if let Some(request) = &trigger.idempotency
+        && let Some(answer) = request.replay(&mut conn, app, actor).await?
+    {
+        return Ok(answer);
+    }
+    credits::require_usable(&mut conn, organization).await?;
     let kind: GenerationType = trigger.generation_type.parse().map_err(|()| {
         let names: Vec<&str> = GenerationType::ALL.iter().map(|t| t.as_str()).collect();
         AppError::unprocessable(
@@ -56,11 +81,6 @@ pub async fn trigger(
         Target::Cell(cell) => (cell, None),
         Target::Layer(cell, layer) => (cell, Some(layer)),
     };
-    let mut conn = app.db.conn().await?;
-    let organization = open_agent(&mut conn, actor, agent, AgentNeed::Edit)
-        .await?
-        .agent
-        .organization_id;
     let engine = engines::find(&mut conn, agent, sheet)
         .await?
         .ok_or_else(|| not_found("Engine", sheet))?;
@@ -103,6 +123,21 @@ pub async fn trigger(
         estimate_millis: estimate.millis(),
     };
     let job = store::insert(&mut tx, &new, now).await?;
+    let started = Started {
+        generation_id: job.id.get(),
+        status: job.status.clone(),
+    };
+    if let Some(request) = &trigger.idempotency
+        && !request.remember(&mut tx, actor, &started, now).await?
+    {
+        // A retry with the same key got there first: its answer is the answer.
+        drop(tx);
+        let mut conn = app.db.conn().await?;
+        return request
+            .replay(&mut conn, app, actor)
+            .await?
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("an idempotent answer vanished")));
+    }
     queue_run(&mut tx, app, &job, generator.name()).await?;
     match layer_id {
         Some(layer) => layers::set_default_job(&mut tx, layer, job.id, now).await?,
@@ -112,8 +147,5 @@ pub async fn trigger(
     tx.commit().await?;
     app.queue.wake();
     app.generation_events.poke(job.id.get());
-    Ok(GenerationView {
-        job,
-        outputs: Vec::new(),
-    })
+    Ok(started)
 }

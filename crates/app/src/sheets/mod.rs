@@ -59,14 +59,24 @@ pub(crate) async fn open_agent(
     agent: AgentId,
     need: AgentNeed,
 ) -> AppResult<ace_db::agents::AgentView> {
+    let view = agent_access(db, actor, agent, need).await?;
+    require_usable(db, view.agent.organization_id).await?;
+    Ok(view)
+}
+
+/// Checks the caller may `need` the agent, without looking at credits (see [`open_agent`]).
+pub(crate) async fn agent_access(
+    db: &mut dyn Session,
+    actor: &Actor,
+    agent: AgentId,
+    need: AgentNeed,
+) -> AppResult<ace_db::agents::AgentView> {
     let denials = if need == AgentNeed::View {
         &READ
     } else {
         &WRITE
     };
-    let view = require_agent(db, actor, agent, need, denials).await?;
-    require_usable(db, view.agent.organization_id).await?;
-    Ok(view)
+    require_agent(db, actor, agent, need, denials).await
 }
 
 /// Opens one of the agent's engines for `need` (see [`open_agent`]).

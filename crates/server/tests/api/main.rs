@@ -18,6 +18,7 @@ mod direct_uploads;
 mod edge;
 mod generations;
 mod global_variables;
+mod idempotency;
 mod layers;
 mod ledger;
 mod me;

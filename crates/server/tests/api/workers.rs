@@ -1,15 +1,20 @@
 //! `ace worker` processes: jobs run outside the API process, and a worker killed mid-job
-//! (SIGKILL, no clean-up) has its job reclaimed after the lease and finished elsewhere.
+//! (SIGKILL, no clean-up) has its job reclaimed after the lease and finished elsewhere,
+//! charged exactly once.
 
 use std::process::Stdio;
 use std::time::Duration;
 
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use ace_domain::sheet::card::GenerationType;
 use ace_server::config::JobSettings;
-use ace_testkit::{TestApp, WebhookSink};
+use ace_testkit::{HangsOnce, TestApp, WebhookSink};
 use serde_json::json;
 
 use crate::content_resources::uploaded;
-use crate::generations::{generate, text_cell, wait_for};
+use crate::generations::{balance, generate, started, text_cell, wait_for};
 
 #[tokio::test]
 async fn a_job_whose_worker_is_killed_is_reclaimed_after_its_lease_and_delivered_again() {
@@ -98,6 +103,70 @@ async fn a_job_whose_worker_is_killed_is_reclaimed_after_its_lease_and_delivered
     // The generation itself ran once and was not touched by the reclaim.
     let done = wait_for(&owner.client, id, "completed").await;
     assert_eq!(done["execution_cost"], "0.0");
+}
+
+#[tokio::test]
+async fn a_paid_generation_whose_worker_dies_mid_run_is_run_again_and_charged_exactly_once() {
+    let flaky = Arc::new(HangsOnce::default());
+    let app = TestApp::builder()
+        .without_jobs()
+        .job_lease(Duration::from_secs(1))
+        .generator(GenerationType::Text, flaky.clone())
+        .spawn()
+        .await;
+    let owner = &app.owner;
+    let agent = owner.agent_id.get();
+    let place = text_cell(&owner.client, agent).await;
+    let before = balance(owner).await;
+    let id = started(&owner.client, agent, place).await;
+    let jobs = JobSettings {
+        lease: Duration::from_secs(1),
+        ..app_jobs()
+    };
+
+    // The first worker claims the run and freezes in the provider call; then it is gone
+    // at once, with no clean-up (its future dropped, as a killed process's would be).
+    let doomed = tokio::spawn(
+        ace_server::startup::worker(&app.app, &jobs).run(std::future::pending::<()>()),
+    );
+    wait_for(&owner.client, id, "processing").await;
+    while flaky.runs.load(Ordering::SeqCst) == 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    doomed.abort();
+    let _ = doomed.await;
+    assert_eq!(
+        balance(owner).await,
+        before - 2.0,
+        "the estimate stays held"
+    );
+
+    // Another worker reclaims it once the lease lapses and finishes it.
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let survivor = tokio::spawn(ace_server::startup::worker(&app.app, &jobs).run(async {
+        let _ = stopped.await;
+    }));
+    let done = wait_for(&owner.client, id, "completed").await;
+    let _ = stop.send(());
+    survivor.await.unwrap();
+    assert_eq!(done["result"], "done");
+    assert_eq!(done["execution_cost"], "2.0");
+    assert_eq!(flaky.runs.load(Ordering::SeqCst), 2);
+    assert_eq!(balance(owner).await, before - 2.0, "charged exactly once");
+    let mut conn = app.app.db.conn().await.unwrap();
+    let ledger = ace_db::credits::history(&mut conn, owner.workspace_id, 100)
+        .await
+        .unwrap();
+    let reference = format!("user_job:{id}");
+    let reserves = ledger
+        .iter()
+        .filter(|e| e.entry_type == "reserve" && e.reference.as_deref() == Some(reference.as_str()))
+        .count();
+    let closings = ledger
+        .iter()
+        .filter(|e| matches!(e.entry_type.as_str(), "settle" | "refund"))
+        .count();
+    assert_eq!((reserves, closings), (1, 1), "one reservation, closed once");
 }
 
 fn app_jobs() -> JobSettings {
