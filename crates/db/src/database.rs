@@ -78,8 +78,12 @@ impl Database {
                 .test_before_acquire(false)
                 .connect_with(connect.clone())
                 .await?;
+            // Each SQLite connection is a thread of its own; more readers than about two per
+            // core only add context switches.
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            let readers_cap = u32::try_from(cores * 2).unwrap_or(u32::MAX).max(2);
             let readers = SqlitePoolOptions::new()
-                .max_connections(options.max_connections.max(1))
+                .max_connections(options.max_connections.clamp(1, readers_cap))
                 .acquire_timeout(options.acquire_timeout)
                 .test_before_acquire(false)
                 .connect_with(connect.pragma("query_only", "ON"))

@@ -1,6 +1,8 @@
 //! What a kind of job does: run it, say how long to wait before retrying it, and record that
 //! it was given up on.
 
+use std::any::Any;
+use std::sync::Arc;
 use std::time::Duration;
 
 use ace_db::Session;
@@ -18,6 +20,34 @@ pub struct Job {
     /// This attempt's number, from 1.
     pub attempt: u32,
     pub max_attempts: u32,
+    /// What [`Handler::started`] learned about the job, handed on to [`Handler::run`].
+    pub context: Context,
+}
+
+/// Whatever a handler's `started` hook keeps for the run that follows (what it read or
+/// wrote while starting), so the run need not read it again. Empty for a job that started
+/// elsewhere or earlier.
+#[derive(Clone, Default)]
+pub struct Context(Option<Arc<dyn Any + Send + Sync>>);
+
+impl Context {
+    pub fn set<T: Any + Send + Sync>(&mut self, value: T) {
+        self.0 = Some(Arc::new(value));
+    }
+
+    pub fn get<T: Any>(&self) -> Option<&T> {
+        self.0.as_deref().and_then(|value| value.downcast_ref())
+    }
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Context(set)"
+        } else {
+            "Context(empty)"
+        })
+    }
 }
 
 impl Job {
@@ -53,11 +83,12 @@ pub trait Handler: Send + Sync + 'static {
     /// so whatever a start means to the jobs' owners (a generation turning `processing`,
     /// say) commits together with the claim, or not at all. An error rolls the claim back.
     /// A job can start more than once (reclaimed after its worker died), so this must be
-    /// idempotent. The default does nothing.
+    /// idempotent. What it sets in a job's [`Context`] reaches that job's run. The default
+    /// does nothing.
     fn started<'a>(
         &'a self,
         tx: &'a mut dyn Session,
-        jobs: &'a [Job],
+        jobs: &'a mut [Job],
     ) -> BoxFuture<'a, Result<(), StartError>> {
         let _ = (tx, jobs);
         Box::pin(async { Ok(()) })

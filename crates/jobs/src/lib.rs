@@ -10,6 +10,6 @@ mod queue;
 mod settler;
 mod worker;
 
-pub use handler::{Handler, Job, Outcome, StartError, exponential_backoff};
+pub use handler::{Context, Handler, Job, Outcome, StartError, exponential_backoff};
 pub use queue::{Enqueue, Queue};
 pub use worker::{Worker, WorkerConfig};

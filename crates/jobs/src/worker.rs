@@ -13,7 +13,7 @@ use ace_db::queue::{self as store, Claim, QueuedJob};
 use tokio::task::{Id, JoinSet};
 use tracing::{debug, info, warn};
 
-use crate::handler::{Handler, Job, Outcome, StartError};
+use crate::handler::{Context, Handler, Job, Outcome, StartError};
 use crate::queue::{CANCEL_CHANNEL, Queue, WAKE_CHANNEL, millis, now_ms};
 use crate::settler::{Settlement, Settler};
 
@@ -239,18 +239,23 @@ impl Worker {
                 }
             };
         }
+        let mut started = Vec::with_capacity(starting.len());
         for (kind, handler) in &self.handlers {
-            let jobs: Vec<Job> = starting
-                .iter()
-                .filter(|(job, _)| job.kind == *kind)
-                .map(|(job, _)| job.clone())
-                .collect();
-            if !jobs.is_empty() {
-                handler.started(&mut tx, &jobs).await?;
+            let (mut jobs, rest): (Vec<_>, Vec<_>) =
+                starting.into_iter().partition(|(job, _)| job.kind == *kind);
+            starting = rest;
+            if jobs.is_empty() {
+                continue;
             }
+            let mut of_kind: Vec<Job> = jobs.iter().map(|(job, _)| job.clone()).collect();
+            handler.started(&mut tx, &mut of_kind).await?;
+            for ((job, _), updated) in jobs.iter_mut().zip(of_kind) {
+                *job = updated;
+            }
+            started.extend(jobs);
         }
         tx.commit().await?;
-        Ok(starting)
+        Ok(started)
     }
 
     fn lane_limit(&self, lane: &str) -> usize {
@@ -308,6 +313,7 @@ fn job_of(queued: QueuedJob) -> Job {
         tenant: queued.tenant,
         attempt: u32::try_from(queued.attempts).unwrap_or(u32::MAX),
         max_attempts: u32::try_from(queued.max_attempts).unwrap_or(1),
+        context: Context::default(),
     }
 }
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use ace_db::Session;
 use ace_db::content_resources;
 use ace_db::sheets::cells::CellRecord;
-use ace_db::sheets::tree::{self, RowSources};
+use ace_db::sheets::tree::RowSources;
 use ace_db::sheets::variables;
 use ace_domain::FieldError;
 use ace_domain::generation::{CardRequest, MediaKind, validate};
@@ -63,21 +63,21 @@ pub struct Place<'a> {
     pub on_layer: bool,
 }
 
-/// Prepares `data` for a `kind` generation at `place`.
+/// Prepares `data` for a `kind` generation at `place`, whose row holds `row`.
 pub async fn prepare(
     db: &mut dyn Session,
     place: &Place<'_>,
+    row: &RowSources,
     kind: GenerationType,
     data: Map<String, Value>,
 ) -> AppResult<Prepared> {
-    let row = tree::row_sources(db, place.sheet, place.cell.row_id).await?;
     let globals: Vec<(String, String)> = variables::list_for_spreadsheet(db, place.sheet)
         .await?
         .into_iter()
         .map(|v| (v.key, v.value))
         .collect();
-    let mut data = with_card_defaults(&row, place, kind, data);
-    let cells = RowCells::of(&row);
+    let mut data = with_card_defaults(row, place, kind, data);
+    let cells = RowCells::of(row);
     resolve_references(&mut data, kind, &cells, &globals)?;
     let card_variables = data.get("variables").and_then(Value::as_object).cloned();
     let sources = Sources {

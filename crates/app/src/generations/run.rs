@@ -54,7 +54,7 @@ impl Handler for GenerationJobs {
     fn started<'a>(
         &'a self,
         tx: &'a mut dyn Session,
-        jobs: &'a [Job],
+        jobs: &'a mut [Job],
     ) -> BoxFuture<'a, Result<(), StartError>> {
         Box::pin(async move {
             start(tx, &self.app, jobs)
@@ -98,8 +98,15 @@ async fn run(app: &App, job: &Job) -> AppResult<Outcome> {
     let Some(id) = user_job_id(job) else {
         return Ok(Outcome::Done);
     };
-    let Some(record) = begin(app, id).await? else {
-        return Ok(Outcome::Done);
+    let (record, routes) = match job.context.get::<StartedRun>() {
+        Some(started) => {
+            app.generation_events.poke(id.get());
+            (started.record.clone(), Some(started.routes.clone()))
+        }
+        None => match begin(app, id).await? {
+            Some(record) => (record, None),
+            None => return Ok(Outcome::Done),
+        },
     };
     let Ok(kind) = record.user_job_type.parse::<GenerationType>() else {
         fail(app, id, "This generation's type is not one ace runs.").await?;
@@ -116,7 +123,7 @@ async fn run(app: &App, job: &Job) -> AppResult<Outcome> {
     let generator = app.generator(kind);
     match generator.generate(&work).await {
         Ok(produced) => {
-            finish(app, &record, kind, produced, &work.inputs).await?;
+            finish(app, &record, routes, kind, produced, &work.inputs).await?;
             Ok(Outcome::Done)
         }
         Err(ProviderError::Transient(reason)) if !job.is_last_attempt() => {
@@ -129,19 +136,32 @@ async fn run(app: &App, job: &Job) -> AppResult<Outcome> {
     }
 }
 
+/// What starting a run learned, kept for the run (see [`ace_jobs::Context`]).
+struct StartedRun {
+    record: JobRecord,
+    routes: Routes,
+}
+
 /// Moves the pending generations of freshly claimed runs to processing and announces it, in
 /// the claiming transaction. One that is processing already was reclaimed after its worker
-/// died and is simply run again.
-async fn start(tx: &mut dyn Session, app: &App, jobs: &[Job]) -> AppResult<()> {
+/// died and is simply run again (it reads its generation itself).
+async fn start(tx: &mut dyn Session, app: &App, jobs: &mut [Job]) -> AppResult<()> {
     let ids: Vec<UserJobId> = jobs.iter().filter_map(user_job_id).collect();
     let started = store::start_many(tx, &ids, app.clock.now()).await?;
     let mut routes: HashMap<AgentId, Routes> = HashMap::new();
-    for job in &started {
-        let agent_routes = match routes.entry(job.agent_id) {
+    for record in started {
+        let agent_routes = match routes.entry(record.agent_id) {
             Entry::Occupied(known) => known.into_mut(),
-            Entry::Vacant(slot) => slot.insert(delivery::routes(tx, job.agent_id).await?),
+            Entry::Vacant(slot) => slot.insert(delivery::routes(tx, record.agent_id).await?),
         };
-        events::announce(tx, app, agent_routes, job, &[]).await?;
+        events::announce(tx, app, agent_routes, &record, &[]).await?;
+        if let Some(job) = jobs
+            .iter_mut()
+            .find(|job| user_job_id(job) == Some(record.id))
+        {
+            let routes = agent_routes.clone();
+            job.context.set(StartedRun { record, routes });
+        }
     }
     Ok(())
 }
@@ -232,6 +252,7 @@ impl Drop for WorkDir {
 async fn finish(
     app: &App,
     record: &JobRecord,
+    routes: Option<Routes>,
     kind: GenerationType,
     produced: Produced,
     inputs: &[Input],
@@ -250,7 +271,7 @@ async fn finish(
         }
     }
     let keys: Vec<String> = staged.iter().flat_map(Staged::keys).collect();
-    let completed = complete(app, record, kind, &produced, staged, inputs).await;
+    let completed = complete(app, record, routes, kind, &produced, staged, inputs).await;
     if !matches!(completed, Ok(true)) {
         crate::files::delete_blobs(app, keys).await;
     }
@@ -261,13 +282,17 @@ async fn finish(
 async fn complete(
     app: &App,
     record: &JobRecord,
+    routes: Option<Routes>,
     kind: GenerationType,
     produced: &Produced,
     staged: Vec<Staged>,
     inputs: &[Input],
 ) -> AppResult<bool> {
     let now = app.clock.now();
-    let routes = delivery::routes(&mut app.db.conn().await?, record.agent_id).await?;
+    let routes = match routes {
+        Some(routes) => routes,
+        None => delivery::routes(&mut app.db.conn().await?, record.agent_id).await?,
+    };
     let mut tx = app.db.begin().await?;
     let mut outputs: Vec<OutputRecord> = produced
         .attached_resource

@@ -2,7 +2,7 @@
 //! transaction, record the job, reserve its estimate, queue it, point the cell (or layer) at
 //! it and announce it.
 
-use ace_db::sheets::{cells, engines, layers};
+use ace_db::sheets::{cells, engines, layers, tree};
 use ace_db::user_jobs::{self as store, NewJob};
 use ace_domain::generation::GenerationStatus;
 use ace_domain::ids::{AgentId, CellId, LayerId, SpreadsheetId};
@@ -84,8 +84,13 @@ pub async fn trigger(
     let engine = engines::find(&mut conn, agent, sheet)
         .await?
         .ok_or_else(|| not_found("Engine", sheet))?;
-    let cell = cells::find(&mut conn, sheet, cell_id)
+    let row = tree::row_sources(&mut conn, sheet, cell_id)
         .await?
+        .ok_or_else(|| not_found("Cell", cell_id))?;
+    let cell = row
+        .cells
+        .iter()
+        .find(|c| c.id == cell_id)
         .ok_or_else(|| not_found("Cell", cell_id))?;
     if let Some(layer) = layer_id {
         layers::find(&mut conn, cell_id, layer)
@@ -95,10 +100,10 @@ pub async fn trigger(
     let place = Place {
         agent,
         sheet,
-        cell: &cell,
+        cell,
         on_layer: layer_id.is_some(),
     };
-    let prepared = prepare(&mut conn, &place, kind, data).await?;
+    let prepared = prepare(&mut conn, &place, &row, kind, data).await?;
     let routes = delivery::routes(&mut conn, agent).await?;
     drop(conn);
     let generator = app.generator(kind);

@@ -118,16 +118,22 @@ pub struct RowSources {
     pub shown: Vec<(i64, i64)>,
 }
 
-/// Reads a row's [`RowSources`], in three statements however long its cells' job history.
+/// Reads the [`RowSources`] of the row `cell` (of engine `sheet`) lies in, in three
+/// statements however long its cells' job history; `None` if the engine has no such cell.
 pub async fn row_sources(
     db: &mut dyn Session,
     sheet: SpreadsheetId,
-    row: RowId,
-) -> DbResult<RowSources> {
-    let columns = columns::list(db, sheet).await?;
+    cell: CellId,
+) -> DbResult<Option<RowSources>> {
     let sql = "SELECT id, spreadsheet_id, row_id, column_id, value, additional_attributes, default_user_job_id, \
-                 created_at, updated_at FROM spreadsheet_cells WHERE row_id = $1";
-    let cells: Vec<CellRecord> = fetch_all!(db, sqlx::query_as(sql).bind(row.get()));
+                 created_at, updated_at FROM spreadsheet_cells \
+               WHERE row_id = (SELECT row_id FROM spreadsheet_cells WHERE id = $1 AND spreadsheet_id = $2)";
+    let cells: Vec<CellRecord> =
+        fetch_all!(db, sqlx::query_as(sql).bind(cell.get()).bind(sheet.get()));
+    let Some(row) = cells.first().map(|c| c.row_id) else {
+        return Ok(None);
+    };
+    let columns = columns::list(db, sheet).await?;
     let sql = "SELECT cell_id, MIN(resource_id) FROM ( \
                  SELECT c.id AS cell_id, r.id AS resource_id FROM spreadsheet_cells c \
                    JOIN content_resources r ON r.user_job_id = c.default_user_job_id WHERE c.row_id = $1 \
@@ -137,9 +143,9 @@ pub async fn row_sources(
                    WHERE c.row_id = $1 AND j.attached_resource_id IS NOT NULL \
                ) shown GROUP BY cell_id";
     let shown: Vec<(i64, i64)> = fetch_all!(db, sqlx::query_as(sql).bind(row.get()));
-    Ok(RowSources {
+    Ok(Some(RowSources {
         columns,
         cells,
         shown,
-    })
+    }))
 }
