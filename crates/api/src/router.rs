@@ -28,7 +28,7 @@ use crate::openapi::ApiDoc;
 use crate::routes::{
     agent_core, agent_profile, agents, asset_folders, asset_libraries, automation, avatars, cells,
     columns, content_resources, direct_uploads, generations, global_variables, layers, me, ops,
-    organizations, persisted_tokens, rows, sheets, templates, workspaces,
+    organizations, persisted_tokens, renders, rows, sheets, templates, workspaces,
 };
 use crate::state::ApiState;
 
@@ -171,6 +171,12 @@ fn api() -> OpenApiRouter<ApiState> {
         .routes(routes!(generations::show::get_generation))
         .routes(routes!(generations::stop::stop_generation))
         .routes(routes!(generations::resume::continue_generation))
+        // Renders
+        .routes(routes!(renders::render_cell::render_video))
+        .routes(routes!(
+            renders::list_jobs::list_remotion_jobs,
+            renders::create_job::create_remotion_job
+        ))
         // Automation
         .routes(routes!(
             automation::show::get_automation_config,

@@ -189,6 +189,7 @@ pub(crate) async fn record_generated(
     agent: AgentId,
     staged: Staged,
     job: ace_domain::ids::UserJobId,
+    project: Option<i64>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<ResourceRecord> {
     let Staged {
@@ -211,7 +212,7 @@ pub(crate) async fn record_generated(
         duration_ms: inspection.duration_ms,
     };
     let record = store::insert(db, &new, now).await?;
-    store::set_generator(db, record.id, job.get()).await?;
+    store::set_generator(db, record.id, job.get(), project).await?;
     Ok(record)
 }
 

@@ -23,6 +23,8 @@ pub enum ErrorCode {
     ValidationError,
     AgentNotFound,
     AgentCreationFailed,
+    /// No such engine for the render-job surface (`remotion_jobs`).
+    ProjectNotFound,
     AgentUpdateFailed,
     OrganizationNotFound,
     /// A third-party provider key (ElevenLabs, Hume AI) is malformed.
@@ -74,6 +76,7 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::ValidationError => "validation_error",
             ErrorCode::AgentNotFound => "agent_not_found",
+            ErrorCode::ProjectNotFound => "project_not_found",
             ErrorCode::AgentCreationFailed => "agent_creation_failed",
             ErrorCode::AgentUpdateFailed => "agent_update_failed",
             ErrorCode::OrganizationNotFound => "organization_not_found",

@@ -22,6 +22,7 @@ pub mod idempotency;
 pub mod organizations;
 pub mod outbound;
 pub mod policy;
+pub mod renders;
 pub mod sheets;
 pub mod templates;
 pub mod webhooks;
@@ -69,6 +70,8 @@ pub struct Settings {
     pub generation_retry_base: Duration,
     /// Where generation runs keep their scratch files.
     pub work_dir: PathBuf,
+    /// How long a render may take before it is stopped.
+    pub render_timeout: Duration,
 }
 
 impl Default for Settings {
@@ -84,6 +87,7 @@ impl Default for Settings {
             generation_attempts: 3,
             generation_retry_base: Duration::from_secs(2),
             work_dir: std::env::temp_dir().join("ace-work"),
+            render_timeout: Duration::from_secs(1_800),
         }
     }
 }

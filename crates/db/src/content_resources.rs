@@ -228,9 +228,14 @@ pub async fn keys_in_organization(
     Ok(fetch_all!(db, sqlx::query_as(sql).bind(org.get())))
 }
 
-/// Records the job that generated the resource.
-pub async fn set_generator(db: &mut dyn Session, id: ContentResourceId, job: i64) -> DbResult<()> {
-    let sql = "UPDATE content_resources SET user_job_id = $2 WHERE id = $1";
-    execute!(db, sqlx::query(sql).bind(id.get()).bind(job));
+/// Records the job that generated the resource, and the engine (project) it was made for.
+pub async fn set_generator(
+    db: &mut dyn Session,
+    id: ContentResourceId,
+    job: i64,
+    project: Option<i64>,
+) -> DbResult<()> {
+    let sql = "UPDATE content_resources SET user_job_id = $2, project_id = COALESCE($3, project_id) WHERE id = $1";
+    execute!(db, sqlx::query(sql).bind(id.get()).bind(job).bind(project));
     Ok(())
 }

@@ -42,6 +42,8 @@ pub struct JobRecord {
     pub queue_job_id: Option<i64>,
     /// A media card's existing resource, attached rather than generated.
     pub attached_resource_id: Option<i64>,
+    /// How far it has come, 0 to 1, for jobs that report it (renders).
+    pub progress: Option<f64>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -89,7 +91,7 @@ macro_rules! columns {
     () => {
         "id, agent_id, organization_id, spreadsheet_id, cell_id, layer_id, user_job_type, status, data, result, \
          failed_reason, execution_cost_millis, reservation_id, estimate_millis, prompt, provider, model, \
-         queue_job_id, attached_resource_id, started_at, finished_at, created_at, updated_at"
+         queue_job_id, attached_resource_id, progress, started_at, finished_at, created_at, updated_at"
     };
 }
 pub(crate) use columns;
@@ -246,7 +248,7 @@ pub async fn resume(
 ) -> DbResult<Option<JobRecord>> {
     let sql = concat!(
         "UPDATE user_jobs SET status = 'pending', failed_reason = NULL, result = NULL, estimate_millis = $2, \
-           started_at = NULL, finished_at = NULL, updated_at = $3 \
+           progress = NULL, started_at = NULL, finished_at = NULL, updated_at = $3 \
          WHERE id = $1 AND status = 'stopped' RETURNING ",
         columns!()
     );
@@ -256,6 +258,35 @@ pub async fn resume(
             .bind(id.get())
             .bind(estimate_millis)
             .bind(now)
+    ))
+}
+
+/// Records how far a processing job has come (0 to 1). `false` if it is not processing.
+pub async fn set_progress(db: &mut dyn Session, id: UserJobId, progress: f64) -> DbResult<bool> {
+    let sql = "UPDATE user_jobs SET progress = $2 WHERE id = $1 AND status = 'processing'";
+    Ok(execute!(db, sqlx::query(sql).bind(id.get()).bind(progress)) > 0)
+}
+
+/// An engine's jobs of one type, newest first.
+pub async fn page_of_type(
+    db: &mut dyn Session,
+    sheet: SpreadsheetId,
+    user_job_type: &str,
+    offset: i64,
+    limit: i64,
+) -> DbResult<Vec<JobRecord>> {
+    let sql = concat!(
+        "SELECT ",
+        columns!(),
+        " FROM user_jobs WHERE spreadsheet_id = $1 AND user_job_type = $2 ORDER BY id DESC LIMIT $3 OFFSET $4"
+    );
+    Ok(fetch_all!(
+        db,
+        sqlx::query_as(sql)
+            .bind(sheet.get())
+            .bind(user_job_type)
+            .bind(limit)
+            .bind(offset)
     ))
 }
 

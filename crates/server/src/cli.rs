@@ -1,4 +1,5 @@
-//! The command line: `ace serve`, `ace migrate` and `ace admin ...`.
+//! The command line: `ace serve`, `ace worker`, `ace migrate`, `ace admin ...` and
+//! `ace render`.
 
 use std::process::ExitCode;
 
@@ -33,6 +34,8 @@ pub enum Command {
     /// Operator commands.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Render a layer stack file to an MP4, without a server.
+    Render(crate::render_cli::RenderArgs),
 }
 
 /// Parses the command line and runs it.
@@ -71,6 +74,7 @@ pub fn run() -> ExitCode {
                 Ok(())
             }
             Command::Admin(command) => admin::run(&settings, command).await,
+            Command::Render(args) => crate::render_cli::run(&args).await,
         }
     });
     match outcome {

@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use ace_app::renders::LANE as RENDER_LANE;
 use ace_domain::credits::Credits;
 use ace_storage::{S3Config, StorageConfig};
 use anyhow::{Context, bail};
@@ -122,12 +123,16 @@ pub struct ConfigArgs {
     /// A TOML file of price overrides (see docs/PRICING.md).
     #[arg(long, env = "ACE_PRICING_FILE", global = true)]
     pub pricing_file: Option<PathBuf>,
+    /// Seconds a render may take before it is stopped (and refunded). Default: 1800.
+    #[arg(long, env = "ACE_RENDER_TIMEOUT_SECS", global = true)]
+    pub render_timeout_secs: Option<u64>,
 }
 
 /// The same settings as read from a config file.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileSettings {
+    render_timeout_secs: Option<u64>,
     bind: Option<SocketAddr>,
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
@@ -206,6 +211,7 @@ pub struct JobSettings {
     pub allow_private_webhooks: bool,
     pub webhook_retry_base: Duration,
     pub generation_retry_base: Duration,
+    pub render_timeout: Duration,
 }
 
 impl Settings {
@@ -243,12 +249,14 @@ impl Settings {
             Some("json") => LogFormat::Json,
             Some(other) => bail!("log format {other:?} is not text or json"),
         };
-        let lane_limits = parse_lane_limits(
+        let mut lane_limits = parse_lane_limits(
             args.lane_limits
                 .as_deref()
                 .or(file.lane_limits.as_deref())
                 .unwrap_or(""),
         )?;
+        // A render keeps ffmpeg busy on every core: one at a time per process unless told.
+        lane_limits.entry(RENDER_LANE.to_owned()).or_insert(1);
         let jobs = JobSettings {
             serve_jobs: args.serve_jobs.or(file.serve_jobs).unwrap_or(true),
             concurrency: args
@@ -276,6 +284,12 @@ impl Settings {
                 args.generation_retry_base_ms
                     .or(file.generation_retry_base_ms)
                     .unwrap_or(2_000),
+            ),
+            render_timeout: Duration::from_secs(
+                args.render_timeout_secs
+                    .or(file.render_timeout_secs)
+                    .unwrap_or(1_800)
+                    .max(1),
             ),
         };
         let rate = args

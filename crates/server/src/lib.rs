@@ -7,6 +7,7 @@ pub mod bootstrap;
 pub mod cli;
 pub mod config;
 pub mod housekeeping;
+pub mod render_cli;
 pub mod startup;
 pub mod telemetry;
 

@@ -229,6 +229,7 @@ pub fn app_settings(settings: &Settings, public_url: &str) -> ace_app::Settings 
         },
         webhook_retry_base: settings.jobs.webhook_retry_base,
         generation_retry_base: settings.jobs.generation_retry_base,
+        render_timeout: settings.jobs.render_timeout,
         work_dir: settings.data_dir.join("work"),
         ..ace_app::Settings::default()
     }

@@ -50,6 +50,9 @@ pub struct GenerationResponse {
     pub output_resources: Vec<OutputResponse>,
     /// Credits charged.
     pub execution_cost: String,
+    /// How far a running render has come, from 0 to 1 (an ace addition, only on renders).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<f64>,
 }
 
 /// A resource a generation produced.
@@ -79,6 +82,7 @@ impl From<GenerationObject> for GenerationResponse {
                 .map(Into::into)
                 .collect(),
             execution_cost: object.execution_cost,
+            progress: object.progress,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod files;
 pub mod generations;
 pub mod message;
 pub mod organization;
+pub mod renders;
 pub mod sheets;
 pub mod templates;
 pub mod time;

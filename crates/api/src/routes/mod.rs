@@ -18,6 +18,7 @@ pub mod me;
 pub mod ops;
 pub mod organizations;
 pub mod persisted_tokens;
+pub mod renders;
 pub mod rows;
 pub mod sheets;
 pub mod templates;
@@ -29,3 +30,5 @@ pub(crate) const SETUP: &str = "setup";
 pub(crate) const CONVERT: &str = "convert";
 /// The edit phase, for `x-phase`.
 pub(crate) const EDIT: &str = "edit";
+/// The export phase, for `x-phase`.
+pub(crate) const EXPORT: &str = "export";

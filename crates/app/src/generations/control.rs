@@ -6,7 +6,6 @@
 use ace_db::user_jobs as store;
 use ace_domain::generation::GenerationStatus;
 use ace_domain::ids::UserJobId;
-use ace_domain::sheet::card::GenerationType;
 
 use super::{GenerationView, events, load_view, open, queue_run, reservation_of};
 use crate::automation::delivery;
@@ -63,11 +62,11 @@ pub async fn resume(app: &App, actor: &Actor, id: UserJobId) -> AppResult<Genera
     let resumed = store::resume(&mut tx, id, job.estimate_millis, now)
         .await?
         .ok_or_else(not_stopped)?;
-    let kind: GenerationType = resumed.user_job_type.parse().map_err(|()| not_stopped())?;
+    let lane = super::lane_of(app, &resumed.user_job_type).ok_or_else(not_stopped)?;
     if resumed.estimate_millis <= 0 {
         credits::require_usable(&mut tx, super::organization_of(&resumed)?).await?;
     }
-    queue_run(&mut tx, app, &resumed, app.generator(kind).name()).await?;
+    queue_run(&mut tx, app, &resumed, &lane).await?;
     let routes = delivery::routes(&mut tx, job.agent_id).await?;
     events::announce(&mut tx, app, &routes, &resumed, &[]).await?;
     let view = load_view(&mut tx, resumed).await?;

@@ -18,7 +18,7 @@ use crate::automation::delivery::{self, Routes};
 use crate::{App, AppError, AppResult};
 
 /// The channel other processes hear changes on (the payload is the job id).
-const CHANNEL: &str = "ace_generations";
+pub(crate) const CHANNEL: &str = "ace_generations";
 
 /// This process's feed of changed generation ids.
 #[derive(Clone, Debug)]

@@ -50,6 +50,9 @@ pub struct GenerationObject {
     pub output_resources: Vec<OutputObject>,
     /// Credits charged, as a decimal string.
     pub execution_cost: String,
+    /// How far a running render has come, 0 to 1 (an ace addition; absent for other jobs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<f64>,
 }
 
 /// A resource a generation produced.
@@ -87,6 +90,7 @@ pub fn object(job: &JobRecord, outputs: &[&OutputRecord], storage: &BlobStore) -
             })
             .collect(),
         execution_cost: Credits::from_millis(job.execution_cost_millis).to_string(),
+        progress: job.progress,
     }
 }
 
@@ -174,6 +178,15 @@ pub(crate) async fn queue_run(
     let queued = app.queue.enqueue(tx, &enqueue).await?;
     store::attach_run(tx, job.id, reservation, queued).await?;
     Ok(())
+}
+
+/// The queue lane (the provider, for concurrency caps) that runs jobs of `user_job_type`.
+pub(crate) fn lane_of(app: &App, user_job_type: &str) -> Option<String> {
+    if user_job_type == crate::renders::USER_JOB_TYPE {
+        return Some(crate::renders::LANE.to_owned());
+    }
+    let kind: ace_domain::sheet::card::GenerationType = user_job_type.parse().ok()?;
+    Some(app.generator(kind).name().to_owned())
 }
 
 /// The open reservation paying for the job's run, if any.

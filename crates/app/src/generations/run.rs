@@ -13,7 +13,7 @@ use ace_db::content_resources as resources;
 use ace_db::sheets::{cells, layers};
 use ace_db::user_jobs::{self as store, Completion, JobRecord, OutputRecord};
 use ace_domain::credits::Credits;
-use ace_domain::generation::pricing::price_key;
+use ace_domain::generation::pricing::{RENDER_KEY, price_key};
 use ace_domain::generation::{GenerationStatus, Tier, validate};
 use ace_domain::ids::{AgentId, CellId, ContentResourceId, LayerId, UserJobId};
 use ace_domain::sheet::card::GenerationType;
@@ -108,6 +108,9 @@ async fn run(app: &App, job: &Job) -> AppResult<Outcome> {
             None => return Ok(Outcome::Done),
         },
     };
+    if record.user_job_type == crate::renders::USER_JOB_TYPE {
+        return crate::renders::run(app, job, &record, routes).await;
+    }
     let Ok(kind) = record.user_job_type.parse::<GenerationType>() else {
         fail(app, id, "This generation's type is not one ace runs.").await?;
         return Ok(Outcome::Done);
@@ -123,7 +126,15 @@ async fn run(app: &App, job: &Job) -> AppResult<Outcome> {
     let generator = app.generator(kind);
     match generator.generate(&work).await {
         Ok(produced) => {
-            finish(app, &record, routes, kind, produced, &work.inputs).await?;
+            finish(
+                app,
+                &record,
+                routes,
+                Priced::Card(kind),
+                produced,
+                &work.inputs,
+            )
+            .await?;
             Ok(Outcome::Done)
         }
         Err(ProviderError::Transient(reason)) if !job.is_last_attempt() => {
@@ -238,7 +249,7 @@ async fn work_for(
 }
 
 /// Removes a run's work directory when the run ends, however it ends.
-struct WorkDir(PathBuf);
+pub(crate) struct WorkDir(pub(crate) PathBuf);
 
 impl Drop for WorkDir {
     fn drop(&mut self) {
@@ -248,12 +259,19 @@ impl Drop for WorkDir {
     }
 }
 
+/// What a run is priced as, for the final charge.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Priced {
+    Card(GenerationType),
+    Render,
+}
+
 /// Stores what the generator made and completes the generation.
-async fn finish(
+pub(crate) async fn finish(
     app: &App,
     record: &JobRecord,
     routes: Option<Routes>,
-    kind: GenerationType,
+    priced: Priced,
     produced: Produced,
     inputs: &[Input],
 ) -> AppResult<()> {
@@ -271,7 +289,7 @@ async fn finish(
         }
     }
     let keys: Vec<String> = staged.iter().flat_map(Staged::keys).collect();
-    let completed = complete(app, record, routes, kind, &produced, staged, inputs).await;
+    let completed = complete(app, record, routes, priced, &produced, staged, inputs).await;
     if !matches!(completed, Ok(true)) {
         crate::files::delete_blobs(app, keys).await;
     }
@@ -283,7 +301,7 @@ async fn complete(
     app: &App,
     record: &JobRecord,
     routes: Option<Routes>,
-    kind: GenerationType,
+    priced: Priced,
     produced: &Produced,
     staged: Vec<Staged>,
     inputs: &[Input],
@@ -307,7 +325,9 @@ async fn complete(
         .into_iter()
         .collect();
     for file in staged {
-        let resource = record_generated(&mut tx, record.agent_id, file, record.id, now).await?;
+        let project = record.spreadsheet_id;
+        let resource =
+            record_generated(&mut tx, record.agent_id, file, record.id, project, now).await?;
         outputs.push(OutputRecord {
             id: resource.id.get(),
             user_job_id: record.id.get(),
@@ -316,7 +336,7 @@ async fn complete(
             kind: resource.kind,
         });
     }
-    let cost = reconciled_cost(&mut tx, app, record, kind, produced).await?;
+    let cost = reconciled_cost(&mut tx, app, record, priced, produced).await?;
     let result = result_of(produced);
     let done = Completion {
         result: result.as_ref(),
@@ -345,19 +365,20 @@ async fn reconciled_cost(
     tx: &mut dyn Session,
     app: &App,
     record: &JobRecord,
-    kind: GenerationType,
+    priced: Priced,
     produced: &Produced,
 ) -> AppResult<Credits> {
     let estimate = Credits::from_millis(record.estimate_millis);
     let Some(usd) = produced.cost_usd else {
         return Ok(estimate);
     };
+    let key = match priced {
+        Priced::Card(kind) => price_key(kind, record.model.as_deref().or(Some(&produced.model))),
+        Priced::Render => RENDER_KEY.to_owned(),
+    };
     let tier = app
         .pricing
-        .price(&price_key(
-            kind,
-            record.model.as_deref().or(Some(&produced.model)),
-        ))
+        .price(&key)
         .map_or(Tier::Llm, |price| price.tier);
     let actual = app.pricing.for_usd(usd, tier);
     if actual <= estimate {
@@ -451,7 +472,7 @@ pub(crate) async fn fail(app: &App, id: UserJobId, reason: &str) -> AppResult<()
 }
 
 async fn stage_file(app: &App, path: &Path) -> AppResult<Staged> {
-    let bytes = tokio::fs::read(path)
+    let file = tokio::fs::File::open(path)
         .await
         .map_err(|err| AppError::internal(anyhow::anyhow!("reading {}: {err}", path.display())))?;
     let incoming = Incoming {
@@ -459,9 +480,25 @@ async fn stage_file(app: &App, path: &Path) -> AppResult<Staged> {
             .file_name()
             .map(|name| name.to_string_lossy().into_owned()),
         content_type: None,
-        body: futures::stream::once(futures::future::ready(Ok::<Bytes, std::io::Error>(
-            Bytes::from(bytes),
-        ))),
+        body: chunks_of(file),
     };
     stage(app, incoming).await
+}
+
+/// How much of a made file is read at a time while it is stored.
+const STAGE_CHUNK: usize = 256 * 1024;
+
+/// A file as a stream of chunks, so a large render is never held in memory whole.
+fn chunks_of(
+    file: tokio::fs::File,
+) -> impl futures::Stream<Item = Result<Bytes, std::io::Error>> + Send + Unpin {
+    Box::pin(futures::stream::try_unfold(file, |mut file| async move {
+        use tokio::io::AsyncReadExt;
+        let mut chunk = Vec::with_capacity(STAGE_CHUNK);
+        let read = (&mut file)
+            .take(STAGE_CHUNK as u64)
+            .read_to_end(&mut chunk)
+            .await?;
+        Ok((read > 0).then(|| (Bytes::from(chunk), file)))
+    }))
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::prepare::{Place, prepare};
 use super::{events, queue_run};
-use crate::automation::delivery;
+use crate::automation::delivery::{self, Routes};
 use crate::idempotency::Idempotent;
 use crate::policy::AgentNeed;
 use crate::sheets::{agent_access, not_found};
@@ -113,8 +113,6 @@ pub async fn trigger(
     let estimate = app
         .pricing
         .estimate(&prepared.request, prepared.source_seconds);
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
     let new = NewJob {
         agent_id: agent,
         organization_id: Some(organization),
@@ -127,12 +125,43 @@ pub async fn trigger(
         prompt: prepared.prompt.as_deref(),
         estimate_millis: estimate.millis(),
     };
-    let job = store::insert(&mut tx, &new, now).await?;
+    let queued = Queued {
+        job: new,
+        lane: generator.name(),
+        target,
+        routes: &routes,
+        idempotency: trigger.idempotency.as_ref(),
+    };
+    record_and_queue(app, actor, queued).await
+}
+
+/// A job about to be recorded.
+pub(crate) struct Queued<'a> {
+    pub job: NewJob<'a>,
+    /// The queue lane that runs it.
+    pub lane: &'a str,
+    /// The cell or layer that shows it.
+    pub target: Target,
+    /// Where its events go.
+    pub routes: &'a Routes,
+    pub idempotency: Option<&'a Idempotent>,
+}
+
+/// In one transaction: records the job, remembers the answer under its idempotency key,
+/// reserves its estimate and queues it, points its cell (or layer) at it and announces it.
+pub(crate) async fn record_and_queue(
+    app: &App,
+    actor: &Actor,
+    queued: Queued<'_>,
+) -> AppResult<Started> {
+    let now = app.clock.now();
+    let mut tx = app.db.begin().await?;
+    let job = store::insert(&mut tx, &queued.job, now).await?;
     let started = Started {
         generation_id: job.id.get(),
         status: job.status.clone(),
     };
-    if let Some(request) = &trigger.idempotency
+    if let Some(request) = queued.idempotency
         && !request.remember(&mut tx, actor, &started, now).await?
     {
         // A retry with the same key got there first: its answer is the answer.
@@ -143,12 +172,12 @@ pub async fn trigger(
             .await?
             .ok_or_else(|| AppError::internal(anyhow::anyhow!("an idempotent answer vanished")));
     }
-    queue_run(&mut tx, app, &job, generator.name()).await?;
-    match layer_id {
-        Some(layer) => layers::set_default_job(&mut tx, layer, job.id, now).await?,
-        None => cells::set_default_job(&mut tx, cell_id, job.id, now).await?,
+    queue_run(&mut tx, app, &job, queued.lane).await?;
+    match queued.target {
+        Target::Layer(_, layer) => layers::set_default_job(&mut tx, layer, job.id, now).await?,
+        Target::Cell(cell) => cells::set_default_job(&mut tx, cell, job.id, now).await?,
     }
-    events::announce(&mut tx, app, &routes, &job, &[]).await?;
+    events::announce(&mut tx, app, queued.routes, &job, &[]).await?;
     tx.commit().await?;
     app.queue.wake();
     app.generation_events.poke(job.id.get());

@@ -62,6 +62,22 @@ pub(crate) async fn wait_for(client: &Client, id: i64, status: &str) -> Value {
     panic!("generation {id} never became {status}");
 }
 
+/// A cell as `GET .../cells/{cell_id}` returns it (unwrapped).
+pub(crate) async fn read_cell(client: &Client, agent: i64, (sheet, cell): (i64, i64)) -> Value {
+    let body = client
+        .get(&format!(
+            "/v1/autocontentengine/{sheet}/cells/{cell}?agent_id={agent}"
+        ))
+        .await
+        .expect(200)
+        .body;
+    if body["spreadsheet_cell"].is_object() {
+        body["spreadsheet_cell"].clone()
+    } else {
+        body
+    }
+}
+
 /// The workspace's generic balance as the API reports it.
 pub(crate) async fn balance(member: &Member) -> f64 {
     let org = member
@@ -94,20 +110,7 @@ async fn a_text_generation_completes_fills_its_cell_and_charges_its_estimate() {
     // gemini_2_0_flash for 500 tokens: 2 credits by the built-in table.
     assert_eq!(done["execution_cost"], "2.0");
     assert_eq!(balance(owner).await, before - 2.0);
-    let cell = owner
-        .client
-        .get(&format!(
-            "/v1/autocontentengine/{}/cells/{}?agent_id={agent}",
-            place.0, place.1
-        ))
-        .await
-        .expect(200)
-        .body;
-    let cell = if cell["spreadsheet_cell"].is_object() {
-        cell["spreadsheet_cell"].clone()
-    } else {
-        cell
-    };
+    let cell = read_cell(&owner.client, agent, place).await;
     assert_eq!(cell["value"], "Tacos at dawn.");
     assert_eq!(cell["default_user_job"]["id"], id);
 }

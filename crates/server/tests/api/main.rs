@@ -26,6 +26,7 @@ mod ops;
 mod organizations;
 mod persisted_tokens;
 mod public_files;
+mod renders;
 mod rows;
 mod sheets;
 mod templates;

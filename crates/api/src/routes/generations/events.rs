@@ -1,6 +1,8 @@
 //! Follow a generation live (an ace addition): a Server-Sent Events stream with one event
 //! per status it enters, named after the status and carrying the generation object, ending
-//! after the terminal one. Polling clients are unaffected.
+//! after the terminal one. Jobs that can tell how far they have come (renders) also send
+//! `progress` events while processing, with the object's `progress` from 0 to 1. Polling
+//! clients are unaffected.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -25,7 +27,7 @@ const RECHECK: Duration = Duration::from_secs(15);
 /// Streams the generation's status changes until it ends.
 #[utoipa::path(get, path = "/v1/generations/{generation_id}/events", tag = "Generations", operation_id = "followGeneration",
     params(("generation_id" = i64, Path)),
-    responses((status = 200, description = "A text/event-stream of `pending`, `processing`, `completed`, `failed` or `stopped` events, each with the generation object as data", content_type = "text/event-stream"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, description = "A text/event-stream of `pending`, `processing`, `completed`, `failed` or `stopped` events, each with the generation object as data, and `progress` events while a render runs", content_type = "text/event-stream"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
     extensions(("x-phase" = json!(crate::routes::EDIT))))]
 pub async fn follow_generation(
     State(state): State<ApiState>,
@@ -43,6 +45,7 @@ pub async fn follow_generation(
         changes,
         next: Some(first),
         last_status: None,
+        last_progress: None,
         ended: false,
     };
     let events = futures::stream::unfold(follower, |mut follower| async move {
@@ -61,6 +64,7 @@ struct Follower {
     changes: broadcast::Receiver<i64>,
     next: Option<GenerationView>,
     last_status: Option<String>,
+    last_progress: Option<f64>,
     ended: bool,
 }
 
@@ -78,10 +82,15 @@ impl Follower {
                     }
                 }
             };
-            if self.last_status.as_deref() == Some(view.job.status.as_str()) {
+            let name = if self.last_status.as_deref() != Some(view.job.status.as_str()) {
+                view.job.status.clone()
+            } else if view.job.progress.is_some() && view.job.progress != self.last_progress {
+                "progress".to_owned()
+            } else {
                 continue;
-            }
+            };
             self.last_status = Some(view.job.status.clone());
+            self.last_progress = view.job.progress;
             self.ended = view
                 .job
                 .status
@@ -89,7 +98,7 @@ impl Follower {
                 .map_or(true, GenerationStatus::is_terminal);
             let body = response(&view, &self.state);
             let event = Event::default()
-                .event(view.job.status.as_str())
+                .event(name)
                 .json_data(&body)
                 .unwrap_or_default();
             return Some(event);

@@ -1,0 +1,137 @@
+//! Where a render reads each layer's media from, and what it is. A content resource id must
+//! be the agent's own and is read straight from storage (a file on local storage, a
+//! short-lived signed URL on S3); an https URL is fetched into the run's directory under the
+//! outbound rules (public addresses only unless configured otherwise, no redirects, bounded
+//! size). Then ffprobe says what the file holds.
+
+use std::path::Path;
+use std::time::Duration;
+
+use ace_db::content_resources as resources;
+use ace_domain::ids::{AgentId, ContentResourceId};
+use ace_render::{Layer, Media, Source};
+use tokio::io::AsyncWriteExt;
+use tracing::warn;
+
+use crate::{App, AppResult, outbound};
+
+/// How long fetching one URL may take.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Reads what each layer's media is. `Err(reason)` is for the client: it names the layer.
+pub(crate) async fn probe_all(
+    app: &App,
+    agent: AgentId,
+    layers: &[Layer],
+    dir: &Path,
+) -> AppResult<Result<Vec<Option<Media>>, String>> {
+    let mut found = Vec::with_capacity(layers.len());
+    for (index, layer) in layers.iter().enumerate() {
+        let Some(source) = layer.content.source() else {
+            found.push(None);
+            continue;
+        };
+        let input = match locate(app, agent, source, dir, index).await? {
+            Ok(input) => input,
+            Err(problem) => return Ok(Err(format!("{}: {problem}", layer.label()))),
+        };
+        match ace_render::probe(&app.media, &input).await {
+            Ok(media) => found.push(Some(media)),
+            Err(err) => {
+                warn!(layer = %layer.name, error = %err, "a render source could not be probed");
+                return Ok(Err(format!(
+                    "{}: its source could not be read as media",
+                    layer.label()
+                )));
+            }
+        }
+    }
+    Ok(Ok(found))
+}
+
+/// A location ffmpeg can read `source` from.
+async fn locate(
+    app: &App,
+    agent: AgentId,
+    source: &Source,
+    dir: &Path,
+    index: usize,
+) -> AppResult<Result<String, String>> {
+    match source {
+        Source::Resource(id) => {
+            let mut conn = app.db.conn().await?;
+            let Some(resource) =
+                resources::find(&mut conn, agent, ContentResourceId::new(*id)).await?
+            else {
+                return Ok(Err(format!(
+                    "content resource {id} does not exist or is not this agent's"
+                )));
+            };
+            drop(conn);
+            if !matches!(resource.kind.as_str(), "video" | "image" | "audio") {
+                return Ok(Err(format!(
+                    "content resource {id} is a {} file, not media",
+                    resource.kind
+                )));
+            }
+            Ok(Ok(app
+                .storage
+                .readable_location(&resource.storage_key)
+                .await?))
+        }
+        Source::Url(url) => Ok(fetch(app, url, &dir.join(format!("source{index}"))).await),
+        Source::Path(_) => Ok(Err(
+            "local files can only be rendered with `ace render`".into()
+        )),
+    }
+}
+
+/// Downloads `url` to `target` under the outbound rules.
+async fn fetch(app: &App, url: &str, target: &Path) -> Result<String, String> {
+    let reach = app.settings.outbound_reach;
+    outbound::check_url(url, reach).map_err(|problem| format!("its src URL {problem}"))?;
+    let client = outbound::client(reach, FETCH_TIMEOUT, "ace-render/1")
+        .map_err(|_| "its src could not be fetched".to_owned())?;
+    let response = client.get(url).send().await.map_err(|err| {
+        format!(
+            "its src could not be fetched: {}",
+            outbound::describe(&err, FETCH_TIMEOUT)
+        )
+    })?;
+    if let Some(problem) = outbound::describe_status(response.status()) {
+        return Err(format!("its src could not be fetched: {problem}"));
+    }
+    let limit = app.settings.max_file_bytes;
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit)
+    {
+        return Err(format!(
+            "its src is larger than {} MiB",
+            limit / (1024 * 1024)
+        ));
+    }
+    let failed = |_| "its src could not be saved for the render".to_owned();
+    let mut file = tokio::fs::File::create(target).await.map_err(failed)?;
+    let mut response = response;
+    let mut written = 0u64;
+    loop {
+        let chunk = response.chunk().await.map_err(|err| {
+            format!(
+                "its src could not be fetched: {}",
+                outbound::describe(&err, FETCH_TIMEOUT)
+            )
+        })?;
+        let Some(chunk) = chunk else { break };
+        written += chunk.len() as u64;
+        if written > limit {
+            return Err(format!(
+                "its src is larger than {} MiB",
+                limit / (1024 * 1024)
+            ));
+        }
+        file.write_all(&chunk).await.map_err(failed)?;
+    }
+    file.flush().await.map_err(failed)?;
+    Ok(target.to_string_lossy().into_owned())
+}
