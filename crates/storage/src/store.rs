@@ -248,6 +248,20 @@ impl BlobStore {
         format!("{}/{key}", self.files_base)
     }
 
+    /// The key behind one of this store's public URLs (the inverse of [`Self::public_url`]);
+    /// `None` for any other URL.
+    pub fn key_of_public_url<'a>(&self, url: &'a str) -> Option<&'a str> {
+        let key = url
+            .strip_prefix(self.files_base.as_str())?
+            .strip_prefix('/')?;
+        let plain = !key.is_empty()
+            && !key.contains(['?', '#', '\\'])
+            && key
+                .split('/')
+                .all(|part| !part.is_empty() && part != "." && part != "..");
+        plain.then_some(key)
+    }
+
     /// On S3, a URL that lets its holder PUT exactly these bytes to `key` until it expires:
     /// the content type and MD5 are bound into the signature, so S3 refuses anything else.
     /// `None` on the local filesystem, where ace receives uploads itself.

@@ -264,3 +264,27 @@ fn base64_md5(data: &[u8]) -> String {
     use md5::Digest;
     base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(data))
 }
+
+#[tokio::test]
+async fn a_public_url_leads_back_to_its_key_and_nothing_else_does() {
+    for backend in backends().await {
+        let store = &backend.store;
+        let url = store.public_url("generated/7/render.mp4");
+        assert_eq!(
+            store.key_of_public_url(&url),
+            Some("generated/7/render.mp4"),
+            "{}",
+            backend.name
+        );
+        for other in [
+            "http://localhost:8080/files/",
+            "http://localhost:8080/files/../secret",
+            "http://localhost:8080/files/a//b",
+            "http://localhost:8080/files/a.mp4?x=1",
+            "http://localhost:8080/filesystem/a.mp4",
+            "https://example.com/files/a.mp4",
+        ] {
+            assert_eq!(store.key_of_public_url(other), None, "{other}");
+        }
+    }
+}

@@ -1,8 +1,9 @@
 //! Where a render reads each layer's media from, and what it is. A content resource id must
 //! be the agent's own and is read straight from storage (a file on local storage, a
-//! short-lived signed URL on S3); an https URL is fetched into the run's directory under the
-//! outbound rules (public addresses only unless configured otherwise, no redirects, bounded
-//! size). Then ffprobe says what the file holds.
+//! short-lived signed URL on S3), and so is one of ace's own public file URLs; any other
+//! http(s) URL is fetched into the run's directory under the outbound rules (public
+//! addresses only unless configured otherwise, no redirects, bounded size). Then ffprobe
+//! says what the file holds.
 
 use std::path::Path;
 use std::time::Duration;
@@ -79,7 +80,17 @@ async fn locate(
                 .readable_location(&resource.storage_key)
                 .await?))
         }
-        Source::Url(url) => Ok(fetch(app, url, &dir.join(format!("source{index}"))).await),
+        Source::Url(url) => match app.storage.key_of_public_url(url) {
+            Some(key) => {
+                if app.storage.head(key).await?.is_none() {
+                    return Ok(Err(
+                        "its src is a file of this server that no longer exists".into(),
+                    ));
+                }
+                Ok(Ok(app.storage.readable_location(key).await?))
+            }
+            None => Ok(fetch(app, url, &dir.join(format!("source{index}"))).await),
+        },
         Source::Path(_) => Ok(Err(
             "local files can only be rendered with `ace render`".into()
         )),

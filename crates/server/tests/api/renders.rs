@@ -596,3 +596,29 @@ async fn a_src_on_a_private_address_is_refused_when_only_public_ones_are_allowed
     );
     assert_eq!(balance(&app.owner).await, before);
 }
+
+#[tokio::test]
+async fn a_src_that_is_one_of_aces_own_file_urls_is_read_from_storage() {
+    // Only public addresses may be fetched, and this server is on loopback: the URL must not
+    // be fetched at all.
+    let app = TestApp::builder().public_webhooks_only().spawn().await;
+    let client = &app.owner.client;
+    let row = row(&app.owner).await;
+    let picture = uploaded(
+        client,
+        row.agent,
+        "still.png",
+        ace_testkit::image("png", 64, 64),
+    )
+    .await;
+    row.add_layer(
+        client,
+        "Still",
+        "image",
+        json!({"src": picture["url"], "from": 0, "durationInFrames": 15}),
+    )
+    .await;
+    let id = row.render(client).await;
+    let done = ended(client, id).await;
+    assert_eq!(done["status"], "completed", "{done}");
+}
