@@ -267,27 +267,45 @@ pub async fn set_progress(db: &mut dyn Session, id: UserJobId, progress: f64) ->
     Ok(execute!(db, sqlx::query(sql).bind(id.get()).bind(progress)) > 0)
 }
 
-/// An engine's jobs of one type, newest first.
+/// An engine's jobs of one type, newest first, with the resources they produced (oldest
+/// first), in two statements.
 pub async fn page_of_type(
     db: &mut dyn Session,
     sheet: SpreadsheetId,
     user_job_type: &str,
     offset: i64,
     limit: i64,
-) -> DbResult<Vec<JobRecord>> {
-    let sql = concat!(
-        "SELECT ",
-        columns!(),
-        " FROM user_jobs WHERE spreadsheet_id = $1 AND user_job_type = $2 ORDER BY id DESC LIMIT $3 OFFSET $4"
-    );
-    Ok(fetch_all!(
+) -> DbResult<(Vec<JobRecord>, Vec<OutputRecord>)> {
+    macro_rules! page {
+        () => {
+            "FROM user_jobs WHERE spreadsheet_id = $1 AND user_job_type = $2 \
+             ORDER BY id DESC LIMIT $3 OFFSET $4"
+        };
+    }
+    let jobs_sql = concat!("SELECT ", columns!(), " ", page!());
+    let jobs = fetch_all!(
         db,
-        sqlx::query_as(sql)
+        sqlx::query_as(jobs_sql)
             .bind(sheet.get())
             .bind(user_job_type)
             .bind(limit)
             .bind(offset)
-    ))
+    );
+    let outputs_sql = concat!(
+        "SELECT r.id, r.user_job_id, r.storage_key, r.thumbnail_key, r.kind \
+         FROM content_resources r JOIN (SELECT id ",
+        page!(),
+        ") j ON r.user_job_id = j.id ORDER BY r.id"
+    );
+    let outputs = fetch_all!(
+        db,
+        sqlx::query_as(outputs_sql)
+            .bind(sheet.get())
+            .bind(user_job_type)
+            .bind(limit)
+            .bind(offset)
+    );
+    Ok((jobs, outputs))
 }
 
 /// The resources a job produced (or, for a media card, attached), oldest first.

@@ -132,7 +132,6 @@ pub struct ConfigArgs {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileSettings {
-    render_timeout_secs: Option<u64>,
     bind: Option<SocketAddr>,
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
@@ -163,6 +162,7 @@ struct FileSettings {
     webhook_retry_base_ms: Option<u64>,
     generation_retry_base_ms: Option<u64>,
     pricing_file: Option<PathBuf>,
+    render_timeout_secs: Option<u64>,
 }
 
 /// How logs are written.

@@ -8,7 +8,7 @@ mod media;
 mod run;
 
 use ace_db::sheets::{engines, layers, tree};
-use ace_db::user_jobs::{self as store, JobRecord, NewJob, OutputRecord};
+use ace_db::user_jobs::{self as store, NewJob, OutputRecord};
 use ace_domain::credits::Credits;
 use ace_domain::generation::GenerationStatus;
 use ace_domain::ids::{AgentId, CellId, SpreadsheetId};
@@ -260,22 +260,24 @@ pub async fn list(
     engines::find(&mut conn, agent, sheet)
         .await?
         .ok_or_else(|| project_not_found(sheet))?;
-    let jobs: Vec<JobRecord> =
+    let (jobs, outputs) =
         store::page_of_type(&mut conn, sheet, USER_JOB_TYPE, page * PAGE_SIZE, PAGE_SIZE).await?;
-    let mut summaries = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        let output = if job.status == GenerationStatus::Completed.as_str() {
-            store::outputs(&mut conn, job.id).await?.into_iter().next()
-        } else {
-            None
-        };
-        summaries.push(RenderSummary {
-            id: job.id.get(),
-            created_at: job.created_at,
-            status: job.status,
-            output,
-        });
-    }
+    let summaries = jobs
+        .into_iter()
+        .map(|job| {
+            let completed = job.status == GenerationStatus::Completed.as_str();
+            let output = outputs
+                .iter()
+                .find(|output| completed && output.user_job_id == job.id.get())
+                .cloned();
+            RenderSummary {
+                id: job.id.get(),
+                created_at: job.created_at,
+                status: job.status,
+                output,
+            }
+        })
+        .collect();
     Ok(summaries)
 }
 
