@@ -129,6 +129,22 @@ pub async fn find(db: &mut dyn Session, id: UserJobId) -> DbResult<Option<JobRec
     Ok(fetch_optional!(db, sqlx::query_as(sql).bind(id.get())))
 }
 
+/// The result of the completed `user_job_type` job that made content resource `resource`, if
+/// one did (a speech generation's word times, say).
+pub async fn result_of_maker(
+    db: &mut dyn Session,
+    resource: i64,
+    user_job_type: &str,
+) -> DbResult<Option<Value>> {
+    let sql = "SELECT j.result FROM content_resources r JOIN user_jobs j ON j.id = r.user_job_id \
+               WHERE r.id = $1 AND j.user_job_type = $2 AND j.status = 'completed'";
+    let result: Option<Option<Json<Value>>> = fetch_optional!(
+        db,
+        sqlx::query_scalar(sql).bind(resource).bind(user_job_type)
+    );
+    Ok(result.flatten().map(|json| json.0))
+}
+
 /// Records what pays for and runs the job's current run.
 pub async fn attach_run(
     db: &mut dyn Session,

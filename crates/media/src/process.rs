@@ -117,6 +117,14 @@ impl Tools {
         Ok(Bytes::from(jpeg))
     }
 
+    /// Runs ffmpeg with `args` (after `-nostdin -v error`) and returns what it wrote to
+    /// stdout: for the generators that make media from scratch.
+    pub async fn ffmpeg(&self, args: &[&str]) -> Result<Vec<u8>, MediaError> {
+        let mut all = vec!["-nostdin", "-v", "error"];
+        all.extend_from_slice(args);
+        self.run("ffmpeg", &self.ffmpeg, &all).await
+    }
+
     async fn run(
         &self,
         tool: &'static str,

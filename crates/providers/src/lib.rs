@@ -3,6 +3,9 @@
 //! its generator; a type with nothing installed maps to [`NotInstalled`], which fails the
 //! generation with a reason saying so and never fakes an output.
 
+pub mod local;
+pub mod words;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -44,9 +47,13 @@ pub struct Input {
     pub kind: MediaKind,
     /// Where its bytes are stored.
     pub storage_key: String,
+    /// Where ffmpeg (or an HTTP client) can read it: a local path or a signed URL.
+    pub location: String,
     pub thumbnail_key: Option<String>,
     /// Its length, for audio and video.
     pub duration_ms: Option<i64>,
+    /// When ace spoke this audio itself: the word times it recorded then.
+    pub words: Option<Vec<words::TimedWord>>,
 }
 
 /// What a generator made.

@@ -112,6 +112,29 @@ impl Plan {
         args
     }
 
+    /// The command line writing the first frame alone as a still image (`output`'s extension,
+    /// such as `.png`, picks the format). Run it as [`Plan::arguments`].
+    pub fn still_arguments(&self, output: &Path) -> Vec<String> {
+        let mut args = self.inputs.clone();
+        args.extend(
+            [
+                "-filter_complex_script",
+                GRAPH_FILE,
+                "-map",
+                "[vout]",
+                "-frames:v",
+                "1",
+                "-update",
+                "1",
+            ]
+            .map(String::from),
+        );
+        args.push(output.to_string_lossy().into_owned());
+        // Every graph ends in an audio bed too; a still has no use for it.
+        args.extend(["-map", "[aout]", "-t", "0.04", "-f", "null", "-"].map(String::from));
+        args
+    }
+
     /// Writes the graph and the assets into `dir`.
     pub fn write_files(&self, dir: &Path) -> std::io::Result<()> {
         std::fs::write(dir.join(GRAPH_FILE), &self.graph)?;

@@ -17,5 +17,5 @@ pub mod run;
 pub mod stack;
 
 pub use compile::{Media, Plan, compile, probe};
-pub use run::{Progress, RenderError, render};
+pub use run::{Progress, RenderError, render, render_still};
 pub use stack::{Canvas, Layer, Source, Stack, StackError};

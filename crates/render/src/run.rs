@@ -53,11 +53,42 @@ pub async fn render(
     output: &Path,
     ffmpeg: &str,
     timeout: Duration,
+    progress: impl FnMut(Progress) + Send,
+) -> Result<(), RenderError> {
+    run_plan(plan, dir, plan.arguments(output), ffmpeg, timeout, progress).await
+}
+
+/// Renders the first frame of `plan` as a still image at `output` (its extension picks the
+/// format, such as `.png`).
+pub async fn render_still(
+    plan: &Plan,
+    dir: &Path,
+    output: &Path,
+    ffmpeg: &str,
+    timeout: Duration,
+) -> Result<(), RenderError> {
+    run_plan(
+        plan,
+        dir,
+        plan.still_arguments(output),
+        ffmpeg,
+        timeout,
+        |_| {},
+    )
+    .await
+}
+
+async fn run_plan(
+    plan: &Plan,
+    dir: &Path,
+    arguments: Vec<String>,
+    ffmpeg: &str,
+    timeout: Duration,
     mut progress: impl FnMut(Progress) + Send,
 ) -> Result<(), RenderError> {
     plan.write_files(dir)?;
     let mut child = Command::new(ffmpeg)
-        .args(plan.arguments(output))
+        .args(arguments)
         .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

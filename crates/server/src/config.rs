@@ -126,6 +126,10 @@ pub struct ConfigArgs {
     /// Seconds a render may take before it is stopped (and refunded). Default: 1800.
     #[arg(long, env = "ACE_RENDER_TIMEOUT_SECS", global = true)]
     pub render_timeout_secs: Option<u64>,
+    /// Where the embedded models are (scripts/models puts them there). Default:
+    /// ~/.cache/ace/models
+    #[arg(long, env = "ACE_MODELS_DIR", global = true)]
+    pub models_dir: Option<PathBuf>,
 }
 
 /// The same settings as read from a config file.
@@ -163,6 +167,7 @@ struct FileSettings {
     generation_retry_base_ms: Option<u64>,
     pricing_file: Option<PathBuf>,
     render_timeout_secs: Option<u64>,
+    models_dir: Option<PathBuf>,
 }
 
 /// How logs are written.
@@ -198,6 +203,8 @@ pub struct Settings {
     pub jobs: JobSettings,
     /// Price overrides (TOML), applied over the built-in table.
     pub pricing_file: Option<PathBuf>,
+    /// Where the embedded models are.
+    pub models_dir: PathBuf,
 }
 
 /// How jobs run.
@@ -336,6 +343,11 @@ impl Settings {
                 .map(|u| u.trim_end_matches('/').to_owned()),
             jobs,
             pricing_file: args.pricing_file.clone().or(file.pricing_file),
+            models_dir: args
+                .models_dir
+                .clone()
+                .or(file.models_dir)
+                .unwrap_or_else(|| default_models_dir(&data_dir)),
             data_dir,
         })
     }
@@ -349,6 +361,16 @@ impl Settings {
         };
         Settings::resolve(&args).expect("embedded settings are valid")
     }
+}
+
+/// `~/.cache/ace/models`, where scripts/models installs; `<data dir>/models` without a home.
+fn default_models_dir(data_dir: &Path) -> PathBuf {
+    std::env::var_os("HOME")
+        .filter(|home| !home.is_empty())
+        .map_or_else(
+            || data_dir.join("models"),
+            |home| PathBuf::from(home).join(".cache/ace/models"),
+        )
 }
 
 fn read_file(path: &Path) -> anyhow::Result<FileSettings> {

@@ -10,6 +10,8 @@ use ace_app::outbound::Reach;
 use ace_db::{ConnectOptions, Database};
 use ace_domain::generation::PriceTable;
 use ace_jobs::{Worker, WorkerConfig};
+use ace_providers::Registry;
+use ace_providers::local::LocalModels;
 use ace_storage::BlobStore;
 use anyhow::Context;
 use tokio::net::TcpListener;
@@ -62,10 +64,9 @@ impl Application {
             .unwrap_or_else(|| default_public_url(address));
         let storage = open_storage(settings, &public_url)?;
         let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_deref()).await?;
-        let app = customize(
-            App::new(db, storage, app_settings(settings, &public_url), &secret)
-                .with_pricing(pricing(settings)?),
-        );
+        let app = App::new(db, storage, app_settings(settings, &public_url), &secret)
+            .with_pricing(pricing(settings)?);
+        let app = customize(app.clone().with_providers(generators(settings, &app)));
         let revocations = ace_app::auth::follow_revocations(&app).await;
         bootstrap::first_start(&app, settings).await?;
         ace_app::templates::sync::sync_from(&app, settings.templates_dir.as_deref())
@@ -214,6 +215,14 @@ pub fn open_storage(settings: &Settings, public_url: &str) -> anyhow::Result<Blo
         .clone()
         .unwrap_or_else(|| format!("{public_url}/files"));
     BlobStore::open(&settings.storage, &files_base).context("opening the blob store")
+}
+
+/// The generators creation cards run on: the embedded models.
+fn generators(settings: &Settings, app: &App) -> Registry {
+    let mut registry = Registry::default();
+    let models = LocalModels::new(settings.models_dir.clone());
+    ace_providers::local::install(&mut registry, &models, &app.media);
+    registry
 }
 
 /// The use-case settings from the server's.

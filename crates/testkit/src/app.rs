@@ -88,6 +88,15 @@ impl TestAppBuilder {
         self
     }
 
+    /// Installs the embedded generators (the local models, from `ACE_MODELS_DIR` or
+    /// `~/.cache/ace/models`). Generators installed after this replace them.
+    #[must_use]
+    pub fn local_generators(mut self) -> Self {
+        let models = ace_providers::local::LocalModels::new(crate::models_dir());
+        ace_providers::local::install(&mut self.generators, &models, &ace_media::Tools::default());
+        self
+    }
+
     /// Shortens (or lengthens) job leases, for crash-recovery tests.
     #[must_use]
     pub fn job_lease(mut self, lease: Duration) -> Self {

@@ -16,7 +16,6 @@ use ace_domain::generation::{CardRequest, MediaKind, validate};
 use ace_domain::ids::{AgentId, ContentResourceId, SpreadsheetId};
 use ace_domain::sheet::card::GenerationType;
 use ace_domain::sheet::variables::{Sources, substitute};
-use ace_providers::Input;
 use serde_json::{Map, Value};
 
 use crate::{AppError, AppResult, ErrorCode};
@@ -30,7 +29,6 @@ pub struct Prepared {
     pub data: Value,
     /// The main text after substitution (prompt or script), recorded on the job.
     pub prompt: Option<String>,
-    pub inputs: Vec<Input>,
     /// The length of the source media, for prices by duration (captions, lipsync).
     pub source_seconds: Option<f64>,
 }
@@ -92,7 +90,6 @@ pub async fn prepare(
         }
     }
     let request = validate(kind, &data).map_err(invalid)?;
-    let mut inputs = Vec::with_capacity(request.resources.len());
     let mut source_seconds = None;
     for reference in &request.resources {
         let resource =
@@ -127,14 +124,6 @@ pub async fn prepare(
         if source_seconds.is_none() && matches!(kind, MediaKind::Audio | MediaKind::Video) {
             source_seconds = resource.duration_ms.map(|ms| ms as f64 / 1000.0);
         }
-        inputs.push(Input {
-            field: reference.field.clone(),
-            resource_id: reference.id,
-            kind,
-            storage_key: resource.storage_key,
-            thumbnail_key: resource.thumbnail_key,
-            duration_ms: resource.duration_ms,
-        });
     }
     let prompt = ["prompt", "script"]
         .into_iter()
@@ -144,7 +133,6 @@ pub async fn prepare(
         request,
         data: Value::Object(data),
         prompt,
-        inputs,
         source_seconds,
     })
 }

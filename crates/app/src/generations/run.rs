@@ -14,10 +14,11 @@ use ace_db::sheets::{cells, layers};
 use ace_db::user_jobs::{self as store, Completion, JobRecord, OutputRecord};
 use ace_domain::credits::Credits;
 use ace_domain::generation::pricing::{RENDER_KEY, price_key};
-use ace_domain::generation::{GenerationStatus, Tier, validate};
+use ace_domain::generation::{GenerationStatus, MediaKind, Tier, validate};
 use ace_domain::ids::{AgentId, CellId, ContentResourceId, LayerId, UserJobId};
 use ace_domain::sheet::card::GenerationType;
 use ace_jobs::{Handler, Job, Outcome, StartError, exponential_backoff};
+use ace_providers::words::{TimedWord, caption_lines};
 use ace_providers::{Input, Produced, ProviderError, Work};
 use bytes::Bytes;
 use futures::future::BoxFuture;
@@ -226,13 +227,20 @@ async fn work_for(
                 reference.id, reference.field
             )));
         };
+        let words = match kind {
+            MediaKind::Audio => spoken_words(&mut conn, reference.id).await?,
+            _ => None,
+        };
+        let location = app.storage.readable_location(&resource.storage_key).await?;
         inputs.push(Input {
             field: reference.field.clone(),
             resource_id: reference.id,
             kind,
+            location,
             storage_key: resource.storage_key,
             thumbnail_key: resource.thumbnail_key,
             duration_ms: resource.duration_ms,
+            words,
         });
     }
     let workdir = app
@@ -246,6 +254,15 @@ async fn work_for(
         inputs,
         workdir,
     }))
+}
+
+/// The word times of audio ace spoke itself, from the speech generation that made it.
+async fn spoken_words(conn: &mut dyn Session, resource: i64) -> AppResult<Option<Vec<TimedWord>>> {
+    let speech = GenerationType::SpeechFromText.as_str();
+    let result = store::result_of_maker(conn, resource, speech).await?;
+    Ok(result
+        .and_then(|result| result.get("captions").cloned())
+        .and_then(|captions| serde_json::from_value(captions).ok()))
 }
 
 /// Removes a run's work directory when the run ends, however it ends.
@@ -416,10 +433,11 @@ async fn fill_target(
         let Some(current) = layers::find(tx, CellId::new(cell), layer).await? else {
             return Ok(());
         };
-        let patch = match (&produced.text, first_output) {
-            (_, Some(resource)) => json!({ "src": resource.id }),
-            (Some(text), None) => json!({ "content": text }),
-            (None, None) => return Ok(()),
+        let patch = match (&produced.text, first_output, captions_of(produced)) {
+            (_, Some(resource), _) => json!({ "src": resource.id }),
+            (Some(text), None, _) => json!({ "content": text }),
+            (None, None, Some(words)) => json!({ "captions": caption_lines(&words) }),
+            (None, None, None) => return Ok(()),
         };
         let mut attributes = current.additional_attributes.0.clone();
         ace_domain::sheet::layer::merge(&mut attributes, &patch);
@@ -429,13 +447,25 @@ async fn fill_target(
     let Some(cell) = record.cell_id.map(CellId::new) else {
         return Ok(());
     };
-    let value = match (&produced.text, first_output) {
-        (Some(text), _) => text.clone(),
-        (None, Some(resource)) => app.storage.public_url(&resource.storage_key),
-        (None, None) => return Ok(()),
+    let value = match (&produced.text, first_output, captions_of(produced)) {
+        (Some(text), _, _) => text.clone(),
+        (None, Some(resource), _) => app.storage.public_url(&resource.storage_key),
+        (None, None, Some(words)) => transcript(&words),
+        (None, None, None) => return Ok(()),
     };
     cells::set_value(tx, cell, &value, now).await?;
     Ok(())
+}
+
+/// The timed words of a captions result.
+fn captions_of(produced: &Produced) -> Option<Vec<TimedWord>> {
+    let captions = produced.result.as_ref()?.get("captions")?;
+    serde_json::from_value(captions.clone()).ok()
+}
+
+fn transcript(words: &[TimedWord]) -> String {
+    let words: Vec<&str> = words.iter().map(|word| word.word.as_str()).collect();
+    words.join(" ")
 }
 
 /// Fails a pending or processing generation and refunds it.

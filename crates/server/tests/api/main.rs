@@ -21,6 +21,7 @@ mod global_variables;
 mod idempotency;
 mod layers;
 mod ledger;
+mod local_cards;
 mod me;
 mod ops;
 mod organizations;

@@ -90,7 +90,7 @@ async fn ended(client: &Client, id: i64) -> Value {
 }
 
 /// What ffprobe says of a file.
-fn probe(file: &Path) -> Value {
+pub(crate) fn probe(file: &Path) -> Value {
     let out = std::process::Command::new("ffprobe")
         .args([
             "-v",
@@ -108,7 +108,12 @@ fn probe(file: &Path) -> Value {
 }
 
 /// Downloads a public URL of this server into `dir`.
-async fn download(app: &TestApp, url: &str, dir: &Path, name: &str) -> std::path::PathBuf {
+pub(crate) async fn download(
+    app: &TestApp,
+    url: &str,
+    dir: &Path,
+    name: &str,
+) -> std::path::PathBuf {
     let response = fetch(app, url).await;
     assert_eq!(response.status(), 200, "{url}");
     let path = dir.join(name);

@@ -1,0 +1,54 @@
+//! The embedded generators: what ace makes with no keys and no network. The model files come
+//! from `scripts/models` into one directory ([`LocalModels`]); a missing model never fails
+//! start-up, it makes the generators that need it fall back or fail with a reason that says how
+//! to install it.
+
+pub mod captions;
+mod design;
+pub mod image;
+pub mod motion;
+mod onnx_outputs;
+pub mod speech;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ace_domain::sheet::card::GenerationType;
+
+use crate::Registry;
+
+/// Where the embedded models are, and how many threads one run may use.
+#[derive(Clone, Debug)]
+pub struct LocalModels {
+    pub dir: PathBuf,
+    pub threads: usize,
+}
+
+impl LocalModels {
+    pub fn new(dir: PathBuf) -> Self {
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        Self { dir, threads }
+    }
+
+    /// The Piper voice (its `.onnx.json` is beside it).
+    pub fn piper_voice(&self) -> PathBuf {
+        self.dir.join("piper/en_US-joe-medium.onnx")
+    }
+
+    /// The ONNX Runtime library the Piper voice runs on.
+    pub fn onnxruntime(&self) -> PathBuf {
+        self.dir.join("onnxruntime/libonnxruntime.so")
+    }
+}
+
+/// The embedded generators, installed in `registry`.
+pub fn install(registry: &mut Registry, models: &LocalModels, tools: &ace_media::Tools) {
+    let speech = Arc::new(speech::LocalSpeech::new(models.clone(), tools.clone()));
+    registry.set(GenerationType::SpeechFromText, speech);
+    registry.set(GenerationType::Captions, Arc::new(captions::LocalCaptions));
+    registry.set(GenerationType::ImageFromText, Arc::new(image::LocalImages));
+    let video = Arc::new(motion::LocalVideo::new(tools.clone()));
+    registry.set(GenerationType::VideoFromText, video.clone());
+    registry.set(GenerationType::VideoFromImage, video.clone());
+    registry.set(GenerationType::VideoFromIngredients, video);
+}
