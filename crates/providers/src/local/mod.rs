@@ -9,6 +9,8 @@ pub mod image;
 pub mod motion;
 mod onnx_outputs;
 pub mod speech;
+#[cfg(feature = "local-llm")]
+pub mod text;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -35,6 +37,11 @@ impl LocalModels {
         self.dir.join("piper/en_US-joe-medium.onnx")
     }
 
+    /// The SmolLM2 text model.
+    pub fn smollm2(&self) -> PathBuf {
+        self.dir.join("smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
+    }
+
     /// The ONNX Runtime library the Piper voice runs on.
     pub fn onnxruntime(&self) -> PathBuf {
         self.dir.join("onnxruntime/libonnxruntime.so")
@@ -51,4 +58,9 @@ pub fn install(registry: &mut Registry, models: &LocalModels, tools: &ace_media:
     registry.set(GenerationType::VideoFromText, video.clone());
     registry.set(GenerationType::VideoFromImage, video.clone());
     registry.set(GenerationType::VideoFromIngredients, video);
+    #[cfg(feature = "local-llm")]
+    registry.set(
+        GenerationType::Text,
+        Arc::new(text::LocalText::new(models.clone())),
+    );
 }

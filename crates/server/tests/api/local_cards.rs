@@ -261,3 +261,19 @@ async fn videos_from_text_and_from_ingredients_are_real_mp4s() {
         );
     }
 }
+
+#[tokio::test]
+async fn text_is_written_by_the_embedded_model_and_fills_the_cell() {
+    let app = local_app().await;
+    let owner = &app.owner;
+    let agent = owner.agent_id.get();
+    let card = json!({"generation_type": "text", "data": {
+        "prompt": "Write one sentence about {{food}}.", "variables": {"food": "street tacos"},
+        "model": "gpt_4o", "max_length": 30
+    }});
+    let (place, done) = completed(&owner.client, agent, card).await;
+    let text = done["result"].as_str().unwrap();
+    assert!(!text.is_empty());
+    let cell = read_cell(&owner.client, agent, place).await;
+    assert_eq!(cell["value"], text);
+}
