@@ -4,7 +4,6 @@
 //!
 //!   cargo run -p ace-providers --example local_ai [text|speech]...
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use ace_providers::local::LocalModels;
@@ -29,11 +28,7 @@ fn peak_rss_mib() -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let dir = std::env::var_os("ACE_MODELS_DIR").map_or_else(
-        || PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/ace/models"),
-        PathBuf::from,
-    );
-    let models = LocalModels::new(dir);
+    let models = LocalModels::new(LocalModels::default_dir());
     let wanted: Vec<String> = std::env::args().skip(1).collect();
     let runs = |name: &str| wanted.is_empty() || wanted.iter().any(|w| w == name);
     if runs("text") {

@@ -1,16 +1,10 @@
 //! The local voice, end to end: real synthesis, real MP3s, checked by their content.
 
-use std::path::PathBuf;
-
 use ace_providers::local::LocalModels;
 use ace_providers::local::speech::{Delivery, LocalSpeech};
 
 fn models() -> LocalModels {
-    let dir = std::env::var_os("ACE_MODELS_DIR").map_or_else(
-        || PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/ace/models"),
-        PathBuf::from,
-    );
-    LocalModels::new(dir)
+    LocalModels::new(LocalModels::default_dir())
 }
 
 fn speech() -> LocalSpeech {

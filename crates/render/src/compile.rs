@@ -61,6 +61,25 @@ pub enum Asset {
     },
 }
 
+/// ace's video encoding: H.264 High, yuv420p, 30 fps, AAC (bitrate and layout are the
+/// caller's). Renders and generated clips share it.
+pub const H264_AAC: [&str; 14] = [
+    "-c:v",
+    "libx264",
+    "-preset",
+    "veryfast",
+    "-crf",
+    "23",
+    "-profile:v",
+    "high",
+    "-pix_fmt",
+    "yuv420p",
+    "-r",
+    "30",
+    "-c:a",
+    "aac",
+];
+
 /// The name of the graph file in the run's directory.
 pub const GRAPH_FILE: &str = "graph.txt";
 
@@ -81,20 +100,12 @@ impl Plan {
                 "[vout]",
                 "-map",
                 "[aout]",
-                "-c:v",
-                "libx264",
-                "-preset",
-                "veryfast",
-                "-crf",
-                "23",
-                "-profile:v",
-                "high",
-                "-pix_fmt",
-                "yuv420p",
-                "-r",
-                "30",
-                "-c:a",
-                "aac",
+            ]
+            .map(String::from),
+        );
+        args.extend(H264_AAC.map(String::from));
+        args.extend(
+            [
                 "-b:a",
                 "128k",
                 "-ar",

@@ -347,7 +347,7 @@ impl Settings {
                 .models_dir
                 .clone()
                 .or(file.models_dir)
-                .unwrap_or_else(|| default_models_dir(&data_dir)),
+                .unwrap_or_else(ace_providers::local::LocalModels::default_dir),
             data_dir,
         })
     }
@@ -361,16 +361,6 @@ impl Settings {
         };
         Settings::resolve(&args).expect("embedded settings are valid")
     }
-}
-
-/// `~/.cache/ace/models`, where scripts/models installs; `<data dir>/models` without a home.
-fn default_models_dir(data_dir: &Path) -> PathBuf {
-    std::env::var_os("HOME")
-        .filter(|home| !home.is_empty())
-        .map_or_else(
-            || data_dir.join("models"),
-            |home| PathBuf::from(home).join(".cache/ace/models"),
-        )
 }
 
 fn read_file(path: &Path) -> anyhow::Result<FileSettings> {

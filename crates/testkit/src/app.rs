@@ -88,11 +88,14 @@ impl TestAppBuilder {
         self
     }
 
-    /// Installs the embedded generators (the local models, from `ACE_MODELS_DIR` or
-    /// `~/.cache/ace/models`). Generators installed after this replace them.
+    /// Installs the embedded generators (the local models from
+    /// [`LocalModels::default_dir`](ace_providers::local::LocalModels::default_dir)).
+    /// Generators installed after this replace them.
     #[must_use]
     pub fn local_generators(mut self) -> Self {
-        let models = ace_providers::local::LocalModels::new(crate::models_dir());
+        let models = ace_providers::local::LocalModels::new(
+            ace_providers::local::LocalModels::default_dir(),
+        );
         ace_providers::local::install(&mut self.generators, &models, &ace_media::Tools::default());
         self
     }

@@ -22,17 +22,3 @@ pub use generators::{FailsThenWrites, HangsOnce, PanicsOnce, SleepsInAChild, Wri
 pub use media::{image, mp4, wav, zip};
 pub use s3::{S3_ENDPOINT, fresh_bucket, s3_endpoint};
 pub use sink::{Received, WebhookSink};
-
-/// Where the embedded models are for tests: `ACE_MODELS_DIR`, else `~/.cache/ace/models`
-/// (where `scripts/models` installs them).
-pub fn models_dir() -> std::path::PathBuf {
-    std::env::var_os("ACE_MODELS_DIR")
-        .filter(|dir| !dir.is_empty())
-        .map_or_else(
-            || {
-                std::path::PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
-                    .join(".cache/ace/models")
-            },
-            std::path::PathBuf::from,
-        )
-}

@@ -37,6 +37,21 @@ impl LocalModels {
         self.dir.join("piper/en_US-joe-medium.onnx")
     }
 
+    /// Where `scripts/models` installs: `ACE_MODELS_DIR`, else `~/.cache/ace/models`, else
+    /// `models` here.
+    pub fn default_dir() -> PathBuf {
+        let set = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
+        set("ACE_MODELS_DIR").map_or_else(
+            || {
+                set("HOME").map_or_else(
+                    || PathBuf::from("models"),
+                    |home| PathBuf::from(home).join(".cache/ace/models"),
+                )
+            },
+            PathBuf::from,
+        )
+    }
+
     /// The SmolLM2 text model.
     pub fn smollm2(&self) -> PathBuf {
         self.dir.join("smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")

@@ -140,30 +140,8 @@ pub fn arguments(
         "-map".into(),
         format!("{silence}:a"),
     ]);
-    args.extend(
-        [
-            "-c:v",
-            "libx264",
-            "-preset",
-            "veryfast",
-            "-crf",
-            "23",
-            "-profile:v",
-            "high",
-            "-pix_fmt",
-            "yuv420p",
-            "-r",
-            "30",
-            "-c:a",
-            "aac",
-            "-b:a",
-            "64k",
-            "-movflags",
-            "+faststart",
-            "-t",
-        ]
-        .map(String::from),
-    );
+    args.extend(ace_render::compile::H264_AAC.map(String::from));
+    args.extend(["-b:a", "64k", "-movflags", "+faststart", "-t"].map(String::from));
     args.push(format!("{seconds:.3}"));
     args.push(output.to_string_lossy().into_owned());
     args
