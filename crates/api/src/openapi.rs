@@ -23,6 +23,7 @@ use crate::error::ErrorBody;
         (name = "Agents", description = "AI personas and their avatars."),
         (name = "Agent Core", description = "The agent's setup canvas in one read and one merge patch."),
         (name = "Agent Profile", description = "The legacy profile view of the same setup."),
+        (name = "Agent Voice", description = "The voices an agent speaks with: its library, design, cloning, previews and its ElevenLabs connection."),
         (name = "Content Resources", description = "Files of an agent's asset library, served from public URLs."),
         (name = "Asset Libraries", description = "Folders and files in one view, and the folders themselves."),
         (name = "Direct Upload", description = "Uploads of up to 1 GB straight to storage."),

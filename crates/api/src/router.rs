@@ -28,7 +28,7 @@ use crate::openapi::ApiDoc;
 use crate::routes::{
     agent_core, agent_profile, agents, asset_folders, asset_libraries, automation, avatars, cells,
     columns, content_resources, direct_uploads, generations, global_variables, layers, me, ops,
-    organizations, persisted_tokens, renders, rows, sheets, templates, workspaces,
+    organizations, persisted_tokens, renders, rows, sheets, templates, voices, workspaces,
 };
 use crate::state::ApiState;
 
@@ -89,6 +89,18 @@ fn api() -> OpenApiRouter<ApiState> {
         ))
         .routes(routes!(agent_core::add_account::add_agent_account))
         .routes(routes!(agent_core::remove_account::remove_agent_account))
+        // Agent voice
+        .routes(routes!(voices::library::list_agent_voices))
+        .routes(routes!(voices::generate_script::generate_voice_script))
+        .routes(routes!(
+            voices::generate_description::generate_voice_description
+        ))
+        .routes(routes!(voices::generate_samples::generate_voice_samples))
+        .routes(routes!(voices::finalize_design::finalize_designed_voice))
+        .routes(routes!(voices::clone::clone_voice))
+        .routes(routes!(voices::delete::delete_agent_voice))
+        .routes(routes!(voices::preview::preview_voice))
+        .routes(routes!(voices::preview_status::get_voice_preview_status))
         // Legacy agent profile
         .routes(routes!(
             agent_profile::show::get_agent_profile,

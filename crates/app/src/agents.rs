@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 
 use crate::avatars::{self, AvatarRequest};
 use crate::policy::{AgentDenial, AgentNeed, agent_for};
+use crate::voices::Unavailable;
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
 const DESCRIPTION_MAX: usize = 1_000;
@@ -138,6 +139,9 @@ pub async fn update(
     drop(conn);
     // Validate before storing any image; the fields are applied again under the lock.
     apply_fields(&mut checked, &fields)?;
+    if let (Patch::Set(_), Some(voice)) = (&fields.default_voice, checked.default_voice()) {
+        check_default_voice(app, &checked, voice).await?;
+    }
     let stored = if fields.avatars.is_empty() {
         Vec::new()
     } else {
@@ -253,7 +257,7 @@ pub(crate) fn apply_fields(agent: &mut AgentRecord, fields: &AgentFields) -> App
         Patch::Absent => {}
         Patch::Clear => agent.default_voice = None,
         Patch::Set(attributes) => {
-            if let Some(voice) = default_voice(agent, attributes)? {
+            if let Some(voice) = default_voice(attributes)? {
                 agent.default_voice = Some(Json(voice));
             }
         }
@@ -262,7 +266,7 @@ pub(crate) fn apply_fields(agent: &mut AgentRecord, fields: &AgentFields) -> App
 }
 
 /// Reads `default_user_voice_attributes`; `None` when both fields are empty.
-fn default_voice(agent: &AgentRecord, attributes: &VoiceAttributes) -> AppResult<Option<VoiceRef>> {
+fn default_voice(attributes: &VoiceAttributes) -> AppResult<Option<VoiceRef>> {
     let source = optional_line(
         "default_user_voice_attributes.source",
         attributes.source.as_deref(),
@@ -292,16 +296,6 @@ fn default_voice(agent: &AgentRecord, attributes: &VoiceAttributes) -> AppResult
             )
         })?,
     };
-    check_voice_available(agent, source, &voice_id).map_err(|problem| match problem {
-        VoiceProblem::NotOwned => AppError::not_found(
-            ErrorCode::UserVoiceResourceNotFound,
-            format!("Voice {voice_id:?} is not one of this agent's voices."),
-        ),
-        VoiceProblem::NotConnected => AppError::unprocessable(
-            ErrorCode::ValidationError,
-            "Connect an ElevenLabs API key to this agent before choosing one of its voices.",
-        ),
-    })?;
     Ok(Some(VoiceRef {
         voice_id,
         source,
@@ -309,29 +303,27 @@ fn default_voice(agent: &AgentRecord, attributes: &VoiceAttributes) -> AppResult
     }))
 }
 
-/// Why a voice cannot be chosen.
-pub(crate) enum VoiceProblem {
-    /// The source holds the agent's own voices and this one is not among them.
-    NotOwned,
-    /// The source needs the agent's ElevenLabs connection, which it lacks.
-    NotConnected,
-}
-
-/// Checks that the agent can speak with this voice. The agent-owned sources (designed, cloned
-/// and stored voices) can hold only voices made through the Voice API, which keeps them; until
-/// one exists, no id there resolves.
-pub(crate) fn check_voice_available(
-    agent: &AgentRecord,
-    source: VoiceSource,
-    _voice_id: &str,
-) -> Result<(), VoiceProblem> {
-    if source.is_agent_owned() {
-        return Err(VoiceProblem::NotOwned);
+/// Checks that the agent can speak with the default voice `voice` it is given, answering
+/// with GEN's errors for the agent endpoints.
+async fn check_default_voice(app: &App, agent: &AgentRecord, voice: &VoiceRef) -> AppResult<()> {
+    let mut conn = app.db.conn().await?;
+    match crate::voices::check_choice(app, &mut conn, agent, voice).await? {
+        Ok(()) => Ok(()),
+        Err(Unavailable::Missing) => Err(AppError::not_found(
+            ErrorCode::UserVoiceResourceNotFound,
+            format!(
+                "Voice {:?} is not one of this agent's voices.",
+                voice.voice_id
+            ),
+        )),
+        Err(other) => Err(AppError::unprocessable(
+            ErrorCode::ValidationError,
+            format!(
+                "default_user_voice_attributes: {}",
+                other.describe(&voice.voice_id)
+            ),
+        )),
     }
-    if source == VoiceSource::UserElevenlabs && agent.eleven_lab_api_key.is_none() {
-        return Err(VoiceProblem::NotConnected);
-    }
-    Ok(())
 }
 
 /// Loads an agent with the errors GEN documents for the agent endpoints.

@@ -172,6 +172,20 @@ pub async fn record_upload(
 }
 
 impl Staged {
+    /// What the file holds: `image`, `video`, `audio`, ...
+    pub fn kind(&self) -> &'static str {
+        self.inspection
+            .format
+            .unwrap_or(self.ingested.format)
+            .kind
+            .as_str()
+    }
+
+    /// Where its bytes are stored.
+    pub fn storage_key(&self) -> &str {
+        &self.ingested.key
+    }
+
     /// The blobs the staged file occupies, for clean-up.
     pub fn keys(&self) -> Vec<String> {
         with_thumbnails([(

@@ -25,6 +25,8 @@ pub mod policy;
 pub mod renders;
 pub mod sheets;
 pub mod templates;
+pub mod text;
+pub mod voices;
 pub mod webhooks;
 
 pub mod images;
@@ -39,6 +41,8 @@ use ace_domain::credits::Credits;
 use ace_domain::generation::PriceTable;
 use ace_domain::sheet::card::GenerationType;
 use ace_jobs::Queue;
+use ace_providers::local::LocalModels;
+use ace_providers::local::speech::LocalSpeech;
 use ace_providers::{Generator, Registry};
 use ace_storage::BlobStore;
 use bytes::Bytes;
@@ -114,6 +118,8 @@ pub struct App {
     pub queue: Queue,
     /// Which generator runs each creation card.
     pub providers: Arc<Registry>,
+    /// ace's own voices: the public catalogue, voice design samples and previews.
+    pub speech: Arc<LocalSpeech>,
     /// What generations cost.
     pub pricing: Arc<PriceTable>,
     /// This process's feed of generation status changes (live streams listen to it).
@@ -140,6 +146,10 @@ impl App {
         Self {
             queue: Queue::new(db.clone()),
             providers: Arc::new(Registry::default()),
+            speech: Arc::new(LocalSpeech::new(
+                LocalModels::new(LocalModels::default_dir()),
+                ace_media::Tools::default(),
+            )),
             pricing: Arc::new(PriceTable::default()),
             generation_events: generations::events::Bus::default(),
             outbound,
@@ -158,6 +168,14 @@ impl App {
     #[must_use]
     pub fn with_providers(mut self, providers: Registry) -> Self {
         self.providers = Arc::new(providers);
+        self
+    }
+
+    /// Speaks with `speech` (share the engine the speech generator uses, so its voice loads
+    /// once).
+    #[must_use]
+    pub fn with_speech(mut self, speech: Arc<LocalSpeech>) -> Self {
+        self.speech = speech;
         self
     }
 

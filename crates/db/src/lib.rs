@@ -27,6 +27,7 @@ pub mod sheets;
 pub mod templates;
 pub mod user_jobs;
 pub mod users;
+pub mod voices;
 
 pub use database::{Backend, ConnectOptions, Database, SqlitePools};
 pub use error::DbError;

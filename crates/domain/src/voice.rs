@@ -49,12 +49,12 @@ impl VoiceSource {
         }
     }
 
-    /// The provider that synthesises this voice, as GEN's agent object names it.
+    /// The provider that synthesises this voice, as GEN's agent object names it; ace's own
+    /// public voices are `local`.
     pub const fn provider(self) -> &'static str {
         match self {
-            VoiceSource::Public | VoiceSource::UserElevenlabs | VoiceSource::ElevenLabs => {
-                "eleven_labs"
-            }
+            VoiceSource::Public => "local",
+            VoiceSource::UserElevenlabs | VoiceSource::ElevenLabs => "eleven_labs",
             VoiceSource::HumeAi => "hume_ai",
             VoiceSource::UserDesigned
             | VoiceSource::UserTrained
@@ -69,6 +69,14 @@ impl VoiceSource {
             VoiceSource::UserDesigned | VoiceSource::UserTrained | VoiceSource::UserVoiceResource
         )
     }
+
+    /// The sources of the voice library (`GET …/voice/library?source=`).
+    pub const LIBRARY: [VoiceSource; 4] = [
+        VoiceSource::Public,
+        VoiceSource::UserDesigned,
+        VoiceSource::UserTrained,
+        VoiceSource::UserElevenlabs,
+    ];
 
     pub fn names() -> String {
         VoiceSource::ALL.map(VoiceSource::as_str).join(", ")
@@ -86,6 +94,20 @@ impl FromStr for VoiceSource {
     }
 }
 
+/// The prefix of the ids of an agent's own (designed and trained) voices.
+const OWN_VOICE_PREFIX: &str = "huv-";
+
+/// The id clients see for the agent's own voice stored as `id`: `huv-<id>`.
+pub fn own_voice_id(id: i64) -> String {
+    format!("{OWN_VOICE_PREFIX}{id}")
+}
+
+/// The stored id behind an own-voice id, if `text` is one.
+pub fn parse_own_voice_id(text: &str) -> Option<i64> {
+    let digits = text.trim().strip_prefix(OWN_VOICE_PREFIX)?;
+    crate::ids::parse_raw_id(digits).ok()
+}
+
 /// The voice an agent speaks with by default.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoiceRef {
@@ -93,4 +115,19 @@ pub struct VoiceRef {
     pub source: VoiceSource,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_voice_ids_round_trip_and_nothing_else_parses() {
+        assert_eq!(own_voice_id(42), "huv-42");
+        assert_eq!(parse_own_voice_id("huv-42"), Some(42));
+        assert_eq!(parse_own_voice_id(" huv-7 "), Some(7));
+        for other in ["huv-", "huv-x", "42", "21m00Tcm4TlvDq8ikWAM", "huv--1"] {
+            assert_eq!(parse_own_voice_id(other), None, "{other}");
+        }
+    }
 }

@@ -117,6 +117,31 @@ impl Tools {
         Ok(Bytes::from(jpeg))
     }
 
+    /// The sound of `input` as mono samples (-1..1) at `rate` Hz: its first audio stream,
+    /// mixed down and resampled. Empty when it has no sound.
+    pub async fn mono_pcm(&self, input: &str, rate: u32) -> Result<Vec<f32>, MediaError> {
+        let rate = rate.to_string();
+        let args = [
+            "-i",
+            input,
+            "-vn",
+            "-ac",
+            "1",
+            "-ar",
+            &rate,
+            "-f",
+            "f32le",
+            "-c:a",
+            "pcm_f32le",
+            "pipe:1",
+        ];
+        let bytes = self.ffmpeg(&args).await?;
+        Ok(bytes
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect())
+    }
+
     /// Runs ffmpeg with `args` (after `-nostdin -v error`) and returns what it wrote to
     /// stdout: for the generators that make media from scratch.
     pub async fn ffmpeg(&self, args: &[&str]) -> Result<Vec<u8>, MediaError> {

@@ -4,6 +4,7 @@
 //! generation with a reason saying so and never fakes an output.
 
 pub mod local;
+pub mod voice;
 pub mod words;
 
 use std::collections::HashMap;
@@ -25,6 +26,9 @@ pub struct Work {
     pub data: Value,
     /// The content resources the card names.
     pub inputs: Vec<Input>,
+    /// The voice a speech card speaks with, resolved from its `voice_id`; `None` for the
+    /// default voice.
+    pub voice: Option<voice::SpeakingVoice>,
     /// A directory private to this run, for scratch and output files; removed afterwards.
     /// It does not exist until [`Work::scratch`] makes it.
     pub workdir: PathBuf,

@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use ace_api::{ApiState, EdgeSettings};
 use ace_app::App;
@@ -12,6 +13,7 @@ use ace_domain::generation::PriceTable;
 use ace_jobs::{Worker, WorkerConfig};
 use ace_providers::Registry;
 use ace_providers::local::LocalModels;
+use ace_providers::local::speech::LocalSpeech;
 use ace_storage::BlobStore;
 use anyhow::Context;
 use tokio::net::TcpListener;
@@ -66,7 +68,8 @@ impl Application {
         let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_deref()).await?;
         let app = App::new(db, storage, app_settings(settings, &public_url), &secret)
             .with_pricing(pricing(settings)?);
-        let app = customize(app.clone().with_providers(generators(settings, &app)));
+        let (registry, speech) = generators(settings, &app);
+        let app = customize(app.clone().with_providers(registry).with_speech(speech));
         let revocations = ace_app::auth::follow_revocations(&app).await;
         bootstrap::first_start(&app, settings).await?;
         ace_app::templates::sync::sync_from(&app, settings.templates_dir.as_deref())
@@ -217,12 +220,13 @@ pub fn open_storage(settings: &Settings, public_url: &str) -> anyhow::Result<Blo
     BlobStore::open(&settings.storage, &files_base).context("opening the blob store")
 }
 
-/// The generators creation cards run on: the embedded models.
-fn generators(settings: &Settings, app: &App) -> Registry {
+/// The generators creation cards run on (the embedded models), and the speech engine the
+/// voice catalogue shares with them.
+fn generators(settings: &Settings, app: &App) -> (Registry, Arc<LocalSpeech>) {
     let mut registry = Registry::default();
     let models = LocalModels::new(settings.models_dir.clone());
-    ace_providers::local::install(&mut registry, &models, &app.media);
-    registry
+    let speech = ace_providers::local::install(&mut registry, &models, &app.media);
+    (registry, speech)
 }
 
 /// The use-case settings from the server's.

@@ -15,3 +15,4 @@ pub mod sheets;
 pub mod templates;
 pub mod time;
 pub mod user;
+pub mod voices;

@@ -22,6 +22,7 @@ pub mod renders;
 pub mod rows;
 pub mod sheets;
 pub mod templates;
+pub mod voices;
 pub mod workspaces;
 
 /// The setup phase of GEN's five-step journey, for `x-phase`.

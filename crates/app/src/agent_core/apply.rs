@@ -10,7 +10,7 @@ use ace_domain::voice::VoiceRef;
 use chrono::{DateTime, Utc};
 
 use super::CoreView;
-use crate::agents::{VoiceProblem, check_voice_available, save};
+use crate::agents::save;
 use crate::{App, AppError, AppResult, ErrorCode};
 
 /// Writes one section in its own transaction. The outer error is ours (logged); the inner one
@@ -20,6 +20,18 @@ pub(super) async fn write_section(
     agent: AgentId,
     change: Change,
 ) -> AppResult<Result<(), String>> {
+    if let Change::Voice(Some(voice)) = &change {
+        let mut conn = app.db.conn().await?;
+        let Some(record) = agents::find(&mut conn, agent).await? else {
+            return Ok(Err("The agent no longer exists.".into()));
+        };
+        if let Err(problem) = crate::voices::check_choice(app, &mut conn, &record, voice).await? {
+            return Ok(Err(format!(
+                "default_user_voice: {}",
+                problem.describe(&voice.voice_id)
+            )));
+        }
+    }
     let now = app.clock.now();
     let mut tx = app.db.begin().await?;
     agents::lock(&mut tx, agent).await?;
@@ -71,21 +83,6 @@ async fn set_voice(
     let Some(mut record) = agents::find(tx, agent).await? else {
         return Ok(Err("The agent no longer exists.".into()));
     };
-    if let Some(voice) = &voice {
-        match check_voice_available(&record, voice.source, &voice.voice_id) {
-            Ok(()) => {}
-            Err(VoiceProblem::NotOwned) => {
-                return Ok(Err(format!(
-                    "Voice {:?} is not one of this agent's {} voices.",
-                    voice.voice_id,
-                    voice.source.as_str()
-                )));
-            }
-            Err(VoiceProblem::NotConnected) => {
-                return Ok(Err("Connect an ElevenLabs API key to this agent before choosing one of its voices.".into()));
-            }
-        }
-    }
     record.default_voice = voice.map(Json);
     agents::update(tx, &record, now).await?;
     Ok(Ok(()))

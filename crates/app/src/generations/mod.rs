@@ -185,6 +185,9 @@ pub(crate) fn lane_of(app: &App, user_job_type: &str) -> Option<String> {
     if user_job_type == crate::renders::USER_JOB_TYPE {
         return Some(crate::renders::LANE.to_owned());
     }
+    if user_job_type == crate::voices::preview::USER_JOB_TYPE {
+        return Some(ace_providers::Generator::name(app.speech.as_ref()).to_owned());
+    }
     let kind: ace_domain::sheet::card::GenerationType = user_job_type.parse().ok()?;
     Some(app.generator(kind).name().to_owned())
 }

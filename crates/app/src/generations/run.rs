@@ -112,6 +112,9 @@ async fn run(app: &App, job: &Job) -> AppResult<Outcome> {
     if record.user_job_type == crate::renders::USER_JOB_TYPE {
         return crate::renders::run(app, job, &record, routes).await;
     }
+    if record.user_job_type == crate::voices::preview::USER_JOB_TYPE {
+        return crate::voices::preview::run(app, job, &record, routes).await;
+    }
     let Ok(kind) = record.user_job_type.parse::<GenerationType>() else {
         fail(app, id, "This generation's type is not one ace runs.").await?;
         return Ok(Outcome::Done);
@@ -123,26 +126,35 @@ async fn run(app: &App, job: &Job) -> AppResult<Outcome> {
             return Ok(Outcome::Done);
         }
     };
+    let generator = match &work.voice {
+        Some(voice) => crate::voices::speaker(app, voice),
+        None => app.generator(kind),
+    };
+    generate(app, job, &record, routes, generator.as_ref(), work).await
+}
+
+/// Runs `generator` on `work` and ends the generation with what it made: completed and
+/// charged, failed and refunded, or queued again after a transient failure.
+pub(crate) async fn generate(
+    app: &App,
+    job: &Job,
+    record: &JobRecord,
+    routes: Option<Routes>,
+    generator: &dyn ace_providers::Generator,
+    work: Work,
+) -> AppResult<Outcome> {
     let _cleanup = WorkDir(work.workdir.clone());
-    let generator = app.generator(kind);
     match generator.generate(&work).await {
         Ok(produced) => {
-            finish(
-                app,
-                &record,
-                routes,
-                Priced::Card(kind),
-                produced,
-                &work.inputs,
-            )
-            .await?;
+            let priced = Priced::Card(work.kind);
+            finish(app, record, routes, priced, produced, &work.inputs).await?;
             Ok(Outcome::Done)
         }
         Err(ProviderError::Transient(reason)) if !job.is_last_attempt() => {
             Ok(Outcome::Retry(reason))
         }
         Err(err) => {
-            fail(app, id, &err.to_string()).await?;
+            fail(app, record.id, &err.to_string()).await?;
             Ok(Outcome::Done)
         }
     }
@@ -243,17 +255,31 @@ async fn work_for(
             words,
         });
     }
-    let workdir = app
-        .settings
-        .work_dir
-        .join(format!("generation-{}-{}", record.id, job.attempt));
+    drop(conn);
+    let voice = match kind {
+        GenerationType::SpeechFromText => {
+            match crate::voices::cards::voice_for(app, record, &request, &data, &inputs).await? {
+                Ok(voice) => voice,
+                Err(reason) => return Ok(Err(reason)),
+            }
+        }
+        _ => None,
+    };
     Ok(Ok(Work {
         kind,
         request,
         data,
         inputs,
-        workdir,
+        voice,
+        workdir: workdir_of(app, record, job),
     }))
+}
+
+/// The private directory of one attempt of a run.
+pub(crate) fn workdir_of(app: &App, record: &JobRecord, job: &Job) -> PathBuf {
+    app.settings
+        .work_dir
+        .join(format!("generation-{}-{}", record.id, job.attempt))
 }
 
 /// The word times of audio ace spoke itself, from the speech generation that made it.

@@ -40,6 +40,8 @@ pub struct Started {
 pub enum Target {
     Cell(CellId),
     Layer(CellId, LayerId),
+    /// No cell or layer: a job of the agent's own (a voice preview).
+    Agent,
 }
 
 /// Starts a generation; it is pending when this returns.
@@ -80,6 +82,11 @@ pub async fn trigger(
     let (cell_id, layer_id) = match target {
         Target::Cell(cell) => (cell, None),
         Target::Layer(cell, layer) => (cell, Some(layer)),
+        Target::Agent => {
+            return Err(AppError::internal(anyhow::anyhow!(
+                "a card generation needs a cell"
+            )));
+        }
     };
     let engine = engines::find(&mut conn, agent, sheet)
         .await?
@@ -105,8 +112,14 @@ pub async fn trigger(
     };
     let prepared = prepare(&mut conn, &place, &row, kind, data).await?;
     let routes = delivery::routes(&mut conn, agent).await?;
+    let generator = match kind {
+        GenerationType::SpeechFromText => {
+            crate::voices::cards::speaker_at_trigger(app, &mut conn, agent, &prepared.request)
+                .await?
+        }
+        _ => app.generator(kind),
+    };
     drop(conn);
-    let generator = app.generator(kind);
     generator
         .check(&prepared.request)
         .map_err(|message| AppError::unprocessable(ErrorCode::ValidationError, message))?;
@@ -176,6 +189,7 @@ pub(crate) async fn record_and_queue(
     match queued.target {
         Target::Layer(_, layer) => layers::set_default_job(&mut tx, layer, job.id, now).await?,
         Target::Cell(cell) => cells::set_default_job(&mut tx, cell, job.id, now).await?,
+        Target::Agent => {}
     }
     events::announce(&mut tx, app, queued.routes, &job, &[]).await?;
     tx.commit().await?;

@@ -63,10 +63,15 @@ impl LocalModels {
     }
 }
 
-/// The embedded generators, installed in `registry`.
-pub fn install(registry: &mut Registry, models: &LocalModels, tools: &ace_media::Tools) {
+/// The embedded generators, installed in `registry`. Returns the speech engine, for the
+/// voice catalogue and voice design to share.
+pub fn install(
+    registry: &mut Registry,
+    models: &LocalModels,
+    tools: &ace_media::Tools,
+) -> Arc<speech::LocalSpeech> {
     let speech = Arc::new(speech::LocalSpeech::new(models.clone(), tools.clone()));
-    registry.set(GenerationType::SpeechFromText, speech);
+    registry.set(GenerationType::SpeechFromText, speech.clone());
     registry.set(GenerationType::Captions, Arc::new(captions::LocalCaptions));
     registry.set(GenerationType::ImageFromText, Arc::new(image::LocalImages));
     let video = Arc::new(motion::LocalVideo::new(tools.clone()));
@@ -78,4 +83,5 @@ pub fn install(registry: &mut Registry, models: &LocalModels, tools: &ace_media:
         GenerationType::Text,
         Arc::new(text::LocalText::new(models.clone())),
     );
+    speech
 }

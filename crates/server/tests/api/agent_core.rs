@@ -25,7 +25,7 @@ fn santiago() -> Value {
         "research_topics": [{"topic": "new food truck openings in San Antonio"}],
         "linked_accounts": [{"url": "https://tiktok.com/@santiago_real", "platform": "tiktok", "display_name": "Santiago"}],
         "personality": "Santiago grew up eating at his tia's taco stand...",
-        "default_user_voice": {"voice_id": "21m00Tcm4TlvDq8ikWAM", "source": "public"}
+        "default_user_voice": {"voice_id": "espeak-en-us", "source": "public"}
     })
 }
 
@@ -56,10 +56,7 @@ async fn one_patch_sets_up_the_whole_agent() {
     assert_eq!(reply.body["brand"]["status"], "ok");
     assert_eq!(reply.body["brand"]["data"]["brand_name"], "Santiago");
     assert_eq!(reply.body["personality"]["status"], "ok");
-    assert_eq!(
-        reply.body["voice"]["data"]["voice_id"],
-        "21m00Tcm4TlvDq8ikWAM"
-    );
+    assert_eq!(reply.body["voice"]["data"]["voice_id"], "espeak-en-us");
 
     let core = app.owner.client.get(&core_path(agent)).await.expect(200);
     contract().assert_conforms("getAgentCore", 200, &core.body);
@@ -80,7 +77,7 @@ async fn one_patch_sets_up_the_whole_agent() {
     assert!(core.body["linked_accounts"][0]["id"].is_i64());
     assert_eq!(
         core.body["default_user_voice"],
-        json!({"voice_id": "21m00Tcm4TlvDq8ikWAM", "source": "public"})
+        json!({"voice_id": "espeak-en-us", "source": "public"})
     );
 }
 
@@ -317,7 +314,7 @@ async fn the_sectioned_shape_of_the_sdk_is_accepted_too() {
         "overview": {"brand_name": "Santiago", "keywords": ["tacotok"], "shortform": true},
         "inspiration": [{"url": "https://tiktok.com/@keila", "platform": "tiktok"}],
         "accounts": [{"url": "https://tiktok.com/@santiago", "platform": "tiktok"}],
-        "voice": {"voice_id": "21m00Tcm4TlvDq8ikWAM", "source": "public"},
+        "voice": {"voice_id": "espeak-es", "source": "public"},
         "look": {"description": "denim jacket, gold chain"}
     });
     let reply = app
@@ -383,7 +380,7 @@ async fn the_default_voice_is_one_value_for_core_and_the_agent() {
         .client
         .patch(
             &core_path(agent),
-            json!({"default_user_voice": {"voice_id": "v-42", "source": "eleven_labs"}}),
+            json!({"default_user_voice": {"voice_id": "espeak-es", "source": "public"}}),
         )
         .await
         .expect(200);
@@ -393,7 +390,8 @@ async fn the_default_voice_is_one_value_for_core_and_the_agent() {
         .get(&format!("/v1/agents/{agent}"))
         .await
         .expect(200);
-    assert_eq!(detail.body["default_user_voice"]["voice_id"], "v-42");
+    assert_eq!(detail.body["default_user_voice"]["voice_id"], "espeak-es");
+    assert_eq!(detail.body["default_user_voice"]["provider"], "local");
 }
 
 #[tokio::test]

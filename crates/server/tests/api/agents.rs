@@ -357,7 +357,7 @@ async fn an_update_with_bad_fields_is_a_validation_error() {
 async fn the_default_voice_is_set_through_voice_attributes() {
     let app = TestApp::spawn().await;
     let id = create_agent(&app.owner, "Speaker").await;
-    let body = json!({"agent": {"default_user_voice_attributes": {"source": "eleven_labs", "voice_id": "voice_abc123"}}});
+    let body = json!({"agent": {"default_user_voice_attributes": {"source": "public", "voice_id": "espeak-es"}}});
     let reply = app
         .owner
         .client
@@ -365,9 +365,9 @@ async fn the_default_voice_is_set_through_voice_attributes() {
         .await
         .expect(200);
     let voice = &reply.body["agent"]["default_user_voice"];
-    assert_eq!(voice["voice_id"], "voice_abc123");
-    assert_eq!(voice["source"], "eleven_labs");
-    assert_eq!(voice["provider"], "eleven_labs");
+    assert_eq!(voice["voice_id"], "espeak-es");
+    assert_eq!(voice["source"], "public");
+    assert_eq!(voice["provider"], "local");
 }
 
 #[tokio::test]
@@ -388,6 +388,18 @@ async fn voice_attributes_need_a_voice_id_and_an_existing_agent_voice() {
         .patch(&path, json!({"agent": {"default_user_voice_attributes": {"source": "user_voice_resource", "voice_id": "77"}}}))
         .await
         .expect_error(404, "user_voice_resource_not_found");
+    app.owner
+        .client
+        .patch(&path, json!({"agent": {"default_user_voice_attributes": {"source": "public", "voice_id": "21m00Tcm4TlvDq8ikWAM"}}}))
+        .await
+        .expect_error(404, "user_voice_resource_not_found");
+    let reply = app
+        .owner
+        .client
+        .patch(&path, json!({"agent": {"default_user_voice_attributes": {"source": "eleven_labs", "voice_id": "v1"}}}))
+        .await
+        .expect_error(422, "validation_error");
+    assert!(reply.text.contains("ElevenLabs"), "{}", reply.text);
 }
 
 #[tokio::test]

@@ -114,7 +114,7 @@ async fn every_setup_operation_answers_in_gens_documented_shapes() {
             .expect(200),
     );
     seen.check("getAgent", &owner.get("/v1/agents/0").await.expect(422));
-    let voice = json!({"agent": {"default_user_voice_attributes": {"source": "eleven_labs", "voice_id": "v1"}}});
+    let voice = json!({"agent": {"default_user_voice_attributes": {"source": "public", "voice_id": "espeak-en-us"}}});
     seen.check(
         "updateAgent",
         &owner

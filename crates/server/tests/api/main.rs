@@ -31,6 +31,7 @@ mod renders;
 mod rows;
 mod sheets;
 mod templates;
+mod voices;
 mod workers;
 
 use ace_testkit::GenContract;

@@ -496,7 +496,8 @@ fn resource_id(value: &Value) -> Option<i64> {
 }
 
 /// `en`, `pt`, `fil`, optionally with a region: `en-US`, `pt-BR`, `es-419`.
-fn is_language_code(text: &str) -> bool {
+/// Whether `text` is a language code such as `en`, `pt-BR` or `es-419`.
+pub fn is_language_code(text: &str) -> bool {
     let (language, region) = match text.split_once('-') {
         Some((language, region)) => (language, Some(region)),
         None => (text, None),

@@ -27,6 +27,8 @@ pub struct EspeakVoice {
     pub language: String,
     /// Its name (`English_(America)`).
     pub name: String,
+    /// `male` or `female`, as the table says.
+    pub gender: Option<&'static str>,
 }
 
 impl Espeak {
@@ -119,9 +121,17 @@ fn parse_voices(table: &str) -> Vec<EspeakVoice> {
             let mut columns = line.split_whitespace();
             let _priority = columns.next()?;
             let language = columns.next()?.to_owned();
-            let _age_gender = columns.next()?;
+            let gender = match columns.next()?.rsplit('/').next() {
+                Some("M") => Some("male"),
+                Some("F") => Some("female"),
+                _ => None,
+            };
             let name = columns.next()?.to_owned();
-            Some(EspeakVoice { language, name })
+            Some(EspeakVoice {
+                language,
+                name,
+                gender,
+            })
         })
         .collect()
 }
@@ -140,11 +150,13 @@ mod tests {
             [
                 EspeakVoice {
                     language: "af".into(),
-                    name: "Afrikaans".into()
+                    name: "Afrikaans".into(),
+                    gender: Some("male"),
                 },
                 EspeakVoice {
                     language: "en-us".into(),
-                    name: "English_(America)".into()
+                    name: "English_(America)".into(),
+                    gender: Some("male"),
                 },
             ]
         );

@@ -3,15 +3,19 @@
 //! output is an MP3 with its word times in `result.captions`, exact for Piper (from the
 //! phoneme lengths the voice reports) and shared out by word length for espeak-ng.
 
+pub mod analysis;
+pub mod design;
 mod espeak;
 mod piper;
 pub(crate) mod script;
 mod timing;
+pub mod voices;
 
 use std::path::Path;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::sync::OnceCell;
 use tracing::warn;
@@ -19,9 +23,12 @@ use tracing::warn;
 pub use espeak::{Espeak, EspeakVoice};
 pub use piper::{PiperVoice, Scales};
 
+use self::analysis::Measured;
 use self::script::{Sentence, sentences, spoken};
 use self::timing::{is_segment, segments, words_over_sounds, words_over_span};
+use self::voices::{CatalogueVoice, Engine, LocalVoice, espeak_voice_id, piper_voice_id};
 use crate::local::LocalModels;
+use crate::voice::SpeakingVoice;
 use crate::words::TimedWord;
 use crate::{Generator, Produced, ProviderError, Work};
 
@@ -29,9 +36,14 @@ use crate::{Generator, Produced, ProviderError, Work};
 const ESPEAK_RATE: f64 = 175.0;
 /// The slowest and fastest `speed` taken.
 const SPEED_RANGE: (f64, f64) = (0.5, 2.0);
+/// The furthest a voice's pitch is moved, in semitones either way.
+const PITCH_RANGE: f64 = 8.0;
+/// The least and most of Piper's variation knobs.
+const VARIATION_RANGE: (f32, f32) = (0.1, 1.2);
 
 /// How one voice speaks: the knobs a designed voice fixes.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Delivery {
     /// 1 is the voice's own pace; 2 is twice as fast.
     pub speed: f64,
@@ -55,6 +67,25 @@ impl Default for Delivery {
     }
 }
 
+impl Delivery {
+    /// The same delivery with every knob inside the range the engines take.
+    #[must_use]
+    pub fn clamped(self) -> Self {
+        let finite = |value: f64, fallback: f64| if value.is_finite() { value } else { fallback };
+        let variation = |value: f32, fallback: f32| {
+            let value = if value.is_finite() { value } else { fallback };
+            value.clamp(VARIATION_RANGE.0, VARIATION_RANGE.1)
+        };
+        let own = Delivery::default();
+        Self {
+            speed: finite(self.speed, 1.0).clamp(SPEED_RANGE.0, SPEED_RANGE.1),
+            pitch: finite(self.pitch, 0.0).clamp(-PITCH_RANGE, PITCH_RANGE),
+            variation: variation(self.variation, own.variation),
+            rhythm: variation(self.rhythm, own.rhythm),
+        }
+    }
+}
+
 /// What was spoken: audio samples and word times.
 #[derive(Clone, Debug)]
 pub struct Spoken {
@@ -65,6 +96,9 @@ pub struct Spoken {
     pub voice: String,
     /// `synthesis` when word times come from the voice, `estimated` when shared out.
     pub timing: &'static str,
+    /// Semitones to shift the pitch by when the audio is encoded (Piper speaks at its own
+    /// pitch; espeak-ng at the one asked for).
+    pub pitch_shift: f64,
 }
 
 impl Spoken {
@@ -73,6 +107,12 @@ impl Spoken {
     }
 }
 
+/// What ace's own voices read to be measured against a sample (a sample reading the same
+/// passage is measured most exactly).
+pub const REFERENCE_PASSAGE: &str = "The quick brown fox jumps over the lazy dog, then rests a \
+     while in the warm afternoon sun before it runs home again. Fresh bread and hot coffee \
+     wait on the table, and everyone is welcome to stay for dinner tonight.";
+
 /// The local speech engine. The Piper voice loads on first use.
 pub struct LocalSpeech {
     espeak: Espeak,
@@ -80,6 +120,8 @@ pub struct LocalSpeech {
     models: LocalModels,
     piper: OnceCell<Option<Arc<PiperVoice>>>,
     espeak_voices: OnceCell<Vec<EspeakVoice>>,
+    /// How the default voice of each language measures, for tuning it to a sample.
+    references: tokio::sync::Mutex<std::collections::HashMap<String, Measured>>,
 }
 
 impl std::fmt::Debug for LocalSpeech {
@@ -98,6 +140,7 @@ impl LocalSpeech {
             models,
             piper: OnceCell::new(),
             espeak_voices: OnceCell::new(),
+            references: tokio::sync::Mutex::default(),
         }
     }
 
@@ -138,12 +181,28 @@ impl LocalSpeech {
             .map(Vec::as_slice)
     }
 
-    /// Speaks `script` in `language` (a code such as `en`, `en-US` or `es`).
+    /// Speaks `script` in `language` (a code such as `en`, `en-US` or `es`) with the best
+    /// voice for it.
     pub async fn speak(
         &self,
         script: &str,
         language: &str,
         delivery: Delivery,
+    ) -> Result<Spoken, ProviderError> {
+        let voice = LocalVoice {
+            base: None,
+            delivery,
+        };
+        self.speak_as(script, Some(language), &voice).await
+    }
+
+    /// Speaks `script` with `voice`. A `language` given decides the language; the voice's
+    /// own engine speaks if it speaks that language, else the best voice for it does.
+    pub async fn speak_as(
+        &self,
+        script: &str,
+        language: Option<&str>,
+        voice: &LocalVoice,
     ) -> Result<Spoken, ProviderError> {
         let cut = sentences(script);
         if cut.is_empty() {
@@ -151,13 +210,86 @@ impl LocalSpeech {
                 "The script has no words to speak.".into(),
             ));
         }
-        let language = language.trim().to_ascii_lowercase().replace('_', "-");
-        let english = language.is_empty() || language == "en" || language.starts_with("en-");
-        if english && let Some(voice) = self.piper().await {
-            return self.speak_piper(&voice, &cut, delivery).await;
+        let delivery = voice.delivery.clamped();
+        let engine = voice.base.as_deref().and_then(Engine::of);
+        let asked = language
+            .map(|code| code.trim().to_ascii_lowercase().replace('_', "-"))
+            .filter(|code| !code.is_empty());
+        let language = match (&asked, &engine) {
+            (Some(code), _) => code.clone(),
+            (None, Some(Engine::Espeak(own))) => own.clone(),
+            (None, _) => "en".to_owned(),
+        };
+        let english = language == "en" || language.starts_with("en-");
+        match engine {
+            Some(Engine::Espeak(own)) if same_language(&own, &language) => {
+                return self.speak_espeak(&own, &cut, delivery).await;
+            }
+            _ => {}
+        }
+        if english && let Some(piper) = self.piper().await {
+            return self.speak_piper(&piper, &cut, delivery).await;
         }
         let espeak_voice = self.espeak_voice_for(&language).await?;
         self.speak_espeak(&espeak_voice, &cut, delivery).await
+    }
+
+    /// The default voice of `language` tuned to sound like `target`: its pitch moved to the
+    /// target's and its pace scaled to match. What a clone is without a cloning provider.
+    pub async fn tuned_to(
+        &self,
+        target: &Measured,
+        language: Option<&str>,
+    ) -> Result<LocalVoice, ProviderError> {
+        let key = language.unwrap_or("en").to_ascii_lowercase();
+        let mut references = self.references.lock().await;
+        let reference = match references.get(&key) {
+            Some(known) => *known,
+            None => {
+                let spoken = self
+                    .speak_as(REFERENCE_PASSAGE, Some(&key), &LocalVoice::default())
+                    .await?;
+                let measured =
+                    analysis::measure(&spoken.samples, spoken.sample_rate).ok_or_else(|| {
+                        ProviderError::Permanent("The default voice could not be measured.".into())
+                    })?;
+                references.insert(key.clone(), measured);
+                measured
+            }
+        };
+        drop(references);
+        let delivery = Delivery {
+            pitch: analysis::semitones(reference.pitch_hz, target.pitch_hz),
+            speed: target.syllables_per_second / reference.syllables_per_second.max(0.1),
+            ..Delivery::default()
+        };
+        Ok(LocalVoice {
+            base: None,
+            delivery: delivery.clamped(),
+        })
+    }
+
+    /// The voices these engines speak with: the Piper voice if it loads, then espeak-ng's.
+    pub async fn catalogue(&self) -> Vec<CatalogueVoice> {
+        let mut voices = Vec::new();
+        if let Some(piper) = self.piper().await {
+            voices.push(CatalogueVoice {
+                voice_id: piper_voice_id(&piper.model_stem()),
+                name: piper.display_name(),
+                language: piper.espeak_voice.clone(),
+                gender: Some("male"),
+            });
+        }
+        match self.espeak_voices().await {
+            Ok(found) => voices.extend(found.iter().map(|voice| CatalogueVoice {
+                voice_id: espeak_voice_id(&voice.language),
+                name: format!("{} (espeak-ng)", voices::readable(&voice.name)),
+                language: voice.language.clone(),
+                gender: voice.gender,
+            })),
+            Err(err) => warn!(error = %err, "espeak-ng voices could not be listed"),
+        }
+        voices
     }
 
     /// The espeak-ng voice for `language`, or why there is none.
@@ -247,16 +379,14 @@ impl LocalSpeech {
             samples.extend(synthesis.samples);
         }
         normalize(&mut samples);
-        let model = voice.model.file_stem().map_or_else(
-            || "piper".into(),
-            |stem| stem.to_string_lossy().into_owned(),
-        );
+        let model = voice.model_stem();
         Ok(Spoken {
             samples,
             sample_rate: voice.sample_rate,
             words,
             voice: format!("piper/{model}"),
             timing: if timed { "synthesis" } else { "estimated" },
+            pitch_shift: delivery.pitch,
         })
     }
 
@@ -383,17 +513,14 @@ impl LocalSpeech {
             words,
             voice: format!("espeak-ng/{voice}"),
             timing: "estimated",
+            pitch_shift: 0.0,
         })
     }
 
-    /// Writes `spoken` as an MP3 at `out`, shifting its pitch by `pitch` semitones (its
-    /// length and word times unchanged).
-    pub async fn encode_mp3(
-        &self,
-        spoken: &Spoken,
-        pitch: f64,
-        out: &Path,
-    ) -> Result<(), ProviderError> {
+    /// Writes `spoken` as an MP3 at `out`, its pitch shifted as it asks (its length and word
+    /// times unchanged).
+    pub async fn encode_mp3(&self, spoken: &Spoken, out: &Path) -> Result<(), ProviderError> {
+        let pitch = spoken.pitch_shift;
         let wav = out.with_extension("wav");
         write_wav(&wav, &spoken.samples, spoken.sample_rate).map_err(ProviderError::Permanent)?;
         let rate = spoken.sample_rate;
@@ -443,26 +570,27 @@ impl Generator for LocalSpeech {
                 .get("script")
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            let language = work
-                .data
-                .get("language")
-                .and_then(Value::as_str)
-                .unwrap_or("en");
-            let delivery = Delivery {
-                speed: work
-                    .data
-                    .get("speed")
-                    .and_then(Value::as_f64)
-                    .unwrap_or(1.0),
-                ..Delivery::default()
+            let language = work.data.get("language").and_then(Value::as_str);
+            let mut voice = match &work.voice {
+                None => LocalVoice::default(),
+                Some(SpeakingVoice::Local(voice)) => voice.clone(),
+                Some(SpeakingVoice::ElevenLabs(_)) => {
+                    return Err(ProviderError::Permanent(
+                        "This voice is an ElevenLabs voice, which ace's own engines cannot speak."
+                            .into(),
+                    ));
+                }
             };
-            let spoken = self.speak(script, language, delivery).await?;
+            if let Some(speed) = work.data.get("speed").and_then(Value::as_f64) {
+                voice.delivery.speed *= speed;
+            }
+            let spoken = self.speak_as(script, language, &voice).await?;
             let out = work
                 .scratch()
                 .await
                 .map_err(|err| ProviderError::Transient(format!("No room to work: {err}")))?
                 .join("speech.mp3");
-            self.encode_mp3(&spoken, delivery.pitch, &out).await?;
+            self.encode_mp3(&spoken, &out).await?;
             Ok(Produced {
                 result: Some(json!({
                     "captions": spoken.words,
@@ -477,6 +605,12 @@ impl Generator for LocalSpeech {
             })
         })
     }
+}
+
+/// Whether two language codes name the same language (`en` and `en-us` do not; `es` and
+/// `ES` do).
+fn same_language(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
 }
 
 fn speed(delivery: Delivery) -> f64 {

@@ -172,6 +172,33 @@ impl PiperVoice {
         })
     }
 
+    /// The model file's name without its extension, such as `en_US-joe-medium`.
+    pub fn model_stem(&self) -> String {
+        self.model.file_stem().map_or_else(
+            || "piper".into(),
+            |stem| stem.to_string_lossy().into_owned(),
+        )
+    }
+
+    /// A name for people: `Joe (en_US, Piper)` for `en_US-joe-medium`.
+    pub fn display_name(&self) -> String {
+        let stem = self.model_stem();
+        let mut parts = stem.split('-');
+        let (locale, speaker) = (parts.next().unwrap_or_default(), parts.next());
+        match speaker {
+            Some(speaker) if !speaker.is_empty() => {
+                let mut letters = speaker.chars();
+                let first = letters.next().map(|c| c.to_uppercase().to_string());
+                format!(
+                    "{}{} ({locale}, Piper)",
+                    first.unwrap_or_default(),
+                    letters.as_str()
+                )
+            }
+            _ => format!("{stem} (Piper)"),
+        }
+    }
+
     /// Speaks `phonemes` (IPA, as espeak-ng writes it, with punctuation). Characters the voice
     /// has no id for are skipped.
     pub fn synthesize(&self, phonemes: &str, scales: Scales) -> Result<Synthesis, String> {

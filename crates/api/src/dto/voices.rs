@@ -1,0 +1,205 @@
+//! The Voice API's shapes: library entries, the design flow's steps, clones, previews and the
+//! ElevenLabs connection.
+
+use ace_app::generations::GenerationView;
+use ace_app::voices::VoiceItem;
+use ace_storage::BlobStore;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+/// A voice the agent can speak with.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VoiceResponse {
+    /// Public voices are `piper-…` or `espeak-…`; the agent's own are `huv-<n>`.
+    pub voice_id: String,
+    pub name: Option<String>,
+    /// public, user_designed, user_trained or user_elevenlabs.
+    pub source: String,
+    pub preview_url: Option<String>,
+    /// The language it speaks, when known (an ace addition).
+    pub language: Option<String>,
+    /// male or female, when known (an ace addition).
+    pub gender: Option<String>,
+    /// What it sounds like; for a voice tuned to a sample, what was measured (an ace addition).
+    pub description: Option<String>,
+    /// Who speaks it: local (ace's own engines) or elevenlabs (an ace addition).
+    pub provider: String,
+}
+
+impl From<VoiceItem> for VoiceResponse {
+    fn from(voice: VoiceItem) -> Self {
+        Self {
+            voice_id: voice.voice_id,
+            name: voice.name,
+            source: voice.source.as_str().to_owned(),
+            preview_url: voice.preview_url,
+            language: voice.language,
+            gender: voice.gender,
+            description: voice.description,
+            provider: voice.provider.to_owned(),
+        }
+    }
+}
+
+/// The library filter.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct LibraryQuery {
+    /// public, user_designed, user_trained or user_elevenlabs.
+    pub source: Option<String>,
+}
+
+/// The voices of the library.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VoiceLibraryResponse {
+    pub voices: Vec<VoiceResponse>,
+    pub total: usize,
+}
+
+/// Design step 1.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct GenerateScriptBody {
+    /// A language code such as en or es.
+    pub language: Option<String>,
+}
+
+/// A passage to read aloud.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VoiceScriptResponse {
+    pub voice_sample: String,
+}
+
+/// Design step 2.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct GenerateDescriptionBody {
+    /// male or female (required).
+    pub gender: Option<String>,
+    pub voice_description: Option<String>,
+    pub language: Option<String>,
+    pub script: Option<String>,
+}
+
+/// A description of the voice.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VoiceDescriptionResponse {
+    pub voice_description: String,
+}
+
+/// Design step 3.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct GenerateSamplesBody {
+    /// What the samples read (required).
+    pub text: Option<String>,
+    pub description: Option<String>,
+    /// The language of `text` (an ace addition; English by default).
+    pub language: Option<String>,
+}
+
+/// One candidate voice.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VoiceSampleResponse {
+    /// Opaque: pass it to the last step to keep this voice.
+    pub generation_id: String,
+    /// The sample as an MP3, in base64.
+    pub audio: String,
+}
+
+/// Three candidates.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VoiceSamplesResponse {
+    pub samples: Vec<VoiceSampleResponse>,
+}
+
+/// Design step 4.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct FinalizeVoiceBody {
+    /// One of step 3's candidates (required).
+    pub generation_id: Option<String>,
+    /// The voice's name (required).
+    pub name: Option<String>,
+    pub gender: Option<String>,
+    pub language: Option<String>,
+    pub description: Option<String>,
+}
+
+/// A clone's sample and details.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct CloneVoiceBody {
+    /// The voice's name (required).
+    pub name: Option<String>,
+    /// Where to download the sample from (give this or `audio_base64`).
+    pub audio_url: Option<String>,
+    /// The sample itself, base64 (or a base64 data URL).
+    pub audio_base64: Option<String>,
+    pub gender: Option<String>,
+    pub language: Option<String>,
+    pub description: Option<String>,
+}
+
+/// What a preview says.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct PreviewVoiceBody {
+    /// The text to say (required).
+    pub text: Option<String>,
+}
+
+/// A queued preview.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PreviewStartedResponse {
+    pub user_job_id: i64,
+}
+
+/// A preview job.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VoicePreviewResponse {
+    pub id: i64,
+    /// pending, processing, completed, failed or stopped.
+    pub status: String,
+    pub user_job_type: String,
+    /// The word times of the audio, once completed.
+    #[schema(value_type = Option<Object>)]
+    pub result: Option<Value>,
+    pub failed_reason: Option<String>,
+    pub output_resources: Vec<PreviewOutputResponse>,
+    /// Credits charged.
+    pub execution_cost: String,
+}
+
+/// The preview's audio.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PreviewOutputResponse {
+    pub id: i64,
+    /// audio.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The audio's public URL.
+    pub file_url: String,
+    /// The same URL, as generations name it.
+    pub url: String,
+    pub object_type: String,
+}
+
+impl VoicePreviewResponse {
+    pub fn new(view: &GenerationView, storage: &BlobStore) -> Self {
+        let object = view.object(storage);
+        Self {
+            id: object.id,
+            status: object.status,
+            user_job_type: object.user_job_type,
+            result: object.result,
+            failed_reason: object.failed_reason,
+            output_resources: object
+                .output_resources
+                .into_iter()
+                .map(|output| PreviewOutputResponse {
+                    id: output.id,
+                    kind: output.kind,
+                    file_url: output.url.clone(),
+                    url: output.url,
+                    object_type: output.object_type,
+                })
+                .collect(),
+            execution_cost: object.execution_cost,
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! The Voice API: an agent's voice library, voice design and cloning, previews, deletion, and
+//! the agent's ElevenLabs connection.
+
+pub mod clone;
+pub mod delete;
+pub mod finalize_design;
+pub mod generate_description;
+pub mod generate_samples;
+pub mod generate_script;
+pub mod library;
+pub mod preview;
+pub mod preview_status;

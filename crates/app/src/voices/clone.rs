@@ -1,0 +1,234 @@
+//! Voice cloning: a sample (fetched from `audio_url` under the outbound rules, or sent inline
+//! as `audio_base64`) is kept in the agent's asset library and becomes a `user_trained`
+//! voice. With no cloning provider, ace does not pretend to clone: it measures the sample's
+//! pitch and pace and tunes its own voice to them, and says so in the voice's description.
+
+use std::time::Duration;
+
+use ace_db::voices::{self as store, NewVoice};
+use ace_domain::ids::AgentId;
+use ace_domain::voice::VoiceSource;
+use ace_providers::local::speech::analysis::{self, MIN_VOICED_SECONDS, Measured};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use bytes::Bytes;
+use serde_json::json;
+use tracing::warn;
+
+use super::{
+    Checked, Details, LOCAL, VoiceItem, bad_request, given, item, local_settings, writable,
+};
+use crate::content_resources::{Staged, discard, record_upload, stage};
+use crate::files::Incoming;
+use crate::{Actor, App, AppError, AppResult, ErrorKind, outbound};
+
+/// How long fetching a sample may take.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(60);
+/// The rate samples are measured at.
+const ANALYSIS_RATE: u32 = 16_000;
+
+/// Where the sample comes from, as sent.
+#[derive(Clone, Debug, Default)]
+pub struct SampleSource {
+    pub audio_url: Option<String>,
+    pub audio_base64: Option<String>,
+}
+
+/// Clones a voice from a sample, synchronously.
+pub async fn clone(
+    app: &App,
+    actor: &Actor,
+    agent: AgentId,
+    details: Details,
+    source: SampleSource,
+) -> AppResult<VoiceItem> {
+    let details = details.checked()?;
+    let (url, inline) = (given(source.audio_url), given(source.audio_base64));
+    let sample = match (url, inline) {
+        (Some(_), Some(_)) => {
+            return Err(bad_request(
+                "give exactly one of audio_url and audio_base64, not both",
+            ));
+        }
+        (None, None) => return Err(bad_request("audio_url or audio_base64 is required")),
+        (Some(url), None) => Sample::Url(url),
+        (None, Some(encoded)) => Sample::Inline(decode(&encoded)?),
+    };
+    writable(&mut app.db.conn().await?, actor, agent).await?;
+    let staged = sample.stage(app, &details.name).await?;
+    let measured = match measure(app, &staged).await {
+        Ok(measured) => measured,
+        Err(err) => {
+            discard(app, staged).await;
+            return Err(err);
+        }
+    };
+    let voice = match app
+        .speech
+        .tuned_to(&measured, details.language.as_deref())
+        .await
+    {
+        Ok(voice) => voice,
+        Err(err) => {
+            discard(app, staged).await;
+            return Err(AppError::internal(anyhow::anyhow!("tuning a voice: {err}")));
+        }
+    };
+    let sample = record_upload(app, actor, agent, staged, None).await?;
+    let figures = json!({
+        "pitch_hz": round(measured.pitch_hz),
+        "syllables_per_second": round(measured.syllables_per_second),
+        "voiced_seconds": round(measured.voiced_seconds),
+    });
+    let settings = local_settings(&voice, Some(figures));
+    let description = tuned_description(&details, &measured);
+    let new = NewVoice {
+        agent_id: agent,
+        source: VoiceSource::UserTrained.as_str(),
+        name: &details.name,
+        gender: details.gender.as_deref(),
+        language: details.language.as_deref(),
+        description: Some(&description),
+        provider: LOCAL,
+        provider_voice_id: None,
+        settings: &settings,
+        sample_resource_id: Some(sample.id.get()),
+    };
+    let mut writer = app.db.writer().await?;
+    let record = store::insert(&mut writer, &new, app.clock.now()).await?;
+    Ok(item(&record))
+}
+
+/// The sample, before it is stored.
+enum Sample {
+    Url(String),
+    Inline(Bytes),
+}
+
+impl Sample {
+    /// Stores the sample in the agent's storage (not yet as a resource).
+    async fn stage(self, app: &App, name: &str) -> AppResult<Staged> {
+        let file_name = Some(format!("voice sample - {name}"));
+        let staged = match self {
+            Sample::Inline(bytes) => {
+                let body = futures::stream::iter([Ok::<_, std::io::Error>(bytes)]);
+                let incoming = Incoming {
+                    file_name,
+                    content_type: None,
+                    body,
+                };
+                stage(app, incoming).await
+            }
+            Sample::Url(url) => {
+                let response = fetch(app, &url).await?;
+                let body = Box::pin(futures::stream::try_unfold(
+                    response,
+                    |mut response| async move {
+                        Ok::<_, reqwest::Error>(
+                            response.chunk().await?.map(|chunk| (chunk, response)),
+                        )
+                    },
+                ));
+                let incoming = Incoming {
+                    file_name,
+                    content_type: None,
+                    body,
+                };
+                stage(app, incoming).await
+            }
+        };
+        staged.map_err(|err| match err.kind {
+            ErrorKind::Unprocessable => bad_request(format!("the audio sample: {}", err.message)),
+            _ => err,
+        })
+    }
+}
+
+/// Starts downloading `url` under the outbound rules.
+async fn fetch(app: &App, url: &str) -> AppResult<reqwest::Response> {
+    let reach = app.settings.outbound_reach;
+    outbound::check_url(url, reach)
+        .map_err(|problem| bad_request(format!("audio_url {problem}")))?;
+    let client = outbound::client(reach, FETCH_TIMEOUT, "ace-voices/1")
+        .map_err(|err| AppError::internal(anyhow::anyhow!("building a client: {err}")))?;
+    let response = client.get(url).send().await.map_err(|err| {
+        bad_request(format!(
+            "audio_url could not be fetched: {}",
+            outbound::describe(&err, FETCH_TIMEOUT)
+        ))
+    })?;
+    if let Some(problem) = outbound::describe_status(response.status()) {
+        return Err(bad_request(format!(
+            "audio_url could not be fetched: {problem}"
+        )));
+    }
+    Ok(response)
+}
+
+fn decode(encoded: &str) -> AppResult<Bytes> {
+    // Data URLs (`data:audio/mpeg;base64,...`) are accepted as well as bare base64.
+    let bare = encoded
+        .split_once(";base64,")
+        .map_or(encoded, |(_, data)| data);
+    let cleaned: String = bare.chars().filter(|c| !c.is_whitespace()).collect();
+    STANDARD
+        .decode(cleaned)
+        .map(Bytes::from)
+        .map_err(|_| bad_request("audio_base64 is not valid base64"))
+}
+
+/// The staged sample's pitch and pace; a sample that is not speech is refused.
+async fn measure(app: &App, staged: &Staged) -> AppResult<Measured> {
+    if !matches!(staged.kind(), "audio" | "video") {
+        return Err(bad_request(format!(
+            "the audio sample is a {} file, not audio",
+            staged.kind()
+        )));
+    }
+    let location = app.storage.readable_location(staged.storage_key()).await?;
+    measure_speech(app, &location).await?.ok_or_else(|| {
+        bad_request(format!(
+            "the audio sample has too little clear speech to learn a voice from (at least \
+             {MIN_VOICED_SECONDS} s of voiced speech is needed; 30 s or more works best)"
+        ))
+    })
+}
+
+/// The pitch and pace of the speech in the media at `location`; `None` when it holds too
+/// little (or no) speech.
+pub(crate) async fn measure_speech(app: &App, location: &str) -> AppResult<Option<Measured>> {
+    let samples = app
+        .media
+        .mono_pcm(location, ANALYSIS_RATE)
+        .await
+        .unwrap_or_else(|err| {
+            warn!(error = %err, "a voice sample could not be decoded");
+            Vec::new()
+        });
+    tokio::task::spawn_blocking(move || analysis::measure(&samples, ANALYSIS_RATE))
+        .await
+        .map_err(AppError::internal)
+}
+
+/// What a tuned voice is, in a sentence.
+pub(crate) fn tuned_summary(measured: &Measured) -> String {
+    format!(
+        "ace's own voice tuned to a sample's measured pitch ({:.0} Hz) and pace ({:.1} \
+         syllables a second); not a neural clone. Connect ElevenLabs to this agent for real \
+         cloning.",
+        measured.pitch_hz, measured.syllables_per_second
+    )
+}
+
+/// Says what the voice is: the client's description, then what was measured.
+fn tuned_description(details: &Checked, measured: &Measured) -> String {
+    let tuned = tuned_summary(measured);
+    match &details.description {
+        Some(own) => format!("{own} ({tuned})"),
+        None => tuned,
+    }
+}
+
+fn round(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
