@@ -168,9 +168,10 @@ impl App {
         self
     }
 
-    /// The generator that runs `kind` cards.
-    pub fn generator(&self, kind: GenerationType) -> Arc<dyn Generator> {
-        self.providers.get(kind)
+    /// The generator that runs `kind` cards asking for GEN model `model`: the provider the
+    /// model is routed to, else the type's embedded default.
+    pub fn generator(&self, kind: GenerationType, model: Option<&str>) -> Arc<dyn Generator> {
+        self.providers.get(kind, model)
     }
 
     /// The workers' handlers for every kind of job this app queues.

@@ -66,7 +66,10 @@ impl Application {
         let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_deref()).await?;
         let app = App::new(db, storage, app_settings(settings, &public_url), &secret)
             .with_pricing(pricing(settings)?);
-        let app = customize(app.clone().with_providers(generators(settings, &app)));
+        let app = customize(
+            app.clone()
+                .with_providers(generators(settings, &app.media)?),
+        );
         let revocations = ace_app::auth::follow_revocations(&app).await;
         bootstrap::first_start(&app, settings).await?;
         ace_app::templates::sync::sync_from(&app, settings.templates_dir.as_deref())
@@ -163,6 +166,9 @@ pub async fn run_worker(
     let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_deref()).await?;
     let app = App::new(db, storage, app_settings(settings, &public_url), &secret)
         .with_pricing(pricing(settings)?);
+    let app = app
+        .clone()
+        .with_providers(generators(settings, &app.media)?);
     info!("ace worker is running");
     worker(&app, &settings.jobs).run(shutdown).await;
     app.db.close().await;
@@ -217,12 +223,15 @@ pub fn open_storage(settings: &Settings, public_url: &str) -> anyhow::Result<Blo
     BlobStore::open(&settings.storage, &files_base).context("opening the blob store")
 }
 
-/// The generators creation cards run on: the embedded models.
-fn generators(settings: &Settings, app: &App) -> Registry {
+/// The generators creation cards run on: the embedded models, and the configured providers
+/// for the models routed to them.
+pub fn generators(settings: &Settings, media: &ace_media::Tools) -> anyhow::Result<Registry> {
     let mut registry = Registry::default();
     let models = LocalModels::new(settings.models_dir.clone());
-    ace_providers::local::install(&mut registry, &models, &app.media);
-    registry
+    ace_providers::local::install(&mut registry, &models, media);
+    ace_providers::remote::install(&mut registry, &settings.providers, media)
+        .context("the provider settings")?;
+    Ok(registry)
 }
 
 /// The use-case settings from the server's.

@@ -100,6 +100,15 @@ impl TestAppBuilder {
         self
     }
 
+    /// Routes models to providers as `config` says, over the generators installed so far (the
+    /// same installation `ace serve` does).
+    #[must_use]
+    pub fn providers(mut self, config: &ace_providers::remote::config::ProvidersConfig) -> Self {
+        ace_providers::remote::install(&mut self.generators, config, &ace_media::Tools::default())
+            .expect("the providers install");
+        self
+    }
+
     /// Shortens (or lengthens) job leases, for crash-recovery tests.
     #[must_use]
     pub fn job_lease(mut self, lease: Duration) -> Self {

@@ -124,18 +124,11 @@ async fn run(app: &App, job: &Job) -> AppResult<Outcome> {
         }
     };
     let _cleanup = WorkDir(work.workdir.clone());
-    let generator = app.generator(kind);
+    let generator = app.generator(kind, work.request.model.as_deref());
     match generator.generate(&work).await {
         Ok(produced) => {
-            finish(
-                app,
-                &record,
-                routes,
-                Priced::Card(kind),
-                produced,
-                &work.inputs,
-            )
-            .await?;
+            let priced = Priced::Card(kind, work.request.model.as_deref());
+            finish(app, &record, routes, priced, produced, &work.inputs).await?;
             Ok(Outcome::Done)
         }
         Err(ProviderError::Transient(reason)) if !job.is_last_attempt() => {
@@ -278,8 +271,9 @@ impl Drop for WorkDir {
 
 /// What a run is priced as, for the final charge.
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum Priced {
-    Card(GenerationType),
+pub(crate) enum Priced<'a> {
+    /// A card of this type, asking for this GEN model (whatever really ran it).
+    Card(GenerationType, Option<&'a str>),
     Render,
 }
 
@@ -288,7 +282,7 @@ pub(crate) async fn finish(
     app: &App,
     record: &JobRecord,
     routes: Option<Routes>,
-    priced: Priced,
+    priced: Priced<'_>,
     produced: Produced,
     inputs: &[Input],
 ) -> AppResult<()> {
@@ -318,7 +312,7 @@ async fn complete(
     app: &App,
     record: &JobRecord,
     routes: Option<Routes>,
-    priced: Priced,
+    priced: Priced<'_>,
     produced: &Produced,
     staged: Vec<Staged>,
     inputs: &[Input],
@@ -382,7 +376,7 @@ async fn reconciled_cost(
     tx: &mut dyn Session,
     app: &App,
     record: &JobRecord,
-    priced: Priced,
+    priced: Priced<'_>,
     produced: &Produced,
 ) -> AppResult<Credits> {
     let estimate = Credits::from_millis(record.estimate_millis);
@@ -390,7 +384,7 @@ async fn reconciled_cost(
         return Ok(estimate);
     };
     let key = match priced {
-        Priced::Card(kind) => price_key(kind, record.model.as_deref().or(Some(&produced.model))),
+        Priced::Card(kind, model) => price_key(kind, model),
         Priced::Render => RENDER_KEY.to_owned(),
     };
     let tier = app

@@ -106,7 +106,7 @@ pub async fn trigger(
     let prepared = prepare(&mut conn, &place, &row, kind, data).await?;
     let routes = delivery::routes(&mut conn, agent).await?;
     drop(conn);
-    let generator = app.generator(kind);
+    let generator = app.generator(kind, prepared.request.model.as_deref());
     generator
         .check(&prepared.request)
         .map_err(|message| AppError::unprocessable(ErrorCode::ValidationError, message))?;
