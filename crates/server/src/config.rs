@@ -536,6 +536,61 @@ mod tests {
     }
 
     #[test]
+    fn providers_and_routes_come_from_the_file_the_environment_and_acemodels() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("ace.toml");
+        std::fs::write(
+            &file,
+            "[providers.openai]\napi_key = \"sk-file-secret-1\"\n[models]\ngpt_4o = \"openai:gpt-4o\"\n",
+        )
+        .unwrap();
+        let args = ConfigArgs {
+            config: Some(file),
+            models: Some("speech_from_text=elevenlabs:eleven_flash_v2_5".into()),
+            ..ConfigArgs::default()
+        };
+        let env = [(
+            "ACE_PROVIDER_ELEVENLABS_API_KEY".to_owned(),
+            "xi-env-secret-2".to_owned(),
+        )];
+        let settings = Settings::resolve_with_env(&args, env).unwrap();
+        let routes: Vec<String> = settings
+            .providers
+            .routes
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}.{:?}={}:{}",
+                    r.kind, r.model, r.provider, r.provider_model
+                )
+            })
+            .collect();
+        assert!(
+            routes.contains(&"text.Some(\"gpt_4o\")=openai:gpt-4o".to_owned()),
+            "{routes:?}"
+        );
+        assert!(
+            routes.contains(&"speech_from_text.None=elevenlabs:eleven_flash_v2_5".to_owned()),
+            "{routes:?}"
+        );
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("sk-file-secret-1") && !shown.contains("xi-env-secret-2"));
+    }
+
+    #[test]
+    fn a_provider_mistake_stops_start_up_naming_it() {
+        let args = ConfigArgs {
+            models: Some("gpt_4o=nobody:gpt-4o".into()),
+            ..ConfigArgs::default()
+        };
+        let err = Settings::resolve_with_env(&args, std::iter::empty()).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("provider nobody, which is not configured"),
+            "{err:#}"
+        );
+    }
+
+    #[test]
     fn an_unknown_setting_in_the_file_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("ace.toml");
