@@ -38,6 +38,30 @@ impl Work {
         tokio::fs::create_dir_all(&self.workdir).await?;
         Ok(&self.workdir)
     }
+
+    /// [`Work::scratch`], failing the run (transiently) when it cannot be made.
+    pub async fn room(&self) -> Result<&std::path::Path, ProviderError> {
+        self.scratch()
+            .await
+            .map_err(|err| ProviderError::Transient(format!("No room to work: {err}")))
+    }
+
+    /// The card's text field `field` after substitution; empty when it has none.
+    pub fn text(&self, field: &str) -> &str {
+        self.data
+            .get(field)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    /// The card's prompt, refused when blank.
+    pub fn prompt(&self) -> Result<&str, ProviderError> {
+        let prompt = self.text("prompt");
+        if prompt.trim().is_empty() {
+            return Err(ProviderError::Permanent("The prompt is empty.".into()));
+        }
+        Ok(prompt)
+    }
 }
 
 /// A content resource a card uses.

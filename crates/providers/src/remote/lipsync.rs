@@ -17,12 +17,11 @@ use reqwest::Method;
 use reqwest::header::CONTENT_TYPE;
 use reqwest::multipart::{Form, Part};
 use serde::Deserialize;
-use serde_json::json;
 
 use super::config::{ApiKey, LipsyncSettings, Price};
 use super::http::{Service, generation_error};
 use super::inputs;
-use super::made_video::{MAX_VIDEO_BYTES, video_cost, video_seconds};
+use super::made_video::{MAX_VIDEO_BYTES, produced, video_cost, video_seconds};
 use crate::{Generator, Input, Produced, ProviderError, Work};
 
 /// Lipsynced videos from a sync-style API.
@@ -82,10 +81,7 @@ impl Generator for SyncedLips {
                 Ok(response) => response,
                 Err(err) => return Err(generation_error(err).await),
             };
-            let dir = work
-                .scratch()
-                .await
-                .map_err(|err| ProviderError::Transient(format!("No room to work: {err}")))?;
+            let dir = work.room().await?;
             let out = dir.join("lipsync.mp4");
             let is_json = response
                 .headers()
@@ -122,14 +118,8 @@ impl Generator for SyncedLips {
                 Err(err) => return Err(generation_error(err).await),
             };
             let seconds = video_seconds(&self.tools, provider, &out).await?;
-            Ok(Produced {
-                result: Some(json!({ "duration": (seconds * 1000.0).round() / 1000.0 })),
-                files: vec![out],
-                provider: provider.to_owned(),
-                model: self.model.clone(),
-                cost_usd: video_cost(reported_cost, self.price, seconds),
-                ..Produced::default()
-            })
+            let cost = video_cost(reported_cost, self.price, seconds);
+            Ok(produced(provider, &self.model, out, seconds, cost))
         })
     }
 }

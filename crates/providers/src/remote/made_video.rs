@@ -1,12 +1,13 @@
 //! A video a provider made, once ace has it on disk: probed so that only a real video becomes
 //! an output, and priced by its length when the provider does not say what it cost.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use serde_json::json;
 use tracing::warn;
 
 use super::config::Price;
-use crate::ProviderError;
+use crate::{Produced, ProviderError};
 
 /// The largest video downloaded from a provider.
 pub const MAX_VIDEO_BYTES: u64 = 1024 * 1024 * 1024;
@@ -34,4 +35,22 @@ pub fn video_cost(reported: Option<f64>, price: Option<Price>, seconds: f64) -> 
     reported
         .filter(|usd| usd.is_finite() && *usd >= 0.0)
         .or_else(|| price?.per_second.map(|per_second| per_second * seconds))
+}
+
+/// The output of a video made by `provider`'s `model`: the file at `out`, `seconds` long.
+pub fn produced(
+    provider: &str,
+    model: &str,
+    out: PathBuf,
+    seconds: f64,
+    cost: Option<f64>,
+) -> Produced {
+    Produced {
+        result: Some(json!({ "duration": (seconds * 1000.0).round() / 1000.0 })),
+        files: vec![out],
+        provider: provider.to_owned(),
+        model: model.to_owned(),
+        cost_usd: cost,
+        ..Produced::default()
+    }
 }

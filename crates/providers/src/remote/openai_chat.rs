@@ -117,14 +117,7 @@ impl Generator for ChatText {
 
     fn generate<'a>(&'a self, work: &'a Work) -> BoxFuture<'a, Result<Produced, ProviderError>> {
         Box::pin(async move {
-            let prompt = work
-                .data
-                .get("prompt")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            if prompt.trim().is_empty() {
-                return Err(ProviderError::Permanent("The prompt is empty.".into()));
-            }
+            let prompt = work.prompt()?;
             let key = self.key.as_ref();
             let request = self
                 .service

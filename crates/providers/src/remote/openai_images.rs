@@ -14,7 +14,7 @@ use futures::future::BoxFuture;
 use image::{DynamicImage, ImageFormat};
 use reqwest::Method;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 use tracing::warn;
 
 use super::config::{ApiKey, Price};
@@ -151,14 +151,7 @@ impl Generator for GeneratedImages {
 
     fn generate<'a>(&'a self, work: &'a Work) -> BoxFuture<'a, Result<Produced, ProviderError>> {
         Box::pin(async move {
-            let prompt = work
-                .data
-                .get("prompt")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            if prompt.trim().is_empty() {
-                return Err(ProviderError::Permanent("The prompt is empty.".into()));
-            }
+            let prompt = work.prompt()?;
             let aspect_ratio = work.request.aspect_ratio.as_deref().unwrap_or("9:16");
             let count = work.request.images.max(1);
             let mut body = json!({
@@ -183,10 +176,7 @@ impl Generator for GeneratedImages {
             if answer.data.is_empty() {
                 return Err(self.service.bad_answer("it sent no images").into());
             }
-            let dir = work
-                .scratch()
-                .await
-                .map_err(|err| ProviderError::Transient(format!("No room to work: {err}")))?;
+            let dir = work.room().await?;
             let mut files: Vec<PathBuf> = Vec::with_capacity(answer.data.len());
             for (index, picture) in answer.data.iter().take(count as usize).enumerate() {
                 let bytes = self.picture(picture, dir, index).await?;

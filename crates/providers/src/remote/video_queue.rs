@@ -29,7 +29,7 @@ use tracing::{info, warn};
 use super::config::{ApiKey, Price, VideoQueueSettings};
 use super::http::{Service, generation_error};
 use super::inputs;
-use super::made_video::{MAX_VIDEO_BYTES, video_cost, video_seconds};
+use super::made_video::{MAX_VIDEO_BYTES, produced, video_cost, video_seconds};
 use crate::{Generator, Produced, ProviderError, Work};
 
 /// Videos from a queue-style API.
@@ -109,7 +109,7 @@ impl Status {
 }
 
 /// Cancels the provider's job when dropped before [`Cancel::disarm`]: a stopped generation
-/// stops paying.
+/// (or one ace gave up waiting for) stops paying.
 struct Cancel {
     service: Arc<Service>,
     key: Option<ApiKey>,
@@ -134,8 +134,8 @@ impl Drop for Cancel {
         runtime.spawn(async move {
             let request = service.request(Method::POST, &path, key.as_ref());
             match service.send(request, key.as_ref()).await {
-                Ok(_) => info!(provider = %service.provider(), "cancelled a stopped video"),
-                Err(err) => warn!(provider = %service.provider(), error = %err, "could not cancel a stopped video"),
+                Ok(_) => info!(provider = %service.provider(), "asked the provider to cancel a video ace stopped waiting for"),
+                Err(err) => warn!(provider = %service.provider(), error = %err, "could not cancel a video ace stopped waiting for"),
             }
         });
     }
@@ -146,9 +146,8 @@ impl QueuedVideo {
         let mut body = Map::new();
         body.insert("model".into(), json!(self.model));
         for field in ["prompt", "negative_prompt"] {
-            if let Some(text) = work.data.get(field).and_then(Value::as_str)
-                && !text.trim().is_empty()
-            {
+            let text = work.text(field);
+            if !text.trim().is_empty() {
                 body.insert(field.into(), json!(text));
             }
         }
@@ -281,14 +280,11 @@ impl Generator for QueuedVideo {
                     .as_deref()
                     .map(|path| with_id(path, &id)),
             };
-            let waited = self.wait(&with_id(&self.settings.status_path, &id)).await;
-            // Finished one way or the other: nothing left to cancel.
+            // Done: nothing left to cancel. Any other way out (ace gave up waiting, the future
+            // was dropped) cancels the job at the provider when `cancel` drops.
+            let (url, reported_cost) = self.wait(&with_id(&self.settings.status_path, &id)).await?;
             cancel.disarm();
-            let (url, reported_cost) = waited?;
-            let dir = work
-                .scratch()
-                .await
-                .map_err(|err| ProviderError::Transient(format!("No room to work: {err}")))?;
+            let dir = work.room().await?;
             let out = dir.join("video.mp4");
             if let Err(err) = self
                 .service
@@ -298,14 +294,8 @@ impl Generator for QueuedVideo {
                 return Err(generation_error(err).await);
             }
             let seconds = video_seconds(&self.tools, provider, &out).await?;
-            Ok(Produced {
-                result: Some(json!({ "duration": (seconds * 1000.0).round() / 1000.0 })),
-                files: vec![out],
-                provider: provider.to_owned(),
-                model: self.model.clone(),
-                cost_usd: video_cost(reported_cost, self.price, seconds),
-                ..Produced::default()
-            })
+            let cost = video_cost(reported_cost, self.price, seconds);
+            Ok(produced(provider, &self.model, out, seconds, cost))
         })
     }
 }

@@ -2,7 +2,7 @@
 
 use ace_domain::generation::MediaKind;
 use ace_domain::sheet::card::GenerationType;
-use ace_providers::Input;
+use ace_providers::{Input, Produced, ProviderError};
 use ace_testkit::{ProviderApi, Seen, reply_bytes, reply_json};
 use serde_json::json;
 
@@ -84,6 +84,22 @@ async fn lipsync_uploads_the_video_and_audio_and_keeps_the_mp4_it_answers() {
     assert!(seen.body_contains(&audio));
 }
 
+/// Lipsyncs a small clip to a short voice through the provider at `api`.
+async fn sync_lips(api: &ProviderApi) -> Result<Produced, ProviderError> {
+    let generator = routed(
+        &lipsync_api(&api.url),
+        GenerationType::Lipsync,
+        Some("sync_so"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let card = json!({"model": "sync_so", "video_resource_id": 7, "audio_resource_id": 8});
+    let (video, audio) = (ace_testkit::mp4(64, 64, 1), ace_testkit::mp3(300));
+    let inputs = inputs(dir.path(), &video, &audio);
+    generator
+        .generate(&work(GenerationType::Lipsync, card, inputs, dir.path()))
+        .await
+}
+
 #[tokio::test]
 async fn a_linked_answer_is_downloaded_and_its_reported_cost_kept() {
     let made = ace_testkit::mp4(160, 120, 1);
@@ -92,26 +108,7 @@ async fn a_linked_answer_is_downloaded_and_its_reported_cost_kept() {
         _ => reply_bytes("video/mp4", made.clone()),
     })
     .await;
-    let generator = routed(
-        &lipsync_api(&api.url),
-        GenerationType::Lipsync,
-        Some("sync_so"),
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let card = json!({"model": "sync_so", "video_resource_id": 7, "audio_resource_id": 8});
-    let produced = generator
-        .generate(&work(
-            GenerationType::Lipsync,
-            card,
-            inputs(
-                dir.path(),
-                &ace_testkit::mp4(64, 64, 1),
-                &ace_testkit::mp3(300),
-            ),
-            dir.path(),
-        ))
-        .await
-        .unwrap();
+    let produced = sync_lips(&api).await.unwrap();
     assert_eq!(produced.cost_usd, Some(0.9));
     assert_eq!(api.seen()[1].path, "/out/1.mp4");
 }
@@ -119,26 +116,6 @@ async fn a_linked_answer_is_downloaded_and_its_reported_cost_kept() {
 #[tokio::test]
 async fn an_answer_that_is_not_a_video_fails_permanently() {
     let api = ProviderApi::start(|_, _| reply_bytes("video/mp4", b"garbage".to_vec())).await;
-    let generator = routed(
-        &lipsync_api(&api.url),
-        GenerationType::Lipsync,
-        Some("sync_so"),
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let card = json!({"model": "sync_so", "video_resource_id": 7, "audio_resource_id": 8});
-    let reason = permanent(
-        generator
-            .generate(&work(
-                GenerationType::Lipsync,
-                card,
-                inputs(
-                    dir.path(),
-                    &ace_testkit::mp4(64, 64, 1),
-                    &ace_testkit::mp3(300),
-                ),
-                dir.path(),
-            ))
-            .await,
-    );
+    let reason = permanent(sync_lips(&api).await);
     assert_eq!(reason, "sync sent a file that is not a video.");
 }

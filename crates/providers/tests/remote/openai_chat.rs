@@ -1,6 +1,7 @@
 //! `text` through an OpenAI-compatible chat API.
 
 use ace_domain::sheet::card::GenerationType;
+use ace_providers::{Produced, ProviderError};
 use ace_testkit::{ProviderApi, reply_json};
 use axum::response::IntoResponse;
 use serde_json::json;
@@ -27,6 +28,16 @@ fn completion(text: &str) -> serde_json::Value {
         "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
         "usage": {"prompt_tokens": 1000, "completion_tokens": 500, "total_tokens": 1500}
     })
+}
+
+/// Asks `gpt_4o` to say hi through OpenAI at `api`.
+async fn say_hi(api: &ProviderApi) -> Result<Produced, ProviderError> {
+    let generator = routed(&openai(&api.url), GenerationType::Text, Some("gpt_4o"));
+    let dir = tempfile::tempdir().unwrap();
+    let card = json!({"prompt": "Hi", "model": "gpt_4o"});
+    generator
+        .generate(&work(GenerationType::Text, card, vec![], dir.path()))
+        .await
 }
 
 #[tokio::test]
@@ -110,14 +121,7 @@ async fn a_refused_key_is_permanent_names_the_provider_and_never_shows_the_key()
         )
     })
     .await;
-    let generator = routed(&openai(&api.url), GenerationType::Text, Some("gpt_4o"));
-    let dir = tempfile::tempdir().unwrap();
-    let card = json!({"prompt": "Hi", "model": "gpt_4o"});
-    let reason = permanent(
-        generator
-            .generate(&work(GenerationType::Text, card, vec![], dir.path()))
-            .await,
-    );
+    let reason = permanent(say_hi(&api).await);
     assert_eq!(
         reason,
         "openai refused the API key (HTTP 401); the server's operator needs to check it"
@@ -130,14 +134,7 @@ async fn a_refused_prompt_is_permanent_with_the_providers_reason() {
         reply_json(400, &json!({"error": {"message": "Your prompt was flagged by the safety system.", "type": "invalid_request_error"}}))
     })
     .await;
-    let generator = routed(&openai(&api.url), GenerationType::Text, Some("gpt_4o"));
-    let dir = tempfile::tempdir().unwrap();
-    let card = json!({"prompt": "Hi", "model": "gpt_4o"});
-    let reason = permanent(
-        generator
-            .generate(&work(GenerationType::Text, card, vec![], dir.path()))
-            .await,
-    );
+    let reason = permanent(say_hi(&api).await);
     assert_eq!(
         reason,
         "openai refused the request (HTTP 400): Your prompt was flagged by the safety system."
@@ -156,16 +153,12 @@ async fn rate_limits_and_outages_are_transient_and_retry_after_is_reported() {
         _ => reply_json(503, &json!({"error": {"message": "overloaded"}})),
     })
     .await;
-    let generator = routed(&openai(&api.url), GenerationType::Text, Some("gpt_4o"));
-    let dir = tempfile::tempdir().unwrap();
-    let card = json!({"prompt": "Hi", "model": "gpt_4o"});
-    let run = work(GenerationType::Text, card, vec![], dir.path());
     assert_eq!(
-        transient(generator.generate(&run).await),
+        transient(say_hi(&api).await),
         "openai is rate limiting requests (HTTP 429); it asked to wait 0 s"
     );
     assert_eq!(
-        transient(generator.generate(&run).await),
+        transient(say_hi(&api).await),
         "openai is unavailable (HTTP 503)"
     );
 }

@@ -185,11 +185,9 @@ async fn a_rate_limited_call_is_retried_by_the_job_engine_and_completes() {
     assert_eq!(chat_calls(&api), 2, "the 429 was retried once");
 }
 
-#[tokio::test]
-async fn an_outage_that_outlasts_the_retries_fails_with_the_reason_and_a_full_refund() {
-    let api =
-        ProviderApi::start(|_, _| reply_json(503, &json!({"error": {"message": "overloaded"}})))
-            .await;
+/// Asks `gpt_4o` to say hi through OpenAI at `api` and waits for the generation to fail;
+/// returns the app, the balance before and the failed generation.
+async fn failed_hi(api: &ProviderApi) -> (TestApp, f64, Value) {
     let app = TestApp::builder()
         .providers(&openai(&api.url))
         .spawn()
@@ -198,6 +196,15 @@ async fn an_outage_that_outlasts_the_retries_fails_with_the_reason_and_a_full_re
     let card = json!({"generation_type": "text", "data": {"prompt": "Hi", "model": "gpt_4o"}});
     let (_, id) = started(&app, card).await;
     let failed = wait_for(&app.owner.client, id, "failed").await;
+    (app, before, failed)
+}
+
+#[tokio::test]
+async fn an_outage_that_outlasts_the_retries_fails_with_the_reason_and_a_full_refund() {
+    let api =
+        ProviderApi::start(|_, _| reply_json(503, &json!({"error": {"message": "overloaded"}})))
+            .await;
+    let (app, before, failed) = failed_hi(&api).await;
     assert_eq!(failed["failed_reason"], "openai is unavailable (HTTP 503)");
     assert_eq!(failed["execution_cost"], "0.0");
     assert_eq!(balance(&app.owner).await, before);
@@ -213,13 +220,7 @@ async fn a_refused_key_fails_at_once_naming_the_provider() {
         )
     })
     .await;
-    let app = TestApp::builder()
-        .providers(&openai(&api.url))
-        .spawn()
-        .await;
-    let card = json!({"generation_type": "text", "data": {"prompt": "Hi", "model": "gpt_4o"}});
-    let (_, id) = started(&app, card).await;
-    let failed = wait_for(&app.owner.client, id, "failed").await;
+    let (_app, _, failed) = failed_hi(&api).await;
     assert_eq!(
         failed["failed_reason"],
         "openai refused the API key (HTTP 401); the server's operator needs to check it"

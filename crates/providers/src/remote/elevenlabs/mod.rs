@@ -38,13 +38,6 @@ pub struct ElevenLabsSpeech {
     pub tools: ace_media::Tools,
 }
 
-fn text<'a>(work: &'a Work, field: &str) -> &'a str {
-    work.data
-        .get(field)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-}
-
 impl ElevenLabsSpeech {
     fn provider(&self) -> &str {
         self.client.service().provider()
@@ -52,7 +45,7 @@ impl ElevenLabsSpeech {
 
     /// The voice to speak with, making it first when the card asks for a new one.
     async fn voice(&self, work: &Work) -> Result<String, ProviderError> {
-        let name = text(work, "name");
+        let name = work.text("name");
         match &work.request.voice {
             Some(VoiceMethod::MyVoices { voice_id }) if voice_id == AGENT_DEFAULT => self
                 .settings
@@ -69,8 +62,8 @@ impl ElevenLabsSpeech {
                     name: name.to_owned(),
                     description: Some(format!(
                         "A {} voice speaking {}, cloned by ace.",
-                        text(work, "gender"),
-                        text(work, "language")
+                        work.text("gender"),
+                        work.text("language")
                     )),
                     samples: vec![VoiceSample {
                         file_name: inputs::file_name(sample),
@@ -85,9 +78,9 @@ impl ElevenLabsSpeech {
             Some(VoiceMethod::DesignVoice) => {
                 let description = format!(
                     "{}. A {} voice speaking {}.",
-                    text(work, "voice_prompt").trim().trim_end_matches('.'),
-                    text(work, "gender"),
-                    text(work, "language")
+                    work.text("voice_prompt").trim().trim_end_matches('.'),
+                    work.text("gender"),
+                    work.text("language")
                 );
                 let description: String = description.chars().take(1000).collect();
                 match self
@@ -130,7 +123,7 @@ impl Generator for ElevenLabsSpeech {
 
     fn generate<'a>(&'a self, work: &'a Work) -> BoxFuture<'a, Result<Produced, ProviderError>> {
         Box::pin(async move {
-            let script = text(work, "script");
+            let script = work.text("script");
             if script.trim().is_empty() {
                 return Err(ProviderError::Permanent(
                     "The script has no words to speak.".into(),
@@ -153,11 +146,7 @@ impl Generator for ElevenLabsSpeech {
                 Ok(spoken) => spoken,
                 Err(err) => return Err(generation_error(err).await),
             };
-            let out = work
-                .scratch()
-                .await
-                .map_err(|err| ProviderError::Transient(format!("No room to work: {err}")))?
-                .join("speech.mp3");
+            let out = work.room().await?.join("speech.mp3");
             tokio::fs::write(&out, &spoken.mp3).await.map_err(|err| {
                 ProviderError::Transient(format!("Could not save the speech: {err}"))
             })?;
