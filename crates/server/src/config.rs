@@ -388,7 +388,8 @@ impl Settings {
             bind: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
             ..ConfigArgs::default()
         };
-        Settings::resolve(&args).expect("embedded settings are valid")
+        // No provider from the environment: an embedded run is the same wherever it runs.
+        Settings::resolve_with_env(&args, std::iter::empty()).expect("embedded settings are valid")
     }
 }
 
