@@ -29,6 +29,8 @@ pub enum ErrorCode {
     OrganizationNotFound,
     /// A third-party provider key (ElevenLabs, Hume AI) is malformed.
     InvalidApiKey,
+    /// ElevenLabs rejected the key an agent tried to connect.
+    InvalidKey,
     VoiceIdRequired,
     UserVoiceResourceNotFound,
     AvatarCreationFailed,
@@ -81,6 +83,7 @@ impl ErrorCode {
             ErrorCode::AgentUpdateFailed => "agent_update_failed",
             ErrorCode::OrganizationNotFound => "organization_not_found",
             ErrorCode::InvalidApiKey => "invalid_api_key",
+            ErrorCode::InvalidKey => "invalid_key",
             ErrorCode::VoiceIdRequired => "voice_id_required",
             ErrorCode::UserVoiceResourceNotFound => "user_voice_resource_not_found",
             ErrorCode::AvatarCreationFailed => "avatar_creation_failed",

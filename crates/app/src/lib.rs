@@ -43,6 +43,7 @@ use ace_domain::sheet::card::GenerationType;
 use ace_jobs::Queue;
 use ace_providers::local::LocalModels;
 use ace_providers::local::speech::LocalSpeech;
+use ace_providers::remote::elevenlabs::ElevenLabsAccess;
 use ace_providers::{Generator, Registry};
 use ace_storage::BlobStore;
 use bytes::Bytes;
@@ -120,6 +121,8 @@ pub struct App {
     pub providers: Arc<Registry>,
     /// ace's own voices: the public catalogue, voice design samples and previews.
     pub speech: Arc<LocalSpeech>,
+    /// ElevenLabs for agents' own keys (connect, their voices, clones).
+    pub elevenlabs: Arc<ElevenLabsAccess>,
     /// What generations cost.
     pub pricing: Arc<PriceTable>,
     /// This process's feed of generation status changes (live streams listen to it).
@@ -150,6 +153,7 @@ impl App {
                 LocalModels::new(LocalModels::default_dir()),
                 ace_media::Tools::default(),
             )),
+            elevenlabs: Arc::new(ElevenLabsAccess::default()),
             pricing: Arc::new(PriceTable::default()),
             generation_events: generations::events::Bus::default(),
             outbound,
@@ -179,6 +183,13 @@ impl App {
         self
     }
 
+    /// Reaches ElevenLabs as `access` says.
+    #[must_use]
+    pub fn with_elevenlabs(mut self, access: ElevenLabsAccess) -> Self {
+        self.elevenlabs = Arc::new(access);
+        self
+    }
+
     /// Replaces the price table.
     #[must_use]
     pub fn with_pricing(mut self, pricing: PriceTable) -> Self {
@@ -186,9 +197,10 @@ impl App {
         self
     }
 
-    /// The generator that runs `kind` cards.
-    pub fn generator(&self, kind: GenerationType) -> Arc<dyn Generator> {
-        self.providers.get(kind)
+    /// The generator that runs `kind` cards asking for GEN model `model`: the provider the
+    /// model is routed to, else the type's embedded default.
+    pub fn generator(&self, kind: GenerationType, model: Option<&str>) -> Arc<dyn Generator> {
+        self.providers.get(kind, model)
     }
 
     /// The workers' handlers for every kind of job this app queues.

@@ -54,7 +54,7 @@ pub async fn write(app: &App, ask: Ask<'_>) -> AppResult<Written> {
         workdir,
     };
     let produced = app
-        .generator(GenerationType::Text)
+        .generator(GenerationType::Text, work.request.model.as_deref())
         .generate(&work)
         .await
         .map_err(|err| unavailable(&err.to_string()))?;

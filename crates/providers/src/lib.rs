@@ -1,9 +1,11 @@
 //! What makes content. Every creation card runs through a [`Generator`]: local models offline,
-//! HTTP adapters when a provider is configured. The [`Registry`] maps each generation type to
-//! its generator; a type with nothing installed maps to [`NotInstalled`], which fails the
-//! generation with a reason saying so and never fakes an output.
+//! HTTP adapters ([`remote`]) when a provider is configured. The [`Registry`] picks the
+//! generator of a card by its type and GEN model: the model's route if it has one, else the
+//! type's default; a type with nothing installed maps to [`NotInstalled`], which refuses or
+//! fails the generation with a reason saying so and never fakes an output.
 
 pub mod local;
+pub mod remote;
 pub mod voice;
 pub mod words;
 
@@ -39,6 +41,30 @@ impl Work {
     pub async fn scratch(&self) -> std::io::Result<&std::path::Path> {
         tokio::fs::create_dir_all(&self.workdir).await?;
         Ok(&self.workdir)
+    }
+
+    /// [`Work::scratch`], failing the run (transiently) when it cannot be made.
+    pub async fn room(&self) -> Result<&std::path::Path, ProviderError> {
+        self.scratch()
+            .await
+            .map_err(|err| ProviderError::Transient(format!("No room to work: {err}")))
+    }
+
+    /// The card's text field `field` after substitution; empty when it has none.
+    pub fn text(&self, field: &str) -> &str {
+        self.data
+            .get(field)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    /// The card's prompt, refused when blank.
+    pub fn prompt(&self) -> Result<&str, ProviderError> {
+        let prompt = self.text("prompt");
+        if prompt.trim().is_empty() {
+            return Err(ProviderError::Permanent("The prompt is empty.".into()));
+        }
+        Ok(prompt)
     }
 }
 
@@ -116,6 +142,22 @@ impl Generator for NotInstalled {
         "not_installed"
     }
 
+    /// Lipsync has no embedded generator at all, so without a provider it is refused before
+    /// anything is charged. Other types may have an embedded one in another build or process,
+    /// and fail when run.
+    fn check(&self, request: &CardRequest) -> Result<(), String> {
+        if self.0 != GenerationType::Lipsync {
+            return Ok(());
+        }
+        let model = request.model.as_deref().unwrap_or("sync_so");
+        Err(format!(
+            "No lipsync provider is configured on this ace server for model {model}. The \
+             server's operator can add one: a [providers.<name>] section with \
+             api = \"lipsync\" and a route in [models], such as {model} = \"<name>:<model id>\" \
+             (or ACE_MODELS={model}=<name>:<model id>); see the README's Providers section."
+        ))
+    }
+
     fn generate<'a>(&'a self, _work: &'a Work) -> BoxFuture<'a, Result<Produced, ProviderError>> {
         let reason = format!(
             "No generator for {} is installed on this ace server. Configure a provider for it \
@@ -151,10 +193,11 @@ impl Generator for AttachMedia {
     }
 }
 
-/// Which generator runs each generation type.
+/// Which generator runs each card: a route per (type, GEN model), else the type's default.
 #[derive(Clone)]
 pub struct Registry {
     by_kind: HashMap<GenerationType, Arc<dyn Generator>>,
+    by_model: HashMap<(GenerationType, String), Arc<dyn Generator>>,
 }
 
 impl Default for Registry {
@@ -166,20 +209,30 @@ impl Default for Registry {
             .map(|kind| (kind, Arc::new(NotInstalled(kind)) as Arc<dyn Generator>))
             .collect();
         by_kind.insert(GenerationType::Media, Arc::new(AttachMedia));
-        Self { by_kind }
+        Self {
+            by_kind,
+            by_model: HashMap::new(),
+        }
     }
 }
 
 impl Registry {
-    /// Installs `generator` for `kind`.
+    /// Installs `generator` as the default of `kind`: it runs the cards whose model has no
+    /// route of its own.
     pub fn set(&mut self, kind: GenerationType, generator: Arc<dyn Generator>) {
         self.by_kind.insert(kind, generator);
     }
 
-    /// The generator of `kind`.
-    pub fn get(&self, kind: GenerationType) -> Arc<dyn Generator> {
-        self.by_kind
-            .get(&kind)
+    /// Routes `kind` cards asking for GEN model `model` to `generator`.
+    pub fn route(&mut self, kind: GenerationType, model: &str, generator: Arc<dyn Generator>) {
+        self.by_model.insert((kind, model.to_owned()), generator);
+    }
+
+    /// The generator of a `kind` card asking for `model`: its route, else the type's default.
+    pub fn get(&self, kind: GenerationType, model: Option<&str>) -> Arc<dyn Generator> {
+        model
+            .and_then(|model| self.by_model.get(&(kind, model.to_owned())))
+            .or_else(|| self.by_kind.get(&kind))
             .cloned()
             .unwrap_or_else(|| Arc::new(NotInstalled(kind)))
     }
@@ -190,6 +243,9 @@ impl std::fmt::Debug for Registry {
         let mut map = f.debug_map();
         for (kind, generator) in &self.by_kind {
             map.entry(&kind.as_str(), &generator.name());
+        }
+        for ((kind, model), generator) in &self.by_model {
+            map.entry(&format!("{kind}.{model}"), &generator.name());
         }
         map.finish()
     }

@@ -3,6 +3,7 @@
 //! account) into a [`SpeakingVoice`] before the run, and the speech generator speaks with it.
 
 use crate::local::speech::voices::LocalVoice;
+use crate::remote::config::ApiKey;
 
 /// The voice of one speech run.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,18 +15,10 @@ pub enum SpeakingVoice {
 }
 
 /// A voice in someone's ElevenLabs account.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ElevenLabsVoice {
     /// ElevenLabs' id of the voice.
     pub voice_id: String,
-    /// The account's API key (never logged).
-    pub api_key: String,
-}
-
-impl std::fmt::Debug for ElevenLabsVoice {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ElevenLabsVoice")
-            .field("voice_id", &self.voice_id)
-            .finish_non_exhaustive()
-    }
+    /// The account's API key (its `Debug` never shows it).
+    pub api_key: ApiKey,
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use ace_app::renders::LANE as RENDER_LANE;
 use ace_domain::credits::Credits;
+use ace_providers::remote::config::ProvidersConfig;
 use ace_storage::{S3Config, StorageConfig};
 use anyhow::{Context, bail};
 use clap::Args;
@@ -130,6 +131,11 @@ pub struct ConfigArgs {
     /// ~/.cache/ace/models
     #[arg(long, env = "ACE_MODELS_DIR", global = true)]
     pub models_dir: Option<PathBuf>,
+    /// GEN models routed to configured providers, over the config file's `[models]`:
+    /// `gpt_4o=openai:gpt-4o,speech_from_text=elevenlabs:eleven_multilingual_v2`. Providers
+    /// come from `[providers.<name>]` and `ACE_PROVIDER_<NAME>_{API_KEY,BASE_URL,API}`.
+    #[arg(long, env = "ACE_MODELS", global = true)]
+    pub models: Option<String>,
 }
 
 /// The same settings as read from a config file.
@@ -168,6 +174,10 @@ struct FileSettings {
     pricing_file: Option<PathBuf>,
     render_timeout_secs: Option<u64>,
     models_dir: Option<PathBuf>,
+    /// `[providers.<name>]` sections.
+    providers: Option<toml::Table>,
+    /// `[models]`: GEN model (or type) = "provider:model".
+    models: Option<toml::Table>,
 }
 
 /// How logs are written.
@@ -205,6 +215,8 @@ pub struct Settings {
     pub pricing_file: Option<PathBuf>,
     /// Where the embedded models are.
     pub models_dir: PathBuf,
+    /// The configured providers and the models routed to them (keys redacted in `Debug`).
+    pub providers: ProvidersConfig,
 }
 
 /// How jobs run.
@@ -225,10 +237,26 @@ impl Settings {
     /// Resolves the settings from flags and environment (already merged by clap) and the
     /// config file they name.
     pub fn resolve(args: &ConfigArgs) -> anyhow::Result<Settings> {
-        let file = match &args.config {
+        Self::resolve_with_env(args, std::env::vars())
+    }
+
+    /// [`Settings::resolve`] with `env` as the environment the provider variables
+    /// (`ACE_PROVIDER_<NAME>_...`) are read from.
+    pub fn resolve_with_env(
+        args: &ConfigArgs,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> anyhow::Result<Settings> {
+        let mut file = match &args.config {
             Some(path) => read_file(path)?,
             None => FileSettings::default(),
         };
+        let providers = ProvidersConfig::resolve(
+            &file.providers.take().unwrap_or_default(),
+            &file.models.take().unwrap_or_default(),
+            args.models.as_deref(),
+            env,
+        )
+        .context("the provider settings")?;
         let data_dir = args
             .data_dir
             .clone()
@@ -348,6 +376,7 @@ impl Settings {
                 .clone()
                 .or(file.models_dir)
                 .unwrap_or_else(ace_providers::local::LocalModels::default_dir),
+            providers,
             data_dir,
         })
     }
@@ -359,7 +388,8 @@ impl Settings {
             bind: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
             ..ConfigArgs::default()
         };
-        Settings::resolve(&args).expect("embedded settings are valid")
+        // No provider from the environment: an embedded run is the same wherever it runs.
+        Settings::resolve_with_env(&args, std::iter::empty()).expect("embedded settings are valid")
     }
 }
 
@@ -504,6 +534,61 @@ mod tests {
         assert_eq!(settings.bind, "127.0.0.1:9100".parse().unwrap());
         assert_eq!(settings.starter_credits, Credits::whole(50));
         assert_eq!(settings.rate_limit_per_minute, None);
+    }
+
+    #[test]
+    fn providers_and_routes_come_from_the_file_the_environment_and_acemodels() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("ace.toml");
+        std::fs::write(
+            &file,
+            "[providers.openai]\napi_key = \"sk-file-secret-1\"\n[models]\ngpt_4o = \"openai:gpt-4o\"\n",
+        )
+        .unwrap();
+        let args = ConfigArgs {
+            config: Some(file),
+            models: Some("speech_from_text=elevenlabs:eleven_flash_v2_5".into()),
+            ..ConfigArgs::default()
+        };
+        let env = [(
+            "ACE_PROVIDER_ELEVENLABS_API_KEY".to_owned(),
+            "xi-env-secret-2".to_owned(),
+        )];
+        let settings = Settings::resolve_with_env(&args, env).unwrap();
+        let routes: Vec<String> = settings
+            .providers
+            .routes
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}.{:?}={}:{}",
+                    r.kind, r.model, r.provider, r.provider_model
+                )
+            })
+            .collect();
+        assert!(
+            routes.contains(&"text.Some(\"gpt_4o\")=openai:gpt-4o".to_owned()),
+            "{routes:?}"
+        );
+        assert!(
+            routes.contains(&"speech_from_text.None=elevenlabs:eleven_flash_v2_5".to_owned()),
+            "{routes:?}"
+        );
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("sk-file-secret-1") && !shown.contains("xi-env-secret-2"));
+    }
+
+    #[test]
+    fn a_provider_mistake_stops_start_up_naming_it() {
+        let args = ConfigArgs {
+            models: Some("gpt_4o=nobody:gpt-4o".into()),
+            ..ConfigArgs::default()
+        };
+        let err = Settings::resolve_with_env(&args, std::iter::empty()).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("provider nobody, which is not configured"),
+            "{err:#}"
+        );
     }
 
     #[test]

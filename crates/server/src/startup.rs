@@ -14,6 +14,7 @@ use ace_jobs::{Worker, WorkerConfig};
 use ace_providers::Registry;
 use ace_providers::local::LocalModels;
 use ace_providers::local::speech::LocalSpeech;
+use ace_providers::remote::elevenlabs::ElevenLabsAccess;
 use ace_storage::BlobStore;
 use anyhow::Context;
 use tokio::net::TcpListener;
@@ -68,8 +69,7 @@ impl Application {
         let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_deref()).await?;
         let app = App::new(db, storage, app_settings(settings, &public_url), &secret)
             .with_pricing(pricing(settings)?);
-        let (registry, speech) = generators(settings, &app);
-        let app = customize(app.clone().with_providers(registry).with_speech(speech));
+        let app = customize(with_generators(app.clone(), settings)?);
         let revocations = ace_app::auth::follow_revocations(&app).await;
         bootstrap::first_start(&app, settings).await?;
         ace_app::templates::sync::sync_from(&app, settings.templates_dir.as_deref())
@@ -166,6 +166,7 @@ pub async fn run_worker(
     let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_deref()).await?;
     let app = App::new(db, storage, app_settings(settings, &public_url), &secret)
         .with_pricing(pricing(settings)?);
+    let app = with_generators(app, settings)?;
     info!("ace worker is running");
     worker(&app, &settings.jobs).run(shutdown).await;
     app.db.close().await;
@@ -220,13 +221,31 @@ pub fn open_storage(settings: &Settings, public_url: &str) -> anyhow::Result<Blo
     BlobStore::open(&settings.storage, &files_base).context("opening the blob store")
 }
 
-/// The generators creation cards run on (the embedded models), and the speech engine the
-/// voice catalogue shares with them.
-fn generators(settings: &Settings, app: &App) -> (Registry, Arc<LocalSpeech>) {
+/// The generators creation cards run on: the embedded models, and the configured providers
+/// for the models routed to them. The embedded speech engine also serves the voice
+/// catalogue, voice design and previews.
+fn generators(
+    settings: &Settings,
+    media: &ace_media::Tools,
+) -> anyhow::Result<(Registry, Arc<LocalSpeech>)> {
     let mut registry = Registry::default();
     let models = LocalModels::new(settings.models_dir.clone());
-    let speech = ace_providers::local::install(&mut registry, &models, &app.media);
-    (registry, speech)
+    let speech = ace_providers::local::install(&mut registry, &models, media);
+    ace_providers::remote::install(&mut registry, &settings.providers, media)
+        .context("the provider settings")?;
+    Ok((registry, speech))
+}
+
+/// `app` with the generators of [`generators`], and ElevenLabs where the providers say.
+fn with_generators(app: App, settings: &Settings) -> anyhow::Result<App> {
+    let (registry, speech) = generators(settings, &app.media)?;
+    let elevenlabs = ElevenLabsAccess::from_config(&settings.providers)
+        .map_err(anyhow::Error::msg)
+        .context("the provider settings")?;
+    Ok(app
+        .with_providers(registry)
+        .with_speech(speech)
+        .with_elevenlabs(elevenlabs))
 }
 
 /// The use-case settings from the server's.

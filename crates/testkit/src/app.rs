@@ -48,6 +48,7 @@ pub struct TestAppBuilder {
     storage: Option<StorageConfig>,
     max_file_bytes: Option<u64>,
     generators: Registry,
+    providers: Option<ace_providers::remote::config::ProvidersConfig>,
     job_lease: Option<Duration>,
     serve_jobs: Option<bool>,
     public_webhooks_only: bool,
@@ -100,6 +101,16 @@ impl TestAppBuilder {
         self
     }
 
+    /// Routes models to providers as `config` says, over the generators installed so far (the
+    /// same installation `ace serve` does).
+    #[must_use]
+    pub fn providers(mut self, config: &ace_providers::remote::config::ProvidersConfig) -> Self {
+        ace_providers::remote::install(&mut self.generators, config, &ace_media::Tools::default())
+            .expect("the providers install");
+        self.providers = Some(config.clone());
+        self
+    }
+
     /// Shortens (or lengthens) job leases, for crash-recovery tests.
     #[must_use]
     pub fn job_lease(mut self, lease: Duration) -> Self {
@@ -147,6 +158,9 @@ impl TestAppBuilder {
         }
         if let Some(serve_jobs) = self.serve_jobs {
             settings.jobs.serve_jobs = serve_jobs;
+        }
+        if let Some(providers) = self.providers {
+            settings.providers = providers;
         }
         let generators = self.generators;
         let server = Application::build_with(&settings, move |app| app.with_providers(generators))

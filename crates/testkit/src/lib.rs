@@ -2,8 +2,9 @@
 //! serve`, bootstrap included) on port 0 against a fresh database: SQLite in a temporary
 //! directory, or a new PostgreSQL database when `ACE_TEST_DATABASE_URL` is set. Typed
 //! [`Client`]s call it over HTTP; [`GenContract`] checks bodies against GEN's OpenAPI;
-//! [`image`], [`mp4`], [`wav`] and [`zip`] make files to upload. Test generators stand in
-//! for providers, and a [`WebhookSink`] receives deliveries.
+//! [`image`], [`mp3`], [`mp4`], [`wav`] and [`zip`] make files to upload. Test generators stand in
+//! for providers, a [`ProviderApi`] stands in for a provider's HTTP API, and a
+//! [`WebhookSink`] receives deliveries.
 
 mod app;
 mod client;
@@ -11,6 +12,7 @@ mod contract;
 mod database;
 mod generators;
 mod media;
+mod provider_api;
 mod s3;
 mod sink;
 
@@ -19,6 +21,7 @@ pub use client::{Client, Reply};
 pub use contract::GenContract;
 pub use database::TestDatabase;
 pub use generators::{FailsThenWrites, HangsOnce, PanicsOnce, SleepsInAChild, Writes};
-pub use media::{image, mp4, wav, zip};
+pub use media::{image, mp3, mp4, wav, zip};
+pub use provider_api::{ProviderApi, Seen, reply_bytes, reply_json};
 pub use s3::{S3_ENDPOINT, fresh_bucket, s3_endpoint};
 pub use sink::{Received, WebhookSink};

@@ -36,6 +36,24 @@ pub fn mp4(width: u32, height: u32, seconds: u32) -> Vec<u8> {
     std::fs::read(out).expect("reading the test clip")
 }
 
+/// An MP3 of a 440 Hz tone of the given length, made with ffmpeg.
+pub fn mp3(milliseconds: u32) -> Vec<u8> {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let out = dir.path().join("tone.mp3");
+    let status = Command::new("ffmpeg")
+        .args(["-v", "error", "-f", "lavfi", "-i"])
+        .arg(format!(
+            "sine=frequency=440:duration={}",
+            f64::from(milliseconds) / 1000.0
+        ))
+        .args(["-c:a", "libmp3lame", "-b:a", "64k"])
+        .arg(&out)
+        .status()
+        .expect("ffmpeg runs (scripts/setup installs it)");
+    assert!(status.success(), "ffmpeg made the test tone");
+    std::fs::read(out).expect("reading the test tone")
+}
+
 /// A WAV of silence: 8 kHz, mono, 16-bit.
 pub fn wav(milliseconds: u32) -> Vec<u8> {
     let samples = 8 * milliseconds;

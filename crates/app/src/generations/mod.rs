@@ -180,16 +180,23 @@ pub(crate) async fn queue_run(
     Ok(())
 }
 
-/// The queue lane (the provider, for concurrency caps) that runs jobs of `user_job_type`.
-pub(crate) fn lane_of(app: &App, user_job_type: &str) -> Option<String> {
-    if user_job_type == crate::renders::USER_JOB_TYPE {
+/// The queue lane (the provider, for concurrency caps) that runs `job`: renders have their
+/// own; a generation's is the provider its card's type and model are routed to.
+pub(crate) fn lane_of(app: &App, job: &JobRecord) -> Option<String> {
+    if job.user_job_type == crate::renders::USER_JOB_TYPE {
         return Some(crate::renders::LANE.to_owned());
     }
-    if user_job_type == crate::voices::preview::USER_JOB_TYPE {
-        return Some(ace_providers::Generator::name(app.speech.as_ref()).to_owned());
+    if let Some(lane) = crate::voices::lane_of(app, job) {
+        return Some(lane.to_owned());
     }
-    let kind: ace_domain::sheet::card::GenerationType = user_job_type.parse().ok()?;
-    Some(app.generator(kind).name().to_owned())
+    let kind: ace_domain::sheet::card::GenerationType = job.user_job_type.parse().ok()?;
+    let model = job
+        .data
+        .0
+        .as_object()
+        .and_then(|data| ace_domain::generation::validate(kind, data).ok())
+        .and_then(|request| request.model);
+    Some(app.generator(kind, model.as_deref()).name().to_owned())
 }
 
 /// The open reservation paying for the job's run, if any.

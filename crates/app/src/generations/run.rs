@@ -128,7 +128,7 @@ async fn run(app: &App, job: &Job) -> AppResult<Outcome> {
     };
     let generator = match &work.voice {
         Some(voice) => crate::voices::speaker(app, voice),
-        None => app.generator(kind),
+        None => app.generator(kind, work.request.model.as_deref()),
     };
     generate(app, job, &record, routes, generator.as_ref(), work).await
 }
@@ -146,7 +146,7 @@ pub(crate) async fn generate(
     let _cleanup = WorkDir(work.workdir.clone());
     match generator.generate(&work).await {
         Ok(produced) => {
-            let priced = Priced::Card(work.kind);
+            let priced = Priced::Card(work.kind, work.request.model.as_deref());
             finish(app, record, routes, priced, produced, &work.inputs).await?;
             Ok(Outcome::Done)
         }
@@ -304,8 +304,9 @@ impl Drop for WorkDir {
 
 /// What a run is priced as, for the final charge.
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum Priced {
-    Card(GenerationType),
+pub(crate) enum Priced<'a> {
+    /// A card of this type, asking for this GEN model (whatever really ran it).
+    Card(GenerationType, Option<&'a str>),
     Render,
 }
 
@@ -314,7 +315,7 @@ pub(crate) async fn finish(
     app: &App,
     record: &JobRecord,
     routes: Option<Routes>,
-    priced: Priced,
+    priced: Priced<'_>,
     produced: Produced,
     inputs: &[Input],
 ) -> AppResult<()> {
@@ -344,7 +345,7 @@ async fn complete(
     app: &App,
     record: &JobRecord,
     routes: Option<Routes>,
-    priced: Priced,
+    priced: Priced<'_>,
     produced: &Produced,
     staged: Vec<Staged>,
     inputs: &[Input],
@@ -408,7 +409,7 @@ async fn reconciled_cost(
     tx: &mut dyn Session,
     app: &App,
     record: &JobRecord,
-    priced: Priced,
+    priced: Priced<'_>,
     produced: &Produced,
 ) -> AppResult<Credits> {
     let estimate = Credits::from_millis(record.estimate_millis);
@@ -416,7 +417,7 @@ async fn reconciled_cost(
         return Ok(estimate);
     };
     let key = match priced {
-        Priced::Card(kind) => price_key(kind, record.model.as_deref().or(Some(&produced.model))),
+        Priced::Card(kind, model) => price_key(kind, model),
         Priced::Render => RENDER_KEY.to_owned(),
     };
     let tier = app

@@ -117,7 +117,7 @@ pub async fn trigger(
             crate::voices::cards::speaker_at_trigger(app, &mut conn, agent, &prepared.request)
                 .await?
         }
-        _ => app.generator(kind),
+        _ => app.generator(kind, prepared.request.model.as_deref()),
     };
     drop(conn);
     generator

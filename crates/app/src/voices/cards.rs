@@ -36,7 +36,10 @@ pub(crate) async fn speaker_at_trigger(
     let record = agent_record(db, agent).await?;
     match resolve_card_voice(app, db, &record, Some(voice_id)).await? {
         Ok(Some(voice)) => Ok(speaker(app, &voice)),
-        Ok(None) => Ok(app.generator(ace_domain::sheet::card::GenerationType::SpeechFromText)),
+        Ok(None) => Ok(app.generator(
+            ace_domain::sheet::card::GenerationType::SpeechFromText,
+            None,
+        )),
         Err(unavailable) => Err(AppError::unprocessable(
             ErrorCode::ValidationError,
             format!("data.voice_id: {}", unavailable.describe(voice_id)),

@@ -7,6 +7,7 @@
 pub(crate) mod cards;
 pub mod clone;
 pub mod design;
+pub mod elevenlabs;
 pub mod preview;
 
 use ace_db::Session;
@@ -15,6 +16,7 @@ use ace_db::voices::{self as store, VoiceRecord};
 use ace_domain::ids::AgentId;
 use ace_domain::voice::{VoiceRef, VoiceSource, own_voice_id, parse_own_voice_id};
 use ace_providers::local::speech::voices::{Engine, LocalVoice};
+use ace_providers::remote::config::ApiKey;
 use ace_providers::voice::{ElevenLabsVoice, SpeakingVoice};
 use serde::Deserialize;
 use serde_json::Value;
@@ -120,7 +122,7 @@ pub async fn library(
     };
     let wants = |wanted: VoiceSource| source.is_none_or(|s| s == wanted);
     let mut conn = app.db.conn().await?;
-    readable(&mut conn, actor, agent).await?;
+    let record = readable(&mut conn, actor, agent).await?;
     let mut voices = Vec::new();
     if wants(VoiceSource::Public) {
         voices.extend(
@@ -147,6 +149,12 @@ pub async fn library(
         let own = store::list(&mut conn, agent, own_source).await?;
         voices.extend(own.iter().map(item));
     }
+    drop(conn);
+    if wants(VoiceSource::UserElevenlabs)
+        && let Some(key) = agent_key(&record)
+    {
+        voices.extend(elevenlabs::account_voices(app, &key).await);
+    }
     Ok(voices)
 }
 
@@ -168,13 +176,24 @@ pub(crate) fn item(record: &VoiceRecord) -> VoiceItem {
     }
 }
 
-/// Deletes one of the agent's own voices; the agent stops defaulting to it.
+/// Deletes one of the agent's own voices (a voice it cloned in its ElevenLabs account is
+/// deleted there too), or a voice of its connected ElevenLabs account. The agent stops
+/// defaulting to it.
 pub async fn delete(app: &App, actor: &Actor, agent: AgentId, voice_id: &str) -> AppResult<()> {
-    let id = parse_own_voice_id(voice_id).ok_or_else(|| voice_not_found(voice_id))?;
+    let Some(id) = parse_own_voice_id(voice_id) else {
+        return delete_account_voice(app, actor, agent, voice_id).await;
+    };
     let mut tx = app.db.begin().await?;
     let record = writable(&mut tx, actor, agent).await?;
-    if !store::delete(&mut tx, agent, id).await? {
+    let Some(voice) = store::find(&mut tx, agent, id).await? else {
         return Err(voice_not_found(voice_id));
+    };
+    store::delete(&mut tx, agent, id).await?;
+    if let (Some(provider_id), Some(key)) = (&voice.provider_voice_id, agent_key(&record))
+        && voice.provider == ELEVENLABS
+        && let Err(err) = app.elevenlabs.client.delete_voice(&key, provider_id).await
+    {
+        tracing::warn!(error = %err, "a cloned voice could not be deleted from ElevenLabs");
     }
     if record
         .default_voice()
@@ -186,6 +205,47 @@ pub async fn delete(app: &App, actor: &Actor, agent: AgentId, voice_id: &str) ->
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Deletes a voice of the agent's connected ElevenLabs account.
+async fn delete_account_voice(
+    app: &App,
+    actor: &Actor,
+    agent: AgentId,
+    voice_id: &str,
+) -> AppResult<()> {
+    let record = writable(&mut app.db.conn().await?, actor, agent).await?;
+    let key = agent_key(&record).ok_or_else(|| voice_not_found(voice_id))?;
+    if Engine::of(voice_id).is_some() || !elevenlabs::has_voice(app, &key, voice_id).await? {
+        return Err(voice_not_found(voice_id));
+    }
+    app.elevenlabs
+        .client
+        .delete_voice(&key, voice_id)
+        .await
+        .map_err(|err| elevenlabs::refused_or_unreachable(&err))?;
+    forget_default(app, agent, voice_id).await
+}
+
+/// Clears the agent's default voice if it is `voice_id`.
+async fn forget_default(app: &App, agent: AgentId, voice_id: &str) -> AppResult<()> {
+    let mut tx = app.db.begin().await?;
+    ace_db::agents::lock(&mut tx, agent).await?;
+    if let Some(mut record) = ace_db::agents::find(&mut tx, agent).await?
+        && record
+            .default_voice()
+            .is_some_and(|v| v.voice_id == voice_id)
+    {
+        record.default_voice = None;
+        ace_db::agents::update(&mut tx, &record, app.clock.now()).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The agent's own ElevenLabs key, if connected.
+pub(crate) fn agent_key(agent: &AgentRecord) -> Option<ApiKey> {
+    agent.eleven_lab_api_key.as_deref().map(ApiKey::new)
 }
 
 /// Why a voice cannot be spoken with.
@@ -248,9 +308,18 @@ pub async fn check_choice(
     agent: &AgentRecord,
     voice: &VoiceRef,
 ) -> AppResult<Result<(), Unavailable>> {
-    Ok(resolve(app, db, agent, Some(voice.source), &voice.voice_id)
-        .await?
-        .map(|_| ()))
+    match resolve(app, db, agent, Some(voice.source), &voice.voice_id).await? {
+        Ok(SpeakingVoice::ElevenLabs(found)) => {
+            let exists = elevenlabs::has_voice(app, &found.api_key, &found.voice_id).await?;
+            Ok(if exists {
+                Ok(())
+            } else {
+                Err(Unavailable::Missing)
+            })
+        }
+        Ok(SpeakingVoice::Local(_)) => Ok(Ok(())),
+        Err(unavailable) => Ok(Err(unavailable)),
+    }
 }
 
 /// The voice `voice_id` names among the agent's voices (of `source`, when the caller says
@@ -268,8 +337,10 @@ async fn resolve(
         Some(source) => source,
         None if own.is_some() => VoiceSource::UserDesigned,
         None if in_catalogue => VoiceSource::Public,
-        // Any other id can only be a voice of the agent's ElevenLabs account.
+        // Any other id can only be an ElevenLabs voice: the agent's, or one the operator's
+        // account speaks.
         None if agent.eleven_lab_api_key.is_some() => VoiceSource::UserElevenlabs,
+        None if app.elevenlabs.server_key.is_some() => VoiceSource::ElevenLabs,
         None => return Ok(Err(Unavailable::Missing)),
     };
     match source {
@@ -305,10 +376,16 @@ async fn resolve(
             Ok(speaking_voice(&record, agent))
         }
         VoiceSource::UserElevenlabs | VoiceSource::ElevenLabs => {
-            Ok(match &agent.eleven_lab_api_key {
-                Some(key) => Ok(SpeakingVoice::ElevenLabs(ElevenLabsVoice {
+            // The agent's own account; for ElevenLabs' shared voices, the operator's too.
+            let key = agent_key(agent).or_else(|| {
+                (source == VoiceSource::ElevenLabs)
+                    .then(|| app.elevenlabs.server_key.clone())
+                    .flatten()
+            });
+            Ok(match key {
+                Some(api_key) => Ok(SpeakingVoice::ElevenLabs(ElevenLabsVoice {
                     voice_id: voice_id.to_owned(),
-                    api_key: key.clone(),
+                    api_key,
                 })),
                 None => Err(Unavailable::NeedsElevenLabs),
             })
@@ -324,8 +401,32 @@ pub(crate) fn speaker(
     voice: &SpeakingVoice,
 ) -> std::sync::Arc<dyn ace_providers::Generator> {
     match voice {
-        SpeakingVoice::Local(_) | SpeakingVoice::ElevenLabs(_) => app.speech.clone(),
+        SpeakingVoice::Local(_) => app.speech.clone(),
+        SpeakingVoice::ElevenLabs(voice) => {
+            std::sync::Arc::new(app.elevenlabs.speaker(voice, &app.media))
+        }
     }
+}
+
+/// The lane of a voice preview or of a speech card naming a voice, by the voice it names:
+/// ace's own voices run in the embedded engine's lane, others in ElevenLabs'. `None` when the
+/// job names no voice of its own.
+pub(crate) fn lane_of<'a>(app: &'a App, job: &ace_db::user_jobs::JobRecord) -> Option<&'a str> {
+    let speech = ace_domain::sheet::card::GenerationType::SpeechFromText.as_str();
+    if job.user_job_type != preview::USER_JOB_TYPE && job.user_job_type != speech {
+        return None;
+    }
+    let voice_id = job.data.0.get("voice_id").and_then(Value::as_str)?.trim();
+    if voice_id.is_empty() || voice_id == AGENT_DEFAULT {
+        return None;
+    }
+    Some(
+        if parse_own_voice_id(voice_id).is_some() || Engine::of(voice_id).is_some() {
+            ace_providers::Generator::name(app.speech.as_ref())
+        } else {
+            app.elevenlabs.name()
+        },
+    )
 }
 
 /// What a stored voice keeps in `settings`.
@@ -338,13 +439,12 @@ struct StoredSettings {
 /// How one of the agent's own voices is spoken.
 fn speaking_voice(record: &VoiceRecord, agent: &AgentRecord) -> Result<SpeakingVoice, Unavailable> {
     if record.provider == ELEVENLABS {
-        let (Some(voice_id), Some(key)) = (&record.provider_voice_id, &agent.eleven_lab_api_key)
-        else {
+        let (Some(voice_id), Some(api_key)) = (&record.provider_voice_id, agent_key(agent)) else {
             return Err(Unavailable::NeedsElevenLabs);
         };
         return Ok(SpeakingVoice::ElevenLabs(ElevenLabsVoice {
             voice_id: voice_id.clone(),
-            api_key: key.clone(),
+            api_key,
         }));
     }
     let settings: StoredSettings =

@@ -26,6 +26,7 @@ mod me;
 mod ops;
 mod organizations;
 mod persisted_tokens;
+mod providers;
 mod public_files;
 mod renders;
 mod rows;
