@@ -91,6 +91,12 @@ fn api() -> OpenApiRouter<ApiState> {
         .routes(routes!(agent_core::remove_account::remove_agent_account))
         // Agent voice
         .routes(routes!(voices::library::list_agent_voices))
+        .routes(routes!(
+            voices::elevenlabs_status::get_elevenlabs_integration_status,
+            voices::connect_elevenlabs::connect_elevenlabs,
+            voices::disconnect_elevenlabs::disconnect_elevenlabs
+        ))
+        .routes(routes!(voices::test_elevenlabs::test_elevenlabs_key))
         .routes(routes!(voices::generate_script::generate_voice_script))
         .routes(routes!(
             voices::generate_description::generate_voice_description

@@ -186,6 +186,14 @@ impl Staged {
         &self.ingested.key
     }
 
+    /// The usual file extension of what it holds (`mp3`, `wav`, ...).
+    pub fn extension(&self) -> &'static str {
+        self.inspection
+            .format
+            .unwrap_or(self.ingested.format)
+            .extension
+    }
+
     /// The blobs the staged file occupies, for clean-up.
     pub fn keys(&self) -> Vec<String> {
         with_thumbnails([(

@@ -203,3 +203,44 @@ impl VoicePreviewResponse {
         }
     }
 }
+
+/// An ElevenLabs API key.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct ElevenLabsKeyBody {
+    /// The key (required).
+    pub api_key: Option<String>,
+}
+
+/// Whether the agent has an ElevenLabs key.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ElevenLabsStatusResponse {
+    pub connected: bool,
+    /// `***` and the key's last four characters.
+    pub masked_key: Option<String>,
+}
+
+/// A connected account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ElevenLabsConnectedResponse {
+    pub connected: bool,
+    pub user: ElevenLabsUser,
+}
+
+/// The account behind a key.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ElevenLabsUser {
+    pub subscription: ElevenLabsSubscription,
+}
+
+/// The account's plan.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ElevenLabsSubscription {
+    /// free, starter, creator, pro, ...
+    pub tier: String,
+}
+
+/// Whether a key works.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ElevenLabsTestResponse {
+    pub valid: bool,
+}

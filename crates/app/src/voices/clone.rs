@@ -5,18 +5,22 @@
 
 use std::time::Duration;
 
+use ace_db::agents::AgentRecord;
 use ace_db::voices::{self as store, NewVoice};
 use ace_domain::ids::AgentId;
 use ace_domain::voice::VoiceSource;
 use ace_providers::local::speech::analysis::{self, MIN_VOICED_SECONDS, Measured};
+use ace_providers::remote::elevenlabs::{NewVoice as ElevenLabsNewVoice, VoiceSample};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
 use serde_json::json;
 use tracing::warn;
 
+use super::elevenlabs::refused_or_unreachable;
 use super::{
-    Checked, Details, LOCAL, VoiceItem, bad_request, given, item, local_settings, writable,
+    Checked, Details, ELEVENLABS, LOCAL, VoiceItem, agent_key, bad_request, given, item,
+    local_settings, writable,
 };
 use crate::content_resources::{Staged, discard, record_upload, stage};
 use crate::files::Incoming;
@@ -54,49 +58,96 @@ pub async fn clone(
         (Some(url), None) => Sample::Url(url),
         (None, Some(encoded)) => Sample::Inline(decode(&encoded)?),
     };
-    writable(&mut app.db.conn().await?, actor, agent).await?;
+    let record = writable(&mut app.db.conn().await?, actor, agent).await?;
     let staged = sample.stage(app, &details.name).await?;
-    let measured = match measure(app, &staged).await {
-        Ok(measured) => measured,
+    let made = match made_voice(app, &record, &details, &staged).await {
+        Ok(made) => made,
         Err(err) => {
             discard(app, staged).await;
             return Err(err);
         }
     };
-    let voice = match app
-        .speech
-        .tuned_to(&measured, details.language.as_deref())
-        .await
-    {
-        Ok(voice) => voice,
-        Err(err) => {
-            discard(app, staged).await;
-            return Err(AppError::internal(anyhow::anyhow!("tuning a voice: {err}")));
-        }
-    };
     let sample = record_upload(app, actor, agent, staged, None).await?;
-    let figures = json!({
-        "pitch_hz": round(measured.pitch_hz),
-        "syllables_per_second": round(measured.syllables_per_second),
-        "voiced_seconds": round(measured.voiced_seconds),
-    });
-    let settings = local_settings(&voice, Some(figures));
-    let description = tuned_description(&details, &measured);
     let new = NewVoice {
         agent_id: agent,
         source: VoiceSource::UserTrained.as_str(),
         name: &details.name,
         gender: details.gender.as_deref(),
         language: details.language.as_deref(),
-        description: Some(&description),
-        provider: LOCAL,
-        provider_voice_id: None,
-        settings: &settings,
+        description: Some(&made.description),
+        provider: made.provider,
+        provider_voice_id: made.provider_voice_id.as_deref(),
+        settings: &made.settings,
         sample_resource_id: Some(sample.id.get()),
     };
     let mut writer = app.db.writer().await?;
     let record = store::insert(&mut writer, &new, app.clock.now()).await?;
     Ok(item(&record))
+}
+
+/// A voice learned from a sample, before it is stored.
+struct Made {
+    provider: &'static str,
+    provider_voice_id: Option<String>,
+    settings: serde_json::Value,
+    description: String,
+}
+
+/// Clones the staged sample in the agent's ElevenLabs account, or else tunes ace's own voice
+/// to it. Either way the sample must be speech.
+async fn made_voice(
+    app: &App,
+    agent: &AgentRecord,
+    details: &Checked,
+    staged: &Staged,
+) -> AppResult<Made> {
+    let measured = measure(app, staged).await?;
+    if let Some(key) = agent_key(agent) {
+        let bytes = app
+            .storage
+            .get(staged.storage_key())
+            .await?
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("a staged sample vanished")))?;
+        let new = ElevenLabsNewVoice {
+            name: details.name.clone(),
+            description: details.description.clone(),
+            samples: vec![VoiceSample {
+                file_name: format!("{}.{}", details.name, staged.extension()),
+                bytes: bytes.to_vec(),
+            }],
+        };
+        let voice_id = app
+            .elevenlabs
+            .client
+            .add_voice(&key, &new)
+            .await
+            .map_err(|err| refused_or_unreachable(&err))?;
+        return Ok(Made {
+            provider: ELEVENLABS,
+            provider_voice_id: Some(voice_id),
+            settings: json!({}),
+            description: details
+                .description
+                .clone()
+                .unwrap_or_else(|| "Cloned by ElevenLabs from a sample.".to_owned()),
+        });
+    }
+    let voice = app
+        .speech
+        .tuned_to(&measured, details.language.as_deref())
+        .await
+        .map_err(|err| AppError::internal(anyhow::anyhow!("tuning a voice: {err}")))?;
+    let figures = json!({
+        "pitch_hz": round(measured.pitch_hz),
+        "syllables_per_second": round(measured.syllables_per_second),
+        "voiced_seconds": round(measured.voiced_seconds),
+    });
+    Ok(Made {
+        provider: LOCAL,
+        provider_voice_id: None,
+        settings: local_settings(&voice, Some(figures)),
+        description: tuned_description(details, &measured),
+    })
 }
 
 /// The sample, before it is stored.

@@ -335,7 +335,8 @@ async fn resolve(
     let in_catalogue = Engine::of(voice_id).is_some();
     let source = match source {
         Some(source) => source,
-        None if own.is_some() => VoiceSource::UserDesigned,
+        // Any of its own voices, designed or trained.
+        None if own.is_some() => VoiceSource::UserVoiceResource,
         None if in_catalogue => VoiceSource::Public,
         // Any other id can only be an ElevenLabs voice: the agent's, or one the operator's
         // account speaks.
@@ -402,9 +403,11 @@ pub(crate) fn speaker(
 ) -> std::sync::Arc<dyn ace_providers::Generator> {
     match voice {
         SpeakingVoice::Local(_) => app.speech.clone(),
-        SpeakingVoice::ElevenLabs(voice) => {
-            std::sync::Arc::new(app.elevenlabs.speaker(voice, &app.media))
-        }
+        SpeakingVoice::ElevenLabs(voice) => std::sync::Arc::new(app.elevenlabs.speaker(
+            voice.api_key.clone(),
+            Some(&voice.voice_id),
+            &app.media,
+        )),
     }
 }
 

@@ -33,6 +33,7 @@ mod rows;
 mod sheets;
 mod templates;
 mod voices;
+mod voices_elevenlabs;
 mod workers;
 
 use ace_testkit::GenContract;

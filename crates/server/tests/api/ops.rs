@@ -74,6 +74,7 @@ async fn the_openapi_document_is_3_1_and_routes_every_delivered_operation() {
         "Generations",
         "Generations (automation webhooks)",
         "Render",
+        "Creation cards (Voice API)",
     ] {
         let delivered = contract().operations_delivered_by(issue);
         assert!(

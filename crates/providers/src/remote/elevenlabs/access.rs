@@ -9,7 +9,6 @@ use std::time::Duration;
 use super::{ElevenLabs, ElevenLabsSpeech};
 use crate::remote::config::{ApiKey, ApiKind, ElevenLabsSettings, Price, ProvidersConfig};
 use crate::remote::http::Service;
-use crate::voice::ElevenLabsVoice;
 
 /// The speech model when no route names one.
 pub const DEFAULT_MODEL: &str = "eleven_multilingual_v2";
@@ -81,14 +80,20 @@ impl ElevenLabsAccess {
         })
     }
 
-    /// A speech generator speaking `voice` (the card's `agent_default` included).
-    pub fn speaker(&self, voice: &ElevenLabsVoice, tools: &ace_media::Tools) -> ElevenLabsSpeech {
+    /// A speech generator speaking with `key`; `voice_id`, when given, is the voice of the
+    /// card's `agent_default`.
+    pub fn speaker(
+        &self,
+        key: ApiKey,
+        voice_id: Option<&str>,
+        tools: &ace_media::Tools,
+    ) -> ElevenLabsSpeech {
         ElevenLabsSpeech {
             client: Arc::clone(&self.client),
-            key: voice.api_key.clone(),
+            key,
             model: self.model.clone(),
             settings: ElevenLabsSettings {
-                default_voice_id: Some(voice.voice_id.clone()),
+                default_voice_id: voice_id.map(str::to_owned),
                 ..self.settings.clone()
             },
             price: self.price,
