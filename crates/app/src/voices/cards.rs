@@ -19,6 +19,7 @@ use ace_providers::local::speech::design::from_description;
 use ace_providers::local::speech::voices::LocalVoice;
 use ace_providers::remote::config::ApiKey;
 use ace_providers::remote::elevenlabs::{NewVoice as NewElevenLabsVoice, VoiceSample};
+use ace_providers::remote::http::CallError;
 use ace_providers::voice::{ElevenLabsVoice, SpeakingVoice};
 use ace_providers::{Generator, Input};
 use serde_json::{Value, json};
@@ -152,17 +153,7 @@ async fn designed(
             .client
             .design_voice(&api_key, name, &description)
             .await;
-        return Ok(match made {
-            Ok(voice_id) => {
-                kept.keep(app, agent.id, ELEVENLABS, Some(&voice_id))
-                    .await?;
-                Ok(SpeakingVoice::ElevenLabs(ElevenLabsVoice {
-                    voice_id,
-                    api_key,
-                }))
-            }
-            Err(err) => Err(refused_or_unreachable(&err).message),
-        });
+        return kept.made_at_elevenlabs(app, agent.id, api_key, made).await;
     }
     let voice = LocalVoice {
         base: None,
@@ -215,19 +206,8 @@ async fn cloned(
                 bytes: bytes.to_vec(),
             }],
         };
-        return Ok(
-            match app.elevenlabs.client.add_voice(&api_key, &new).await {
-                Ok(voice_id) => {
-                    kept.keep(app, agent.id, ELEVENLABS, Some(&voice_id))
-                        .await?;
-                    Ok(SpeakingVoice::ElevenLabs(ElevenLabsVoice {
-                        voice_id,
-                        api_key,
-                    }))
-                }
-                Err(err) => Err(refused_or_unreachable(&err).message),
-            },
-        );
+        let made = app.elevenlabs.client.add_voice(&api_key, &new).await;
+        return kept.made_at_elevenlabs(app, agent.id, api_key, made).await;
     }
     let voice = match app
         .speech
@@ -292,6 +272,27 @@ impl Kept<'_> {
                 && (provider != LOCAL
                     || voice.settings.0.get("voice") == self.settings.get("voice"))
         }))
+    }
+
+    /// Keeps the voice ElevenLabs `made` for the account of `api_key`, and speaks with it;
+    /// or says why ElevenLabs did not make it.
+    async fn made_at_elevenlabs(
+        &self,
+        app: &App,
+        agent: AgentId,
+        api_key: ApiKey,
+        made: Result<String, CallError>,
+    ) -> AppResult<Result<SpeakingVoice, String>> {
+        match made {
+            Ok(voice_id) => {
+                self.keep(app, agent, ELEVENLABS, Some(&voice_id)).await?;
+                Ok(Ok(SpeakingVoice::ElevenLabs(ElevenLabsVoice {
+                    voice_id,
+                    api_key,
+                })))
+            }
+            Err(err) => Ok(Err(refused_or_unreachable(&err).message)),
+        }
     }
 
     /// Stores the voice.

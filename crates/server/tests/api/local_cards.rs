@@ -33,7 +33,8 @@ async fn completed(client: &Client, agent: i64, card: Value) -> ((i64, i64), Val
     panic!("generation {id} did not finish");
 }
 
-fn seconds(probed: &Value) -> f64 {
+/// The duration ffprobe reports.
+pub(crate) fn seconds(probed: &Value) -> f64 {
     probed["format"]["duration"]
         .as_str()
         .unwrap()

@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use crate::content_resources::uploaded;
 use crate::contract;
 use crate::generations::{balance, generate, text_cell, wait_for};
+use crate::local_cards::seconds;
 use crate::renders::{download, probe};
 
 const SCRIPT: &str = "Fresh tortillas every morning, smoky pastor at noon, and the best salsa \
@@ -59,14 +60,6 @@ fn measured(file: &Path) -> Measured {
         .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
         .collect();
     analysis::measure(&samples, 16_000).expect("the audio is speech")
-}
-
-fn seconds(probed: &Value) -> f64 {
-    probed["format"]["duration"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap()
 }
 
 /// An app whose text model answers `text`.
