@@ -11,6 +11,8 @@ mod onnx_outputs;
 pub mod speech;
 #[cfg(feature = "local-llm")]
 pub mod text;
+#[cfg(feature = "local-asr")]
+pub mod whisper;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -57,6 +59,11 @@ impl LocalModels {
         self.dir.join("smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
     }
 
+    /// Whisper base: `model.bin` (CTranslate2), `config.json` and `tokenizer.json`.
+    pub fn whisper_dir(&self) -> PathBuf {
+        self.dir.join("whisper-base")
+    }
+
     /// The ONNX Runtime library the Piper voice runs on.
     pub fn onnxruntime(&self) -> PathBuf {
         self.dir.join("onnxruntime/libonnxruntime.so")
@@ -67,7 +74,8 @@ impl LocalModels {
 pub fn install(registry: &mut Registry, models: &LocalModels, tools: &ace_media::Tools) {
     let speech = Arc::new(speech::LocalSpeech::new(models.clone(), tools.clone()));
     registry.set(GenerationType::SpeechFromText, speech);
-    registry.set(GenerationType::Captions, Arc::new(captions::LocalCaptions));
+    let captions = captions::LocalCaptions::new(models.clone(), tools.clone());
+    registry.set(GenerationType::Captions, Arc::new(captions));
     registry.set(GenerationType::ImageFromText, Arc::new(image::LocalImages));
     let video = Arc::new(motion::LocalVideo::new(tools.clone()));
     registry.set(GenerationType::VideoFromText, video.clone());

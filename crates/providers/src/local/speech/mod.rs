@@ -20,9 +20,9 @@ pub use espeak::{Espeak, EspeakVoice};
 pub use piper::{PiperVoice, Scales};
 
 use self::script::{Sentence, sentences, spoken};
-use self::timing::{is_segment, segments, words_over_sounds, words_over_span};
+use self::timing::{is_segment, segments, words_over_sounds};
 use crate::local::LocalModels;
-use crate::words::TimedWord;
+use crate::words::{TimedWord, words_over_span};
 use crate::{Generator, Produced, ProviderError, Work};
 
 /// espeak-ng's own speaking rate, words per minute.

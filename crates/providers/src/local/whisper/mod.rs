@@ -1,0 +1,255 @@
+//! Transcription offline: Whisper base (the CTranslate2 package `scripts/models` installs) run
+//! in process by candle. The model loads on first use and is shared; one transcription runs at
+//! a time, on `LocalModels::threads` threads, and stops at its next decoding step when its
+//! future is dropped. Times are per segment; words share their segment's span by length.
+//!
+//! - [`ct2`] reads `model.bin`; [`weights`] renames, splits and widens its variables;
+//! - [`model`] is the network; [`mel`] what it hears; [`audio`] decodes media with ffmpeg;
+//! - [`vocabulary`] names the special tokens; [`rules`] is what may be written next;
+//! - [`transcribe`] decodes window by window into [`segments`]; [`words`] times the words.
+
+mod audio;
+mod ct2;
+mod mel;
+mod model;
+mod rules;
+mod segments;
+mod transcribe;
+mod vocabulary;
+mod weights;
+mod words;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::Serialize;
+use tokenizers::Tokenizer;
+use tokio::sync::{Mutex, OnceCell};
+use tracing::warn;
+
+pub use self::audio::samples_of;
+use self::mel::{MelTransform, SAMPLE_RATE};
+use self::model::Model;
+use self::transcribe::{Interrupted, transcribe};
+use self::vocabulary::{PackageConfig, Vocabulary};
+use self::words::{Segment, fitted, timed_words};
+use crate::ProviderError;
+use crate::local::LocalModels;
+use crate::words::TimedWord;
+
+/// The model name outputs record.
+pub const MODEL: &str = "whisper-base";
+
+/// A transcript.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Transcript {
+    pub words: Vec<TimedWord>,
+    pub segments: Vec<TimedText>,
+    /// The language code heard or given, such as `en`; `None` when nothing was heard.
+    pub language: Option<String>,
+    /// The audio's length in seconds.
+    pub seconds: f64,
+}
+
+/// A segment of a transcript.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TimedText {
+    pub text: String,
+    pub start: f64,
+    pub end: f64,
+}
+
+struct Loaded {
+    model: Arc<Mutex<Model>>,
+    vocabulary: Vocabulary,
+    tokenizer: Tokenizer,
+    mel: MelTransform,
+    threads: rayon::ThreadPool,
+}
+
+/// The embedded transcription model.
+pub struct LocalWhisper {
+    models: LocalModels,
+    loaded: OnceCell<Result<Arc<Loaded>, String>>,
+}
+
+impl std::fmt::Debug for LocalWhisper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalWhisper")
+            .field("models", &self.models)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LocalWhisper {
+    pub fn new(models: LocalModels) -> Self {
+        Self {
+            models,
+            loaded: OnceCell::new(),
+        }
+    }
+
+    /// Whether the model's files are there (whether they load is known on first use).
+    pub fn installed(&self) -> bool {
+        let dir = self.models.whisper_dir();
+        ["model.bin", "config.json", "tokenizer.json"]
+            .iter()
+            .all(|file| dir.join(file).exists())
+    }
+
+    async fn loaded(&self) -> Result<Arc<Loaded>, ProviderError> {
+        let loaded = self
+            .loaded
+            .get_or_init(|| async {
+                let dir = self.models.whisper_dir();
+                if !self.installed() {
+                    warn!(models = %dir.display(), "Whisper base is not installed (run scripts/models)");
+                    return Err("The embedded transcription model (Whisper base) is not installed on \
+                                this server. Run scripts/models to install it, or configure a \
+                                captions provider."
+                        .to_owned());
+                }
+                let threads = self.models.threads;
+                tokio::task::spawn_blocking(move || load(&dir, threads))
+                    .await
+                    .map_err(|err| err.to_string())
+                    .and_then(|loaded| loaded)
+                    .map(Arc::new)
+                    .map_err(|err| {
+                        warn!(error = %err, "Whisper base did not load");
+                        "The embedded transcription model (Whisper base) could not be loaded. \
+                         Run scripts/models again to reinstall it."
+                            .to_owned()
+                    })
+            })
+            .await;
+        loaded.clone().map_err(ProviderError::Permanent)
+    }
+
+    /// Loads the model now rather than on first use.
+    pub async fn warm_up(&self) -> Result<(), ProviderError> {
+        self.loaded().await.map(|_| ())
+    }
+
+    /// Transcribes 16 kHz mono `samples`. `language` is a code such as `en` or `es`; without
+    /// one the language is detected.
+    pub async fn transcribe(
+        &self,
+        samples: Vec<f32>,
+        language: Option<&str>,
+    ) -> Result<Transcript, ProviderError> {
+        let loaded = self.loaded().await?;
+        let language = language
+            .map(str::trim)
+            .filter(|code| !code.is_empty())
+            .map(|code| {
+                loaded.vocabulary.language(code).ok_or_else(|| {
+                    ProviderError::Permanent(format!(
+                        "Whisper does not know the language '{code}'. Use a code such as en, es, \
+                         fr, de or pt, or leave language out to have it detected."
+                    ))
+                })
+            })
+            .transpose()?;
+        let mut model = Arc::clone(&loaded.model).lock_owned().await;
+        let stop = Arc::new(AtomicBool::new(false));
+        let _stop_on_drop = StopOnDrop(Arc::clone(&stop));
+        let seconds = samples.len() as f64 / SAMPLE_RATE as f64;
+        let running = Arc::clone(&loaded);
+        let heard = tokio::task::spawn_blocking(move || {
+            running.threads.install(|| {
+                transcribe(
+                    &mut model,
+                    &running.vocabulary,
+                    &running.mel,
+                    &samples,
+                    language,
+                    &stop,
+                )
+            })
+        })
+        .await
+        .map_err(|err| ProviderError::Transient(format!("The transcription stopped: {err}")))?
+        .map_err(|err| match err {
+            Interrupted::Stopped => {
+                ProviderError::Transient("The transcription was stopped.".into())
+            }
+            Interrupted::Model(err) => {
+                warn!(error = %err, "Whisper failed");
+                ProviderError::Permanent("The transcription model failed on this audio.".into())
+            }
+        })?;
+        let segments: Vec<Segment> = heard
+            .segments
+            .iter()
+            .map(|segment| {
+                let text = loaded
+                    .tokenizer
+                    .decode(&segment.tokens, true)
+                    .map_err(|err| {
+                        warn!(error = %err, "Whisper's tokens could not be read back");
+                        ProviderError::Permanent("The transcription could not be read.".into())
+                    })?;
+                Ok(Segment {
+                    start: segment.start,
+                    end: segment.end,
+                    text,
+                })
+            })
+            .collect::<Result<_, ProviderError>>()?;
+        let segments = fitted(&segments, seconds);
+        Ok(Transcript {
+            words: timed_words(&segments),
+            segments: segments
+                .into_iter()
+                .map(|s| TimedText {
+                    text: s.text,
+                    start: round_ms(s.start),
+                    end: round_ms(s.end),
+                })
+                .collect(),
+            language: heard
+                .language
+                .and_then(|token| loaded.vocabulary.language_code(token))
+                .map(str::to_owned),
+            seconds,
+        })
+    }
+}
+
+fn round_ms(seconds: f64) -> f64 {
+    (seconds * 1000.0).round() / 1000.0
+}
+
+/// Sets its flag when dropped: decoding checks it between tokens.
+struct StopOnDrop(Arc<AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+fn load(dir: &std::path::Path, threads: usize) -> Result<Loaded, String> {
+    let config = PackageConfig::read(&dir.join("config.json"))?;
+    let tokenizer = Tokenizer::from_file(dir.join("tokenizer.json"))
+        .map_err(|err| format!("its tokenizer could not be read: {err}"))?;
+    let shape = weights::base_config();
+    let vocabulary = Vocabulary::new(&tokenizer, &config, shape.vocab_size as u32)?;
+    let tensors = weights::load(&dir.join("model.bin"))?;
+    let model =
+        Model::new(tensors, shape).map_err(|err| format!("its weights do not fit: {err}"))?;
+    let mel = MelTransform::new().map_err(|err| err.to_string())?;
+    let threads = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .thread_name(|i| format!("whisper-{i}"))
+        .build()
+        .map_err(|err| err.to_string())?;
+    Ok(Loaded {
+        model: Arc::new(Mutex::new(model)),
+        vocabulary,
+        tokenizer,
+        mel,
+        threads,
+    })
+}

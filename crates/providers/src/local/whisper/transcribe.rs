@@ -1,0 +1,211 @@
+//! Speech to timed segments, window by window, as OpenAI's `transcribe` does it with greedy
+//! decoding: each 30 s window is encoded, its language found if none was given (the likeliest
+//! language token after `<|startoftranscript|>`), then tokens are written one at a time under
+//! the [`rules`](super::rules) until the end of text; the next window starts where the last
+//! complete segment ended. A window that is digitally silent is skipped unheard, and one the
+//! model judges speechless (no-speech probability over 0.6 with an average log-probability
+//! under −1) is dropped. Not done: temperature fallback and conditioning on the previous
+//! window's text (both guard against loops in long noisy audio; each window starts afresh).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use candle_core::Tensor;
+
+use super::mel::{HOP, LogMel, MelTransform, WINDOW_FRAMES};
+use super::model::{DecoderState, Model};
+use super::rules::{log_sum_exp, restrict};
+use super::segments::{FRAMES_PER_TIMESTAMP, split};
+use super::vocabulary::Vocabulary;
+
+/// Seconds per frame.
+const FRAME_SECONDS: f64 = HOP as f64 / 16_000.0;
+/// The most tokens written in one window (OpenAI: half the decoder's context).
+const MOST_TOKENS: usize = 224;
+/// A window whose loudest sample is below this (−60 dBFS) holds no speech.
+const SILENCE: f32 = 0.001;
+const NO_SPEECH_THRESHOLD: f32 = 0.6;
+const LOG_PROB_THRESHOLD: f32 = -1.0;
+
+/// A stretch of speech: seconds from the start of the audio, and its text tokens.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimedTokens {
+    pub start: f64,
+    pub end: f64,
+    pub tokens: Vec<u32>,
+    /// The window it was heard in, for alignment: its first frame.
+    pub window: usize,
+}
+
+/// What was heard.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Heard {
+    pub segments: Vec<TimedTokens>,
+    /// The language token used (given or detected); `None` when nothing was heard.
+    pub language: Option<u32>,
+}
+
+/// Why transcription stopped early.
+#[derive(Debug, thiserror::Error)]
+pub enum Interrupted {
+    #[error("stopped")]
+    Stopped,
+    #[error(transparent)]
+    Model(#[from] candle_core::Error),
+}
+
+/// One window's decoding.
+struct Decoded {
+    tokens: Vec<u32>,
+    no_speech: f32,
+    average_log_prob: f32,
+    language: u32,
+}
+
+/// Transcribes 16 kHz mono `samples`. `language` is a language token, or `None` to detect
+/// it. Checks `stop` before every token.
+pub fn transcribe(
+    model: &mut Model,
+    vocabulary: &Vocabulary,
+    mel_transform: &MelTransform,
+    samples: &[f32],
+    mut language: Option<u32>,
+    stop: &AtomicBool,
+) -> Result<Heard, Interrupted> {
+    let mel = mel_transform.spectrogram(samples)?;
+    let content = mel.content_frames();
+    let mut heard = Heard::default();
+    let mut seek = 0;
+    while seek < content {
+        let frames = WINDOW_FRAMES.min(content - seek);
+        let audio = &samples[seek * HOP..((seek + frames) * HOP).min(samples.len())];
+        let loudest = audio.iter().fold(0f32, |top, s| top.max(s.abs()));
+        if loudest < SILENCE {
+            seek += frames;
+            continue;
+        }
+        let decoded = decode_window(model, vocabulary, &mel, seek, language, stop)?;
+        language = Some(decoded.language);
+        heard.language = language;
+        if decoded.no_speech > NO_SPEECH_THRESHOLD && decoded.average_log_prob < LOG_PROB_THRESHOLD
+        {
+            seek += frames;
+            continue;
+        }
+        let (pieces, consumed) = split(&decoded.tokens, vocabulary.timestamp_begin, frames);
+        let offset = seek as f64 * FRAME_SECONDS;
+        let step = FRAMES_PER_TIMESTAMP as f64 * FRAME_SECONDS;
+        heard
+            .segments
+            .extend(pieces.into_iter().map(|piece| TimedTokens {
+                start: offset + f64::from(piece.start) * step,
+                end: offset + f64::from(piece.end) * step,
+                tokens: piece.text,
+                window: seek,
+            }));
+        seek += consumed;
+    }
+    Ok(heard)
+}
+
+/// Greedy decoding of the window starting at frame `seek`.
+fn decode_window(
+    model: &mut Model,
+    vocabulary: &Vocabulary,
+    mel: &LogMel,
+    seek: usize,
+    language: Option<u32>,
+    stop: &AtomicBool,
+) -> Result<Decoded, Interrupted> {
+    let stopped = || {
+        if stop.load(Ordering::Relaxed) {
+            Err(Interrupted::Stopped)
+        } else {
+            Ok(())
+        }
+    };
+    stopped()?;
+    let audio = model.encode(&mel.window(seek)?)?;
+    stopped()?;
+    let decoder = &model.decoder;
+    let mut state = decoder.start(&audio)?;
+    let first = last_logits(decoder, &mut state, &[vocabulary.start_of_transcript])?;
+    let no_speech = softmax_at(&first, vocabulary.no_speech as usize);
+    let language = language.unwrap_or_else(|| likeliest_language(&first, vocabulary));
+    let mut logits = last_logits(decoder, &mut state, &[language, vocabulary.transcribe])?;
+    let mut tokens = Vec::new();
+    let mut sum_log_prob = 0f32;
+    let room = decoder
+        .capacity()
+        .saturating_sub(state.tokens_seen())
+        .min(MOST_TOKENS);
+    while tokens.len() < room {
+        restrict(&mut logits, &tokens, vocabulary);
+        let (best, log_prob) = argmax_log_prob(&logits);
+        sum_log_prob += log_prob;
+        if best == vocabulary.end_of_text {
+            break;
+        }
+        tokens.push(best);
+        stopped()?;
+        logits = last_logits(decoder, &mut state, &[best])?;
+    }
+    Ok(Decoded {
+        average_log_prob: sum_log_prob / (tokens.len() + 1) as f32,
+        tokens,
+        no_speech,
+        language,
+    })
+}
+
+/// Feeds `tokens` and returns the logits after the last one.
+fn last_logits(
+    decoder: &super::model::Decoder,
+    state: &mut DecoderState,
+    tokens: &[u32],
+) -> candle_core::Result<Vec<f32>> {
+    let (hidden, _) = decoder.forward(state, tokens, &[])?;
+    let last: Tensor = hidden.get(tokens.len() - 1)?;
+    decoder.logits(&last)
+}
+
+/// The likeliest token and its log-probability.
+fn argmax_log_prob(logits: &[f32]) -> (u32, f32) {
+    let (best, top) = logits
+        .iter()
+        .copied()
+        .enumerate()
+        .fold((0, f32::NEG_INFINITY), |best, (i, v)| {
+            if v > best.1 { (i, v) } else { best }
+        });
+    (best as u32, top - log_sum_exp(logits))
+}
+
+/// The probability of token `index`.
+fn softmax_at(logits: &[f32], index: usize) -> f32 {
+    logits
+        .get(index)
+        .map_or(0.0, |&v| (v - log_sum_exp(logits)).exp())
+}
+
+/// The language token the logits favour.
+fn likeliest_language(logits: &[f32], vocabulary: &Vocabulary) -> u32 {
+    vocabulary
+        .languages
+        .iter()
+        .map(|(token, _)| *token)
+        .max_by(|a, b| logits[*a as usize].total_cmp(&logits[*b as usize]))
+        .unwrap_or(vocabulary.transcribe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_best_token_comes_with_its_log_probability() {
+        let (best, log_prob) = argmax_log_prob(&[0.0, 2f32.ln(), f32::NEG_INFINITY, 0.0]);
+        assert_eq!(best, 1);
+        assert!((log_prob - 0.5f32.ln()).abs() < 1e-6);
+        assert!((softmax_at(&[0.0, 0.0], 1) - 0.5).abs() < 1e-6);
+    }
+}
