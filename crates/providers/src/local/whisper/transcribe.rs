@@ -170,13 +170,14 @@ fn last_logits(
 
 /// The likeliest token and its log-probability.
 fn argmax_log_prob(logits: &[f32]) -> (u32, f32) {
-    let (best, top) = logits
-        .iter()
-        .copied()
-        .enumerate()
-        .fold((0, f32::NEG_INFINITY), |best, (i, v)| {
-            if v > best.1 { (i, v) } else { best }
-        });
+    let (best, top) =
+        logits
+            .iter()
+            .copied()
+            .enumerate()
+            .fold((0, f32::NEG_INFINITY), |best, (i, v)| {
+                if v > best.1 { (i, v) } else { best }
+            });
     (best as u32, top - log_sum_exp(logits))
 }
 
