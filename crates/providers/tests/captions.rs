@@ -6,6 +6,7 @@ use ace_providers::ProviderError;
 use ace_providers::local::LocalModels;
 use ace_providers::local::speech::{Delivery, LocalSpeech};
 use ace_providers::local::whisper::{LocalWhisper, Transcript, samples_of};
+use ace_providers::words::TimedWord;
 
 const SCRIPT: &str = "Hello from the local content engine. The market opens at dawn, and the \
     bakers sell warm bread to everyone who waits in line.";
@@ -52,8 +53,12 @@ fn assert_times_fit(transcript: &Transcript) {
     }
 }
 
-/// Piper's speech of `script` as an MP3 in `dir`, or `None` when the voice is not installed.
-async fn spoken_mp3(script: &str, dir: &std::path::Path) -> Option<std::path::PathBuf> {
+/// Piper's speech of `script` as an MP3 in `dir`, with the word times Piper reports (exact:
+/// from its phoneme lengths), or `None` when the voice is not installed.
+async fn spoken_mp3(
+    script: &str,
+    dir: &std::path::Path,
+) -> Option<(std::path::PathBuf, Vec<TimedWord>)> {
     let speech = LocalSpeech::new(models(), ace_media::Tools::default());
     speech.piper().await?;
     let spoken = speech
@@ -62,7 +67,25 @@ async fn spoken_mp3(script: &str, dir: &std::path::Path) -> Option<std::path::Pa
         .unwrap();
     let mp3 = dir.join("speech.mp3");
     speech.encode_mp3(&spoken, 0.0, &mp3).await.unwrap();
-    Some(mp3)
+    Some((mp3, spoken.words))
+}
+
+/// How far (seconds) each word heard starts from where the same word was spoken, for the
+/// words heard as spoken, matched in order.
+fn start_errors(heard: &[TimedWord], spoken: &[TimedWord]) -> Vec<f64> {
+    let mut errors = Vec::new();
+    let mut next = 0;
+    for word in heard {
+        let text = plain_words(&word.word);
+        if let Some(found) = spoken[next..]
+            .iter()
+            .position(|s| plain_words(&s.word) == text)
+        {
+            errors.push((word.start - spoken[next + found].start).abs());
+            next += found + 1;
+        }
+    }
+    errors
 }
 
 #[tokio::test]
@@ -73,7 +96,7 @@ async fn whisper_hears_the_words_piper_spoke_with_word_times_inside_the_audio() 
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let Some(mp3) = spoken_mp3(SCRIPT, dir.path()).await else {
+    let Some((mp3, spoken)) = spoken_mp3(SCRIPT, dir.path()).await else {
         eprintln!("skipped: the Piper voice is not installed (run scripts/models)");
         return;
     };
@@ -91,6 +114,16 @@ async fn whisper_hears_the_words_piper_spoke_with_word_times_inside_the_audio() 
     assert!(transcript.seconds > 5.0 && transcript.seconds < 15.0);
     assert_times_fit(&transcript);
     assert!(!transcript.segments.is_empty());
+    // Aligned word times land near Piper's exact ones.
+    assert_eq!(transcript.timing, "aligned");
+    let errors = start_errors(&transcript.words, &spoken);
+    println!("start errors: {errors:.2?}");
+    assert!(errors.len() + 2 >= spoken.len(), "{errors:?}");
+    let mut sorted = errors.clone();
+    sorted.sort_by(f64::total_cmp);
+    assert!(sorted[sorted.len() / 2] <= 0.2, "median of {sorted:.2?}");
+    let close = errors.iter().filter(|e| **e <= 0.3).count();
+    assert!(close * 5 >= errors.len() * 4, "{errors:.2?}");
 }
 
 #[tokio::test]

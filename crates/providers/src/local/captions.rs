@@ -1,9 +1,9 @@
 //! `captions` offline. Audio ace spoke itself already has exact word times, recorded when it
 //! was made: those are the captions. Any other audio or video is transcribed by the embedded
 //! Whisper model (cargo feature `local-asr`, on by default): `result` is
-//! `{captions, segments, language, duration, timing: "segments"}`, the words timed by sharing
-//! each segment's span. Media with sound but no speech gives no captions; media with no audio
-//! track fails, saying so.
+//! `{captions, segments, language, duration, timing}`, the words timed by aligning the text to
+//! the audio (`timing: "aligned"`), or by sharing each segment's span (`"segments"`). Media
+//! with sound but no speech gives no captions; media with no audio track fails, saying so.
 
 use futures::future::BoxFuture;
 use serde_json::json;
@@ -53,7 +53,7 @@ impl LocalCaptions {
                 "segments": transcript.segments,
                 "language": transcript.language,
                 "duration": (transcript.seconds * 1000.0).round() / 1000.0,
-                "timing": "segments",
+                "timing": transcript.timing,
             })),
             provider: "local".into(),
             model: MODEL.into(),

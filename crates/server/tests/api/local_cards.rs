@@ -177,7 +177,7 @@ async fn assert_captions_hear(app: &TestApp, resource: &Value, script: &str, sec
     let card = json!({"generation_type": "captions", "data": {"model": "gemini", "source_resource_id": resource["id"]}});
     let (place, done) = completed(&owner.client, agent, card).await;
     assert_eq!(done["result"]["language"], "en");
-    assert_eq!(done["result"]["timing"], "segments");
+    assert_eq!(done["result"]["timing"], "aligned");
     let words = done["result"]["captions"].as_array().unwrap();
     let heard: Vec<String> = words
         .iter()

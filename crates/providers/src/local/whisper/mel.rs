@@ -19,6 +19,8 @@ pub const WINDOW_FRAMES: usize = 3000;
 const BINS: usize = N_FFT / 2 + 1;
 /// Frames transformed in one matrix product (bounds the memory of long audio).
 const FRAMES_AT_ONCE: usize = 3000;
+/// The least power a mel band has (so silence logs to −10, not −∞).
+const SILENT_POWER: f32 = 1e-10;
 
 /// The Slaney mel scale (linear below 1 kHz, logarithmic above), as librosa computes it.
 fn hz_to_mel(hz: f64) -> f64 {
@@ -103,9 +105,12 @@ impl MelTransform {
     pub fn spectrogram(&self, samples: &[f32]) -> candle_core::Result<LogMel> {
         let signal = padded(samples);
         let frames = (samples.len() + WINDOW_FRAMES * HOP) / HOP;
-        let mut chunks = Vec::with_capacity(frames.div_ceil(FRAMES_AT_ONCE));
-        for first in (0..frames).step_by(FRAMES_AT_ONCE) {
-            let count = FRAMES_AT_ONCE.min(frames - first);
+        // Later windows hold only the silence after the audio: their power is 0 (floored at
+        // 1e-10, so −10 once logged) and need no transform.
+        let heard = frames.min((samples.len() + N_FFT / 2) / HOP + 1);
+        let mut chunks = Vec::with_capacity(heard.div_ceil(FRAMES_AT_ONCE) + 1);
+        for first in (0..heard).step_by(FRAMES_AT_ONCE) {
+            let count = FRAMES_AT_ONCE.min(heard - first);
             let mut windows = Vec::with_capacity(count * N_FFT);
             for frame in first..first + count {
                 windows.extend_from_slice(&signal[frame * HOP..frame * HOP + N_FFT]);
@@ -115,8 +120,15 @@ impl MelTransform {
             let spectrum = windows.matmul(&self.dft)?;
             let power =
                 (spectrum.narrow(1, 0, BINS)?.sqr()? + spectrum.narrow(1, BINS, BINS)?.sqr()?)?;
-            let mel = power.matmul(&self.filters)?.clamp(1e-10f32, f32::MAX)?;
+            let mel = power.matmul(&self.filters)?.clamp(SILENT_POWER, f32::MAX)?;
             chunks.push((mel.log()? / std::f64::consts::LN_10)?.t()?);
+        }
+        if heard < frames {
+            chunks.push(Tensor::full(
+                SILENT_POWER.log10(),
+                (MELS, frames - heard),
+                &Device::Cpu,
+            )?);
         }
         let log = Tensor::cat(&chunks, 1)?;
         let floor = log.max_all()?.to_scalar::<f32>()? - 8.0;

@@ -1,13 +1,16 @@
 //! Transcription offline: Whisper base (the CTranslate2 package `scripts/models` installs) run
 //! in process by candle. The model loads on first use and is shared; one transcription runs at
 //! a time, on `LocalModels::threads` threads, and stops at its next decoding step when its
-//! future is dropped. Times are per segment; words share their segment's span by length.
+//! future is dropped. Segments are timed by Whisper's timestamps, words by aligning the text
+//! to the audio through the decoder's attention.
 //!
 //! - [`ct2`] reads `model.bin`; [`weights`] renames, splits and widens its variables;
 //! - [`model`] is the network; [`mel`] what it hears; [`audio`] decodes media with ffmpeg;
 //! - [`vocabulary`] names the special tokens; [`rules`] is what may be written next;
-//! - [`transcribe`] decodes window by window into [`segments`]; [`words`] times the words.
+//! - [`transcribe`] decodes window by window into [`segments`]; [`align`] times the tokens;
+//!   [`words`] makes them words.
 
+mod align;
 mod audio;
 mod ct2;
 mod mel;
@@ -32,7 +35,7 @@ use self::mel::{MelTransform, SAMPLE_RATE};
 use self::model::Model;
 use self::transcribe::{Interrupted, transcribe};
 use self::vocabulary::{PackageConfig, Vocabulary};
-use self::words::{Segment, fitted, timed_words};
+use self::words::{Segment, fitted, timed_words, words_of_pieces, writes_spaces};
 use crate::ProviderError;
 use crate::local::LocalModels;
 use crate::words::TimedWord;
@@ -49,6 +52,9 @@ pub struct Transcript {
     pub language: Option<String>,
     /// The audio's length in seconds.
     pub seconds: f64,
+    /// `aligned` when every word was timed by alignment, `segments` when some were given a
+    /// share of their segment's span.
+    pub timing: &'static str,
 }
 
 /// A segment of a transcript.
@@ -62,6 +68,7 @@ pub struct TimedText {
 struct Loaded {
     model: Arc<Mutex<Model>>,
     vocabulary: Vocabulary,
+    alignment_heads: Vec<(usize, usize)>,
     tokenizer: Tokenizer,
     mel: MelTransform,
     threads: rayon::ThreadPool,
@@ -164,6 +171,7 @@ impl LocalWhisper {
                     &running.mel,
                     &samples,
                     language,
+                    &running.alignment_heads,
                     &stop,
                 )
             })
@@ -179,27 +187,41 @@ impl LocalWhisper {
                 ProviderError::Permanent("The transcription model failed on this audio.".into())
             }
         })?;
-        let segments: Vec<Segment> = heard
+        let language = heard
+            .language
+            .and_then(|token| loaded.vocabulary.language_code(token))
+            .map(str::to_owned);
+        let spaced = writes_spaces(language.as_deref());
+        let segments = heard
             .segments
             .iter()
             .map(|segment| {
-                let text = loaded
-                    .tokenizer
-                    .decode(&segment.tokens, true)
-                    .map_err(|err| {
-                        warn!(error = %err, "Whisper's tokens could not be read back");
-                        ProviderError::Permanent("The transcription could not be read.".into())
-                    })?;
+                let text = decoded(&loaded.tokenizer, &segment.tokens)?;
+                let words = match &segment.token_times {
+                    Some(times) => {
+                        let pieces = pieces(&loaded.tokenizer, &segment.tokens)?;
+                        let starts: Vec<f64> = pieces
+                            .iter()
+                            .map(|(first, _)| times[*first])
+                            .chain(times.last().copied())
+                            .collect();
+                        let texts: Vec<String> = pieces.into_iter().map(|(_, t)| t).collect();
+                        words_of_pieces(&texts, &starts, spaced)
+                    }
+                    None => Vec::new(),
+                };
                 Ok(Segment {
                     start: segment.start,
                     end: segment.end,
                     text,
+                    words,
                 })
             })
-            .collect::<Result<_, ProviderError>>()?;
-        let segments = fitted(&segments, seconds);
+            .collect::<Result<Vec<_>, ProviderError>>()?;
+        let segments = fitted(segments, seconds);
+        let aligned = segments.iter().all(|s| !s.words.is_empty());
         Ok(Transcript {
-            words: timed_words(&segments),
+            words: timed_words(&segments, seconds),
             segments: segments
                 .into_iter()
                 .map(|s| TimedText {
@@ -208,13 +230,34 @@ impl LocalWhisper {
                     end: round_ms(s.end),
                 })
                 .collect(),
-            language: heard
-                .language
-                .and_then(|token| loaded.vocabulary.language_code(token))
-                .map(str::to_owned),
+            language,
             seconds,
+            timing: if aligned { "aligned" } else { "segments" },
         })
     }
+}
+
+/// The text of `tokens`.
+fn decoded(tokenizer: &Tokenizer, tokens: &[u32]) -> Result<String, ProviderError> {
+    tokenizer.decode(tokens, true).map_err(|err| {
+        warn!(error = %err, "Whisper's tokens could not be read back");
+        ProviderError::Permanent("The transcription could not be read.".into())
+    })
+}
+
+/// The texts of `tokens` one by one, except that tokens which only together make whole
+/// characters share one text; each with the index of its first token.
+fn pieces(tokenizer: &Tokenizer, tokens: &[u32]) -> Result<Vec<(usize, String)>, ProviderError> {
+    let mut pieces = Vec::with_capacity(tokens.len());
+    let mut first = 0;
+    for end in 1..=tokens.len() {
+        let text = decoded(tokenizer, &tokens[first..end])?;
+        if !text.contains(char::REPLACEMENT_CHARACTER) || end == tokens.len() {
+            pieces.push((first, text));
+            first = end;
+        }
+    }
+    Ok(pieces)
 }
 
 fn round_ms(seconds: f64) -> f64 {
@@ -248,6 +291,7 @@ fn load(dir: &std::path::Path, threads: usize) -> Result<Loaded, String> {
     Ok(Loaded {
         model: Arc::new(Mutex::new(model)),
         vocabulary,
+        alignment_heads: config.alignment_heads,
         tokenizer,
         mel,
         threads,

@@ -121,6 +121,15 @@ pub struct DecoderState {
 }
 
 impl DecoderState {
+    /// The same window with no tokens seen (the encoder's keys and values are kept).
+    pub fn restarted(&self) -> Self {
+        Self {
+            cross: self.cross.clone(),
+            past: vec![None; self.past.len()],
+            length: 0,
+        }
+    }
+
     /// Tokens seen so far.
     pub fn tokens_seen(&self) -> usize {
         self.length

@@ -2,7 +2,8 @@
 //! decoding: each 30 s window is encoded, its language found if none was given (the likeliest
 //! language token after `<|startoftranscript|>`), then tokens are written one at a time under
 //! the [`rules`](super::rules) until the end of text; the next window starts where the last
-//! complete segment ended. A window that is digitally silent is skipped unheard, and one the
+//! complete segment ended. Then the window's text is [aligned](super::align) to its audio,
+//! giving each token a time. A window that is digitally silent is skipped unheard, and one the
 //! model judges speechless (no-speech probability over 0.6 with an average log-probability
 //! under −1) is dropped. Not done: temperature fallback and conditioning on the previous
 //! window's text (both guard against loops in long noisy audio; each window starts afresh).
@@ -10,9 +11,11 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use candle_core::Tensor;
+use tracing::debug;
 
-use super::mel::{HOP, LogMel, MelTransform, WINDOW_FRAMES};
-use super::model::{DecoderState, Model};
+use super::align::{HeadWeights, token_starts};
+use super::mel::{HOP, MelTransform, WINDOW_FRAMES};
+use super::model::{Decoder, DecoderState, Model};
 use super::rules::{log_sum_exp, restrict};
 use super::segments::{FRAMES_PER_TIMESTAMP, split};
 use super::vocabulary::Vocabulary;
@@ -32,8 +35,9 @@ pub struct TimedTokens {
     pub start: f64,
     pub end: f64,
     pub tokens: Vec<u32>,
-    /// The window it was heard in, for alignment: its first frame.
-    pub window: usize,
+    /// When each token starts, then when the last one ends (one more than the tokens), in
+    /// seconds from the start of the audio; `None` when the text could not be aligned.
+    pub token_times: Option<Vec<f64>>,
 }
 
 /// What was heard.
@@ -59,20 +63,33 @@ struct Decoded {
     no_speech: f32,
     average_log_prob: f32,
     language: u32,
+    /// The decoder's state after the prompt, for aligning the text.
+    prompt: DecoderState,
 }
 
 /// Transcribes 16 kHz mono `samples`. `language` is a language token, or `None` to detect
-/// it. Checks `stop` before every token.
+/// it; `alignment_heads` are the `(layer, head)` pairs whose attention times the tokens
+/// (none: segments only). Checks `stop` before every token.
 pub fn transcribe(
     model: &mut Model,
     vocabulary: &Vocabulary,
     mel_transform: &MelTransform,
     samples: &[f32],
     mut language: Option<u32>,
+    alignment_heads: &[(usize, usize)],
     stop: &AtomicBool,
 ) -> Result<Heard, Interrupted> {
+    let stopped = || {
+        if stop.load(Ordering::Relaxed) {
+            Err(Interrupted::Stopped)
+        } else {
+            Ok(())
+        }
+    };
+    let started = std::time::Instant::now();
     let mel = mel_transform.spectrogram(samples)?;
     let content = mel.content_frames();
+    debug!(frames = content, elapsed = ?started.elapsed(), "spectrogram");
     let mut heard = Heard::default();
     let mut seek = 0;
     while seek < content {
@@ -83,7 +100,11 @@ pub fn transcribe(
             seek += frames;
             continue;
         }
-        let decoded = decode_window(model, vocabulary, &mel, seek, language, stop)?;
+        stopped()?;
+        let started = std::time::Instant::now();
+        let audio = model.encode(&mel.window(seek)?)?;
+        debug!(seek, elapsed = ?started.elapsed(), "encoded a window");
+        let decoded = decode_window(&model.decoder, vocabulary, &audio, language, &stopped)?;
         language = Some(decoded.language);
         heard.language = language;
         if decoded.no_speech > NO_SPEECH_THRESHOLD && decoded.average_log_prob < LOG_PROB_THRESHOLD
@@ -93,41 +114,98 @@ pub fn transcribe(
         }
         let (pieces, consumed) = split(&decoded.tokens, vocabulary.timestamp_begin, frames);
         let offset = seek as f64 * FRAME_SECONDS;
+        let text: Vec<u32> = pieces.iter().flat_map(|p| p.text.clone()).collect();
+        stopped()?;
+        let started = std::time::Instant::now();
+        let times = token_times(
+            &model.decoder,
+            vocabulary,
+            &decoded,
+            &text,
+            frames,
+            alignment_heads,
+        )?;
+        debug!(seek, tokens = text.len(), elapsed = ?started.elapsed(), "aligned a window");
         let step = FRAMES_PER_TIMESTAMP as f64 * FRAME_SECONDS;
-        heard
-            .segments
-            .extend(pieces.into_iter().map(|piece| TimedTokens {
+        let mut first_token = 0;
+        for piece in pieces {
+            let count = piece.text.len();
+            let token_times = times.as_ref().map(|times| {
+                times[first_token..=first_token + count]
+                    .iter()
+                    .map(|t| offset + t)
+                    .collect()
+            });
+            first_token += count;
+            heard.segments.push(TimedTokens {
                 start: offset + f64::from(piece.start) * step,
                 end: offset + f64::from(piece.end) * step,
                 tokens: piece.text,
-                window: seek,
-            }));
+                token_times,
+            });
+        }
         seek += consumed;
     }
     Ok(heard)
 }
 
-/// Greedy decoding of the window starting at frame `seek`.
-fn decode_window(
-    model: &mut Model,
+/// When each of a window's `text` tokens starts, then when the last ends (seconds from the
+/// window's start), from the attention of `heads` while the decoder reads the text again
+/// after `<|notimestamps|>`. `None` without heads or text.
+fn token_times(
+    decoder: &Decoder,
     vocabulary: &Vocabulary,
-    mel: &LogMel,
-    seek: usize,
+    decoded: &Decoded,
+    text: &[u32],
+    frames: usize,
+    heads: &[(usize, usize)],
+) -> candle_core::Result<Option<Vec<f64>>> {
+    if heads.is_empty() || text.is_empty() {
+        return Ok(None);
+    }
+    let mut sequence = vec![
+        vocabulary.start_of_transcript,
+        decoded.language,
+        vocabulary.transcribe,
+        vocabulary.no_timestamps,
+    ];
+    let prompt = sequence.len() - 1;
+    sequence.extend_from_slice(text);
+    sequence.push(vocabulary.end_of_text);
+    if sequence.len() > decoder.capacity() {
+        return Ok(None);
+    }
+    let mut state = decoded.prompt.restarted();
+    let (_, weights) = decoder.forward(&mut state, &sequence, heads)?;
+    // Row k reads token k of the sequence and looks where token k + 1 is heard: from
+    // `<|notimestamps|>` (which looks for the first text token) to the last text token (which
+    // looks for the end).
+    let rows = text.len() + 1;
+    let heads = weights
+        .iter()
+        .map(|weights| {
+            let weights = weights.narrow(0, prompt, rows)?;
+            Ok(HeadWeights {
+                rows,
+                columns: weights.dim(1)?,
+                weights: weights.flatten_all()?.to_vec1()?,
+            })
+        })
+        .collect::<candle_core::Result<Vec<_>>>()?;
+    Ok(token_starts(&heads, frames / FRAMES_PER_TIMESTAMP))
+}
+
+/// Greedy decoding of the window the encoder heard as `audio`.
+fn decode_window(
+    decoder: &Decoder,
+    vocabulary: &Vocabulary,
+    audio: &Tensor,
     language: Option<u32>,
-    stop: &AtomicBool,
+    stopped: &dyn Fn() -> Result<(), Interrupted>,
 ) -> Result<Decoded, Interrupted> {
-    let stopped = || {
-        if stop.load(Ordering::Relaxed) {
-            Err(Interrupted::Stopped)
-        } else {
-            Ok(())
-        }
-    };
-    stopped()?;
-    let audio = model.encode(&mel.window(seek)?)?;
-    stopped()?;
-    let decoder = &model.decoder;
-    let mut state = decoder.start(&audio)?;
+    let started = std::time::Instant::now();
+    let mut state = decoder.start(audio)?;
+    let prompt = state.restarted();
     let first = last_logits(decoder, &mut state, &[vocabulary.start_of_transcript])?;
     let no_speech = softmax_at(&first, vocabulary.no_speech as usize);
     let language = language.unwrap_or_else(|| likeliest_language(&first, vocabulary));
@@ -149,17 +227,19 @@ fn decode_window(
         stopped()?;
         logits = last_logits(decoder, &mut state, &[best])?;
     }
+    debug!(tokens = tokens.len(), elapsed = ?started.elapsed(), "decoded a window");
     Ok(Decoded {
         average_log_prob: sum_log_prob / (tokens.len() + 1) as f32,
         tokens,
         no_speech,
         language,
+        prompt,
     })
 }
 
 /// Feeds `tokens` and returns the logits after the last one.
 fn last_logits(
-    decoder: &super::model::Decoder,
+    decoder: &Decoder,
     state: &mut DecoderState,
     tokens: &[u32],
 ) -> candle_core::Result<Vec<f32>> {
@@ -188,14 +268,21 @@ fn softmax_at(logits: &[f32], index: usize) -> f32 {
         .map_or(0.0, |&v| (v - log_sum_exp(logits)).exp())
 }
 
-/// The language token the logits favour.
+/// The language token the logits favour (the vocabulary has at least one).
 fn likeliest_language(logits: &[f32], vocabulary: &Vocabulary) -> u32 {
+    let score = |token: u32| logits.get(token as usize).copied().unwrap_or(f32::MIN);
     vocabulary
         .languages
         .iter()
         .map(|(token, _)| *token)
-        .max_by(|a, b| logits[*a as usize].total_cmp(&logits[*b as usize]))
-        .unwrap_or(vocabulary.transcribe)
+        .reduce(|best, token| {
+            if score(token) > score(best) {
+                token
+            } else {
+                best
+            }
+        })
+        .unwrap_or(vocabulary.start_of_transcript)
 }
 
 #[cfg(test)]

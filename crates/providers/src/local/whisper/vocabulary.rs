@@ -1,6 +1,7 @@
 //! Whisper's special tokens and the package's `config.json`: which tokens start and steer a
 //! transcript, which are languages, which are never written (`suppress_ids`) or never first
-//! (`suppress_ids_begin`). Timestamps are the tokens after `<|notimestamps|>`, one per 20 ms;
+//! (`suppress_ids_begin`), and which cross-attention heads follow the audio
+//! (`alignment_heads`). Timestamps are the tokens after `<|notimestamps|>`, one per 20 ms;
 //! the package's `tokenizer.json` does not list them, `vocabulary.txt` does.
 
 use std::path::Path;
@@ -11,6 +12,9 @@ use tokenizers::Tokenizer;
 /// What `config.json` says.
 #[derive(Clone, Debug, Deserialize)]
 pub struct PackageConfig {
+    /// `(layer, head)` pairs of the decoder's cross-attention that track the audio.
+    #[serde(default)]
+    pub alignment_heads: Vec<(usize, usize)>,
     pub lang_ids: Vec<u32>,
     pub suppress_ids: Vec<u32>,
     pub suppress_ids_begin: Vec<u32>,
@@ -68,6 +72,9 @@ impl Vocabulary {
                 Ok((token, code.to_owned()))
             })
             .collect::<Result<Vec<_>, String>>()?;
+        if languages.is_empty() {
+            return Err("config.json lists no languages".into());
+        }
         let mut suppressed = config.suppress_ids.clone();
         for token in [
             "<|translate|>",
