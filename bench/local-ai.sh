@@ -12,5 +12,5 @@ export RUST_LOG="${RUST_LOG:-warn}"
 scripts/models
 cargo build --locked --quiet --release -p ace-providers --example local_ai
 for part in text speech captions; do
-  "$CARGO_TARGET_DIR/release/examples/local_ai" "$part"
+  cargo run --locked --quiet --release -p ace-providers --example local_ai -- "$part"
 done

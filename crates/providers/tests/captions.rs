@@ -144,3 +144,31 @@ async fn silence_has_no_words_and_an_unknown_language_is_refused() {
         "{refused:?}"
     );
 }
+
+#[tokio::test]
+async fn dropping_a_transcription_stops_it_at_its_next_step() {
+    let whisper = LocalWhisper::new(models());
+    if !whisper.installed() {
+        eprintln!("skipped: Whisper base is not installed (run scripts/models)");
+        return;
+    }
+    whisper.warm_up().await.unwrap();
+    // Ten minutes of a loud tone: 20 windows, each at least one encoder pass (seconds).
+    let tone: Vec<f32> = (0..16_000 * 600)
+        .map(|i| (i as f32 * std::f32::consts::TAU * 440.0 / 16_000.0).sin() * 0.3)
+        .collect();
+    let running = tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        whisper.transcribe(tone, None),
+    )
+    .await;
+    assert!(running.is_err(), "ten minutes took under two seconds");
+    // The model is free again once the dropped run reaches its next step (at worst the end
+    // of one encoder pass), long before the 20 windows would have been heard.
+    let started = std::time::Instant::now();
+    let quiet = whisper.transcribe(vec![0f32; 16_000], None).await.unwrap();
+    let waited = started.elapsed().as_secs_f64();
+    println!("waited {waited:.1} s for the stopped run");
+    assert!(quiet.words.is_empty());
+    assert!(waited < 20.0, "waited {waited:.1} s");
+}

@@ -70,6 +70,18 @@ impl LocalModels {
     }
 }
 
+/// Sets its flag when dropped. An in-process model run (on a blocking thread, which a dropped
+/// future cannot cancel) checks the flag between steps, so dropping the generation stops it.
+#[cfg(any(feature = "local-llm", feature = "local-asr"))]
+pub(crate) struct StopOnDrop(pub(crate) Arc<std::sync::atomic::AtomicBool>);
+
+#[cfg(any(feature = "local-llm", feature = "local-asr"))]
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// The embedded generators, installed in `registry`.
 pub fn install(registry: &mut Registry, models: &LocalModels, tools: &ace_media::Tools) {
     let speech = Arc::new(speech::LocalSpeech::new(models.clone(), tools.clone()));

@@ -51,6 +51,22 @@ fn stream<'a>(probed: &'a Value, kind: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {kind} stream in {probed}"))
 }
 
+/// Checks that timed `words` are monotonic, do not overlap and end by `seconds`.
+fn assert_in_order_inside(words: &[Value], seconds: f64) {
+    let mut last_end = 0.0;
+    for word in words {
+        let (start, end) = (
+            word["start"].as_f64().unwrap(),
+            word["end"].as_f64().unwrap(),
+        );
+        assert!(
+            start >= last_end - 1e-6 && end >= start && end <= seconds,
+            "{word} after {last_end} in {seconds} s"
+        );
+        last_end = end;
+    }
+}
+
 #[tokio::test]
 async fn speech_is_an_mp3_whose_word_times_are_monotonic_and_inside_the_audio() {
     let app = local_app().await;
@@ -79,18 +95,7 @@ async fn speech_is_an_mp3_whose_word_times_are_monotonic_and_inside_the_audio() 
     let words = done["result"]["captions"].as_array().unwrap();
     let spoken: Vec<&str> = words.iter().map(|w| w["word"].as_str().unwrap()).collect();
     assert_eq!(spoken.join(" "), script);
-    let mut last_end = 0.0;
-    for word in words {
-        let (start, end) = (
-            word["start"].as_f64().unwrap(),
-            word["end"].as_f64().unwrap(),
-        );
-        assert!(
-            start >= last_end - 1e-6 && end >= start && end <= length + 0.05,
-            "{word}"
-        );
-        last_end = end;
-    }
+    assert_in_order_inside(words, length + 0.05);
     let cell = read_cell(&owner.client, agent, place).await;
     assert_eq!(cell["value"], output["url"]);
 }
@@ -188,18 +193,7 @@ async fn assert_captions_hear(app: &TestApp, resource: &Value, script: &str, sec
         .filter(|word| !heard.contains(word))
         .collect();
     assert!(missing.len() <= 2, "missing {missing:?} from {heard:?}");
-    let mut last_end = 0.0;
-    for word in words {
-        let (start, end) = (
-            word["start"].as_f64().unwrap(),
-            word["end"].as_f64().unwrap(),
-        );
-        assert!(
-            start >= last_end && end >= start && end <= seconds + 0.01,
-            "{word} after {last_end} in {seconds} s"
-        );
-        last_end = end;
-    }
+    assert_in_order_inside(words, seconds + 0.01);
     let cell = read_cell(&owner.client, agent, place).await;
     let transcript = plain_words(cell["value"].as_str().unwrap());
     assert_eq!(transcript, plain_words(&heard.join(" ")));

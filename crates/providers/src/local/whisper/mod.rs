@@ -23,7 +23,7 @@ mod weights;
 mod words;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 use tokenizers::Tokenizer;
@@ -37,7 +37,7 @@ use self::transcribe::{Interrupted, transcribe};
 use self::vocabulary::{PackageConfig, Vocabulary};
 use self::words::{Segment, fitted, timed_words, words_of_pieces, writes_spaces};
 use crate::ProviderError;
-use crate::local::LocalModels;
+use crate::local::{LocalModels, StopOnDrop};
 use crate::words::TimedWord;
 
 /// The model name outputs record.
@@ -177,7 +177,10 @@ impl LocalWhisper {
             })
         })
         .await
-        .map_err(|err| ProviderError::Transient(format!("The transcription stopped: {err}")))?
+        .map_err(|err| {
+            warn!(error = %err, "Whisper stopped unexpectedly");
+            ProviderError::Transient("The transcription stopped unexpectedly.".into())
+        })?
         .map_err(|err| match err {
             Interrupted::Stopped => {
                 ProviderError::Transient("The transcription was stopped.".into())
@@ -262,15 +265,6 @@ fn pieces(tokenizer: &Tokenizer, tokens: &[u32]) -> Result<Vec<(usize, String)>,
 
 fn round_ms(seconds: f64) -> f64 {
     (seconds * 1000.0).round() / 1000.0
-}
-
-/// Sets its flag when dropped: decoding checks it between tokens.
-struct StopOnDrop(Arc<AtomicBool>);
-
-impl Drop for StopOnDrop {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::Relaxed);
-    }
 }
 
 fn load(dir: &std::path::Path, threads: usize) -> Result<Loaded, String> {

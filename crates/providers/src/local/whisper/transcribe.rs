@@ -44,7 +44,7 @@ pub struct TimedTokens {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Heard {
     pub segments: Vec<TimedTokens>,
-    /// The language token used (given or detected); `None` when nothing was heard.
+    /// The language token of the speech (given or detected); `None` when none was heard.
     pub language: Option<u32>,
 }
 
@@ -94,8 +94,8 @@ pub fn transcribe(
     let mut seek = 0;
     while seek < content {
         let frames = WINDOW_FRAMES.min(content - seek);
-        let audio = &samples[seek * HOP..((seek + frames) * HOP).min(samples.len())];
-        let loudest = audio.iter().fold(0f32, |top, s| top.max(s.abs()));
+        let sound = &samples[seek * HOP..((seek + frames) * HOP).min(samples.len())];
+        let loudest = sound.iter().fold(0f32, |top, s| top.max(s.abs()));
         if loudest < SILENCE {
             seek += frames;
             continue;
@@ -105,13 +105,14 @@ pub fn transcribe(
         let audio = model.encode(&mel.window(seek)?)?;
         debug!(seek, elapsed = ?started.elapsed(), "encoded a window");
         let decoded = decode_window(&model.decoder, vocabulary, &audio, language, &stopped)?;
-        language = Some(decoded.language);
-        heard.language = language;
         if decoded.no_speech > NO_SPEECH_THRESHOLD && decoded.average_log_prob < LOG_PROB_THRESHOLD
         {
             seek += frames;
             continue;
         }
+        // The first window with speech settles the language of the rest.
+        language = Some(decoded.language);
+        heard.language = language;
         let (pieces, consumed) = split(&decoded.tokens, vocabulary.timestamp_begin, frames);
         let offset = seek as f64 * FRAME_SECONDS;
         let text: Vec<u32> = pieces.iter().flat_map(|p| p.text.clone()).collect();
