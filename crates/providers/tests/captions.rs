@@ -8,8 +8,8 @@ use ace_providers::local::speech::{Delivery, LocalSpeech};
 use ace_providers::local::whisper::{LocalWhisper, Transcript, samples_of};
 use ace_providers::words::TimedWord;
 
-const SCRIPT: &str = "Hello from the local content engine. The market opens at dawn, and the \
-    bakers sell warm bread to everyone who waits in line.";
+const SCRIPT: &str = "Hello from the local content engine. The market opens at dawn, and there \
+    is warm bread for everyone who waits in line.";
 
 fn models() -> LocalModels {
     LocalModels::new(LocalModels::default_dir())

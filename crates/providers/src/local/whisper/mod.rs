@@ -276,6 +276,16 @@ fn load(dir: &std::path::Path, threads: usize) -> Result<Loaded, String> {
     let tensors = weights::load(&dir.join("model.bin"))?;
     let model =
         Model::new(tensors, shape).map_err(|err| format!("its weights do not fit: {err}"))?;
+    let (alignment_heads, unknown): (Vec<_>, Vec<_>) = config
+        .alignment_heads
+        .iter()
+        .partition(|head| model.decoder.has_head(**head));
+    if !unknown.is_empty() {
+        warn!(
+            ?unknown,
+            "config.json names alignment heads the model lacks; ignoring them"
+        );
+    }
     let mel = MelTransform::new().map_err(|err| err.to_string())?;
     let threads = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
@@ -285,7 +295,7 @@ fn load(dir: &std::path::Path, threads: usize) -> Result<Loaded, String> {
     Ok(Loaded {
         model: Arc::new(Mutex::new(model)),
         vocabulary,
-        alignment_heads: config.alignment_heads,
+        alignment_heads,
         tokenizer,
         mel,
         threads,

@@ -106,6 +106,7 @@ fn layer_norm(width: usize, vb: VarBuilder) -> Result<LayerNorm> {
 
 /// The text decoder.
 pub struct Decoder {
+    heads: usize,
     embedding: Embedding,
     positions: Tensor,
     blocks: Vec<Block>,
@@ -155,6 +156,7 @@ impl Decoder {
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Self {
+            heads,
             embedding: candle_nn::embedding(config.vocab_size, width, vb.pp("embed_tokens"))?,
             positions: vb.get(
                 (config.max_target_positions, width),
@@ -163,6 +165,11 @@ impl Decoder {
             blocks,
             norm: layer_norm(width, vb.pp("layer_norm"))?,
         })
+    }
+
+    /// Whether `(layer, head)` names a cross-attention head of this decoder.
+    pub fn has_head(&self, (layer, head): (usize, usize)) -> bool {
+        layer < self.blocks.len() && head < self.heads
     }
 
     /// The most tokens one window may hold.
@@ -216,7 +223,7 @@ impl Decoder {
                 Tensor::from_vec(cells, (n, start + n), &device)
             })
             .transpose()?;
-        let mut alignment = Vec::with_capacity(heads.len());
+        let mut alignment: Vec<Option<Tensor>> = vec![None; heads.len()];
         for (layer, block) in self.blocks.iter().enumerate() {
             let normed = block.self_norm.forward(&x)?;
             let (mut keys, mut values) = block.self_attention.keys_values(&normed)?;
@@ -237,8 +244,10 @@ impl Decoder {
                 block
                     .cross_attention
                     .attend(&normed, audio_keys, audio_values, None)?;
-            for &(_, head) in heads.iter().filter(|(l, _)| *l == layer) {
-                alignment.push(((layer, head), weights.i((0, head))?));
+            for (slot, &(wanted, head)) in alignment.iter_mut().zip(heads) {
+                if wanted == layer {
+                    *slot = Some(weights.i((0, head))?);
+                }
             }
             x = (x + attended)?;
 
@@ -250,15 +259,7 @@ impl Decoder {
         }
         state.length += n;
         let hidden = self.norm.forward(&x)?.squeeze(0)?;
-        let weights = heads
-            .iter()
-            .filter_map(|wanted| {
-                alignment
-                    .iter()
-                    .find(|(at, _)| at == wanted)
-                    .map(|(_, w)| w.clone())
-            })
-            .collect();
+        let weights = alignment.into_iter().flatten().collect();
         Ok((hidden, weights))
     }
 
