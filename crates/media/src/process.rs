@@ -118,22 +118,11 @@ impl Tools {
     }
 
     /// The sound of `input` as mono samples (-1..1) at `rate` Hz: its first audio stream,
-    /// mixed down and resampled. Empty when it has no sound.
+    /// mixed down and resampled. Fails when it has no audio stream.
     pub async fn mono_pcm(&self, input: &str, rate: u32) -> Result<Vec<f32>, MediaError> {
         let rate = rate.to_string();
         let args = [
-            "-i",
-            input,
-            "-vn",
-            "-ac",
-            "1",
-            "-ar",
-            &rate,
-            "-f",
-            "f32le",
-            "-c:a",
-            "pcm_f32le",
-            "pipe:1",
+            "-i", input, "-map", "0:a:0", "-ac", "1", "-ar", &rate, "-f", "f32le", "pipe:1",
         ];
         let bytes = self.ffmpeg(&args).await?;
         Ok(bytes

@@ -29,6 +29,30 @@ impl TimedWord {
     }
 }
 
+/// Words spread over `[start, end]` seconds by weight (such as their letter counts), for audio
+/// with no finer times.
+pub fn words_over_span(
+    words: &[String],
+    weights: &[usize],
+    start: f64,
+    end: f64,
+) -> Vec<TimedWord> {
+    let total: usize = weights.iter().map(|w| (*w).max(1)).sum::<usize>().max(1);
+    let length = (end - start).max(0.0);
+    let mut at = start;
+    words
+        .iter()
+        .enumerate()
+        .map(|(index, word)| {
+            let weight = weights.get(index).copied().unwrap_or(1).max(1);
+            let next = at + length * weight as f64 / total as f64;
+            let timed = TimedWord::new(word, at, next);
+            at = next;
+            timed
+        })
+        .collect()
+}
+
 /// The most words one caption line shows.
 const WORDS_PER_LINE: usize = 4;
 /// A pause this long (seconds) starts a new line.
@@ -75,6 +99,13 @@ pub fn caption_lines(words: &[TimedWord]) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn without_sound_times_words_share_the_span_by_weight() {
+        let timed = words_over_span(&["one".to_owned(), "three".to_owned()], &[1, 3], 1.0, 3.0);
+        assert_eq!((timed[0].start, timed[0].end), (1.0, 1.5));
+        assert_eq!((timed[1].start, timed[1].end), (1.5, 3.0));
+    }
 
     #[test]
     fn lines_break_at_four_words_sentence_ends_and_pauses() {

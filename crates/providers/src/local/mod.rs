@@ -11,6 +11,8 @@ mod onnx_outputs;
 pub mod speech;
 #[cfg(feature = "local-llm")]
 pub mod text;
+#[cfg(feature = "local-asr")]
+pub mod whisper;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -57,9 +59,26 @@ impl LocalModels {
         self.dir.join("smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
     }
 
+    /// Whisper base: `model.bin` (CTranslate2), `config.json` and `tokenizer.json`.
+    pub fn whisper_dir(&self) -> PathBuf {
+        self.dir.join("whisper-base")
+    }
+
     /// The ONNX Runtime library the Piper voice runs on.
     pub fn onnxruntime(&self) -> PathBuf {
         self.dir.join("onnxruntime/libonnxruntime.so")
+    }
+}
+
+/// Sets its flag when dropped. An in-process model run (on a blocking thread, which a dropped
+/// future cannot cancel) checks the flag between steps, so dropping the generation stops it.
+#[cfg(any(feature = "local-llm", feature = "local-asr"))]
+pub(crate) struct StopOnDrop(pub(crate) Arc<std::sync::atomic::AtomicBool>);
+
+#[cfg(any(feature = "local-llm", feature = "local-asr"))]
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -72,7 +91,8 @@ pub fn install(
 ) -> Arc<speech::LocalSpeech> {
     let speech = Arc::new(speech::LocalSpeech::new(models.clone(), tools.clone()));
     registry.set(GenerationType::SpeechFromText, speech.clone());
-    registry.set(GenerationType::Captions, Arc::new(captions::LocalCaptions));
+    let captions = captions::LocalCaptions::new(models.clone(), tools.clone());
+    registry.set(GenerationType::Captions, Arc::new(captions));
     registry.set(GenerationType::ImageFromText, Arc::new(image::LocalImages));
     let video = Arc::new(motion::LocalVideo::new(tools.clone()));
     registry.set(GenerationType::VideoFromText, video.clone());

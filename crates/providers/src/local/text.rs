@@ -19,7 +19,7 @@ use tokenizers::Tokenizer;
 use tokio::sync::OnceCell;
 use tracing::warn;
 
-use crate::local::LocalModels;
+use crate::local::{LocalModels, StopOnDrop};
 use crate::{Generator, Produced, ProviderError, Work};
 
 /// The model name outputs record.
@@ -119,15 +119,6 @@ impl LocalText {
         })
         .await
         .map_err(|err| ProviderError::Transient(format!("The text model stopped: {err}")))?
-    }
-}
-
-/// Sets its flag when dropped: the generation loop checks it between tokens.
-struct StopOnDrop(Arc<AtomicBool>);
-
-impl Drop for StopOnDrop {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::Relaxed);
     }
 }
 

@@ -25,11 +25,11 @@ pub use piper::{PiperVoice, Scales};
 
 use self::analysis::Measured;
 use self::script::{Sentence, sentences, spoken};
-use self::timing::{is_segment, segments, words_over_sounds, words_over_span};
+use self::timing::{is_segment, segments, words_over_sounds};
 use self::voices::{CatalogueVoice, Engine, LocalVoice, espeak_voice_id, piper_voice_id};
 use crate::local::LocalModels;
 use crate::voice::SpeakingVoice;
-use crate::words::TimedWord;
+use crate::words::{TimedWord, words_over_span};
 use crate::{Generator, Produced, ProviderError, Work};
 
 /// espeak-ng's own speaking rate, words per minute.

@@ -1,7 +1,7 @@
 //! Word times from phoneme times. A voice that reports how long each phoneme lasts gives the
 //! span of every phoneme; a clause's words divide its phonemes by how many each has when
 //! phonemised alone (espeak joins clitics, "from the" → `fɹʌmðə`, so counting phoneme words
-//! would misalign). Without phoneme times, words share the audio by their weights. Pure.
+//! would misalign). Pure.
 
 use crate::words::TimedWord;
 
@@ -58,29 +58,6 @@ pub fn words_over_sounds(
     spans
 }
 
-/// Words spread over `[start, end]` by weight, for audio with no phoneme times.
-pub fn words_over_span(
-    words: &[String],
-    weights: &[usize],
-    start: f64,
-    end: f64,
-) -> Vec<TimedWord> {
-    let total: usize = weights.iter().map(|w| (*w).max(1)).sum::<usize>().max(1);
-    let length = (end - start).max(0.0);
-    let mut at = start;
-    words
-        .iter()
-        .enumerate()
-        .map(|(index, word)| {
-            let weight = weights.get(index).copied().unwrap_or(1).max(1);
-            let next = at + length * weight as f64 / total as f64;
-            let timed = TimedWord::new(word, at, next);
-            at = next;
-            timed
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,12 +108,5 @@ mod tests {
             assert!(pair[1].start <= pair[1].end);
         }
         assert!(words_over_sounds(&words(&["a"]), &[1], &[]).is_empty());
-    }
-
-    #[test]
-    fn without_sound_times_words_share_the_span_by_weight() {
-        let timed = words_over_span(&words(&["one", "three"]), &[1, 3], 1.0, 3.0);
-        assert_eq!((timed[0].start, timed[0].end), (1.0, 1.5));
-        assert_eq!((timed[1].start, timed[1].end), (1.5, 3.0));
     }
 }
