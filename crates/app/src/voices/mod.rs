@@ -7,19 +7,23 @@
 pub(crate) mod cards;
 pub mod clone;
 pub mod design;
+mod details;
 pub mod elevenlabs;
 pub mod preview;
+mod resolve;
 
 use ace_db::Session;
 use ace_db::agents::AgentRecord;
 use ace_db::voices::{self as store, VoiceRecord};
 use ace_domain::ids::AgentId;
-use ace_domain::voice::{VoiceRef, VoiceSource, own_voice_id, parse_own_voice_id};
-use ace_providers::local::speech::voices::{Engine, LocalVoice};
+use ace_domain::voice::{VoiceSource, own_voice_id, parse_own_voice_id};
+use ace_providers::local::speech::voices::Engine;
 use ace_providers::remote::config::ApiKey;
-use ace_providers::voice::{ElevenLabsVoice, SpeakingVoice};
-use serde::Deserialize;
-use serde_json::Value;
+
+pub use self::details::Details;
+pub(crate) use self::details::{Checked, gender, given, language};
+pub use self::resolve::{Unavailable, check_choice, resolve_card_voice};
+pub(crate) use self::resolve::{lane_of, local_settings, speaker};
 
 use crate::policy::{AgentNeed, Denials, agent_not_accessible, require_agent};
 use crate::{Actor, App, AppError, AppResult, ErrorCode, ErrorKind};
@@ -189,12 +193,7 @@ pub async fn delete(app: &App, actor: &Actor, agent: AgentId, voice_id: &str) ->
         return Err(voice_not_found(voice_id));
     };
     store::delete(&mut tx, agent, id).await?;
-    if let (Some(provider_id), Some(key)) = (&voice.provider_voice_id, agent_key(&record))
-        && voice.provider == ELEVENLABS
-        && let Err(err) = app.elevenlabs.client.delete_voice(&key, provider_id).await
-    {
-        tracing::warn!(error = %err, "a cloned voice could not be deleted from ElevenLabs");
-    }
+    let key = agent_key(&record);
     if record
         .default_voice()
         .is_some_and(|voice| parse_own_voice_id(&voice.voice_id) == Some(id))
@@ -204,6 +203,13 @@ pub async fn delete(app: &App, actor: &Actor, agent: AgentId, voice_id: &str) ->
         ace_db::agents::update(&mut tx, &record, app.clock.now()).await?;
     }
     tx.commit().await?;
+    // Outside the transaction: ElevenLabs may be slow, and the voice is gone here either way.
+    if let (Some(provider_id), Some(key)) = (&voice.provider_voice_id, key)
+        && voice.provider == ELEVENLABS
+        && let Err(err) = app.elevenlabs.client.delete_voice(&key, provider_id).await
+    {
+        tracing::warn!(error = %err, "a cloned voice could not be deleted from ElevenLabs");
+    }
     Ok(())
 }
 
@@ -246,294 +252,4 @@ async fn forget_default(app: &App, agent: AgentId, voice_id: &str) -> AppResult<
 /// The agent's own ElevenLabs key, if connected.
 pub(crate) fn agent_key(agent: &AgentRecord) -> Option<ApiKey> {
     agent.eleven_lab_api_key.as_deref().map(ApiKey::new)
-}
-
-/// Why a voice cannot be spoken with.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Unavailable {
-    /// No voice of the agent has this id (in this source).
-    Missing,
-    /// It is an ElevenLabs voice and the agent has no ElevenLabs key.
-    NeedsElevenLabs,
-    /// Its source has no provider on this server.
-    Unsupported(VoiceSource),
-}
-
-impl Unavailable {
-    /// Says why, for a client.
-    pub fn describe(&self, voice_id: &str) -> String {
-        match self {
-            Unavailable::Missing => {
-                format!(
-                    "voice {voice_id:?} is not one of this agent's voices (see GET /v1/agents/{{agent_id}}/voice/library)"
-                )
-            }
-            Unavailable::NeedsElevenLabs => format!(
-                "voice {voice_id:?} is an ElevenLabs voice: connect an ElevenLabs API key to this agent first"
-            ),
-            Unavailable::Unsupported(source) => format!(
-                "voice {voice_id:?} is a {} voice, and this server has no provider for them",
-                source.as_str()
-            ),
-        }
-    }
-}
-
-/// The voice a card's `voice_id` names for `agent`. `agent_default` (or nothing) is the
-/// agent's default voice, and with none set, `None`: ace's default voice.
-pub async fn resolve_card_voice(
-    app: &App,
-    db: &mut dyn Session,
-    agent: &AgentRecord,
-    voice_id: Option<&str>,
-) -> AppResult<Result<Option<SpeakingVoice>, Unavailable>> {
-    let voice_id = voice_id.map(str::trim).filter(|id| !id.is_empty());
-    match voice_id {
-        None | Some(AGENT_DEFAULT) => match agent.default_voice() {
-            None => Ok(Ok(None)),
-            Some(choice) => Ok(
-                resolve(app, db, agent, Some(choice.source), &choice.voice_id)
-                    .await?
-                    .map(Some),
-            ),
-        },
-        Some(id) => Ok(resolve(app, db, agent, None, id).await?.map(Some)),
-    }
-}
-
-/// Checks that `agent` may choose `voice` as its default.
-pub async fn check_choice(
-    app: &App,
-    db: &mut dyn Session,
-    agent: &AgentRecord,
-    voice: &VoiceRef,
-) -> AppResult<Result<(), Unavailable>> {
-    match resolve(app, db, agent, Some(voice.source), &voice.voice_id).await? {
-        Ok(SpeakingVoice::ElevenLabs(found)) => {
-            let exists = elevenlabs::has_voice(app, &found.api_key, &found.voice_id).await?;
-            Ok(if exists {
-                Ok(())
-            } else {
-                Err(Unavailable::Missing)
-            })
-        }
-        Ok(SpeakingVoice::Local(_)) => Ok(Ok(())),
-        Err(unavailable) => Ok(Err(unavailable)),
-    }
-}
-
-/// The voice `voice_id` names among the agent's voices (of `source`, when the caller says
-/// where it is from).
-async fn resolve(
-    app: &App,
-    db: &mut dyn Session,
-    agent: &AgentRecord,
-    source: Option<VoiceSource>,
-    voice_id: &str,
-) -> AppResult<Result<SpeakingVoice, Unavailable>> {
-    let own = parse_own_voice_id(voice_id);
-    let in_catalogue = Engine::of(voice_id).is_some();
-    let source = match source {
-        Some(source) => source,
-        // Any of its own voices, designed or trained.
-        None if own.is_some() => VoiceSource::UserVoiceResource,
-        None if in_catalogue => VoiceSource::Public,
-        // Any other id can only be an ElevenLabs voice: the agent's, or one the operator's
-        // account speaks.
-        None if agent.eleven_lab_api_key.is_some() => VoiceSource::UserElevenlabs,
-        None if app.elevenlabs.server_key.is_some() => VoiceSource::ElevenLabs,
-        None => return Ok(Err(Unavailable::Missing)),
-    };
-    match source {
-        VoiceSource::Public => {
-            let known = in_catalogue
-                && app
-                    .speech
-                    .catalogue()
-                    .await
-                    .iter()
-                    .any(|voice| voice.voice_id == voice_id);
-            Ok(if known {
-                Ok(SpeakingVoice::Local(LocalVoice {
-                    base: Some(voice_id.to_owned()),
-                    ..LocalVoice::default()
-                }))
-            } else {
-                Err(Unavailable::Missing)
-            })
-        }
-        VoiceSource::UserDesigned | VoiceSource::UserTrained | VoiceSource::UserVoiceResource => {
-            let Some(id) = own else {
-                return Ok(Err(Unavailable::Missing));
-            };
-            let Some(record) = store::find(db, agent.id, id).await? else {
-                return Ok(Err(Unavailable::Missing));
-            };
-            let same_source = matches!(source, VoiceSource::UserVoiceResource)
-                || record.source == source.as_str();
-            if !same_source {
-                return Ok(Err(Unavailable::Missing));
-            }
-            Ok(speaking_voice(&record, agent))
-        }
-        VoiceSource::UserElevenlabs | VoiceSource::ElevenLabs => {
-            // The agent's own account; for ElevenLabs' shared voices, the operator's too.
-            let key = agent_key(agent).or_else(|| {
-                (source == VoiceSource::ElevenLabs)
-                    .then(|| app.elevenlabs.server_key.clone())
-                    .flatten()
-            });
-            Ok(match key {
-                Some(api_key) => Ok(SpeakingVoice::ElevenLabs(ElevenLabsVoice {
-                    voice_id: voice_id.to_owned(),
-                    api_key,
-                })),
-                None => Err(Unavailable::NeedsElevenLabs),
-            })
-        }
-        VoiceSource::HumeAi => Ok(Err(Unavailable::Unsupported(source))),
-    }
-}
-
-/// Who speaks `voice`: ace's own engines for its voices. ElevenLabs voices are spoken by
-/// the ElevenLabs adapter.
-pub(crate) fn speaker(
-    app: &App,
-    voice: &SpeakingVoice,
-) -> std::sync::Arc<dyn ace_providers::Generator> {
-    match voice {
-        SpeakingVoice::Local(_) => app.speech.clone(),
-        SpeakingVoice::ElevenLabs(voice) => std::sync::Arc::new(app.elevenlabs.speaker(
-            voice.api_key.clone(),
-            Some(&voice.voice_id),
-            &app.media,
-        )),
-    }
-}
-
-/// The lane of a voice preview or of a speech card naming a voice, by the voice it names:
-/// ace's own voices run in the embedded engine's lane, others in ElevenLabs'. `None` when the
-/// job names no voice of its own.
-pub(crate) fn lane_of<'a>(app: &'a App, job: &ace_db::user_jobs::JobRecord) -> Option<&'a str> {
-    let speech = ace_domain::sheet::card::GenerationType::SpeechFromText.as_str();
-    if job.user_job_type != preview::USER_JOB_TYPE && job.user_job_type != speech {
-        return None;
-    }
-    let voice_id = job.data.0.get("voice_id").and_then(Value::as_str)?.trim();
-    if voice_id.is_empty() || voice_id == AGENT_DEFAULT {
-        return None;
-    }
-    Some(
-        if parse_own_voice_id(voice_id).is_some() || Engine::of(voice_id).is_some() {
-            ace_providers::Generator::name(app.speech.as_ref())
-        } else {
-            app.elevenlabs.name()
-        },
-    )
-}
-
-/// What a stored voice keeps in `settings`.
-#[derive(Debug, Default, Deserialize)]
-struct StoredSettings {
-    #[serde(default)]
-    voice: LocalVoice,
-}
-
-/// How one of the agent's own voices is spoken.
-fn speaking_voice(record: &VoiceRecord, agent: &AgentRecord) -> Result<SpeakingVoice, Unavailable> {
-    if record.provider == ELEVENLABS {
-        let (Some(voice_id), Some(api_key)) = (&record.provider_voice_id, agent_key(agent)) else {
-            return Err(Unavailable::NeedsElevenLabs);
-        };
-        return Ok(SpeakingVoice::ElevenLabs(ElevenLabsVoice {
-            voice_id: voice_id.clone(),
-            api_key,
-        }));
-    }
-    let settings: StoredSettings =
-        serde_json::from_value(record.settings.0.clone()).unwrap_or_default();
-    Ok(SpeakingVoice::Local(settings.voice))
-}
-
-/// The JSON `settings` of a local voice, with what was measured to make it, if anything.
-pub(crate) fn local_settings(voice: &LocalVoice, measured: Option<Value>) -> Value {
-    let mut settings = serde_json::json!({ "voice": voice });
-    if let (Some(measured), Some(object)) = (measured, settings.as_object_mut()) {
-        object.insert("measured".into(), measured);
-    }
-    settings
-}
-
-/// The longest voice name.
-const NAME_MAX: usize = 100;
-/// The longest voice description.
-const DESCRIPTION_MAX: usize = 1_000;
-
-/// What a client says about a new voice, as sent.
-#[derive(Clone, Debug, Default)]
-pub struct Details {
-    pub name: Option<String>,
-    pub gender: Option<String>,
-    pub language: Option<String>,
-    pub description: Option<String>,
-}
-
-/// The same, checked: a name, and the rest tidy when given.
-#[derive(Clone, Debug)]
-pub(crate) struct Checked {
-    pub name: String,
-    pub gender: Option<String>,
-    pub language: Option<String>,
-    pub description: Option<String>,
-}
-
-impl Details {
-    pub(crate) fn checked(self) -> AppResult<Checked> {
-        let name = given(self.name).ok_or_else(|| bad_request("name is required"))?;
-        if name.chars().count() > NAME_MAX || name.contains(['\n', '\r']) {
-            return Err(bad_request(format!(
-                "name must be one line of at most {NAME_MAX} characters"
-            )));
-        }
-        let description = given(self.description);
-        if description
-            .as_ref()
-            .is_some_and(|d| d.chars().count() > DESCRIPTION_MAX)
-        {
-            return Err(bad_request(format!(
-                "description must be at most {DESCRIPTION_MAX} characters"
-            )));
-        }
-        Ok(Checked {
-            name,
-            gender: gender(self.gender)?,
-            language: language(self.language)?,
-            description,
-        })
-    }
-}
-
-/// A text field that counts as given: present and not blank, trimmed.
-pub(crate) fn given(text: Option<String>) -> Option<String> {
-    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
-}
-
-/// `male` or `female`, when given.
-pub(crate) fn gender(text: Option<String>) -> AppResult<Option<String>> {
-    match given(text).map(|g| g.to_ascii_lowercase()) {
-        None => Ok(None),
-        Some(g) if g == "male" || g == "female" => Ok(Some(g)),
-        Some(_) => Err(bad_request("gender must be male or female")),
-    }
-}
-
-/// A language code such as `en` or `pt-BR`, when given.
-pub(crate) fn language(text: Option<String>) -> AppResult<Option<String>> {
-    match given(text) {
-        None => Ok(None),
-        Some(code) if ace_domain::generation::request::is_language_code(&code) => Ok(Some(code)),
-        Some(_) => Err(bad_request(
-            "language must be a language code such as en or pt-BR",
-        )),
-    }
 }
