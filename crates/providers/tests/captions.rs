@@ -7,25 +7,13 @@ use ace_providers::local::LocalModels;
 use ace_providers::local::speech::{Delivery, LocalSpeech};
 use ace_providers::local::whisper::{LocalWhisper, Transcript, samples_of};
 use ace_providers::words::TimedWord;
+use ace_testkit::plain_words;
 
 const SCRIPT: &str = "Hello from the local content engine. The market opens at dawn, and there \
     is warm bread for everyone who waits in line.";
 
 fn models() -> LocalModels {
     LocalModels::new(LocalModels::default_dir())
-}
-
-/// Lowercase letters and digits of each word.
-fn plain_words(text: &str) -> Vec<String> {
-    text.split_whitespace()
-        .map(|w| {
-            w.chars()
-                .filter(|c| c.is_alphanumeric())
-                .collect::<String>()
-                .to_lowercase()
-        })
-        .filter(|w| !w.is_empty())
-        .collect()
 }
 
 /// The script's words the transcript lacks.

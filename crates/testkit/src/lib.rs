@@ -15,6 +15,7 @@ mod media;
 mod provider_api;
 mod s3;
 mod sink;
+mod words;
 
 pub use app::{Member, OtherProcess, TestApp, TestAppBuilder};
 pub use client::{Client, Reply};
@@ -25,3 +26,4 @@ pub use media::{image, mp3, mp4, wav, zip};
 pub use provider_api::{ProviderApi, Seen, reply_bytes, reply_json};
 pub use s3::{S3_ENDPOINT, fresh_bucket, s3_endpoint};
 pub use sink::{Received, WebhookSink};
+pub use words::plain_words;

@@ -1,6 +1,7 @@
 //! The embedded generators through the API: with no keys and no network, each card makes a
 //! real artifact, checked by its content (durations, sizes, word times), not its existence.
 
+use ace_testkit::plain_words;
 use ace_testkit::{Client, TestApp};
 use serde_json::{Value, json};
 
@@ -159,19 +160,6 @@ fn video_with_sound(dir: &std::path::Path, wav: &std::path::Path) -> std::path::
         .expect("ffmpeg runs");
     assert!(status.success());
     mp4
-}
-
-/// Lowercase letters and digits of each word.
-fn plain_words(text: &str) -> Vec<String> {
-    text.split_whitespace()
-        .map(|w| {
-            w.chars()
-                .filter(|c| c.is_alphanumeric())
-                .collect::<String>()
-                .to_lowercase()
-        })
-        .filter(|w| !w.is_empty())
-        .collect()
 }
 
 /// Runs a captions card on `resource` and checks what it heard against `script`: the words
