@@ -1,7 +1,8 @@
 //! Voice design, GEN's four steps: a script to read (from the text service), a description of
-//! the voice (from the text service), three candidate samples spoken by ace's own voice tuned
-//! to the description, and finally keeping the chosen candidate as a `user_designed` voice.
-//! Candidates live a day; their ids are opaque and belong to the agent that made them.
+//! the voice (from the text service), candidate samples, and keeping the chosen one as a
+//! `user_designed` voice. With the agent's ElevenLabs account connected, ElevenLabs designs the
+//! candidates and keeps the chosen one there; else they are ace's own voice tuned three ways to
+//! the description. Candidates live a day; their ids are opaque and belong to the agent.
 
 use std::time::Duration;
 
@@ -10,14 +11,16 @@ use ace_domain::ids::AgentId;
 use ace_domain::voice::VoiceSource;
 use ace_providers::local::speech::design::{candidates, from_description};
 use ace_providers::local::speech::voices::LocalVoice;
+use ace_providers::remote::config::ApiKey;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::TimeDelta;
-use serde_json::Value;
+use serde_json::{Value, json};
 
+use super::elevenlabs::refused_or_unreachable;
 use super::{
-    Details, LOCAL, VoiceItem, bad_request, gender, given, item, language, local_settings,
-    readable, writable,
+    Details, ELEVENLABS, LOCAL, VoiceItem, agent_key, bad_request, gender, given, item, language,
+    local_settings, readable, writable,
 };
 use crate::generations::run::WorkDir;
 use crate::text::{self, Ask};
@@ -27,6 +30,8 @@ use crate::{Actor, App, AppError, AppResult, ErrorCode};
 const SAMPLE_TEXT_MAX: usize = 1_000;
 /// How long a candidate can be chosen.
 const CANDIDATE_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+/// The shortest text ElevenLabs reads in its design previews.
+const ELEVENLABS_TEXT_MIN: usize = 100;
 /// The longest hint a description request takes, in characters.
 const HINT_MAX: usize = 1_000;
 
@@ -127,7 +132,9 @@ pub struct SamplesAsk {
     pub language: Option<String>,
 }
 
-/// Step 3: three candidates reading `text`, each a different take on the description.
+/// Step 3: candidates reading `text`. With the agent's ElevenLabs account connected, the
+/// voices ElevenLabs designs from the description; else three takes on the description by
+/// ace's own voice.
 pub async fn generate_samples(
     app: &App,
     actor: &Actor,
@@ -142,36 +149,16 @@ pub async fn generate_samples(
     }
     let description = limited("description", given(ask.description))?;
     let language = language(ask.language)?;
-    writable(&mut app.db.conn().await?, actor, agent).await?;
-    let design = from_description(description.as_deref().unwrap_or_default(), None);
-    let scratch = app
-        .settings
-        .work_dir
-        .join(format!("voice-design-{}", uuid::Uuid::new_v4().simple()));
-    let _cleanup = WorkDir(scratch.clone());
-    tokio::fs::create_dir_all(&scratch)
-        .await
-        .map_err(AppError::internal)?;
-    let mut samples = Vec::with_capacity(3);
-    let mut stored = Vec::with_capacity(3);
-    for (index, delivery) in candidates(design).into_iter().enumerate() {
-        let voice = LocalVoice {
-            base: None,
-            delivery,
-        };
-        let spoken = app
-            .speech
-            .speak_as(&text, language.as_deref(), &voice)
-            .await
-            .map_err(|err| bad_request(format!("text could not be spoken: {err}")))?;
-        let out = scratch.join(format!("sample-{index}.mp3"));
-        app.speech
-            .encode_mp3(&spoken, &out)
-            .await
-            .map_err(|err| AppError::internal(anyhow::anyhow!("encoding a voice sample: {err}")))?;
-        let audio = tokio::fs::read(&out).await.map_err(AppError::internal)?;
+    let record = writable(&mut app.db.conn().await?, actor, agent).await?;
+    let made = match agent_key(&record) {
+        Some(key) => designed_at_elevenlabs(app, &key, &text, description.as_deref()).await?,
+        None => designed_here(app, &text, description.as_deref(), language.as_deref()).await?,
+    };
+    let mut samples = Vec::with_capacity(made.len());
+    let mut stored = Vec::with_capacity(made.len());
+    for (audio, settings) in made {
         let id = format!("vdc_{}", uuid::Uuid::new_v4().simple());
-        stored.push((id.clone(), local_settings(&voice, None)));
+        stored.push((id.clone(), settings));
         samples.push(Sample {
             generation_id: id,
             audio: STANDARD.encode(audio),
@@ -185,7 +172,83 @@ pub async fn generate_samples(
     Ok(samples)
 }
 
-/// Step 4: keeps the candidate `generation_id` as a `user_designed` voice.
+/// Three takes on the description by ace's own voice: each MP3 and how to speak it again.
+async fn designed_here(
+    app: &App,
+    text: &str,
+    description: Option<&str>,
+    language: Option<&str>,
+) -> AppResult<Vec<(Vec<u8>, Value)>> {
+    let design = from_description(description.unwrap_or_default(), None);
+    let scratch = app
+        .settings
+        .work_dir
+        .join(format!("voice-design-{}", uuid::Uuid::new_v4().simple()));
+    let _cleanup = WorkDir(scratch.clone());
+    tokio::fs::create_dir_all(&scratch)
+        .await
+        .map_err(AppError::internal)?;
+    let mut made = Vec::with_capacity(3);
+    for (index, delivery) in candidates(design).into_iter().enumerate() {
+        let voice = LocalVoice {
+            base: None,
+            delivery,
+        };
+        let spoken = app
+            .speech
+            .speak_as(text, language, &voice)
+            .await
+            .map_err(|err| bad_request(format!("text could not be spoken: {err}")))?;
+        let out = scratch.join(format!("sample-{index}.mp3"));
+        app.speech
+            .encode_mp3(&spoken, &out)
+            .await
+            .map_err(|err| AppError::internal(anyhow::anyhow!("encoding a voice sample: {err}")))?;
+        let audio = tokio::fs::read(&out).await.map_err(AppError::internal)?;
+        made.push((audio, local_settings(&voice, None)));
+    }
+    Ok(made)
+}
+
+/// The voices ElevenLabs designs from the description: each preview and the id that saves it.
+async fn designed_at_elevenlabs(
+    app: &App,
+    key: &ApiKey,
+    text: &str,
+    description: Option<&str>,
+) -> AppResult<Vec<(Vec<u8>, Value)>> {
+    // ElevenLabs reads texts of 100 characters or more; for shorter ones it writes its own.
+    let text = (text.chars().count() >= ELEVENLABS_TEXT_MIN).then_some(text);
+    let previews = app
+        .elevenlabs
+        .client
+        .design_previews(key, &elevenlabs_description(description), text)
+        .await
+        .map_err(|err| refused_or_unreachable(&err))?;
+    Ok(previews
+        .into_iter()
+        .map(|preview| {
+            let settings = json!({
+                "provider": ELEVENLABS,
+                "generated_voice_id": preview.generated_voice_id,
+            });
+            (preview.audio, settings)
+        })
+        .collect())
+}
+
+/// A description ElevenLabs takes: 20 characters at least.
+fn elevenlabs_description(description: Option<&str>) -> String {
+    const PLAIN: &str = "A clear, natural speaking voice.";
+    match description.map(str::trim).filter(|d| !d.is_empty()) {
+        None => PLAIN.to_owned(),
+        Some(short) if short.chars().count() < 20 => format!("{short}. {PLAIN}"),
+        Some(description) => description.to_owned(),
+    }
+}
+
+/// Step 4: keeps the candidate `generation_id` as a `user_designed` voice (saved in the
+/// agent's ElevenLabs account when ElevenLabs designed it).
 pub async fn finalize(
     app: &App,
     actor: &Actor,
@@ -198,9 +261,9 @@ pub async fn finalize(
     let details = details.checked()?;
     let now = app.clock.now();
     let fresh = now - TimeDelta::from_std(CANDIDATE_LIFETIME).unwrap_or(TimeDelta::zero());
-    let mut tx = app.db.begin().await?;
-    writable(&mut tx, actor, agent).await?;
-    let candidate = store::find_candidate(&mut tx, agent, &generation_id, fresh)
+    let mut conn = app.db.conn().await?;
+    let record = writable(&mut conn, actor, agent).await?;
+    let candidate = store::find_candidate(&mut conn, agent, &generation_id, fresh)
         .await?
         .ok_or_else(|| {
             AppError::not_found(
@@ -209,8 +272,33 @@ pub async fn finalize(
                  generate samples again.",
             )
         })?;
+    drop(conn);
     let description = details.description.or(candidate.description);
     let settings: Value = candidate.settings.0;
+    let (provider, provider_voice_id) =
+        match settings.get("generated_voice_id").and_then(Value::as_str) {
+            None => (LOCAL, None),
+            Some(generated) => {
+                let key = agent_key(&record).ok_or_else(|| {
+                    bad_request(
+                        "ElevenLabs designed this sample, and the agent's ElevenLabs key has been \
+                     disconnected since: connect it again to keep the voice.",
+                    )
+                })?;
+                let saved = app
+                    .elevenlabs
+                    .client
+                    .save_design(
+                        &key,
+                        &details.name,
+                        &elevenlabs_description(description.as_deref()),
+                        generated,
+                    )
+                    .await
+                    .map_err(|err| refused_or_unreachable(&err))?;
+                (ELEVENLABS, Some(saved))
+            }
+        };
     let new = NewVoice {
         agent_id: agent,
         source: VoiceSource::UserDesigned.as_str(),
@@ -218,13 +306,12 @@ pub async fn finalize(
         gender: details.gender.as_deref(),
         language: details.language.as_deref(),
         description: description.as_deref(),
-        provider: LOCAL,
-        provider_voice_id: None,
+        provider,
+        provider_voice_id: provider_voice_id.as_deref(),
         settings: &settings,
         sample_resource_id: None,
     };
-    let record = store::insert(&mut tx, &new, now).await?;
-    tx.commit().await?;
+    let record = store::insert(&mut app.db.writer().await?, &new, now).await?;
     Ok(item(&record))
 }
 

@@ -32,6 +32,17 @@ fn elevenlabs(seen: &Seen, _: usize) -> Response {
                 "labels": {"gender": "male", "language": "en"}}]}),
         ),
         ("POST", "/v1/voices/add") => reply_json(200, &json!({"voice_id": "el-new"})),
+        ("POST", "/v1/text-to-voice/design") => {
+            let preview = |id: &str| {
+                json!({"generated_voice_id": id, "media_type": "audio/mpeg", "duration_secs": 1.5,
+                    "audio_base_64": STANDARD.encode(ace_testkit::mp3(1_500))})
+            };
+            reply_json(
+                200,
+                &json!({"previews": [preview("gen-1"), preview("gen-2"), preview("gen-3")], "text": "…"}),
+            )
+        }
+        ("POST", "/v1/text-to-voice") => reply_json(200, &json!({"voice_id": "el-designed"})),
         ("DELETE", _) => reply_json(200, &json!({"status": "ok"})),
         ("POST", speech) if speech.starts_with("/v1/text-to-speech/") => {
             timed_speech(seen.json()["text"].as_str().unwrap_or_default())
@@ -258,4 +269,57 @@ async fn with_elevenlabs_connected_a_clone_is_a_real_clone_spoken_and_deleted_th
         .await
         .expect(204);
     assert_eq!(calls(&api, "DELETE", "/v1/voices/el-new").len(), 1);
+}
+
+#[tokio::test]
+async fn with_elevenlabs_connected_elevenlabs_designs_the_candidates_and_keeps_the_chosen_one() {
+    let api = ProviderApi::start(elevenlabs).await;
+    let app = app_with(&api).await;
+    let agent = connected(&app).await;
+    let client = &app.owner.client;
+    let reply = client
+        .post(
+            &format!("/v1/agents/{agent}/voice/design/generate-samples"),
+            json!({"text": "Hello there.", "description": "warm"}),
+        )
+        .await
+        .expect(200);
+    contract().assert_conforms("generateVoiceSamples", 200, &reply.body);
+    let samples = reply.body["samples"].as_array().unwrap();
+    assert_eq!(samples.len(), 3);
+    for sample in samples {
+        let audio = STANDARD.decode(sample["audio"].as_str().unwrap()).unwrap();
+        assert!(
+            audio.starts_with(b"ID3") || audio.starts_with(&[0xFF]),
+            "each sample is ElevenLabs' MP3 preview"
+        );
+    }
+    let design = calls(&api, "POST", "/v1/text-to-voice/design");
+    assert_eq!(design.len(), 1);
+    let asked = design[0].json();
+    assert_eq!(
+        asked["voice_description"], "warm. A clear, natural speaking voice.",
+        "a short description is lengthened to what ElevenLabs takes"
+    );
+    assert_eq!(
+        asked["auto_generate_text"], true,
+        "a text shorter than 100 characters is not sent"
+    );
+    let reply = client
+        .post(
+            &format!("/v1/agents/{agent}/voice/design"),
+            json!({"generation_id": samples[1]["generation_id"], "name": "Designed there"}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(reply.body["provider"], "elevenlabs");
+    assert_eq!(reply.body["source"], "user_designed");
+    let saved = calls(&api, "POST", "/v1/text-to-voice");
+    let saved: Vec<&Seen> = saved
+        .iter()
+        .filter(|seen| seen.path == "/v1/text-to-voice")
+        .collect();
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].json()["generated_voice_id"], "gen-2");
+    assert_eq!(saved[0].json()["voice_name"], "Designed there");
 }

@@ -122,6 +122,17 @@ struct Designs {
 #[derive(Deserialize)]
 struct Design {
     generated_voice_id: String,
+    /// The preview's audio (an MP3), base64.
+    #[serde(default)]
+    audio_base_64: Option<String>,
+}
+
+/// A voice ElevenLabs designed, not yet saved: its preview and the id that saves it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DesignedPreview {
+    pub generated_voice_id: String,
+    /// The preview's audio (an MP3).
+    pub audio: Vec<u8>,
 }
 
 #[derive(Deserialize)]
@@ -199,22 +210,65 @@ impl ElevenLabs {
         name: &str,
         description: &str,
     ) -> Result<String, CallError> {
+        let previews = self.design_previews(key, description, None).await?;
+        let design = previews
+            .first()
+            .ok_or_else(|| self.service.bad_answer("it designed no voice"))?;
+        self.save_design(key, name, description, &design.generated_voice_id)
+            .await
+    }
+
+    /// Voices designed from a description (20 to 1000 characters), each with a preview of it
+    /// reading `text` (100 to 1000 characters; without it ElevenLabs writes its own).
+    pub async fn design_previews(
+        &self,
+        key: &ApiKey,
+        description: &str,
+        text: Option<&str>,
+    ) -> Result<Vec<DesignedPreview>, CallError> {
+        let body = match text {
+            Some(text) => json!({ "voice_description": description, "text": text }),
+            None => json!({ "voice_description": description, "auto_generate_text": true }),
+        };
         let request = self
             .service
             .request(Method::POST, "v1/text-to-voice/design", Some(key))
-            .json(&json!({ "voice_description": description, "auto_generate_text": true }));
+            .json(&body);
         let designs: Designs = self.service.json(request, Some(key)).await?;
-        let design = designs
+        designs
             .previews
-            .first()
-            .ok_or_else(|| self.service.bad_answer("it designed no voice"))?;
+            .into_iter()
+            .map(|design| {
+                let audio = design
+                    .audio_base_64
+                    .as_deref()
+                    .map(|encoded| base64::engine::general_purpose::STANDARD.decode(encoded))
+                    .transpose()
+                    .map_err(|_| self.service.bad_answer("a preview's audio is not base64"))?
+                    .unwrap_or_default();
+                Ok(DesignedPreview {
+                    generated_voice_id: design.generated_voice_id,
+                    audio,
+                })
+            })
+            .collect()
+    }
+
+    /// Saves the designed voice `generated_voice_id` as `name`; returns its `voice_id`.
+    pub async fn save_design(
+        &self,
+        key: &ApiKey,
+        name: &str,
+        description: &str,
+        generated_voice_id: &str,
+    ) -> Result<String, CallError> {
         let request = self
             .service
             .request(Method::POST, "v1/text-to-voice", Some(key))
             .json(&json!({
                 "voice_name": name,
                 "voice_description": description,
-                "generated_voice_id": design.generated_voice_id,
+                "generated_voice_id": generated_voice_id,
             }));
         let created: VoiceId = self.service.json(request, Some(key)).await?;
         Ok(created.voice_id)

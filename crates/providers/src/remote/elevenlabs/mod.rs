@@ -18,7 +18,7 @@ use tracing::warn;
 
 pub use self::access::{DEFAULT_MODEL, ElevenLabsAccess};
 pub use self::client::{
-    ElevenLabs, NewVoice, Speech, SpokenAudio, Subscription, Voice, VoiceSample,
+    DesignedPreview, ElevenLabs, NewVoice, Speech, SpokenAudio, Subscription, Voice, VoiceSample,
 };
 use super::config::{ApiKey, ElevenLabsSettings, Price};
 use super::http::generation_error;
