@@ -2,7 +2,7 @@
 //! ElevenLabs connection.
 
 use ace_app::generations::GenerationView;
-use ace_app::voices::VoiceItem;
+use ace_app::voices::{Details, VoiceItem};
 use ace_storage::BlobStore;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -110,30 +110,47 @@ pub struct VoiceSamplesResponse {
     pub samples: Vec<VoiceSampleResponse>,
 }
 
+/// What a new voice is called and is like.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct VoiceDetailsBody {
+    /// The voice's name (required).
+    pub name: Option<String>,
+    /// male or female.
+    pub gender: Option<String>,
+    /// A language code such as en or pt-BR.
+    pub language: Option<String>,
+    pub description: Option<String>,
+}
+
+impl From<VoiceDetailsBody> for Details {
+    fn from(body: VoiceDetailsBody) -> Self {
+        Self {
+            name: body.name,
+            gender: body.gender,
+            language: body.language,
+            description: body.description,
+        }
+    }
+}
+
 /// Design step 4.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct FinalizeVoiceBody {
     /// One of step 3's candidates (required).
     pub generation_id: Option<String>,
-    /// The voice's name (required).
-    pub name: Option<String>,
-    pub gender: Option<String>,
-    pub language: Option<String>,
-    pub description: Option<String>,
+    #[serde(flatten)]
+    pub details: VoiceDetailsBody,
 }
 
 /// A clone's sample and details.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct CloneVoiceBody {
-    /// The voice's name (required).
-    pub name: Option<String>,
     /// Where to download the sample from (give this or `audio_base64`).
     pub audio_url: Option<String>,
     /// The sample itself, base64 (or a base64 data URL).
     pub audio_base64: Option<String>,
-    pub gender: Option<String>,
-    pub language: Option<String>,
-    pub description: Option<String>,
+    #[serde(flatten)]
+    pub details: VoiceDetailsBody,
 }
 
 /// What a preview says.

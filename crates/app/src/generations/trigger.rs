@@ -40,8 +40,6 @@ pub struct Started {
 pub enum Target {
     Cell(CellId),
     Layer(CellId, LayerId),
-    /// No cell or layer: a job of the agent's own (a voice preview).
-    Agent,
 }
 
 /// Starts a generation; it is pending when this returns.
@@ -82,11 +80,6 @@ pub async fn trigger(
     let (cell_id, layer_id) = match target {
         Target::Cell(cell) => (cell, None),
         Target::Layer(cell, layer) => (cell, Some(layer)),
-        Target::Agent => {
-            return Err(AppError::internal(anyhow::anyhow!(
-                "a card generation needs a cell"
-            )));
-        }
     };
     let engine = engines::find(&mut conn, agent, sheet)
         .await?
@@ -141,7 +134,7 @@ pub async fn trigger(
     let queued = Queued {
         job: new,
         lane: generator.name(),
-        target,
+        target: Some(target),
         routes: &routes,
         idempotency: trigger.idempotency.as_ref(),
     };
@@ -153,8 +146,8 @@ pub(crate) struct Queued<'a> {
     pub job: NewJob<'a>,
     /// The queue lane that runs it.
     pub lane: &'a str,
-    /// The cell or layer that shows it.
-    pub target: Target,
+    /// The cell or layer that shows it; none for a job of the agent's own.
+    pub target: Option<Target>,
     /// Where its events go.
     pub routes: &'a Routes,
     pub idempotency: Option<&'a Idempotent>,
@@ -187,9 +180,12 @@ pub(crate) async fn record_and_queue(
     }
     queue_run(&mut tx, app, &job, queued.lane).await?;
     match queued.target {
-        Target::Layer(_, layer) => layers::set_default_job(&mut tx, layer, job.id, now).await?,
-        Target::Cell(cell) => cells::set_default_job(&mut tx, cell, job.id, now).await?,
-        Target::Agent => {}
+        Some(Target::Layer(_, layer)) => {
+            layers::set_default_job(&mut tx, layer, job.id, now).await?;
+        }
+        Some(Target::Cell(cell)) => cells::set_default_job(&mut tx, cell, job.id, now).await?,
+        // A job of the agent's own (a voice preview) shows in no cell.
+        None => {}
     }
     events::announce(&mut tx, app, queued.routes, &job, &[]).await?;
     tx.commit().await?;

@@ -167,7 +167,7 @@ async fn start(
     let queued = Queued {
         job: new,
         lane: LANE,
-        target: Target::Cell(shown_in),
+        target: Some(Target::Cell(shown_in)),
         routes: &routes,
         idempotency: idempotency.as_ref(),
     };

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use super::{bad_request, given, resolve_card_voice, speaker, voice_not_found, writable};
 use crate::automation::delivery::{self, Routes};
 use crate::generations::run::{fail, generate, workdir_of};
-use crate::generations::trigger::{Queued, Target, record_and_queue};
+use crate::generations::trigger::{Queued, record_and_queue};
 use crate::generations::{GenerationView, load_view};
 use crate::policy::AgentNeed;
 use crate::{Actor, App, AppError, AppResult, ErrorCode, credits};
@@ -69,7 +69,7 @@ pub async fn start(
             estimate_millis: estimate.millis(),
         },
         lane: generator.name(),
-        target: Target::Agent,
+        target: None,
         routes: &routes,
         idempotency: None,
     };

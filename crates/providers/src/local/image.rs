@@ -167,10 +167,7 @@ impl Generator for LocalImages {
                 .and_then(Value::as_str)
                 .unwrap_or_default();
             let canvas = canvas(work.request.aspect_ratio.as_deref());
-            let dir = work
-                .scratch()
-                .await
-                .map_err(|err| ProviderError::Transient(format!("No room to work: {err}")))?;
+            let dir = work.room().await?;
             let mut files = Vec::with_capacity(work.request.images as usize);
             for variant in 0..work.request.images.max(1) {
                 files.push(self.draw(prompt, canvas, variant, dir).await?);

@@ -203,10 +203,7 @@ impl Generator for LocalVideo {
 
     fn generate<'a>(&'a self, work: &'a Work) -> BoxFuture<'a, Result<Produced, ProviderError>> {
         Box::pin(async move {
-            let dir = work
-                .scratch()
-                .await
-                .map_err(|err| ProviderError::Transient(format!("No room to work: {err}")))?;
+            let dir = work.room().await?;
             let pieces = self.pieces(work, dir).await?;
             let seconds = f64::from(
                 work.request

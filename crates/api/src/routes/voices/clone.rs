@@ -1,6 +1,5 @@
 //! Clone a voice from a sample.
 
-use ace_app::voices::Details;
 use ace_app::voices::clone::SampleSource;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -26,12 +25,7 @@ pub async fn clone_voice(
     Path(agent): Path<RawId>,
     JsonAs(body): JsonAs<CloneVoiceBody>,
 ) -> ApiResult<(StatusCode, Json<VoiceResponse>)> {
-    let details = Details {
-        name: body.name,
-        gender: body.gender,
-        language: body.language,
-        description: body.description,
-    };
+    let details = body.details.into();
     let source = SampleSource {
         audio_url: body.audio_url,
         audio_base64: body.audio_base64,

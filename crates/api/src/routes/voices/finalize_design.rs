@@ -1,6 +1,5 @@
 //! Voice design, step 4: keep a candidate.
 
-use ace_app::voices::Details;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -22,12 +21,7 @@ pub async fn finalize_designed_voice(
     Path(agent): Path<RawId>,
     JsonAs(body): JsonAs<FinalizeVoiceBody>,
 ) -> ApiResult<(StatusCode, Json<VoiceResponse>)> {
-    let details = Details {
-        name: body.name,
-        gender: body.gender,
-        language: body.language,
-        description: body.description,
-    };
+    let details = body.details.into();
     let voice = ace_app::voices::design::finalize(
         &state.app,
         &actor,

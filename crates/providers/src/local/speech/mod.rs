@@ -585,11 +585,7 @@ impl Generator for LocalSpeech {
                 voice.delivery.speed *= speed;
             }
             let spoken = self.speak_as(script, language, &voice).await?;
-            let out = work
-                .scratch()
-                .await
-                .map_err(|err| ProviderError::Transient(format!("No room to work: {err}")))?
-                .join("speech.mp3");
+            let out = work.room().await?.join("speech.mp3");
             self.encode_mp3(&spoken, &out).await?;
             Ok(Produced {
                 result: Some(json!({
