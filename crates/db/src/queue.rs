@@ -39,8 +39,8 @@ pub struct Claim<'a> {
     pub worker: &'a str,
     pub now_ms: i64,
     pub lease_until_ms: i64,
-    /// Lanes this worker has no room for.
-    pub full_lanes: &'a [String],
+    /// Lanes not to claim from: full in this worker, or claimed by [`claim_capped`].
+    pub skip_lanes: &'a [String],
     pub limit: i64,
 }
 
@@ -71,51 +71,129 @@ pub async fn enqueue(db: &mut dyn Session, new: &NewQueued<'_>, now_ms: i64) -> 
     Ok(id)
 }
 
-/// Claims up to `limit` due jobs (queued and due, or running with an expired lease), lowest
-/// turn first. On PostgreSQL concurrent claimers skip each other's rows; SQLite's write lock
-/// serialises them.
+/// The claim statement: marks up to a limit of due jobs (queued and due, or running with an
+/// expired lease) as running, lowest turn first. `$1` now, `$2` lease end, `$3` worker, `$4`
+/// the lane filter's argument, `$5` the limit, `$6` the lane cap (capped claims only).
+macro_rules! claim_sql {
+    ($lane_filter:expr, $limit:expr, $lock:expr) => {
+        concat!(
+            "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = $2, worker = $3 \
+             WHERE id IN (SELECT id FROM jobs \
+               WHERE ((state = 'queued' AND run_at <= $1) OR (state = 'running' AND lease_until < $1)) \
+                 AND ",
+            $lane_filter,
+            " ORDER BY turn, id LIMIT ",
+            $limit,
+            $lock,
+            ")",
+            returned!()
+        )
+    };
+}
+
+/// Jobs of lane `$4` running under a live lease.
+macro_rules! running_in_lane {
+    () => {
+        "(SELECT COUNT(*) FROM jobs WHERE lane = $4 AND state = 'running' AND lease_until >= $1)"
+    };
+}
+
+/// The PostgreSQL advisory-lock space of lane claims (the lane's hash is the other key).
+const LANE_LOCK_SPACE: i32 = 0x6163_6531;
+
+/// Claims up to `limit` due jobs outside `skip_lanes`, lowest turn first. On PostgreSQL
+/// concurrent claimers skip each other's rows; SQLite's write lock serialises them.
 pub async fn claim(db: &mut dyn Session, claim: &Claim<'_>) -> DbResult<Vec<QueuedJob>> {
     count_statement();
-    let full = serde_json::to_string(claim.full_lanes).unwrap_or_else(|_| "[]".into());
+    let skipped = serde_json::to_string(claim.skip_lanes).unwrap_or_else(|_| "[]".into());
     let jobs = match db.handle() {
         Handle::Sqlite(conn) => {
-            let sql = concat!(
-                "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = $2, worker = $3 \
-                 WHERE id IN (SELECT id FROM jobs \
-                   WHERE ((state = 'queued' AND run_at <= $1) OR (state = 'running' AND lease_until < $1)) \
-                     AND lane NOT IN (SELECT value FROM json_each($4)) \
-                   ORDER BY turn, id LIMIT $5)",
-                returned!()
-            );
-            sqlx::query_as(sql)
-                .bind(claim.now_ms)
-                .bind(claim.lease_until_ms)
-                .bind(claim.worker)
-                .bind(full)
-                .bind(claim.limit)
+            let sql = claim_sql!("lane NOT IN (SELECT value FROM json_each($4))", "$5", "");
+            claim_query(sql, claim, skipped)
                 .fetch_all(&mut *conn)
                 .await?
         }
         Handle::Postgres(conn) => {
-            let sql = concat!(
-                "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = $2, worker = $3 \
-                 WHERE id IN (SELECT id FROM jobs \
-                   WHERE ((state = 'queued' AND run_at <= $1) OR (state = 'running' AND lease_until < $1)) \
-                     AND NOT (lane = ANY(ARRAY(SELECT jsonb_array_elements_text($4::jsonb)))) \
-                   ORDER BY turn, id LIMIT $5 FOR UPDATE SKIP LOCKED)",
-                returned!()
+            let sql = claim_sql!(
+                "NOT (lane = ANY(ARRAY(SELECT jsonb_array_elements_text($4::jsonb))))",
+                "$5",
+                " FOR UPDATE SKIP LOCKED"
             );
-            sqlx::query_as(sql)
-                .bind(claim.now_ms)
-                .bind(claim.lease_until_ms)
-                .bind(claim.worker)
-                .bind(full)
-                .bind(claim.limit)
+            claim_query(sql, claim, skipped)
                 .fetch_all(&mut *conn)
                 .await?
         }
     };
     Ok(jobs)
+}
+
+/// Claims up to `limit` due jobs of `lane` such that no more than `cap` of its jobs run at
+/// once across every process sharing the database. Claimers of one lane take turns, and the
+/// count of its running jobs is read inside the turn: SQLite's write lock gives the turn, on
+/// PostgreSQL an advisory lock held until the claim commits. A PostgreSQL claimer that finds
+/// another mid-claim on the lane claims nothing from it this time rather than waiting.
+pub async fn claim_capped(
+    db: &mut dyn Session,
+    claim: &Claim<'_>,
+    lane: &str,
+    cap: i64,
+) -> DbResult<Vec<QueuedJob>> {
+    count_statement();
+    let jobs = match db.handle() {
+        Handle::Sqlite(conn) => {
+            let sql = claim_sql!(
+                "lane = $4",
+                concat!("MAX(0, MIN($5, $6 - ", running_in_lane!(), "))"),
+                ""
+            );
+            claim_query(sql, claim, lane.to_owned())
+                .bind(cap)
+                .fetch_all(&mut *conn)
+                .await?
+        }
+        Handle::Postgres(conn) => {
+            count_statement();
+            let (turn,): (bool,) =
+                sqlx::query_as("SELECT pg_try_advisory_xact_lock($1, hashtext($2))")
+                    .bind(LANE_LOCK_SPACE)
+                    .bind(lane)
+                    .fetch_one(&mut *conn)
+                    .await?;
+            if !turn {
+                return Ok(Vec::new());
+            }
+            let sql = claim_sql!(
+                "lane = $4",
+                concat!("GREATEST(0, LEAST($5, $6 - ", running_in_lane!(), "))"),
+                " FOR UPDATE SKIP LOCKED"
+            );
+            claim_query(sql, claim, lane.to_owned())
+                .bind(cap)
+                .fetch_all(&mut *conn)
+                .await?
+        }
+    };
+    Ok(jobs)
+}
+
+/// The claim statement with its first five arguments bound.
+fn claim_query<'q, DB>(
+    sql: &'static str,
+    claim: &Claim<'_>,
+    lanes: String,
+) -> sqlx::query::QueryAs<'q, DB, QueuedJob, <DB as sqlx::Database>::Arguments>
+where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    QueuedJob: for<'r> FromRow<'r, DB::Row>,
+{
+    sqlx::query_as(sql)
+        .bind(claim.now_ms)
+        .bind(claim.lease_until_ms)
+        .bind(claim.worker.to_owned())
+        .bind(lanes)
+        .bind(claim.limit)
 }
 
 /// Extends the lease of every job `worker` runs; returns the ids it still holds (a job that

@@ -25,6 +25,9 @@ pub struct WorkerConfig {
     /// Jobs of one lane this worker runs at once, by lane; lanes not listed use
     /// `concurrency`.
     pub lane_limits: HashMap<String, usize>,
+    /// Jobs of one lane that run at once across every worker sharing the database, by lane
+    /// (a provider's account limit, say); lanes not listed have no shared cap.
+    pub lane_caps: HashMap<String, usize>,
     /// How long a claim lasts without a heartbeat; a dead worker's jobs are reclaimed after it.
     pub lease: Duration,
     /// How often to look for due work when nobody says there is some.
@@ -38,6 +41,7 @@ impl Default for WorkerConfig {
         Self {
             concurrency: 32,
             lane_limits: HashMap::new(),
+            lane_caps: HashMap::new(),
             lease: Duration::from_secs(30),
             poll: Duration::from_millis(500),
             shutdown_grace: Duration::from_secs(10),
@@ -198,27 +202,47 @@ impl Worker {
 
     /// Claims up to `free` due jobs in one transaction: the ones this worker has no handler
     /// or lane room for go straight back, and each handler's [`Handler::started`] runs for
-    /// the rest before the claim commits.
+    /// the rest before the claim commits. Lanes with a shared cap are claimed one by one,
+    /// after the others.
     async fn claim(
         &self,
         free: usize,
         mut lane_counts: HashMap<String, usize>,
     ) -> Result<Vec<(Job, Arc<dyn Handler>)>, StartError> {
-        let full_lanes: Vec<String> = lane_counts
-            .iter()
-            .filter(|(lane, count)| **count >= self.lane_limit(lane))
-            .map(|(lane, _)| lane.clone())
+        let local_room = |lane: &str, counts: &HashMap<String, usize>| {
+            self.lane_limit(lane)
+                .saturating_sub(counts.get(lane).copied().unwrap_or(0))
+        };
+        let mut skipped: Vec<String> = lane_counts
+            .keys()
+            .filter(|lane| local_room(lane, &lane_counts) == 0)
+            .cloned()
             .collect();
+        skipped.extend(self.config.lane_caps.keys().cloned());
         let now = now_ms();
-        let claim = Claim {
+        let mut claim = Claim {
             worker: &self.id,
             now_ms: now,
             lease_until_ms: now + millis(self.config.lease),
-            full_lanes: &full_lanes,
-            limit: i64::try_from(free.min(CLAIM_BATCH)).unwrap_or(1),
+            skip_lanes: &skipped,
+            limit: as_limit(free.min(CLAIM_BATCH)),
         };
         let mut tx = self.queue.db().begin().await?;
-        let claimed = store::claim(&mut tx, &claim).await?;
+        let mut claimed = store::claim(&mut tx, &claim).await?;
+        let mut capped: Vec<(&String, &usize)> = self.config.lane_caps.iter().collect();
+        capped.sort();
+        for (lane, cap) in capped {
+            let room = free
+                .saturating_sub(claimed.len())
+                .min(local_room(lane, &lane_counts))
+                .min(CLAIM_BATCH);
+            if room == 0 {
+                continue;
+            }
+            claim.limit = as_limit(room);
+            let of_lane = store::claim_capped(&mut tx, &claim, lane, as_limit(*cap)).await?;
+            claimed.extend(of_lane);
+        }
         if claimed.is_empty() {
             return Ok(Vec::new());
         }
@@ -302,6 +326,10 @@ impl Worker {
             }
         }
     }
+}
+
+fn as_limit(count: usize) -> i64 {
+    i64::try_from(count).unwrap_or(i64::MAX)
 }
 
 fn job_of(queued: QueuedJob) -> Job {

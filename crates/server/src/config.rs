@@ -107,6 +107,10 @@ pub struct ConfigArgs {
     /// Per-provider caps on jobs run at once per process, such as `openai=8,local=2`.
     #[arg(long, env = "ACE_LANE_LIMITS", global = true)]
     pub lane_limits: Option<String>,
+    /// Caps on jobs of a lane run at once across every process sharing the database, such
+    /// as `openai=8` (a provider account's concurrency limit).
+    #[arg(long, env = "ACE_LANE_CAPS", global = true)]
+    pub lane_caps: Option<String>,
     /// Seconds a claimed job stays claimed without a heartbeat; a dead worker's jobs run
     /// again after it. Default: 30.
     #[arg(long, env = "ACE_JOB_LEASE_SECS", global = true)]
@@ -167,6 +171,7 @@ struct FileSettings {
     serve_jobs: Option<bool>,
     worker_concurrency: Option<usize>,
     lane_limits: Option<String>,
+    lane_caps: Option<String>,
     job_lease_secs: Option<u64>,
     allow_private_webhooks: Option<bool>,
     webhook_retry_base_ms: Option<u64>,
@@ -225,7 +230,10 @@ pub struct JobSettings {
     /// Whether `ace serve` runs a worker too.
     pub serve_jobs: bool,
     pub concurrency: usize,
+    /// Per process.
     pub lane_limits: HashMap<String, usize>,
+    /// Across processes.
+    pub lane_caps: HashMap<String, usize>,
     pub lease: Duration,
     pub allow_private_webhooks: bool,
     pub webhook_retry_base: Duration,
@@ -292,6 +300,12 @@ impl Settings {
         )?;
         // A render keeps ffmpeg busy on every core: one at a time per process unless told.
         lane_limits.entry(RENDER_LANE.to_owned()).or_insert(1);
+        let lane_caps = parse_lane_limits(
+            args.lane_caps
+                .as_deref()
+                .or(file.lane_caps.as_deref())
+                .unwrap_or(""),
+        )?;
         let jobs = JobSettings {
             serve_jobs: args.serve_jobs.or(file.serve_jobs).unwrap_or(true),
             concurrency: args
@@ -300,6 +314,7 @@ impl Settings {
                 .unwrap_or(32)
                 .max(1),
             lane_limits,
+            lane_caps,
             lease: Duration::from_secs(
                 args.job_lease_secs
                     .or(file.job_lease_secs)

@@ -179,6 +179,7 @@ pub fn worker(app: &App, jobs: &JobSettings) -> Worker {
     let config = WorkerConfig {
         concurrency: jobs.concurrency,
         lane_limits: jobs.lane_limits.clone(),
+        lane_caps: jobs.lane_caps.clone(),
         lease: jobs.lease,
         ..WorkerConfig::default()
     };

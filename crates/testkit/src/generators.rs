@@ -160,6 +160,46 @@ impl Generator for PanicsOnce {
     }
 }
 
+/// Writes `done` after a delay, counting how many of its runs overlap at most.
+#[derive(Debug)]
+pub struct CountsOverlap {
+    delay: Duration,
+    running: AtomicU32,
+    /// The most runs that were in progress at once.
+    pub peak: AtomicU32,
+}
+
+impl CountsOverlap {
+    pub fn lasting(delay: Duration) -> Self {
+        Self {
+            delay,
+            running: AtomicU32::new(0),
+            peak: AtomicU32::new(0),
+        }
+    }
+}
+
+impl Generator for CountsOverlap {
+    fn name(&self) -> &str {
+        "test"
+    }
+
+    fn generate<'a>(&'a self, _work: &'a Work) -> BoxFuture<'a, Result<Produced, ProviderError>> {
+        Box::pin(async move {
+            let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
+            self.peak.fetch_max(now, Ordering::SeqCst);
+            tokio::time::sleep(self.delay).await;
+            self.running.fetch_sub(1, Ordering::SeqCst);
+            Ok(Produced {
+                text: Some("done".into()),
+                provider: "test".into(),
+                model: "counts-overlap".into(),
+                ..Produced::default()
+            })
+        })
+    }
+}
+
 /// Hangs on its first run (as if its worker froze or died mid-call), then writes `done`.
 #[derive(Debug, Default)]
 pub struct HangsOnce {

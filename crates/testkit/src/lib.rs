@@ -21,7 +21,9 @@ pub use app::{Member, OtherProcess, TestApp, TestAppBuilder};
 pub use client::{Client, Reply};
 pub use contract::GenContract;
 pub use database::TestDatabase;
-pub use generators::{FailsThenWrites, HangsOnce, PanicsOnce, SleepsInAChild, Writes};
+pub use generators::{
+    CountsOverlap, FailsThenWrites, HangsOnce, PanicsOnce, SleepsInAChild, Writes,
+};
 pub use media::{image, mp3, mp4, wav, zip};
 pub use provider_api::{ProviderApi, Seen, reply_bytes, reply_json};
 pub use s3::{S3_ENDPOINT, fresh_bucket, s3_endpoint};

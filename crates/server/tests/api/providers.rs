@@ -149,7 +149,7 @@ async fn a_routed_models_runs_wait_in_its_providers_lane() {
         worker: "test",
         now_ms: i64::MAX / 2,
         lease_until_ms: i64::MAX / 2,
-        full_lanes: &[],
+        skip_lanes: &[],
         limit: 10,
     };
     let mut lanes: Vec<String> = ace_db::queue::claim(&mut tx, &claim)

@@ -10,7 +10,7 @@ use std::sync::atomic::Ordering;
 
 use ace_domain::sheet::card::GenerationType;
 use ace_server::config::JobSettings;
-use ace_testkit::{HangsOnce, TestApp, WebhookSink};
+use ace_testkit::{CountsOverlap, HangsOnce, TestApp, WebhookSink};
 use serde_json::json;
 
 use crate::content_resources::uploaded;
@@ -167,6 +167,48 @@ async fn a_paid_generation_whose_worker_dies_mid_run_is_run_again_and_charged_ex
         .filter(|e| matches!(e.entry_type.as_str(), "settle" | "refund"))
         .count();
     assert_eq!((reserves, closings), (1, 1), "one reservation, closed once");
+}
+
+#[tokio::test]
+async fn a_lanes_cap_holds_across_every_worker_sharing_the_database() {
+    let provider = Arc::new(CountsOverlap::lasting(Duration::from_millis(150)));
+    let app = TestApp::builder()
+        .without_jobs()
+        .generator(GenerationType::Text, provider.clone())
+        .spawn()
+        .await;
+    let owner = &app.owner;
+    let agent = owner.agent_id.get();
+    let place = text_cell(&owner.client, agent).await;
+    let mut ids = Vec::new();
+    for _ in 0..8 {
+        ids.push(started(&owner.client, agent, place).await);
+    }
+
+    // Two workers, each free to run all eight, share a cap of two on the provider's lane.
+    let jobs = JobSettings {
+        lane_caps: [("test".to_owned(), 2)].into(),
+        ..app_jobs()
+    };
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let workers: Vec<_> = (0..2)
+        .map(|_| {
+            let mut stopped = stopped.clone();
+            tokio::spawn(
+                ace_server::startup::worker(&app.app, &jobs).run(async move {
+                    let _ = stopped.wait_for(|stop| *stop).await;
+                }),
+            )
+        })
+        .collect();
+    for id in ids {
+        wait_for(&owner.client, id, "completed").await;
+    }
+    let _ = stop.send(true);
+    for worker in workers {
+        worker.await.unwrap();
+    }
+    assert_eq!(provider.peak.load(Ordering::SeqCst), 2);
 }
 
 fn app_jobs() -> JobSettings {
