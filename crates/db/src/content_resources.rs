@@ -121,27 +121,27 @@ pub async fn list(
     offset: i64,
     limit: i64,
 ) -> DbResult<Vec<ResourceRecord>> {
-    let ids = filter
-        .ids
-        .as_ref()
-        .map(|ids| serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()));
-    // Only the way a JSON array of ids is unpacked differs between the two databases.
+    // Only the way a list of ids is passed differs between the two databases.
     macro_rules! list_sql {
-        ($ids:literal) => {
+        ($in_ids:literal) => {
             concat!(
                 "SELECT ",
                 columns!(),
                 " FROM content_resources WHERE agent_id = $1 \
                  AND ($2 IS NULL OR kind = $2) AND ($3 IS NULL OR project_id = $3) \
-                 AND ($4 IS NULL OR id IN (",
-                $ids,
-                ")) ORDER BY id DESC LIMIT $5 OFFSET $6"
+                 AND ($4 IS NULL OR ",
+                $in_ids,
+                ") ORDER BY id DESC LIMIT $5 OFFSET $6"
             )
         };
     }
     let records = match db.handle() {
         Handle::Sqlite(conn) => {
-            sqlx::query_as(list_sql!("SELECT value FROM json_each($4)"))
+            let ids = filter
+                .ids
+                .as_ref()
+                .map(|ids| serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()));
+            sqlx::query_as(list_sql!("id IN (SELECT value FROM json_each($4))"))
                 .bind(agent.get())
                 .bind(&filter.kind)
                 .bind(filter.project_id)
@@ -152,17 +152,15 @@ pub async fn list(
                 .await?
         }
         Handle::Postgres(conn) => {
-            sqlx::query_as(list_sql!(
-                "SELECT CAST(jsonb_array_elements_text(CAST($4 AS JSONB)) AS BIGINT)"
-            ))
-            .bind(agent.get())
-            .bind(&filter.kind)
-            .bind(filter.project_id)
-            .bind(&ids)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&mut *conn)
-            .await?
+            sqlx::query_as(list_sql!("id = ANY($4)"))
+                .bind(agent.get())
+                .bind(&filter.kind)
+                .bind(filter.project_id)
+                .bind(&filter.ids)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(&mut *conn)
+                .await?
         }
     };
     Ok(records)

@@ -213,9 +213,9 @@ pub async fn heartbeat(
 /// deleted.
 pub async fn finish_many(db: &mut dyn Session, ids: &[i64], worker: &str) -> DbResult<u64> {
     count_statement();
-    let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
     Ok(match db.handle() {
         Handle::Sqlite(conn) => {
+            let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
             let sql =
                 "DELETE FROM jobs WHERE worker = $1 AND id IN (SELECT value FROM json_each($2))";
             sqlx::query(sql)
@@ -226,8 +226,7 @@ pub async fn finish_many(db: &mut dyn Session, ids: &[i64], worker: &str) -> DbR
                 .rows_affected()
         }
         Handle::Postgres(conn) => {
-            let sql = "DELETE FROM jobs WHERE worker = $1 \
-                       AND id IN (SELECT jsonb_array_elements_text($2::jsonb)::bigint)";
+            let sql = "DELETE FROM jobs WHERE worker = $1 AND id = ANY($2)";
             sqlx::query(sql)
                 .bind(worker)
                 .bind(ids)

@@ -171,34 +171,32 @@ pub async fn start_many(
 ) -> DbResult<Vec<JobRecord>> {
     count_statement();
     let ids: Vec<i64> = ids.iter().map(|id| id.get()).collect();
-    let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
     macro_rules! start_sql {
-        ($ids:literal) => {
+        ($in_ids:literal) => {
             concat!(
                 "UPDATE user_jobs SET status = 'processing', started_at = COALESCE(started_at, $1), \
-                   updated_at = $1 WHERE status = 'pending' AND id IN (",
-                $ids,
-                ") RETURNING ",
+                   updated_at = $1 WHERE status = 'pending' AND ",
+                $in_ids,
+                " RETURNING ",
                 columns!()
             )
         };
     }
     Ok(match db.handle() {
         Handle::Sqlite(conn) => {
-            sqlx::query_as(start_sql!("SELECT value FROM json_each($2)"))
+            let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+            sqlx::query_as(start_sql!("id IN (SELECT value FROM json_each($2))"))
                 .bind(now)
                 .bind(ids)
                 .fetch_all(&mut *conn)
                 .await?
         }
         Handle::Postgres(conn) => {
-            sqlx::query_as(start_sql!(
-                "SELECT jsonb_array_elements_text($2::jsonb)::bigint"
-            ))
-            .bind(now)
-            .bind(ids)
-            .fetch_all(&mut *conn)
-            .await?
+            sqlx::query_as(start_sql!("id = ANY($2)"))
+                .bind(now)
+                .bind(ids)
+                .fetch_all(&mut *conn)
+                .await?
         }
     })
 }

@@ -134,15 +134,18 @@ pub async fn row_sources(
         return Ok(None);
     };
     let columns = columns::list(db, sheet).await?;
-    let sql = "SELECT cell_id, MIN(resource_id) FROM ( \
-                 SELECT c.id AS cell_id, r.id AS resource_id FROM spreadsheet_cells c \
-                   JOIN content_resources r ON r.user_job_id = c.default_user_job_id WHERE c.row_id = $1 \
+    // Per cell, so each lookup is an index probe whatever the tables' statistics say.
+    let sql = "SELECT c.id, (SELECT MIN(shown.id) FROM ( \
+                 SELECT r.id FROM content_resources r WHERE r.user_job_id = c.default_user_job_id \
                  UNION ALL \
-                 SELECT c.id, j.attached_resource_id FROM spreadsheet_cells c \
-                   JOIN user_jobs j ON j.id = c.default_user_job_id \
-                   WHERE c.row_id = $1 AND j.attached_resource_id IS NOT NULL \
-               ) shown GROUP BY cell_id";
-    let shown: Vec<(i64, i64)> = fetch_all!(db, sqlx::query_as(sql).bind(row.get()));
+                 SELECT j.attached_resource_id FROM user_jobs j WHERE j.id = c.default_user_job_id \
+               ) shown) \
+               FROM spreadsheet_cells c WHERE c.row_id = $1 AND c.default_user_job_id IS NOT NULL";
+    let shown: Vec<(i64, Option<i64>)> = fetch_all!(db, sqlx::query_as(sql).bind(row.get()));
+    let shown = shown
+        .into_iter()
+        .filter_map(|(cell, resource)| Some((cell, resource?)))
+        .collect();
     Ok(Some(RowSources {
         columns,
         cells,
