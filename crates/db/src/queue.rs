@@ -128,9 +128,9 @@ pub async fn claim(db: &mut dyn Session, claim: &Claim<'_>) -> DbResult<Vec<Queu
 }
 
 /// Claims up to `limit` due jobs of `lane` such that no more than `cap` of its jobs run at
-/// once across every process sharing the database. Claimers of one lane take turns, and the
-/// count of its running jobs is read inside the turn: SQLite's write lock gives the turn, on
-/// PostgreSQL an advisory lock held until the claim commits. A PostgreSQL claimer that finds
+/// once across every process sharing the database. Claimers of one lane go one at a time, and
+/// each counts the lane's running jobs once it holds the lane: SQLite's write lock holds it,
+/// on PostgreSQL an advisory lock kept until the claim commits. A PostgreSQL claimer that finds
 /// another mid-claim on the lane claims nothing from it this time rather than waiting.
 pub async fn claim_capped(
     db: &mut dyn Session,
@@ -153,13 +153,13 @@ pub async fn claim_capped(
         }
         Handle::Postgres(conn) => {
             count_statement();
-            let (turn,): (bool,) =
+            let (holds_lane,): (bool,) =
                 sqlx::query_as("SELECT pg_try_advisory_xact_lock($1, hashtext($2))")
                     .bind(LANE_LOCK_SPACE)
                     .bind(lane)
                     .fetch_one(&mut *conn)
                     .await?;
-            if !turn {
+            if !holds_lane {
                 return Ok(Vec::new());
             }
             let sql = claim_sql!(
