@@ -107,6 +107,9 @@ impl Spoken {
     }
 }
 
+/// How many times the default voice speaks [`REFERENCE_PASSAGE`] to be measured.
+const REFERENCE_TAKES: usize = 5;
+
 /// What ace's own voices read to be measured against a sample (a sample reading the same
 /// passage is measured most exactly).
 pub const REFERENCE_PASSAGE: &str = "The quick brown fox jumps over the lazy dog, then rests a \
@@ -246,13 +249,7 @@ impl LocalSpeech {
         let reference = match references.get(&key) {
             Some(known) => *known,
             None => {
-                let spoken = self
-                    .speak_as(REFERENCE_PASSAGE, Some(&key), &LocalVoice::default())
-                    .await?;
-                let measured =
-                    analysis::measure(&spoken.samples, spoken.sample_rate).ok_or_else(|| {
-                        ProviderError::Permanent("The default voice could not be measured.".into())
-                    })?;
+                let measured = self.reference_measure(&key).await?;
                 references.insert(key.clone(), measured);
                 measured
             }
@@ -266,6 +263,35 @@ impl LocalSpeech {
         Ok(LocalVoice {
             base: None,
             delivery: delivery.clamped(),
+        })
+    }
+
+    /// The default voice's measures in `language`: the median of [`REFERENCE_TAKES`] takes,
+    /// since one take's syllable rate now and then locks onto a stray rhythm of its words.
+    async fn reference_measure(&self, language: &str) -> Result<Measured, ProviderError> {
+        let mut takes = Vec::with_capacity(REFERENCE_TAKES);
+        for _ in 0..REFERENCE_TAKES {
+            let spoken = self
+                .speak_as(REFERENCE_PASSAGE, Some(language), &LocalVoice::default())
+                .await?;
+            if let Some(measured) = analysis::measure(&spoken.samples, spoken.sample_rate) {
+                takes.push(measured);
+            }
+        }
+        if takes.is_empty() {
+            return Err(ProviderError::Permanent(
+                "The default voice could not be measured.".into(),
+            ));
+        }
+        let median = |value: fn(&Measured) -> f64| {
+            let mut values: Vec<f64> = takes.iter().map(value).collect();
+            values.sort_by(f64::total_cmp);
+            values[values.len() / 2]
+        };
+        Ok(Measured {
+            pitch_hz: median(|m| m.pitch_hz),
+            syllables_per_second: median(|m| m.syllables_per_second),
+            voiced_seconds: median(|m| m.voiced_seconds),
         })
     }
 
