@@ -72,19 +72,27 @@ pub async fn enqueue(db: &mut dyn Session, new: &NewQueued<'_>, now_ms: i64) -> 
 }
 
 /// The claim statement: marks up to a limit of due jobs (queued and due, or running with an
-/// expired lease) as running, lowest turn first. `$1` now, `$2` lease end, `$3` worker, `$4`
-/// the lane filter's argument, `$5` the limit, `$6` the lane cap (capped claims only).
+/// expired lease) as running, lowest turn first. Each kind is looked up on its own, so both
+/// are read in turn order straight off the `(state, turn, id)` index and a long backlog costs
+/// a claim no more than a short one. `$1` now, `$2` lease end, `$3` worker, `$4` the lane filter's
+/// argument, `$5` the limit, `$6` the lane cap (capped claims only).
 macro_rules! claim_sql {
     ($lane_filter:expr, $limit:expr, $lock:expr) => {
         concat!(
-            "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = $2, worker = $3 \
-             WHERE id IN (SELECT id FROM jobs \
-               WHERE ((state = 'queued' AND run_at <= $1) OR (state = 'running' AND lease_until < $1)) \
-                 AND ",
+            "WITH due AS (SELECT id, turn FROM jobs WHERE state = 'queued' AND run_at <= $1 AND ",
             $lane_filter,
             " ORDER BY turn, id LIMIT ",
             $limit,
             $lock,
+            "), lapsed AS (SELECT id, turn FROM jobs WHERE state = 'running' AND lease_until < $1 AND ",
+            $lane_filter,
+            " ORDER BY turn, id LIMIT ",
+            $limit,
+            $lock,
+            ") UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = $2, worker = $3 \
+             WHERE id IN (SELECT id FROM (SELECT id, turn FROM due UNION ALL SELECT id, turn FROM lapsed) claimable \
+               ORDER BY turn, id LIMIT ",
+            $limit,
             ")",
             returned!()
         )
