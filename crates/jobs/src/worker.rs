@@ -203,7 +203,7 @@ impl Worker {
     /// Claims up to `free` due jobs in one transaction: the ones this worker has no handler
     /// or lane room for go straight back, and each handler's [`Handler::started`] runs for
     /// the rest before the claim commits. Lanes with a shared cap are claimed one by one,
-    /// after the others.
+    /// before the others.
     async fn claim(
         &self,
         free: usize,
@@ -225,10 +225,12 @@ impl Worker {
             now_ms: now,
             lease_until_ms: now + millis(self.config.lease),
             skip_lanes: &skipped,
-            limit: as_limit(free.min(CLAIM_BATCH)),
+            limit: 0,
         };
         let mut tx = self.queue.db().begin().await?;
-        let mut claimed = store::claim(&mut tx, &claim).await?;
+        // Capped lanes first: each takes at most its cap, so they cannot crowd out the rest,
+        // while a backlog in uncapped lanes taking every free slot would starve them.
+        let mut claimed = Vec::new();
         let mut capped: Vec<(&String, &usize)> = self.config.lane_caps.iter().collect();
         capped.sort();
         for (lane, cap) in capped {
@@ -242,6 +244,11 @@ impl Worker {
             claim.limit = as_limit(room);
             let of_lane = store::claim_capped(&mut tx, &claim, lane, as_limit(*cap)).await?;
             claimed.extend(of_lane);
+        }
+        let room = free.saturating_sub(claimed.len()).min(CLAIM_BATCH);
+        if room > 0 {
+            claim.limit = as_limit(room);
+            claimed.extend(store::claim(&mut tx, &claim).await?);
         }
         if claimed.is_empty() {
             return Ok(Vec::new());
