@@ -6,7 +6,9 @@ use ace_db::Session;
 use ace_db::asset_folders;
 use ace_db::content_resources::{self as store, NewResource, ResourceFilter, ResourceRecord};
 use ace_db::direct_uploads;
-use ace_domain::ids::{AgentId, AssetFolderId, ContentResourceId};
+use ace_db::sheets::engines;
+use ace_db::user_jobs::{self, JobRecord};
+use ace_domain::ids::{AgentId, AssetFolderId, ContentResourceId, SpreadsheetId, UserJobId};
 use bytes::Bytes;
 use futures::Stream;
 
@@ -72,12 +74,26 @@ pub async fn get(
     actor: &Actor,
     agent: AgentId,
     id: ContentResourceId,
-) -> AppResult<ResourceRecord> {
+) -> AppResult<Shown> {
     let mut conn = app.db.conn().await?;
     require_agent(&mut conn, actor, agent, AgentNeed::View, &READ).await?;
-    store::find(&mut conn, agent, id)
+    let resource = store::find(&mut conn, agent, id)
         .await?
-        .ok_or_else(|| resource_agent_hidden(agent))
+        .ok_or_else(|| resource_agent_hidden(agent))?;
+    let generator = match resource.user_job_id {
+        Some(job) => user_jobs::find(&mut conn, UserJobId::new(job)).await?,
+        None => None,
+    };
+    Ok(Shown {
+        resource,
+        generator,
+    })
+}
+
+/// A resource with the generation that made it (`None` for uploads).
+pub struct Shown {
+    pub resource: ResourceRecord,
+    pub generator: Option<JobRecord>,
 }
 
 /// Checks that the caller may add files to the agent, before any byte is stored.
@@ -131,7 +147,7 @@ pub async fn record_upload(
     actor: &Actor,
     agent: AgentId,
     staged: Staged,
-    folder: Option<AssetFolderId>,
+    placement: Placement,
 ) -> AppResult<ResourceRecord> {
     let Staged {
         ingested,
@@ -140,7 +156,9 @@ pub async fn record_upload(
     let format = inspection.format.unwrap_or(ingested.format);
     let new = NewResource {
         agent_id: agent,
-        folder_id: folder,
+        folder_id: placement.folder,
+        project_id: placement.project,
+        user_job_id: None,
         storage_key: ingested.key.clone(),
         thumbnail_key: inspection.thumbnail_key.clone(),
         file_name: ingested.file_name.clone(),
@@ -155,7 +173,7 @@ pub async fn record_upload(
     let recorded = async {
         let mut tx = app.db.begin().await?;
         require_agent(&mut tx, actor, agent, AgentNeed::Edit, &WRITE).await?;
-        check_folder(&mut tx, agent, folder).await?;
+        check_placement(&mut tx, agent, placement).await?;
         let record = store::insert(&mut tx, &new, app.clock.now()).await?;
         tx.commit().await?;
         Ok(record)
@@ -222,6 +240,8 @@ pub(crate) async fn record_generated(
     let new = NewResource {
         agent_id: agent,
         folder_id: None,
+        project_id: project.map(SpreadsheetId::new),
+        user_job_id: Some(job),
         storage_key: ingested.key,
         thumbnail_key: inspection.thumbnail_key,
         file_name: ingested.file_name,
@@ -233,9 +253,7 @@ pub(crate) async fn record_generated(
         height: inspection.height,
         duration_ms: inspection.duration_ms,
     };
-    let record = store::insert(db, &new, now).await?;
-    store::set_generator(db, record.id, job.get(), project).await?;
-    Ok(record)
+    Ok(store::insert(db, &new, now).await?)
 }
 
 /// Turns a direct upload, named by its signed id, into a resource of the agent.
@@ -244,11 +262,11 @@ pub async fn record_direct_upload(
     actor: &Actor,
     agent: AgentId,
     signed_id: &str,
-    folder: Option<AssetFolderId>,
+    placement: Placement,
 ) -> AppResult<ResourceRecord> {
     let mut conn = app.db.conn().await?;
     require_agent(&mut conn, actor, agent, AgentNeed::Edit, &WRITE).await?;
-    check_folder(&mut conn, agent, folder).await?;
+    check_placement(&mut conn, agent, placement).await?;
     drop(conn);
     let upload = claim(app, actor, signed_id).await?;
     let size = u64::try_from(upload.byte_size).unwrap_or_default();
@@ -268,7 +286,9 @@ pub async fn record_direct_upload(
     let format = inspection.format.unwrap_or(format);
     let new = NewResource {
         agent_id: agent,
-        folder_id: folder,
+        folder_id: placement.folder,
+        project_id: placement.project,
+        user_job_id: None,
         storage_key: upload.storage_key.clone(),
         thumbnail_key: inspection.thumbnail_key.clone(),
         file_name: upload.filename.clone(),
@@ -299,25 +319,21 @@ pub async fn rename(
     agent: AgentId,
     id: ContentResourceId,
     filename: Option<&str>,
-) -> AppResult<()> {
+) -> AppResult<ResourceRecord> {
     let filename = files::valid_rename(filename.unwrap_or_default())
         .map_err(|message| AppError::unprocessable(ErrorCode::ValidationError, message))?;
     let mut conn = app.db.conn().await?;
     require_agent(&mut conn, actor, agent, AgentNeed::Edit, &WRITE).await?;
     drop(conn);
-    let renamed = store::rename(
+    store::rename(
         &mut app.db.writer().await?,
         agent,
         id,
         &filename,
         app.clock.now(),
     )
-    .await?;
-    if renamed {
-        Ok(())
-    } else {
-        Err(resource_not_found(id))
-    }
+    .await?
+    .ok_or_else(|| resource_not_found(id))
 }
 
 /// Deletes one of the agent's resources with its stored bytes.
@@ -342,19 +358,34 @@ pub async fn delete(
 }
 
 /// Refuses a folder that is not the agent's.
-async fn check_folder(
+async fn check_placement(
     db: &mut dyn Session,
     agent: AgentId,
-    folder: Option<AssetFolderId>,
+    placement: Placement,
 ) -> AppResult<()> {
-    if let Some(folder) = folder
+    if let Some(folder) = placement.folder
         && asset_folders::find(db, agent, folder).await?.is_none()
     {
         return Err(creation_failed(format!(
             "Asset folder {folder} was not found on this agent."
         )));
     }
+    if let Some(project) = placement.project
+        && engines::find(db, agent, project).await?.is_none()
+    {
+        return Err(creation_failed(format!(
+            "Engine {project} (project_node.project_id) was not found on this agent."
+        )));
+    }
     Ok(())
+}
+
+/// Where a new file goes: an asset folder, and the engine (project) it belongs to.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Placement {
+    pub folder: Option<AssetFolderId>,
+    /// Listed under this engine by `project_id` (GEN's `project_node`).
+    pub project: Option<SpreadsheetId>,
 }
 
 /// The first bytes of a stored blob, enough to tell what it is.

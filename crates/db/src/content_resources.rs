@@ -1,11 +1,13 @@
 //! Content resources: the files of an agent's asset library, each a blob in storage.
 
-use ace_domain::ids::{AgentId, AssetFolderId, ContentResourceId, OrganizationId};
+use ace_domain::ids::{
+    AgentId, AssetFolderId, ContentResourceId, OrganizationId, SpreadsheetId, UserJobId,
+};
 use ace_domain::text::fold;
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use crate::{DbResult, Handle, Session, execute, fetch_all, fetch_one, fetch_optional};
+use crate::{DbResult, Handle, Session, fetch_all, fetch_one, fetch_optional};
 
 /// A stored content resource.
 #[derive(Clone, Debug, FromRow)]
@@ -28,6 +30,8 @@ pub struct ResourceRecord {
     pub width: Option<i64>,
     pub height: Option<i64>,
     pub duration_ms: Option<i64>,
+    /// The generation that made it; `None` for uploads.
+    pub user_job_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -37,6 +41,10 @@ pub struct ResourceRecord {
 pub struct NewResource {
     pub agent_id: AgentId,
     pub folder_id: Option<AssetFolderId>,
+    /// The engine the file belongs to, if any (listed under `project_id`).
+    pub project_id: Option<SpreadsheetId>,
+    /// The generation that made it; `None` for uploads.
+    pub user_job_id: Option<UserJobId>,
     pub storage_key: String,
     pub thumbnail_key: Option<String>,
     pub file_name: String,
@@ -61,7 +69,7 @@ pub struct ResourceFilter {
 macro_rules! columns {
     () => {
         "id, agent_id, folder_id, project_id, storage_key, thumbnail_key, file_name, content_type, kind, \
-         byte_size, checksum, width, height, duration_ms, created_at, updated_at"
+         byte_size, checksum, width, height, duration_ms, user_job_id, created_at, updated_at"
     };
 }
 
@@ -72,8 +80,8 @@ pub async fn insert(
 ) -> DbResult<ResourceRecord> {
     let sql = concat!(
         "INSERT INTO content_resources (agent_id, folder_id, storage_key, thumbnail_key, file_name, file_name_key, \
-           content_type, kind, byte_size, checksum, width, height, duration_ms, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING ",
+           content_type, kind, byte_size, checksum, width, height, duration_ms, project_id, user_job_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING ",
         columns!()
     );
     Ok(fetch_one!(
@@ -92,6 +100,8 @@ pub async fn insert(
             .bind(new.width)
             .bind(new.height)
             .bind(new.duration_ms)
+            .bind(new.project_id.map(SpreadsheetId::get))
+            .bind(new.user_job_id.map(UserJobId::get))
             .bind(now)
     ))
 }
@@ -173,19 +183,21 @@ pub async fn rename(
     id: ContentResourceId,
     file_name: &str,
     now: DateTime<Utc>,
-) -> DbResult<bool> {
-    let sql = "UPDATE content_resources SET file_name = $3, file_name_key = $4, updated_at = $5 \
-               WHERE agent_id = $1 AND id = $2";
-    let updated = execute!(
+) -> DbResult<Option<ResourceRecord>> {
+    let sql = concat!(
+        "UPDATE content_resources SET file_name = $3, file_name_key = $4, updated_at = $5 \
+         WHERE agent_id = $1 AND id = $2 RETURNING ",
+        columns!()
+    );
+    Ok(fetch_optional!(
         db,
-        sqlx::query(sql)
+        sqlx::query_as(sql)
             .bind(agent.get())
             .bind(id.get())
             .bind(file_name)
             .bind(fold(file_name))
             .bind(now)
-    );
-    Ok(updated == 1)
+    ))
 }
 
 /// Deletes one of the agent's resources and returns it.
@@ -224,16 +236,4 @@ pub async fn keys_in_organization(
     let sql = "SELECT r.storage_key, r.thumbnail_key FROM content_resources r \
                JOIN agents a ON a.id = r.agent_id WHERE a.organization_id = $1";
     Ok(fetch_all!(db, sqlx::query_as(sql).bind(org.get())))
-}
-
-/// Records the job that generated the resource, and the engine (project) it was made for.
-pub async fn set_generator(
-    db: &mut dyn Session,
-    id: ContentResourceId,
-    job: i64,
-    project: Option<i64>,
-) -> DbResult<()> {
-    let sql = "UPDATE content_resources SET user_job_id = $2, project_id = COALESCE($3, project_id) WHERE id = $1";
-    execute!(db, sqlx::query(sql).bind(id.get()).bind(job).bind(project));
-    Ok(())
 }

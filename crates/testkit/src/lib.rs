@@ -1,7 +1,8 @@
 //! Test support for ace. [`TestApp`] starts the real server (the same start-up as `ace
 //! serve`, bootstrap included) on port 0 against a fresh database: SQLite in a temporary
 //! directory, or a new PostgreSQL database when `ACE_TEST_DATABASE_URL` is set. Typed
-//! [`Client`]s call it over HTTP; [`GenContract`] checks bodies against GEN's OpenAPI;
+//! [`Client`]s call it over HTTP; [`Contract`] checks bodies against ace's own OpenAPI and, when
+//! it is at hand, GEN's;
 //! [`image`], [`mp3`], [`mp4`], [`wav`] and [`zip`] make files to upload. Test generators stand in
 //! for providers, a [`ProviderApi`] stands in for a provider's HTTP API, and a
 //! [`WebhookSink`] receives deliveries.
@@ -19,7 +20,7 @@ mod words;
 
 pub use app::{Member, OtherProcess, TestApp, TestAppBuilder};
 pub use client::{Client, Reply};
-pub use contract::GenContract;
+pub use contract::{Contract, GenContract};
 pub use database::TestDatabase;
 pub use generators::{
     CountsOverlap, FailsThenWrites, HangsOnce, PanicsOnce, SleepsInAChild, Writes,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ace_app::direct_uploads::Ticket;
 use ace_db::asset_library::LibraryItem;
 use ace_db::content_resources::ResourceRecord;
+use ace_db::user_jobs::JobRecord;
 use ace_domain::patch::Patch;
 use ace_storage::BlobStore;
 use serde::{Deserialize, Serialize};
@@ -76,11 +77,34 @@ pub struct GeneratorRef {
     pub kind: String,
 }
 
-/// `{content_resource, generator}`.
+/// `{content_resource, generator, project_node}`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ContentResourceEnvelope {
     pub content_resource: ContentResourceResponse,
     pub generator: Option<GeneratorRef>,
+    /// The engine the file belongs to (`{id}`), when it belongs to one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_node: Option<ProjectNodeRef>,
+}
+
+impl ContentResourceEnvelope {
+    pub fn new(record: &ResourceRecord, generator: Option<JobRecord>, storage: &BlobStore) -> Self {
+        Self {
+            content_resource: ContentResourceResponse::new(record, storage),
+            generator: generator.map(|job| GeneratorRef {
+                id: job.id.get(),
+                status: job.status,
+                kind: job.user_job_type,
+            }),
+            project_node: record.project_id.map(|id| ProjectNodeRef { id }),
+        }
+    }
+}
+
+/// The engine (GEN: project) a file belongs to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProjectNodeRef {
+    pub id: i64,
 }
 
 /// `{content_resource: {file, filename}}`: `file` is a direct upload's signed id (JSON); files

@@ -16,8 +16,11 @@ use crate::extract::Resource;
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct GenerateBody {
     /// text, image_from_text, video_from_text, video_from_image, video_from_ingredients,
-    /// speech_from_text, lipsync, captions or media.
-    pub generation_type: String,
+    /// speech_from_text, lipsync, captions or media; GEN's internal names (text_generation,
+    /// eleven_labs, gemini_video_generation, ...) are read as the type they stand for. Left
+    /// out, the target's creation card decides (for a layer without one, its kind).
+    #[serde(default)]
+    pub generation_type: Option<String>,
     /// The card's parameters; the cell's or column's creation card fills what is left out.
     #[serde(default = "empty_object")]
     #[schema(value_type = Object)]
@@ -44,7 +47,6 @@ pub struct GenerationResponse {
     pub status: String,
     pub user_job_type: String,
     /// Text for text cards, caption timings for captions, else null.
-    #[schema(value_type = Option<Object>)]
     pub result: Option<Value>,
     pub failed_reason: Option<String>,
     pub output_resources: Vec<OutputResponse>,

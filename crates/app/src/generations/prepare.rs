@@ -8,13 +8,12 @@ use std::collections::HashMap;
 
 use ace_db::Session;
 use ace_db::content_resources;
-use ace_db::sheets::cells::CellRecord;
 use ace_db::sheets::tree::RowSources;
 use ace_db::sheets::variables;
 use ace_domain::FieldError;
 use ace_domain::generation::{CardRequest, MediaKind, validate};
 use ace_domain::ids::{AgentId, ContentResourceId, SpreadsheetId};
-use ace_domain::sheet::card::GenerationType;
+use ace_domain::sheet::card::{self, GenerationType};
 use ace_domain::sheet::variables::{Sources, substitute};
 use serde_json::{Map, Value};
 
@@ -56,9 +55,9 @@ const SUBSTITUTED: [&str; 4] = ["prompt", "negative_prompt", "script", "voice_pr
 pub struct Place<'a> {
     pub agent: AgentId,
     pub sheet: SpreadsheetId,
-    pub cell: &'a CellRecord,
-    /// True for a layer's generation: the cell's card does not apply.
-    pub on_layer: bool,
+    /// The creation card already set there: the layer's own for a layer, else the cell's (or
+    /// its column's). Its data are the defaults a trigger of the same type overrides.
+    pub card: Option<&'a Value>,
 }
 
 /// Prepares `data` for a `kind` generation at `place`, whose row holds `row`.
@@ -74,7 +73,7 @@ pub async fn prepare(
         .into_iter()
         .map(|v| (v.key, v.value))
         .collect();
-    let mut data = with_card_defaults(row, place, kind, data);
+    let mut data = with_card_defaults(place.card, kind, data);
     let cells = RowCells::of(row);
     resolve_references(&mut data, kind, &cells, &globals)?;
     let card_variables = data.get("variables").and_then(Value::as_object).cloned();
@@ -137,33 +136,16 @@ pub async fn prepare(
     })
 }
 
-/// The card set on the cell (or else its column) for this type, overridden by `data`.
+/// The data of the card set there, if it is of this type, overridden by `data`.
 fn with_card_defaults(
-    row: &RowSources,
-    place: &Place<'_>,
+    card: Option<&Value>,
     kind: GenerationType,
     data: Map<String, Value>,
 ) -> Map<String, Value> {
-    if place.on_layer {
-        return data;
-    }
-    let column_card = row
-        .columns
-        .iter()
-        .find(|c| c.id == place.cell.column_id)
-        .and_then(|c| c.additional_attributes.0.get("creation_card").cloned());
-    let card = place
-        .cell
-        .additional_attributes
-        .0
-        .get("creation_card")
-        .cloned()
-        .or(column_card);
-    let defaults = card
-        .filter(|card| card.get("generation_type").and_then(Value::as_str) == Some(kind.as_str()))
+    let mut merged = card
+        .filter(|card| card::kind_of(card) == Some(kind))
         .and_then(|card| card.get("data").and_then(Value::as_object).cloned())
         .unwrap_or_default();
-    let mut merged = defaults;
     merged.extend(data);
     merged
 }

@@ -2,13 +2,15 @@
 //! transaction, record the job, reserve its estimate, queue it, point the cell (or layer) at
 //! it and announce it.
 
+use ace_db::sheets::layers::LayerRecord;
 use ace_db::sheets::{cells, engines, layers, tree};
 use ace_db::user_jobs::{self as store, NewJob};
 use ace_domain::generation::GenerationStatus;
 use ace_domain::ids::{AgentId, CellId, LayerId, SpreadsheetId};
-use ace_domain::sheet::card::GenerationType;
+use ace_domain::sheet::card::{self, GenerationType, TypeName};
+use ace_domain::sheet::layer::LayerKind;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value, json};
 
 use super::prepare::{Place, prepare};
 use super::{events, queue_run};
@@ -21,10 +23,12 @@ use crate::{Actor, App, AppError, AppResult, ErrorCode, credits};
 /// What the client asked for.
 #[derive(Clone, Debug)]
 pub struct Trigger {
-    pub generation_type: String,
+    /// As sent: a documented type, one of GEN's internal names (which GEN's own clients send),
+    /// or none to generate what the target's creation card (or a layer's type) says.
+    pub generation_type: Option<String>,
     pub data: Value,
-    /// Set when the client sent an `Idempotency-Key`.
-    pub idempotency: Option<Idempotent>,
+    /// The `Idempotency-Key` header, if the client sent one.
+    pub idempotency_key: Option<String>,
 }
 
 /// What a trigger answers: the new generation, pending. A retry with the same
@@ -52,25 +56,11 @@ pub async fn trigger(
     trigger: Trigger,
 ) -> AppResult<Started> {
     let mut conn = app.db.conn().await?;
-    // Access first, so a key says nothing about engines the caller cannot reach; then a
-    // retry gets its first answer even if the credits have run out since.
+    // Access first, so a key says nothing about engines the caller cannot reach.
     let organization = agent_access(&mut conn, actor, agent, AgentNeed::Edit)
         .await?
         .agent
         .organization_id;
-    if let Some(request) = &trigger.idempotency
-        && let Some(answer) = request.replay(&mut conn, app, actor).await?
-    {
-        return Ok(answer);
-    }
-    credits::require_usable(&mut conn, organization).await?;
-    let kind: GenerationType = trigger.generation_type.parse().map_err(|()| {
-        let names: Vec<&str> = GenerationType::ALL.iter().map(|t| t.as_str()).collect();
-        AppError::unprocessable(
-            ErrorCode::ValidationError,
-            format!("generation_type must be one of {}", names.join(", ")),
-        )
-    })?;
     let Value::Object(data) = trigger.data else {
         return Err(AppError::unprocessable(
             ErrorCode::ValidationError,
@@ -92,17 +82,54 @@ pub async fn trigger(
         .iter()
         .find(|c| c.id == cell_id)
         .ok_or_else(|| not_found("Cell", cell_id))?;
-    if let Some(layer) = layer_id {
-        layers::find(&mut conn, cell_id, layer)
-            .await?
-            .ok_or_else(|| not_found("Layer", layer))?;
-    }
-    let place = Place {
-        agent,
-        sheet,
-        cell,
-        on_layer: layer_id.is_some(),
+    let layer = match layer_id {
+        Some(layer) => Some(
+            layers::find(&mut conn, cell_id, layer)
+                .await?
+                .ok_or_else(|| not_found("Layer", layer))?,
+        ),
+        None => None,
     };
+    let card = match &layer {
+        Some(layer) => layer.additional_attributes.0.get("creation_card"),
+        None => cell
+            .additional_attributes
+            .0
+            .get("creation_card")
+            .or_else(|| {
+                row.columns
+                    .iter()
+                    .find(|c| c.id == cell.column_id)
+                    .and_then(|c| c.additional_attributes.0.get("creation_card"))
+            }),
+    };
+    let kind = kind_asked(
+        trigger.generation_type.as_deref(),
+        &data,
+        card,
+        layer.as_ref(),
+    )?;
+    // Then a retry gets its first answer, even if the credits have run out since.
+    let idempotency = match &trigger.idempotency_key {
+        Some(key) => {
+            let operation = match target {
+                Target::Cell(cell) => format!("generate {agent}/{sheet}/cell/{cell}"),
+                Target::Layer(cell, layer) => {
+                    format!("generate {agent}/{sheet}/cell/{cell}/layer/{layer}")
+                }
+            };
+            let asked = json!({ "generation_type": kind.as_str(), "data": data });
+            Some(Idempotent::new(key, &operation, &asked)?)
+        }
+        None => None,
+    };
+    if let Some(request) = &idempotency
+        && let Some(answer) = request.replay(&mut conn, app, actor).await?
+    {
+        return Ok(answer);
+    }
+    credits::require_usable(&mut conn, organization).await?;
+    let place = Place { agent, sheet, card };
     let prepared = prepare(&mut conn, &place, &row, kind, data).await?;
     let routes = delivery::routes(&mut conn, agent).await?;
     let generator = match kind {
@@ -136,9 +163,42 @@ pub async fn trigger(
         lane: generator.name(),
         target: Some(target),
         routes: &routes,
-        idempotency: trigger.idempotency.as_ref(),
+        idempotency: idempotency.as_ref(),
     };
     record_and_queue(app, actor, queued).await
+}
+
+/// The documented type a trigger asks for: the name it sent (GEN's internal names included,
+/// a name for two video types settled by the data and the card already there), else the
+/// card's, else what a layer of its kind makes.
+fn kind_asked(
+    name: Option<&str>,
+    data: &Map<String, Value>,
+    card: Option<&Value>,
+    layer: Option<&LayerRecord>,
+) -> AppResult<GenerationType> {
+    let carded = card.and_then(card::kind_of);
+    if let Some(name) = name {
+        let named = TypeName::parse(name).ok_or_else(|| {
+            AppError::unprocessable(
+                ErrorCode::ValidationError,
+                format!("generation_type must be one of {}", card::accepted_names()),
+            )
+        })?;
+        return Ok(named.resolve(data, carded));
+    }
+    let by_layer = layer
+        .and_then(|layer| layer.kind.parse::<LayerKind>().ok())
+        .and_then(LayerKind::generation_type);
+    carded.or(by_layer).ok_or_else(|| {
+        let target = if layer.is_some() { "layer" } else { "cell" };
+        AppError::unprocessable(
+            ErrorCode::ValidationError,
+            format!(
+                "generation_type is required: this {target} has no creation card to generate from"
+            ),
+        )
+    })
 }
 
 /// A job about to be recorded.

@@ -22,7 +22,7 @@ use super::{
     Checked, Details, ELEVENLABS, LOCAL, VoiceItem, agent_key, bad_request, given, item,
     local_settings, writable,
 };
-use crate::content_resources::{Staged, discard, record_upload, stage};
+use crate::content_resources::{Placement, Staged, discard, record_upload, stage};
 use crate::files::Incoming;
 use crate::{Actor, App, AppError, AppResult, ErrorKind, outbound};
 
@@ -67,7 +67,7 @@ pub async fn clone(
             return Err(err);
         }
     };
-    let sample = record_upload(app, actor, agent, staged, None).await?;
+    let sample = record_upload(app, actor, agent, staged, Placement::default()).await?;
     let new = NewVoice {
         agent_id: agent,
         source: VoiceSource::UserTrained.as_str(),

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use serde_json::{Map, Value};
 
 use crate::FieldError;
-use crate::sheet::card;
+use crate::sheet::card::{self, GenerationType};
 
 /// Frames per second of every timeline.
 pub const FPS: u32 = 30;
@@ -72,6 +72,19 @@ impl LayerKind {
             LayerKind::Caption => "caption",
             LayerKind::Image => "image",
             LayerKind::Shape => "shape",
+        }
+    }
+
+    /// What a generation on a layer of this kind makes when neither the request nor the
+    /// layer's creation card names a type; shapes make nothing.
+    pub const fn generation_type(self) -> Option<GenerationType> {
+        match self {
+            LayerKind::Text => Some(GenerationType::Text),
+            LayerKind::Clip => Some(GenerationType::VideoFromText),
+            LayerKind::Sound => Some(GenerationType::SpeechFromText),
+            LayerKind::Caption => Some(GenerationType::Captions),
+            LayerKind::Image => Some(GenerationType::ImageFromText),
+            LayerKind::Shape => None,
         }
     }
 

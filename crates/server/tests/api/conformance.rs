@@ -311,8 +311,11 @@ async fn every_setup_operation_answers_in_gens_documented_shapes() {
             .expect(200),
     );
 
+    let Some(gens) = contract().gens() else {
+        return;
+    };
     let voice_api = |id: &String| id.contains("Voice") || id.contains("ElevenLabs");
-    let expected: BTreeSet<String> = contract()
+    let expected: BTreeSet<String> = gens
         .operations_in_phase("setup")
         .into_iter()
         .filter(|id| !voice_api(id))

@@ -36,9 +36,9 @@ mod voices;
 mod voices_elevenlabs;
 mod workers;
 
-use ace_testkit::GenContract;
+use ace_testkit::Contract;
 
-/// GEN's contract, for schema checks.
-fn contract() -> &'static GenContract {
-    GenContract::get()
+/// ace's contract (and GEN's, when it is at hand), for schema checks.
+fn contract() -> &'static Contract {
+    Contract::get()
 }

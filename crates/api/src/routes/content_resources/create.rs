@@ -1,15 +1,16 @@
 //! Upload a file, or turn a direct upload into a resource.
 
+use ace_app::content_resources::Placement;
 use ace_app::files::Incoming;
 use ace_app::{Actor, App, content_resources};
 use ace_db::content_resources::ResourceRecord;
-use ace_domain::ids::{AgentId, AssetFolderId, parse_raw_id};
+use ace_domain::ids::{AgentId, AssetFolderId, SpreadsheetId, parse_raw_id};
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use serde_json::Value;
 
-use crate::dto::files::{ContentResourceBody, ContentResourceEnvelope, ContentResourceResponse};
+use crate::dto::files::{ContentResourceBody, ContentResourceEnvelope};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::body::{body_value, unwrap_resource};
 use crate::extract::form::{multipart_error, open_multipart};
@@ -18,7 +19,8 @@ use crate::state::ApiState;
 
 /// Adds a file to an agent's library: multipart `content_resource[file]` (streamed to
 /// storage; the type is decided by the bytes), or JSON `{content_resource: {file: <signed_id>}}`
-/// for a direct upload. `asset_folder[id]` puts it in a folder.
+/// for a direct upload. `asset_folder[id]` puts it in a folder; `project_node[project_id]` (GEN's
+/// SDK) lists it under that engine.
 #[utoipa::path(post, path = "/v1/content_resources", tag = "Content Resources", operation_id = "createContentResource",
     params(("agent_id" = i64, Query)),
     request_body(content = ContentResourceBody, description = "multipart `content_resource[file]` (+ `asset_folder[id]`), or JSON with a signed id"),
@@ -41,10 +43,7 @@ pub async fn create_content_resource(
     } else {
         attach_direct_upload(&state.app, &actor, agent, request).await?
     };
-    let envelope = ContentResourceEnvelope {
-        content_resource: ContentResourceResponse::new(&record, &state.app.storage),
-        generator: None,
-    };
+    let envelope = ContentResourceEnvelope::new(&record, None, &state.app.storage);
     Ok((StatusCode::CREATED, Json(envelope)))
 }
 
@@ -60,7 +59,7 @@ async fn upload(
     content_resources::authorize_upload(app, actor, agent).await?;
     let mut form = open_multipart(request, state).await?;
     let mut staged = None;
-    let mut folder = None;
+    let mut placement = Placement::default();
     let read = async {
         while let Some(field) = form.next_field().await.map_err(multipart_error)? {
             match field.name().unwrap_or_default() {
@@ -76,7 +75,12 @@ async fn upload(
                     staged = Some(content_resources::stage(app, incoming).await?);
                 }
                 "asset_folder[id]" | "asset_folder_id" => {
-                    folder = Some(folder_id(&field.text().await.map_err(multipart_error)?)?)
+                    placement.folder =
+                        Some(folder_id(&field.text().await.map_err(multipart_error)?)?)
+                }
+                "project_node[project_id]" | "project_id" => {
+                    placement.project =
+                        Some(project_id(&field.text().await.map_err(multipart_error)?)?)
                 }
                 _ => {
                     field.bytes().await.map_err(multipart_error)?;
@@ -88,7 +92,7 @@ async fn upload(
     .await;
     match (read, staged) {
         (Ok(()), Some(staged)) => {
-            Ok(content_resources::record_upload(app, actor, agent, staged, folder).await?)
+            Ok(content_resources::record_upload(app, actor, agent, staged, placement).await?)
         }
         (Ok(()), None) => Err(refused(
             "Send the file as multipart field content_resource[file].",
@@ -120,23 +124,37 @@ async fn attach_direct_upload(
             ));
         }
     };
-    let folder = match body
-        .asset_folder
-        .as_ref()
-        .or_else(|| raw.get("asset_folder"))
-        .and_then(|f| f.get("id"))
-    {
-        Some(Value::String(text)) => Some(folder_id(text)?),
-        Some(Value::Number(n)) => Some(folder_id(&n.to_string())?),
+    let id_in = |object: Option<&Value>, key: &str| match object.and_then(|o| o.get(key)) {
+        Some(Value::String(text)) => Some(text.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
         _ => None,
     };
-    Ok(content_resources::record_direct_upload(app, actor, agent, &signed_id, folder).await?)
+    let placement = Placement {
+        folder: id_in(
+            body.asset_folder
+                .as_ref()
+                .or_else(|| raw.get("asset_folder")),
+            "id",
+        )
+        .map(|text| folder_id(&text))
+        .transpose()?,
+        project: id_in(raw.get("project_node"), "project_id")
+            .map(|text| project_id(&text))
+            .transpose()?,
+    };
+    Ok(content_resources::record_direct_upload(app, actor, agent, &signed_id, placement).await?)
 }
 
 fn folder_id(text: &str) -> ApiResult<AssetFolderId> {
     parse_raw_id(text)
         .map(AssetFolderId::new)
         .map_err(|_| refused(format!("asset_folder[id] {text:?} is not an id.")))
+}
+
+fn project_id(text: &str) -> ApiResult<SpreadsheetId> {
+    parse_raw_id(text)
+        .map(SpreadsheetId::new)
+        .map_err(|_| refused(format!("project_node[project_id] {text:?} is not an id.")))
 }
 
 fn refused(message: impl Into<String>) -> ApiError {

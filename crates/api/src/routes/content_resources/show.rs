@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 
-use crate::dto::files::{ContentResourceEnvelope, ContentResourceResponse};
+use crate::dto::files::ContentResourceEnvelope;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::state::ApiState;
@@ -19,9 +19,10 @@ pub async fn get_content_resource(
     AgentParam(agent): AgentParam,
     Path(id): Path<RawId>,
 ) -> ApiResult<Json<ContentResourceEnvelope>> {
-    let record = ace_app::content_resources::get(&state.app, &actor, agent, id.into_id()).await?;
-    Ok(Json(ContentResourceEnvelope {
-        content_resource: ContentResourceResponse::new(&record, &state.app.storage),
-        generator: None,
-    }))
+    let shown = ace_app::content_resources::get(&state.app, &actor, agent, id.into_id()).await?;
+    Ok(Json(ContentResourceEnvelope::new(
+        &shown.resource,
+        shown.generator,
+        &state.app.storage,
+    )))
 }

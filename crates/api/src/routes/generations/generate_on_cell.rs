@@ -26,8 +26,7 @@ pub async fn generate_cell_content(
     key: IdempotencyKey,
     JsonAs(body): JsonAs<GenerateBody>,
 ) -> ApiResult<(StatusCode, Json<GenerationStarted>)> {
-    let operation = format!("generate {agent}/{}/cell/{}", sheet.0, cell.0);
-    let request = trigger_of(body, key, &operation)?;
+    let request = trigger_of(body, key);
     let target = Target::Cell(cell.into_id());
     let answer = trigger(&state.app, &actor, agent, sheet.into_id(), target, request).await?;
     Ok((StatusCode::CREATED, Json(started(answer))))

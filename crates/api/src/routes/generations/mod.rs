@@ -10,12 +10,10 @@ pub mod stop;
 
 use ace_app::generations::GenerationView;
 use ace_app::generations::trigger::{Started, Trigger};
-use ace_app::idempotency::Idempotent;
 
 use crate::dto::generations::{
     GenerateBody, GenerationChanged, GenerationResponse, GenerationStarted,
 };
-use crate::error::ApiResult;
 use crate::extract::IdempotencyKey;
 use crate::state::ApiState;
 
@@ -26,25 +24,13 @@ pub(crate) fn started(answer: Started) -> GenerationStarted {
     }
 }
 
-/// The trigger a body asks for; `operation` names the target, for the idempotency key.
-pub(crate) fn trigger_of(
-    body: GenerateBody,
-    key: IdempotencyKey,
-    operation: &str,
-) -> ApiResult<Trigger> {
-    let idempotency = match key.0 {
-        Some(key) => {
-            let asked =
-                serde_json::json!({ "generation_type": body.generation_type, "data": body.data });
-            Some(Idempotent::new(&key, operation, &asked)?)
-        }
-        None => None,
-    };
-    Ok(Trigger {
+/// The trigger a body asks for.
+pub(crate) fn trigger_of(body: GenerateBody, key: IdempotencyKey) -> Trigger {
+    Trigger {
         generation_type: body.generation_type,
         data: body.data,
-        idempotency,
-    })
+        idempotency_key: key.0,
+    }
 }
 
 pub(crate) fn response(view: &GenerationView, state: &ApiState) -> GenerationResponse {
