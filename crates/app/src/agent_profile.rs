@@ -3,6 +3,7 @@
 //! through the same validation as agent core and happen in one transaction.
 
 use ace_db::agent_core::{self as store};
+use ace_db::agents::AgentRecord;
 use ace_db::{Session, agents};
 use ace_domain::FieldError;
 use ace_domain::agent_core::{
@@ -12,6 +13,7 @@ use ace_domain::ids::AgentId;
 use ace_domain::patch::Patch;
 use ace_domain::text::multiline;
 use ace_domain::validation::from_json_path_error;
+use ace_domain::voice::VoiceSource;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -47,7 +49,11 @@ pub async fn write(app: &App, actor: &Actor, agent: AgentId, body: &Value) -> Ap
     }
     let now = app.clock.now();
     let before = read_view(&mut tx, view).await?;
-    let (fields, core_patch, preferences) = input.into_changes()?;
+    let (mut fields, core_patch, preferences) = input.into_changes()?;
+    if let Patch::Set(voice) = &mut fields.default_voice {
+        let source = voice_source(app, &before.agent.agent, voice)?;
+        voice.source = Some(source.as_str().to_owned());
+    }
     check_changes(&before, &core_patch.sections)?;
 
     let mut record = before.agent.agent.clone();
@@ -63,7 +69,7 @@ pub async fn write(app: &App, actor: &Actor, agent: AgentId, body: &Value) -> Ap
                 core.personality = text;
                 store::save(&mut tx, agent, &core, now).await?;
             }
-            Change::IdentityName(_) | Change::Voice(_) | Change::LookDescription(_) => {}
+            Change::Identity { .. } | Change::Voice(_) | Change::LookDescription(_) => {}
         }
     }
     if let Some(preferences) = preferences {
@@ -75,6 +81,35 @@ pub async fn write(app: &App, actor: &Actor, agent: AgentId, body: &Value) -> Ap
     let after = read_view(&mut tx, view).await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// Where a default voice written through the profile comes from. The profile names a
+/// voice's provider, not its source: the current voice sent back keeps its source, `local`
+/// means this server's catalogue, and with no provider the id tells (ElevenLabs, GEN's
+/// default, when nothing else claims it).
+fn voice_source(
+    app: &App,
+    agent: &AgentRecord,
+    voice: &VoiceAttributes,
+) -> Result<VoiceSource, FieldError> {
+    let voice_id = voice.voice_id.as_deref().unwrap_or_default().trim();
+    if let Some(current) = agent.default_voice()
+        && current.voice_id == voice_id
+    {
+        return Ok(current.source);
+    }
+    match voice.source.as_deref().map(str::trim) {
+        Some("local") => Ok(VoiceSource::Public),
+        Some(provider) if !provider.is_empty() => provider.parse().map_err(|()| {
+            FieldError::new(
+                "voice.default_voice.provider",
+                format!("must be local or one of {}", VoiceSource::names()),
+            )
+        }),
+        _ => Ok(
+            crate::voices::source_by_id(app, agent, voice_id).unwrap_or(VoiceSource::ElevenLabs)
+        ),
+    }
 }
 
 /// Resets the brand configuration only: brand name and description, goal, keywords (and the
@@ -181,6 +216,7 @@ struct VoiceInput {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DefaultVoiceInput {
+    #[serde(default, alias = "voice_id")]
     id: Value,
     #[serde(default)]
     #[expect(
@@ -235,6 +271,9 @@ impl ProfileInput {
                 let voice_id = match v.id {
                     Value::String(s) => s,
                     Value::Number(n) => n.to_string(),
+                    Value::Null => {
+                        return Err(FieldError::new("voice.default_voice.id", "is required"));
+                    }
                     _ => {
                         return Err(FieldError::new(
                             "voice.default_voice.id",

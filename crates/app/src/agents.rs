@@ -11,7 +11,7 @@ use ace_domain::agent_core::limits;
 use ace_domain::ids::{AgentId, OrganizationId, UserId};
 use ace_domain::patch::Patch;
 use ace_domain::text::{multiline, optional_line, required_line, time_zone};
-use ace_domain::voice::{VoiceRef, VoiceSource};
+use ace_domain::voice::{VoiceRef, VoiceSource, canonical_voice_id};
 use chrono::{DateTime, Utc};
 
 use crate::avatars::{self, AvatarRequest};
@@ -297,7 +297,7 @@ fn default_voice(attributes: &VoiceAttributes) -> AppResult<Option<VoiceRef>> {
         })?,
     };
     Ok(Some(VoiceRef {
-        voice_id,
+        voice_id: canonical_voice_id(&voice_id),
         source,
         name: None,
     }))

@@ -2,6 +2,8 @@
 //! the primary, and deleting one or several (`7_8_9`) with the next one promoted when the
 //! primary goes. Image bytes live in the blob store; rows only point at them.
 
+use std::time::Duration;
+
 use ace_db::Session;
 use ace_db::agents::AgentRecord;
 use ace_db::avatars::{self, AvatarRecord, NewAvatar};
@@ -12,8 +14,15 @@ use chrono::{DateTime, Utc};
 use crate::direct_uploads;
 use crate::files::delete_blobs;
 use crate::images::{self, ImageKind};
+use crate::outbound;
 use crate::policy::{AgentDenial, AgentNeed, agent_for};
 use crate::{Actor, App, AppError, AppResult, ErrorCode, ErrorKind, Upload};
+
+/// The ways to send an avatar image, for error messages.
+const HOW_TO_ADD: &str = "Send an image as multipart agent_avatars_attributes[][file], a direct upload's signed_id as {\"file\": ...}, or an image URL as {\"url\": ...}.";
+
+/// How long fetching an avatar image from a URL may take.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Avatars per page.
 pub const PAGE_SIZE: i64 = 20;
@@ -32,6 +41,8 @@ pub enum AvatarSource {
     Degod(String),
     /// A direct upload, by its signed id.
     Reference(String),
+    /// An image on the web, fetched under the outbound rules.
+    Url(String),
 }
 
 /// One avatar the client asked for.
@@ -76,9 +87,9 @@ pub async fn create(
     let agent = load(&mut conn, actor, agent, AgentNeed::Edit).await?;
     drop(conn);
     if requests.is_empty() {
-        return Err(creation_failed(
-            "Send at least one avatar as agent_avatars_attributes[][file].",
-        ));
+        return Err(creation_failed(&format!(
+            "agent_avatars_attributes is empty. {HOW_TO_ADD}"
+        )));
     }
     let stored = store(app, actor, requests).await?;
     let now = app.clock.now();
@@ -165,18 +176,27 @@ pub(crate) async fn store(
     }
     let mut referenced = Vec::new();
     for (index, request) in requests.iter_mut().enumerate() {
-        if let Some(AvatarSource::Reference(signed_id)) = &request.source {
-            let (upload, record) =
-                read_direct_upload(app, actor, signed_id)
-                    .await
-                    .map_err(|err| match err.kind {
-                        ErrorKind::Unprocessable => {
-                            creation_failed(&format!("Avatar {}: {}", index + 1, err.message))
-                        }
-                        _ => err,
-                    })?;
-            request.source = Some(AvatarSource::File(upload));
-            referenced.push(record);
+        match &request.source {
+            Some(AvatarSource::Reference(signed_id)) => {
+                let (upload, record) =
+                    read_direct_upload(app, actor, signed_id)
+                        .await
+                        .map_err(|err| match err.kind {
+                            ErrorKind::Unprocessable => {
+                                creation_failed(&format!("Avatar {}: {}", index + 1, err.message))
+                            }
+                            _ => err,
+                        })?;
+                request.source = Some(AvatarSource::File(upload));
+                referenced.push(record);
+            }
+            Some(AvatarSource::Url(url)) => {
+                let upload = fetch_image(app, url).await.map_err(|message| {
+                    creation_failed(&format!("Avatar {}: {message}", index + 1))
+                })?;
+                request.source = Some(AvatarSource::File(upload));
+            }
+            _ => {}
         }
     }
     let stored = store_files(app, requests).await?;
@@ -184,6 +204,35 @@ pub(crate) async fn store(
         direct_uploads::use_up(app, &upload).await?;
     }
     Ok(stored)
+}
+
+/// Fetches and stores the image at `url`, to be recorded as the agent's primary avatar (agent
+/// core's `identity.profile_photo_url`). `Err` holds a message for the client.
+pub(crate) async fn store_from_url(app: &App, url: &str) -> Result<StoredImage, String> {
+    let upload = fetch_image(app, url).await?;
+    let request = AvatarRequest {
+        source: Some(AvatarSource::File(upload)),
+        is_primary: true,
+    };
+    store_one(app, request).await
+}
+
+/// The image at a URL meant as an avatar, fetched under the outbound rules.
+async fn fetch_image(app: &App, url: &str) -> Result<Upload, String> {
+    let fetch = outbound::Fetch {
+        url,
+        field: "the image URL",
+        reach: app.settings.outbound_reach,
+        timeout: FETCH_TIMEOUT,
+        user_agent: "ace-avatars/1",
+    };
+    let bytes = fetch.bytes(app.settings.max_image_bytes as u64).await?;
+    let file_name = url::Url::parse(url).ok().and_then(|url| {
+        url.path_segments()
+            .and_then(|mut segments| segments.next_back().map(str::to_owned))
+            .filter(|name| !name.is_empty())
+    });
+    Ok(Upload { file_name, bytes })
 }
 
 /// The bytes of a direct upload meant as an avatar.
@@ -235,13 +284,13 @@ async fn store_one(app: &App, request: AvatarRequest) -> Result<StoredImage, Str
         Some(AvatarSource::File(upload)) => upload,
         Some(AvatarSource::Degod(id)) => {
             return Err(format!(
-                "DeGods avatar {id} is not available on this server; upload the image as a file instead."
+                "DeGods avatar {id} is not available: DeGods are GEN's own collection, which this server does not have. {HOW_TO_ADD}"
             ));
         }
-        Some(AvatarSource::Reference(_)) => {
-            unreachable!("direct uploads are read before images are stored")
+        Some(AvatarSource::Reference(_) | AvatarSource::Url(_)) => {
+            unreachable!("direct uploads and URLs are read before images are stored")
         }
-        None => return Err("no file was sent (field agent_avatars_attributes[][file]).".into()),
+        None => return Err(format!("no image was sent. {HOW_TO_ADD}")),
     };
     if upload.bytes.len() > app.settings.max_image_bytes {
         return Err(format!(

@@ -94,6 +94,21 @@ impl FromStr for VoiceSource {
     }
 }
 
+/// The genders a new voice may be given (GEN's MCP server documents `non-binary`).
+pub const GENDERS: [&str; 4] = ["male", "female", "non-binary", "neutral"];
+
+/// A gender as stored: one of [`GENDERS`], read ignoring case, with `nonbinary` and
+/// `non_binary` as `non-binary`.
+pub fn gender(text: &str) -> Option<&'static str> {
+    let folded = text.trim().to_ascii_lowercase().replace('_', "-");
+    let folded = if folded == "nonbinary" {
+        "non-binary".to_owned()
+    } else {
+        folded
+    };
+    GENDERS.into_iter().find(|g| *g == folded)
+}
+
 /// The prefix of the ids of an agent's own (designed and trained) voices.
 const OWN_VOICE_PREFIX: &str = "huv-";
 
@@ -102,10 +117,18 @@ pub fn own_voice_id(id: i64) -> String {
     format!("{OWN_VOICE_PREFIX}{id}")
 }
 
-/// The stored id behind an own-voice id, if `text` is one.
+/// The stored id behind an own-voice id, if `text` is one: `huv-<n>`, or the bare number `n`
+/// that GEN's clients read from a voice's `id` and send back.
 pub fn parse_own_voice_id(text: &str) -> Option<i64> {
-    let digits = text.trim().strip_prefix(OWN_VOICE_PREFIX)?;
+    let text = text.trim();
+    let digits = text.strip_prefix(OWN_VOICE_PREFIX).unwrap_or(text);
     crate::ids::parse_raw_id(digits).ok()
+}
+
+/// A voice id as it is stored and shown: an own voice's as `huv-<n>`, any other as given
+/// (trimmed).
+pub fn canonical_voice_id(text: &str) -> String {
+    parse_own_voice_id(text).map_or_else(|| text.trim().to_owned(), own_voice_id)
 }
 
 /// The voice an agent speaks with by default.
@@ -122,12 +145,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn own_voice_ids_round_trip_and_nothing_else_parses() {
+    fn own_voice_ids_round_trip_bare_numbers_included_and_nothing_else_parses() {
         assert_eq!(own_voice_id(42), "huv-42");
         assert_eq!(parse_own_voice_id("huv-42"), Some(42));
         assert_eq!(parse_own_voice_id(" huv-7 "), Some(7));
-        for other in ["huv-", "huv-x", "42", "21m00Tcm4TlvDq8ikWAM", "huv--1"] {
+        assert_eq!(parse_own_voice_id("42"), Some(42));
+        for other in [
+            "huv-",
+            "huv-x",
+            "21m00Tcm4TlvDq8ikWAM",
+            "huv--1",
+            "piper-en_US-joe-medium",
+        ] {
             assert_eq!(parse_own_voice_id(other), None, "{other}");
         }
+        assert_eq!(canonical_voice_id(" 42"), "huv-42");
+        assert_eq!(canonical_voice_id("espeak-es"), "espeak-es");
     }
 }

@@ -15,7 +15,7 @@ use crate::extract::{FormData, Resource};
 
 /// An agent's default voice.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct VoiceResponse {
+pub struct DefaultVoiceResponse {
     /// The voice's id with its provider.
     pub id: String,
     pub voice_id: String,
@@ -27,7 +27,7 @@ pub struct VoiceResponse {
     pub name: Option<String>,
 }
 
-impl From<&VoiceRef> for VoiceResponse {
+impl From<&VoiceRef> for DefaultVoiceResponse {
     fn from(voice: &VoiceRef) -> Self {
         Self {
             id: voice.voice_id.clone(),
@@ -60,7 +60,7 @@ pub struct AgentSummary {
     pub degods: bool,
     #[schema(value_type = Vec<Object>)]
     pub shared_users: Vec<Value>,
-    pub default_user_voice: Option<VoiceResponse>,
+    pub default_user_voice: Option<DefaultVoiceResponse>,
     #[schema(format = DateTime)]
     pub created_at: String,
 }
@@ -86,7 +86,7 @@ impl AgentSummary {
             tiktok_social_account: false,
             degods: false,
             shared_users: Vec::new(),
-            default_user_voice: agent.default_voice().map(VoiceResponse::from),
+            default_user_voice: agent.default_voice().map(DefaultVoiceResponse::from),
             created_at: iso(agent.created_at),
         }
     }
@@ -107,7 +107,7 @@ pub struct AgentDetail {
     pub primary_avatar_url: Option<String>,
     pub agent_setup_project_id: Option<i64>,
     pub role: String,
-    pub default_user_voice: Option<VoiceResponse>,
+    pub default_user_voice: Option<DefaultVoiceResponse>,
     /// Whether an ElevenLabs key is stored (the key itself is never returned).
     pub eleven_labs_connected: bool,
     pub hume_ai_connected: bool,
@@ -134,7 +134,7 @@ impl AgentDetail {
                 .map(|k| storage.public_url(k)),
             agent_setup_project_id: None,
             role: view.viewer_role().map_or("", |r| r.as_str()).to_owned(),
-            default_user_voice: agent.default_voice().map(VoiceResponse::from),
+            default_user_voice: agent.default_voice().map(DefaultVoiceResponse::from),
             eleven_labs_connected: agent.eleven_lab_api_key.is_some(),
             hume_ai_connected: agent.hume_ai_api_key.is_some(),
             created_at: iso(agent.created_at),
@@ -219,8 +219,8 @@ impl AgentBody {
     }
 }
 
-/// Reads `agent_avatars_attributes` items: `{file}`, `{degod_avatar_id}`, `{is_primary}`, or a
-/// bare file.
+/// Reads `agent_avatars_attributes` items: `{file}` (an upload or a signed id), `{url}` (or
+/// `{image_url}`), `{degod_avatar_id}`, `{is_primary}`, or a bare file.
 pub fn avatar_requests(items: &[Value], form: &FormData) -> Vec<AvatarRequest> {
     items
         .iter()
@@ -230,6 +230,11 @@ pub fn avatar_requests(items: &[Value], form: &FormData) -> Vec<AvatarRequest> {
                 Some(AvatarSource::File(upload))
             } else if let Some(degod) = item.get("degod_avatar_id").and_then(scalar_text) {
                 Some(AvatarSource::Degod(degod))
+            } else if let Some(url) = ["url", "image_url"]
+                .iter()
+                .find_map(|key| item.get(*key).and_then(scalar_text))
+            {
+                Some(AvatarSource::Url(url))
             } else {
                 item.get("file")
                     .and_then(scalar_text)

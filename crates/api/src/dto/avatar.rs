@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 /// An avatar image of an agent.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct AvatarResponse {
     pub id: i64,
     pub is_primary: bool,
@@ -27,6 +27,24 @@ impl AvatarResponse {
             url: storage.public_url(&avatar.storage_key),
             thumbnail_url: Some(storage.public_url(&avatar.thumbnail_key)),
             degod_avatar_id: avatar.degod_avatar_id.clone(),
+        }
+    }
+}
+
+/// The avatars one request added: the first one's fields, and all of them under `avatars`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedAvatars {
+    #[serde(flatten)]
+    pub first: AvatarResponse,
+    pub avatars: Vec<AvatarResponse>,
+}
+
+impl CreatedAvatars {
+    /// `avatars` holds at least one avatar: a create adds one or fails.
+    pub fn new(avatars: Vec<AvatarResponse>) -> Self {
+        Self {
+            first: avatars[0].clone(),
+            avatars,
         }
     }
 }

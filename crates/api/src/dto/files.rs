@@ -237,6 +237,10 @@ pub struct DirectUploadResponse {
     /// Send this as `content_resource[file]` to make the upload a resource.
     pub signed_id: String,
     pub direct_upload: UploadTarget,
+    /// The same as `direct_upload.url`, where GEN's SDK reads it.
+    pub url: String,
+    /// The same as `direct_upload.headers`, where GEN's SDK reads them.
+    pub headers: BTreeMap<String, String>,
     #[schema(value_type = Object)]
     pub metadata: Value,
     #[schema(format = DateTime)]
@@ -258,6 +262,8 @@ impl From<&Ticket> for DirectUploadResponse {
                 url: ticket.url.clone(),
                 headers: ticket.headers.iter().cloned().collect(),
             },
+            url: ticket.url.clone(),
+            headers: ticket.headers.iter().cloned().collect(),
             metadata: record.metadata.0.clone(),
             created_at: iso(record.created_at),
         }

@@ -3,6 +3,7 @@
 
 use ace_app::generations::GenerationView;
 use ace_app::voices::{Details, VoiceItem};
+use ace_domain::voice::parse_own_voice_id;
 use ace_storage::BlobStore;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -13,10 +14,15 @@ use utoipa::{IntoParams, ToSchema};
 pub struct VoiceResponse {
     /// Public voices are `piper-…` or `espeak-…`; the agent's own are `huv-<n>`.
     pub voice_id: String,
+    /// The agent's own voices' number (`huv-<n>` is `n`), which GEN's clients read and send
+    /// back as the voice id; `null` for other voices.
+    pub id: Option<i64>,
     pub name: Option<String>,
     /// public, user_designed, user_trained or user_elevenlabs.
     pub source: String,
     pub preview_url: Option<String>,
+    /// The same as `preview_url`, where GEN's clients read a voice's audio.
+    pub file_url: Option<String>,
     /// The language it speaks, when known (an ace addition).
     pub language: Option<String>,
     /// male or female, when known (an ace addition).
@@ -30,9 +36,15 @@ pub struct VoiceResponse {
 impl From<VoiceItem> for VoiceResponse {
     fn from(voice: VoiceItem) -> Self {
         Self {
+            id: voice
+                .source
+                .is_agent_owned()
+                .then(|| parse_own_voice_id(&voice.voice_id))
+                .flatten(),
             voice_id: voice.voice_id,
             name: voice.name,
             source: voice.source.as_str().to_owned(),
+            file_url: voice.preview_url.clone(),
             preview_url: voice.preview_url,
             language: voice.language,
             gender: voice.gender,

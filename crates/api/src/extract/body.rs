@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::{FromRequestParts, MatchedPath, Request};
 use axum::http::request::Parts;
 use axum::http::{Method, header};
 use axum::middleware::Next;
@@ -22,6 +22,14 @@ use crate::state::ApiState;
 /// The parsed body of the request: a JSON object (empty when no body was sent).
 #[derive(Clone, Debug)]
 pub struct ParsedBody(pub Arc<Value>);
+
+/// Routes whose JSON may be larger than the usual limit: `(route, bytes, what it is for)`.
+const LARGER_BODIES: [(&str, usize, &str); 1] = [(
+    "/v1/agents/{agent_id}/voice/clone",
+    // A sample of up to 32 MiB, in base64, with room for the other fields.
+    (ace_app::voices::clone::MAX_SAMPLE_BYTES as usize).div_ceil(3) * 4 + 64 * 1024,
+    "It takes an audio_base64 sample of up to 32 MiB; send larger samples as audio_url.",
+)];
 
 /// Middleware: reads and parses the body of every request that may carry one, except
 /// multipart uploads, which their handlers stream.
@@ -45,12 +53,23 @@ pub async fn parse_body(
     if content_type.starts_with("multipart/") {
         return next.run(request).await;
     }
-    let limit = state.settings.max_json_bytes;
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|path| path.as_str().to_owned());
+    let larger = LARGER_BODIES
+        .iter()
+        .find(|(path, _, _)| route.as_deref() == Some(*path));
+    let limit = larger.map_or(state.settings.max_json_bytes, |(_, limit, _)| *limit);
     let (mut parts, body) = request.into_parts();
     let bytes = match Limited::new(body, limit).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(err) if err.is::<http_body_util::LengthLimitError>() => {
-            return ApiError::too_large(limit).into_response();
+            let mut refusal = ApiError::too_large(limit);
+            if let Some((_, _, why)) = larger {
+                refusal.0.message = format!("{} {why}", refusal.0.message);
+            }
+            return refusal.into_response();
         }
         Err(_) => return ApiError::bad_body("The request body could not be read.").into_response(),
     };

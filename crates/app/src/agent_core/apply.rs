@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::CoreView;
 use crate::agents::save;
+use crate::avatars::{self, StoredImage};
 use crate::{App, AppError, AppResult, ErrorCode};
 
 /// Writes one section in its own transaction. The outer error is ours (logged); the inner one
@@ -32,7 +33,34 @@ pub(super) async fn write_section(
             )));
         }
     }
+    // A new photo is fetched and stored before the transaction, and recorded in it.
+    let photo = match &change {
+        Change::Identity {
+            photo_url: Some(url),
+            ..
+        } => match avatars::store_from_url(app, url).await {
+            Ok(stored) => Some(stored),
+            Err(problem) => return Ok(Err(format!("identity.profile_photo_url: {problem}"))),
+        },
+        _ => None,
+    };
     let now = app.clock.now();
+    let written = write_in_transaction(app, agent, change, photo.as_ref(), now).await;
+    if !matches!(written, Ok(Ok(())))
+        && let Some(photo) = photo
+    {
+        avatars::forget(app, vec![photo]).await;
+    }
+    written
+}
+
+async fn write_in_transaction(
+    app: &App,
+    agent: AgentId,
+    change: Change,
+    photo: Option<&StoredImage>,
+    now: DateTime<Utc>,
+) -> AppResult<Result<(), String>> {
     let mut tx = app.db.begin().await?;
     agents::lock(&mut tx, agent).await?;
     let outcome = match change {
@@ -52,7 +80,18 @@ pub(super) async fn write_section(
             store::save(&mut tx, agent, &core, now).await?;
             Ok(())
         }
-        Change::IdentityName(name) => rename(&mut tx, agent, name, now).await?,
+        Change::Identity { name, .. } => {
+            let renamed = match name {
+                Some(name) => rename(&mut tx, agent, name, now).await?,
+                None => Ok(()),
+            };
+            if renamed.is_ok()
+                && let Some(photo) = photo
+            {
+                avatars::record_in(&mut tx, agent, std::slice::from_ref(photo), now).await?;
+            }
+            renamed
+        }
         Change::Voice(voice) => set_voice(&mut tx, agent, voice, now).await?,
     };
     if outcome.is_ok() {

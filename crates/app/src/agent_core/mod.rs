@@ -4,12 +4,13 @@
 //! which is which (GEN's 207 Multi-Status).
 
 mod apply;
+mod echoes;
 mod items;
 
 use ace_db::Session;
 use ace_db::agent_core::{self as store, CoreRecord, LinkedAccountRecord, MonitoredRecord};
 use ace_db::agents::AgentView;
-use ace_domain::agent_core::{CorePatch, PatchShape};
+use ace_domain::agent_core::{Change, CorePatch, PatchShape};
 use ace_domain::ids::AgentId;
 use tracing::error;
 
@@ -58,18 +59,22 @@ pub async fn get(app: &App, actor: &Actor, agent: AgentId) -> AppResult<CoreView
     read_view(&mut conn, view).await
 }
 
-/// Applies a merge patch (flat or sectioned) to the canvas.
+/// Applies a merge patch (flat or sectioned) to the canvas. `shown` renders a canvas as a
+/// read answers it, so that what a client read and sent back unchanged counts as no change.
 pub async fn patch(
     app: &App,
     actor: &Actor,
     agent: AgentId,
     body: &serde_json::Value,
+    shown: impl Fn(&CoreView) -> serde_json::Value,
 ) -> AppResult<PatchOutcome> {
     let mut conn = app.db.conn().await?;
     let agent_view = load(&mut conn, actor, agent, AgentNeed::Edit).await?;
     let before = read_view(&mut conn, agent_view).await?;
     drop(conn);
-    let patch = CorePatch::parse(body)?;
+    let read = shown(&before);
+    let body = echoes::settle(body, &read)?;
+    let mut patch = CorePatch::parse(&body)?;
     if let Some(echoed) = patch.agent_id
         && echoed != agent.get()
     {
@@ -78,19 +83,15 @@ pub async fn patch(
             format!("agent_id {echoed} in the body does not match agent {agent} in the path."),
         ));
     }
-    if let Some(url) = &patch.profile_photo_url
-        && Some(url.as_str())
-            != before
-                .agent
-                .primary_avatar_thumbnail_key
-                .as_deref()
-                .map(|k| app.storage.public_url(k))
-                .as_deref()
-    {
-        return Err(AppError::unprocessable(
-            ErrorCode::ValidationError,
-            "identity.profile_photo_url cannot be set here; upload an avatar to /agents/{id}/avatars instead.",
-        ));
+    // The photo a read shows, sent back, is no change.
+    let current_photo = read["identity"]["profile_photo_url"].as_str();
+    for section in &mut patch.sections {
+        if let Change::Identity { photo_url, .. } = &mut section.change
+            && photo_url.is_some()
+            && photo_url.as_deref() == current_photo
+        {
+            *photo_url = None;
+        }
     }
     check_changes(&before, &patch.sections)?;
     let mut outcomes = Vec::with_capacity(patch.sections.len());

@@ -99,19 +99,14 @@ async fn locate(
 
 /// Downloads `url` to `target` under the outbound rules.
 async fn fetch(app: &App, url: &str, target: &Path) -> Result<String, String> {
-    let reach = app.settings.outbound_reach;
-    outbound::check_url(url, reach).map_err(|problem| format!("its src URL {problem}"))?;
-    let client = outbound::client(reach, FETCH_TIMEOUT, "ace-render/1")
-        .map_err(|_| "its src could not be fetched".to_owned())?;
-    let response = client.get(url).send().await.map_err(|err| {
-        format!(
-            "its src could not be fetched: {}",
-            outbound::describe(&err, FETCH_TIMEOUT)
-        )
-    })?;
-    if let Some(problem) = outbound::describe_status(response.status()) {
-        return Err(format!("its src could not be fetched: {problem}"));
-    }
+    let fetch = outbound::Fetch {
+        url,
+        field: "its src URL",
+        reach: app.settings.outbound_reach,
+        timeout: FETCH_TIMEOUT,
+        user_agent: "ace-render/1",
+    };
+    let mut response = fetch.send().await?;
     let limit = app.settings.max_file_bytes;
     if response
         .content_length()
@@ -124,7 +119,6 @@ async fn fetch(app: &App, url: &str, target: &Path) -> Result<String, String> {
     }
     let failed = |_| "its src could not be saved for the render".to_owned();
     let mut file = tokio::fs::File::create(target).await.map_err(failed)?;
-    let mut response = response;
     let mut written = 0u64;
     loop {
         let chunk = response.chunk().await.map_err(|err| {

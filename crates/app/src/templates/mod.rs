@@ -67,14 +67,16 @@ pub struct TemplateDetail {
     pub engine: Option<SheetView>,
 }
 
-/// A page of the library; pages count from 1.
+/// A page of the library; pages count from 1, and 0 (which GEN's SDK sends when its caller
+/// counts from 0, as other lists do) is the first too.
 pub async fn list(app: &App, actor: &Actor, page: i64) -> AppResult<Vec<TemplateSummary>> {
-    if page < 1 {
+    if page < 0 {
         return Err(AppError::unprocessable(
             ErrorCode::ValidationError,
             "page counts from 1.",
         ));
     }
+    let page = page.max(1);
     let mut conn = app.db.conn().await?;
     let templates = store::page(&mut conn, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
     let ids: Vec<TemplateId> = templates.iter().map(|t| t.id).collect();

@@ -28,6 +28,8 @@ use crate::{Actor, App, AppError, AppResult, ErrorKind, outbound};
 
 /// How long fetching a sample may take.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(60);
+/// The largest sample a clone takes, inline or fetched.
+pub const MAX_SAMPLE_BYTES: u64 = 32 * 1024 * 1024;
 /// The rate samples are measured at.
 const ANALYSIS_RATE: u32 = 16_000;
 
@@ -48,6 +50,7 @@ pub async fn clone(
 ) -> AppResult<VoiceItem> {
     let details = details.checked()?;
     let (url, inline) = (given(source.audio_url), given(source.audio_base64));
+    let record = writable(&mut app.db.conn().await?, actor, agent).await?;
     let sample = match (url, inline) {
         (Some(_), Some(_)) => {
             return Err(bad_request(
@@ -55,11 +58,10 @@ pub async fn clone(
             ));
         }
         (None, None) => return Err(bad_request("audio_url or audio_base64 is required")),
-        (Some(url), None) => Sample::Url(url),
-        (None, Some(encoded)) => Sample::Inline(decode(&encoded)?),
+        (Some(url), None) => fetch(app, &url).await?,
+        (None, Some(encoded)) => decode(&encoded)?,
     };
-    let record = writable(&mut app.db.conn().await?, actor, agent).await?;
-    let staged = sample.stage(app, &details.name).await?;
+    let staged = stage_sample(app, sample, &details.name).await?;
     let made = match made_voice(app, &record, &details, &staged).await {
         Ok(made) => made,
         Err(err) => {
@@ -150,70 +152,29 @@ async fn made_voice(
     })
 }
 
-/// The sample, before it is stored.
-enum Sample {
-    Url(String),
-    Inline(Bytes),
+/// Stores the sample in the agent's storage (not yet as a resource).
+async fn stage_sample(app: &App, sample: Bytes, name: &str) -> AppResult<Staged> {
+    let incoming = Incoming {
+        file_name: Some(format!("voice sample - {name}")),
+        content_type: None,
+        body: futures::stream::iter([Ok::<_, std::io::Error>(sample)]),
+    };
+    stage(app, incoming).await.map_err(|err| match err.kind {
+        ErrorKind::Unprocessable => bad_request(format!("the audio sample: {}", err.message)),
+        _ => err,
+    })
 }
 
-impl Sample {
-    /// Stores the sample in the agent's storage (not yet as a resource).
-    async fn stage(self, app: &App, name: &str) -> AppResult<Staged> {
-        let file_name = Some(format!("voice sample - {name}"));
-        let staged = match self {
-            Sample::Inline(bytes) => {
-                let body = futures::stream::iter([Ok::<_, std::io::Error>(bytes)]);
-                let incoming = Incoming {
-                    file_name,
-                    content_type: None,
-                    body,
-                };
-                stage(app, incoming).await
-            }
-            Sample::Url(url) => {
-                let response = fetch(app, &url).await?;
-                let body = Box::pin(futures::stream::try_unfold(
-                    response,
-                    |mut response| async move {
-                        Ok::<_, reqwest::Error>(
-                            response.chunk().await?.map(|chunk| (chunk, response)),
-                        )
-                    },
-                ));
-                let incoming = Incoming {
-                    file_name,
-                    content_type: None,
-                    body,
-                };
-                stage(app, incoming).await
-            }
-        };
-        staged.map_err(|err| match err.kind {
-            ErrorKind::Unprocessable => bad_request(format!("the audio sample: {}", err.message)),
-            _ => err,
-        })
-    }
-}
-
-/// Starts downloading `url` under the outbound rules.
-async fn fetch(app: &App, url: &str) -> AppResult<reqwest::Response> {
-    let reach = app.settings.outbound_reach;
-    outbound::check_url(url, reach)
-        .map_err(|problem| bad_request(format!("audio_url {problem}")))?;
-    let client = outbound::client(reach, FETCH_TIMEOUT, "ace-voices/1")
-        .map_err(|err| AppError::internal(anyhow::anyhow!("building a client: {err}")))?;
-    let response = client.get(url).send().await.map_err(|err| {
-        bad_request(format!(
-            "audio_url could not be fetched: {}",
-            outbound::describe(&err, FETCH_TIMEOUT)
-        ))
-    })?;
-    if let Some(problem) = outbound::describe_status(response.status()) {
-        return Err(bad_request(format!(
-            "audio_url could not be fetched: {problem}"
-        )));
-    }
-    Ok(response)
+/// Downloads the sample at `url` under the outbound rules.
+async fn fetch(app: &App, url: &str) -> AppResult<Bytes> {
+    let fetch = outbound::Fetch {
+        url,
+        field: "audio_url",
+        reach: app.settings.outbound_reach,
+        timeout: FETCH_TIMEOUT,
+        user_agent: "ace-voices/1",
+    };
+    fetch.bytes(MAX_SAMPLE_BYTES).await.map_err(bad_request)
 }
 
 fn decode(encoded: &str) -> AppResult<Bytes> {
@@ -222,10 +183,16 @@ fn decode(encoded: &str) -> AppResult<Bytes> {
         .split_once(";base64,")
         .map_or(encoded, |(_, data)| data);
     let cleaned: String = bare.chars().filter(|c| !c.is_whitespace()).collect();
-    STANDARD
+    let sample = STANDARD
         .decode(cleaned)
-        .map(Bytes::from)
-        .map_err(|_| bad_request("audio_base64 is not valid base64"))
+        .map_err(|_| bad_request("audio_base64 is not valid base64"))?;
+    if sample.len() as u64 > MAX_SAMPLE_BYTES {
+        return Err(bad_request(format!(
+            "audio_base64 holds more than {} MiB; send a shorter sample, or its audio_url",
+            MAX_SAMPLE_BYTES / (1024 * 1024)
+        )));
+    }
+    Ok(Bytes::from(sample))
 }
 
 /// The staged sample's pitch and pace; a sample that is not speech is refused.

@@ -58,12 +58,18 @@ pub(crate) fn given(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
-/// `male` or `female`, when given.
+/// `male`, `female`, `non-binary` or `neutral`, when given.
 pub(crate) fn gender(text: Option<String>) -> AppResult<Option<String>> {
-    match given(text).map(|g| g.to_ascii_lowercase()) {
+    match given(text) {
         None => Ok(None),
-        Some(g) if g == "male" || g == "female" => Ok(Some(g)),
-        Some(_) => Err(bad_request("gender must be male or female")),
+        Some(g) => ace_domain::voice::gender(&g)
+            .map(|g| Some(g.to_owned()))
+            .ok_or_else(|| {
+                bad_request(format!(
+                    "gender must be {}",
+                    ace_domain::voice::GENDERS.join(", ")
+                ))
+            }),
     }
 }
 

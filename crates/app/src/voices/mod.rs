@@ -23,7 +23,7 @@ use ace_providers::remote::config::ApiKey;
 pub use self::details::Details;
 pub(crate) use self::details::{Checked, gender, given, language};
 pub use self::resolve::{Unavailable, check_choice, resolve_card_voice};
-pub(crate) use self::resolve::{lane_of, local_settings, speaker};
+pub(crate) use self::resolve::{lane_of, local_settings, source_by_id, speaker};
 
 use crate::policy::{AgentNeed, Denials, agent_not_accessible, require_agent};
 use crate::{Actor, App, AppError, AppResult, ErrorCode, ErrorKind};

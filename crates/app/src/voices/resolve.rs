@@ -101,16 +101,8 @@ async fn resolve(
 ) -> AppResult<Result<SpeakingVoice, Unavailable>> {
     let own = parse_own_voice_id(voice_id);
     let in_catalogue = Engine::of(voice_id).is_some();
-    let source = match source {
-        Some(source) => source,
-        // Any of its own voices, designed or trained.
-        None if own.is_some() => VoiceSource::UserVoiceResource,
-        None if in_catalogue => VoiceSource::Public,
-        // Any other id can only be an ElevenLabs voice: the agent's, or one the operator's
-        // account speaks.
-        None if agent.eleven_lab_api_key.is_some() => VoiceSource::UserElevenlabs,
-        None if app.elevenlabs.server_key.is_some() => VoiceSource::ElevenLabs,
-        None => return Ok(Err(Unavailable::Missing)),
+    let Some(source) = source.or_else(|| source_by_id(app, agent, voice_id)) else {
+        return Ok(Err(Unavailable::Missing));
     };
     match source {
         VoiceSource::Public => {
@@ -160,6 +152,23 @@ async fn resolve(
             })
         }
         VoiceSource::HumeAi => Ok(Err(Unavailable::Unsupported(source))),
+    }
+}
+
+/// Where a voice id given without its source comes from: the agent's own voices (`huv-<n>`,
+/// designed or trained), this server's catalogue, else ElevenLabs (the agent's account when it
+/// has one, else the operator's). `None` when no ElevenLabs account could speak it.
+pub(crate) fn source_by_id(app: &App, agent: &AgentRecord, voice_id: &str) -> Option<VoiceSource> {
+    if parse_own_voice_id(voice_id).is_some() {
+        Some(VoiceSource::UserVoiceResource)
+    } else if Engine::of(voice_id).is_some() {
+        Some(VoiceSource::Public)
+    } else if agent.eleven_lab_api_key.is_some() {
+        Some(VoiceSource::UserElevenlabs)
+    } else if app.elevenlabs.server_key.is_some() {
+        Some(VoiceSource::ElevenLabs)
+    } else {
+        None
     }
 }
 

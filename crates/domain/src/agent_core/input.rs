@@ -10,7 +10,7 @@ use crate::ids::{LinkedAccountId, MonitoredItemId, deserialize_raw_id};
 use crate::patch::Patch;
 use crate::text::{multiline, optional_line, required_line};
 use crate::validation::from_json_path_error;
-use crate::voice::{VoiceRef, VoiceSource};
+use crate::voice::{VoiceRef, VoiceSource, canonical_voice_id};
 use serde::{Deserialize, Deserializer};
 use std::collections::HashSet;
 
@@ -312,7 +312,6 @@ impl FlatInput {
         Ok(CorePatch {
             shape: PatchShape::Flat,
             agent_id: self.agent_id,
-            profile_photo_url: None,
             sections,
         })
     }
@@ -321,20 +320,24 @@ impl FlatInput {
 impl SectionedInput {
     fn validate(self) -> Result<CorePatch, FieldError> {
         let mut sections = Vec::new();
-        let mut profile_photo_url = None;
         if let Some(identity) = self.identity {
-            profile_photo_url = identity.profile_photo_url;
-            match identity.name {
-                Patch::Absent => {}
+            let name = match identity.name {
+                Patch::Absent => None,
                 Patch::Clear => return Err(FieldError::new("identity.name", "can't be blank")),
-                Patch::Set(name) => sections.push(Section {
+                Patch::Set(name) => {
+                    Some(required_line("identity.name", &name, limits::AGENT_NAME)?)
+                }
+            };
+            let photo_url = optional_line(
+                "identity.profile_photo_url",
+                identity.profile_photo_url.as_deref(),
+                limits::URL,
+            )?;
+            if name.is_some() || photo_url.is_some() {
+                sections.push(Section {
                     key: "identity",
-                    change: Change::IdentityName(required_line(
-                        "identity.name",
-                        &name,
-                        limits::AGENT_NAME,
-                    )?),
-                }),
+                    change: Change::Identity { name, photo_url },
+                });
             }
         }
         if let Some(overview) = self.overview {
@@ -406,7 +409,6 @@ impl SectionedInput {
         Ok(CorePatch {
             shape: PatchShape::Sectioned,
             agent_id: self.agent_id,
-            profile_photo_url,
             sections,
         })
     }
@@ -446,6 +448,7 @@ impl VoiceInput {
     fn validate(self, field: &str) -> Result<VoiceRef, FieldError> {
         let voice_id = required_line("voice_id", &self.voice_id, limits::VOICE_ID)
             .map_err(|e| e.within(field))?;
+        let voice_id = canonical_voice_id(&voice_id);
         let source = match self.source.as_deref().map(str::trim) {
             None | Some("") => VoiceSource::Public,
             Some(text) => text

@@ -151,8 +151,12 @@ pub struct BrandChange {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
     Brand(BrandChange),
-    /// The agent's display name (sectioned `identity.name`).
-    IdentityName(String),
+    /// The sectioned `identity`: the agent's display name, and an image URL to make its
+    /// primary avatar (`profile_photo_url`; the app drops it when it is the current one).
+    Identity {
+        name: Option<String>,
+        photo_url: Option<String>,
+    },
     Personality(Option<String>),
     Voice(Option<VoiceRef>),
     LookDescription(Option<String>),
@@ -179,12 +183,11 @@ pub struct CorePatch {
     pub shape: PatchShape,
     /// An `agent_id` echoed in the body; it must match the path.
     pub agent_id: Option<i64>,
-    /// A `identity.profile_photo_url` sent back unchanged from a read; it cannot be set here.
-    pub profile_photo_url: Option<String>,
     pub sections: Vec<Section>,
 }
 
-const SECTION_KEYS: [&str; 6] = [
+/// The top-level keys of the sectioned shape (`personality` belongs to both shapes).
+pub const SECTION_KEYS: [&str; 6] = [
     "identity",
     "overview",
     "inspiration",

@@ -52,10 +52,12 @@ async fn an_uploaded_image_becomes_the_primary_avatar_with_a_thumbnail() {
     )
     .await
     .expect(200);
-    assert!(reply.text.is_empty(), "GEN answers 200 with an empty body");
+    // GEN documents no body; its SDK reads the avatar, so ace answers with it.
     let list = avatars(&app.owner, agent, None).await;
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["is_primary"], true);
+    assert_eq!(reply.body["id"], list[0]["id"]);
+    assert_eq!(reply.body["avatars"], json!([list[0].clone()]));
 
     let original = app
         .anonymous()

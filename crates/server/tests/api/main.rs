@@ -16,6 +16,7 @@ mod conformance;
 mod content_resources;
 mod direct_uploads;
 mod edge;
+mod gen_clients;
 mod generations;
 mod global_variables;
 mod idempotency;

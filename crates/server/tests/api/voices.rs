@@ -31,7 +31,7 @@ fn agent_of(member: &Member) -> i64 {
 
 /// Speech spoken by espeak-ng at `pitch` (0 to 99) and `words_per_minute`, as WAV bytes: a
 /// voice ace did not make.
-fn espeak_wav(dir: &Path, pitch: u32, words_per_minute: u32) -> Vec<u8> {
+pub(crate) fn espeak_wav(dir: &Path, pitch: u32, words_per_minute: u32) -> Vec<u8> {
     let out = dir.join(format!("espeak-{pitch}-{words_per_minute}.wav"));
     let status = std::process::Command::new("espeak-ng")
         .args(["-v", "en-us", "-p", &pitch.to_string(), "-s"])

@@ -1,20 +1,23 @@
 //! Upload avatars.
 
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use serde_json::Value;
 
 use crate::dto::agent::avatar_requests;
+use crate::dto::avatar::{AvatarResponse, CreatedAvatars};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Authenticated, FormOrJson, RawId};
 use crate::state::ApiState;
 
-/// Adds avatars to an agent: multipart `agent_avatars_attributes[][file]` with JPEG, PNG or
-/// WebP images (checked by their bytes). Answers 200 with no body.
+/// Adds avatars to an agent: JPEG, PNG or WebP images (checked by their bytes) as multipart
+/// `agent_avatars_attributes[][file]`, a direct upload's signed id (`file`) or an image URL
+/// (`url`, fetched under the outbound rules). Answers 200 with the first new avatar and, under
+/// `avatars`, all of them (GEN documents no body; its SDK reads the avatar).
 #[utoipa::path(post, path = "/v1/agents/{agent_id}/avatars", tag = "Agents", operation_id = "createAgentAvatar",
     params(("agent_id" = i64, Path)),
     request_body(content_type = "multipart/form-data", description = "`agent_avatars_attributes[][file]`: one or more images."),
-    responses((status = 200, description = "Created"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses((status = 200, body = CreatedAvatars), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     extensions(("x-phase" = json!(super::super::SETUP))))]
 pub async fn create_agent_avatar(
@@ -22,7 +25,7 @@ pub async fn create_agent_avatar(
     Authenticated(actor): Authenticated,
     Path(agent): Path<RawId>,
     FormOrJson(form): FormOrJson,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<Json<CreatedAvatars>> {
     let items = form
         .value
         .get("agent_avatars_attributes")
@@ -39,6 +42,10 @@ pub async fn create_agent_avatar(
         single => vec![single],
     };
     let requests = avatar_requests(&items, &form);
-    ace_app::avatars::create(&state.app, &actor, agent.into_id(), requests).await?;
-    Ok(StatusCode::OK)
+    let created = ace_app::avatars::create(&state.app, &actor, agent.into_id(), requests).await?;
+    let avatars: Vec<AvatarResponse> = created
+        .iter()
+        .map(|avatar| AvatarResponse::new(avatar, &state.app.storage))
+        .collect();
+    Ok(Json(CreatedAvatars::new(avatars)))
 }

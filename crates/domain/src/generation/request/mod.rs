@@ -414,7 +414,7 @@ fn speech_from_text(data: &Data<'_>, request: &mut CardRequest) -> Result<(), Fi
     Ok(())
 }
 
-const GENDERS: &[&str] = &["male", "female"];
+const GENDERS: &[&str] = &crate::voice::GENDERS;
 
 fn lipsync(data: &Data<'_>, request: &mut CardRequest) -> Result<(), FieldError> {
     data.resource(

@@ -146,15 +146,21 @@ pub fn from_description(description: &str, gender: Option<&str>) -> Delivery {
         .filter(|word| !word.is_empty())
         .map(str::to_lowercase)
         .collect();
-    let female = match gender {
-        Some(gender) => gender.trim().eq_ignore_ascii_case("female"),
-        None => words
+    let gender = gender.map(|g| g.trim().to_ascii_lowercase());
+    let lift = match gender.as_deref() {
+        Some("female") => 1.0,
+        // Between the two: a non-binary or neutral voice sits halfway up.
+        Some("non-binary" | "neutral") => 0.5,
+        Some(_) => 0.0,
+        None if words
             .iter()
-            .any(|word| FEMALE_WORDS.contains(&word.as_str())),
+            .any(|word| FEMALE_WORDS.contains(&word.as_str())) =>
+        {
+            1.0
+        }
+        None => 0.0,
     };
-    if female {
-        delivery.pitch += FEMALE_PITCH;
-    }
+    delivery.pitch += lift * FEMALE_PITCH;
     for effect in EFFECTS {
         if words
             .iter()
