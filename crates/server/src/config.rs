@@ -265,11 +265,14 @@ impl Settings {
             env,
         )
         .context("the provider settings")?;
-        let data_dir = args
-            .data_dir
-            .clone()
-            .or_else(|| file.data_dir.clone())
-            .unwrap_or_else(|| PathBuf::from("data"));
+        // Paths are made absolute here, once: child processes (ffmpeg, espeak-ng) and
+        // threads may run elsewhere than the directory ace was started in.
+        let data_dir = absolute(
+            args.data_dir
+                .clone()
+                .or_else(|| file.data_dir.clone())
+                .unwrap_or_else(|| PathBuf::from("data")),
+        )?;
         let storage = storage_config(args, &file, &data_dir)?;
         let database_url = args
             .database_url
@@ -372,7 +375,12 @@ impl Settings {
             rate_limit_per_minute: (rate > 0).then_some(rate),
             max_upload_bytes: args.max_upload_mb.or(file.max_upload_mb).unwrap_or(64) * 1024 * 1024,
             max_file_bytes: args.max_file_mb.or(file.max_file_mb).unwrap_or(1024) * 1024 * 1024,
-            templates_dir: args.templates_dir.clone().or(file.templates_dir),
+            templates_dir: args
+                .templates_dir
+                .clone()
+                .or(file.templates_dir)
+                .map(absolute)
+                .transpose()?,
             db_max_connections: args
                 .db_max_connections
                 .or(file.db_max_connections)
@@ -385,12 +393,18 @@ impl Settings {
                 .or(file.storage_public_url)
                 .map(|u| u.trim_end_matches('/').to_owned()),
             jobs,
-            pricing_file: args.pricing_file.clone().or(file.pricing_file),
-            models_dir: args
-                .models_dir
+            pricing_file: args
+                .pricing_file
                 .clone()
-                .or(file.models_dir)
-                .unwrap_or_else(ace_providers::local::LocalModels::default_dir),
+                .or(file.pricing_file)
+                .map(absolute)
+                .transpose()?,
+            models_dir: absolute(
+                args.models_dir
+                    .clone()
+                    .or(file.models_dir)
+                    .unwrap_or_else(ace_providers::local::LocalModels::default_dir),
+            )?,
             providers,
             data_dir,
         })
@@ -406,6 +420,11 @@ impl Settings {
         // No provider from the environment: an embedded run is the same wherever it runs.
         Settings::resolve_with_env(&args, std::iter::empty()).expect("embedded settings are valid")
     }
+}
+
+/// `path` against the directory ace was started in, unless it is absolute already.
+fn absolute(path: PathBuf) -> anyhow::Result<PathBuf> {
+    std::path::absolute(&path).with_context(|| format!("making {} absolute", path.display()))
 }
 
 fn read_file(path: &Path) -> anyhow::Result<FileSettings> {
@@ -494,7 +513,14 @@ mod tests {
     fn defaults_are_the_embedded_setup() {
         let settings = Settings::resolve(&ConfigArgs::default()).unwrap();
         assert_eq!(settings.bind, "127.0.0.1:8080".parse().unwrap());
-        assert_eq!(settings.database_url, "sqlite://data/ace.db");
+        // The relative default is made absolute once, against the starting directory.
+        let data = std::env::current_dir().unwrap().join("data");
+        assert_eq!(settings.data_dir, data);
+        assert_eq!(
+            settings.database_url,
+            format!("sqlite://{}", data.join("ace.db").display())
+        );
+        assert!(settings.models_dir.is_absolute());
         assert_eq!(settings.rate_limit_per_minute, Some(1_200));
         assert_eq!(settings.log_format, LogFormat::Text);
         assert!(matches!(settings.storage, StorageConfig::Local { .. }));

@@ -79,6 +79,16 @@ impl Client {
         }
     }
 
+    /// An anonymous client of a server at `base` (`http://127.0.0.1:port`), such as an `ace`
+    /// process a test started itself.
+    pub fn at(base: &str) -> Client {
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("an HTTP client");
+        Client::new(http, base.trim_end_matches('/').to_owned())
+    }
+
     /// The same client presenting `key` as `X-API-Key`.
     pub fn with_key(&self, key: &str) -> Client {
         Client {

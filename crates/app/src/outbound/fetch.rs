@@ -70,7 +70,7 @@ impl Fetch<'_> {
 
 /// `10 MB`, `1024 MiB`: a limit as people read it.
 fn size(limit: u64) -> String {
-    if limit % (1024 * 1024) == 0 {
+    if limit.is_multiple_of(1024 * 1024) {
         format!("{} MiB", limit / (1024 * 1024))
     } else {
         format!("{limit} bytes")

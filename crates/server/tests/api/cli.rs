@@ -194,3 +194,188 @@ async fn the_first_start_prints_a_key_once_and_later_starts_print_nothing_secret
         key
     );
 }
+
+/// A running `ace serve` child, stopped when dropped.
+struct Served {
+    child: std::process::Child,
+    client: ace_testkit::Client,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `ace serve` in `dir` with `args` and returns a client with its admin key.
+fn serve_in(dir: &Path, args: &[&str]) -> Served {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ace"))
+        .current_dir(dir)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(args)
+        .env_remove("ACE_DATABASE_URL")
+        .env_remove("ACE_DATA_DIR")
+        .env("RUST_LOG", "info")
+        .env("ACE_LOG_FORMAT", "text")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting ace serve");
+    let stderr = child.stderr.take().unwrap();
+    let (listening, wait) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let line = without_colours(&line);
+            if line.contains("ace is listening")
+                && let Some(address) = line
+                    .split_whitespace()
+                    .find_map(|word| word.strip_prefix("address="))
+            {
+                let _ = listening.send(address.to_owned());
+            }
+        }
+    });
+    let address = wait
+        .recv_timeout(Duration::from_secs(60))
+        .expect("ace serve started listening");
+    Served {
+        child,
+        client: ace_testkit::Client::at(&format!("http://{address}")),
+    }
+}
+
+/// A log line without its ANSI colour codes.
+fn without_colours(line: &str) -> String {
+    let mut plain = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // Skip `[...m`.
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    plain
+}
+
+#[tokio::test]
+async fn a_server_started_with_a_relative_data_dir_makes_images_videos_and_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = serve_in(
+        dir.path(),
+        &["--data-dir", "data", "--starter-credits", "100000"],
+    );
+    let key = std::fs::read_to_string(dir.path().join("data/admin-api-key")).unwrap();
+    let client = served.client.with_key(key.trim());
+    let me = client.get("/v1/agents").await.expect(200).body;
+    let agent = me[0]["id"].as_i64().unwrap();
+    let sheet = client
+        .post(
+            &format!("/v1/autocontentengine?agent_id={agent}"),
+            serde_json::json!({"spreadsheet": {"title": "Relative", "aspect_ratio": "9:16"}}),
+        )
+        .await
+        .expect(201)
+        .body;
+    let sheet_id = sheet["id"].as_i64().unwrap();
+    for (title, kind) in [("STILL", "image"), ("BACKGROUND", "video")] {
+        client
+            .post(
+                &format!("/v1/autocontentengine/{sheet_id}/columns?agent_id={agent}"),
+                serde_json::json!({"title": title, "type": kind}),
+            )
+            .await
+            .expect(201);
+    }
+    client
+        .post(
+            &format!("/v1/autocontentengine/{sheet_id}/rows?agent_id={agent}"),
+            serde_json::json!({}),
+        )
+        .await
+        .expect(201);
+    let sheet = client
+        .get(&format!(
+            "/v1/autocontentengine/{sheet_id}?agent_id={agent}"
+        ))
+        .await
+        .expect(200)
+        .body;
+    let row = &sheet["spreadsheet_rows"][0];
+    let cell = |title: &str| crate::sheets::id(&crate::sheets::cell_in(&sheet, row, title));
+
+    // Each step hands a relative path to a child process if the paths stay relative.
+    let done = async |cell: i64, card: serde_json::Value| {
+        let started = client
+            .post(
+                &format!("/v1/autocontentengine/{sheet_id}/cells/{cell}/generate?agent_id={agent}"),
+                card,
+            )
+            .await
+            .expect(201)
+            .body;
+        let id = started["generation_id"].as_i64().unwrap();
+        client
+            .get(&format!("/v1/generations/{id}/events"))
+            .await
+            .expect(200);
+        client
+            .get(&format!("/v1/generations/{id}"))
+            .await
+            .expect(200)
+            .body
+    };
+    let image = done(
+        cell("STILL"),
+        serde_json::json!({"generation_type": "image_from_text", "data": {"prompt": "A taco stand at dawn", "aspect_ratio": "9:16"}}),
+    )
+    .await;
+    assert_eq!(image["status"], "completed", "{image}");
+    let video = done(
+        cell("BACKGROUND"),
+        serde_json::json!({"generation_type": "video_from_text", "data": {"prompt": "Waves on a beach", "duration": 4, "aspect_ratio": "9:16"}}),
+    )
+    .await;
+    assert_eq!(video["status"], "completed", "{video}");
+    let clip = video["output_resources"][0]["id"].clone();
+    client
+        .post(
+            &format!(
+                "/v1/autocontentengine/{sheet_id}/cells/{}/layers?agent_id={agent}",
+                cell("VIDEO")
+            ),
+            serde_json::json!({"name": "Background", "type": "clip",
+                "additional_attributes": {"src": clip, "from": 0, "durationInFrames": 60}}),
+        )
+        .await
+        .expect(201);
+    let render = client
+        .post(
+            &format!(
+                "/v1/autocontentengine/{sheet_id}/cells/{}/render?agent_id={agent}",
+                cell("FINAL VIDEO")
+            ),
+            serde_json::json!({}),
+        )
+        .await
+        .expect(201)
+        .body;
+    let id = render["generation_id"].as_str().unwrap();
+    client
+        .get(&format!("/v1/generations/{id}/events"))
+        .await
+        .expect(200);
+    let rendered = client
+        .get(&format!("/v1/generations/{id}"))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(rendered["status"], "completed", "{rendered}");
+    assert!(dir.path().join("data/ace.db").exists());
+}
