@@ -148,17 +148,7 @@ fn serve_once(data_dir: &Path) -> String {
         .stderr(Stdio::piped())
         .spawn()
         .expect("starting ace serve");
-    let stderr = child.stderr.take().unwrap();
-    let (listening, wait) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if line.contains("ace is listening") {
-                let _ = listening.send(());
-            }
-        }
-    });
-    wait.recv_timeout(Duration::from_secs(60))
-        .expect("ace serve started listening");
+    listening_address(&mut child);
     let stopped = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -222,7 +212,17 @@ fn serve_in(dir: &Path, args: &[&str]) -> Served {
         .stderr(Stdio::piped())
         .spawn()
         .expect("starting ace serve");
-    let stderr = child.stderr.take().unwrap();
+    let address = listening_address(&mut child);
+    Served {
+        child,
+        client: ace_testkit::Client::at(&format!("http://{address}")),
+    }
+}
+
+/// Waits until a starting `ace serve` (its stderr piped, logging at info) listens, and
+/// returns the address it says it listens on.
+fn listening_address(child: &mut std::process::Child) -> String {
+    let stderr = child.stderr.take().expect("stderr is piped");
     let (listening, wait) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -236,13 +236,8 @@ fn serve_in(dir: &Path, args: &[&str]) -> Served {
             }
         }
     });
-    let address = wait
-        .recv_timeout(Duration::from_secs(60))
-        .expect("ace serve started listening");
-    Served {
-        child,
-        client: ace_testkit::Client::at(&format!("http://{address}")),
-    }
+    wait.recv_timeout(Duration::from_secs(60))
+        .expect("ace serve started listening")
 }
 
 /// A log line without its ANSI colour codes.
