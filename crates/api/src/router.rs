@@ -28,7 +28,8 @@ use crate::openapi::ApiDoc;
 use crate::routes::{
     agent_core, agent_profile, agents, asset_folders, asset_libraries, automation, avatars, cells,
     columns, content_resources, direct_uploads, generations, global_variables, layers, me, ops,
-    organizations, persisted_tokens, renders, rows, sheets, templates, voices, workspaces,
+    organizations, persisted_tokens, renders, row_runs, rows, sheets, templates, voices,
+    workspaces,
 };
 use crate::state::ApiState;
 
@@ -195,6 +196,13 @@ fn api() -> OpenApiRouter<ApiState> {
             renders::list_jobs::list_remotion_jobs,
             renders::create_job::create_remotion_job
         ))
+        // Row runs
+        .routes(routes!(row_runs::run_row::run_row))
+        .routes(routes!(row_runs::show::get_row_run))
+        .routes(routes!(row_runs::stop::stop_row_run))
+        .routes(routes!(row_runs::run_rows::run_rows))
+        .routes(routes!(row_runs::show_batch::get_row_run_batch))
+        .routes(routes!(row_runs::stop_batch::stop_row_run_batch))
         // Automation
         .routes(routes!(
             automation::show::get_automation_config,
@@ -208,7 +216,9 @@ fn api() -> OpenApiRouter<ApiState> {
 
 /// Live streams: no request timeout.
 fn streams() -> OpenApiRouter<ApiState> {
-    OpenApiRouter::new().routes(routes!(generations::events::follow_generation))
+    OpenApiRouter::new()
+        .routes(routes!(generations::events::follow_generation))
+        .routes(routes!(row_runs::events::follow_row_run))
 }
 
 /// The `/v1` routes that stream uploads: no request timeout, and the file size limit.

@@ -23,6 +23,7 @@ pub mod organizations;
 pub mod outbound;
 pub mod policy;
 pub mod renders;
+pub mod row_runs;
 pub mod sheets;
 pub mod templates;
 pub mod text;
@@ -208,6 +209,7 @@ impl App {
         vec![
             Arc::new(generations::run::GenerationJobs::new(self.clone())),
             Arc::new(automation::delivery::DeliveryJobs::new(self.clone())),
+            Arc::new(row_runs::RowRunJobs::new(self.clone())),
         ]
     }
 

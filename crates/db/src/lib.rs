@@ -22,6 +22,7 @@ pub mod idempotency;
 pub mod notify;
 pub mod organizations;
 pub mod queue;
+pub mod row_runs;
 pub mod server_state;
 pub mod sheets;
 pub mod templates;

@@ -44,6 +44,8 @@ pub struct JobRecord {
     pub attached_resource_id: Option<i64>,
     /// How far it has come, 0 to 1, for jobs that report it (renders).
     pub progress: Option<f64>,
+    /// The row run it is a step (or the render) of.
+    pub row_run_id: Option<i64>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -63,6 +65,8 @@ pub struct NewJob<'a> {
     pub data: &'a Value,
     pub prompt: Option<&'a str>,
     pub estimate_millis: i64,
+    /// The row run it is a step (or the render) of.
+    pub row_run_id: Option<i64>,
 }
 
 /// A resource a job produced.
@@ -91,7 +95,7 @@ macro_rules! columns {
     () => {
         "id, agent_id, organization_id, spreadsheet_id, cell_id, layer_id, user_job_type, status, data, result, \
          failed_reason, execution_cost_millis, reservation_id, estimate_millis, prompt, provider, model, \
-         queue_job_id, attached_resource_id, progress, started_at, finished_at, created_at, updated_at"
+         queue_job_id, attached_resource_id, progress, row_run_id, started_at, finished_at, created_at, updated_at"
     };
 }
 pub(crate) use columns;
@@ -103,8 +107,8 @@ pub async fn insert(
 ) -> DbResult<JobRecord> {
     let sql = concat!(
         "INSERT INTO user_jobs (agent_id, organization_id, spreadsheet_id, cell_id, layer_id, user_job_type, \
-           status, data, prompt, estimate_millis, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING ",
+           status, data, prompt, estimate_millis, row_run_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING ",
         columns!()
     );
     Ok(fetch_one!(
@@ -120,6 +124,7 @@ pub async fn insert(
             .bind(Json(new.data))
             .bind(new.prompt)
             .bind(new.estimate_millis)
+            .bind(new.row_run_id)
             .bind(now)
     ))
 }
@@ -161,6 +166,34 @@ pub async fn attach_run(
             .bind(queue_job)
     );
     Ok(())
+}
+
+/// The jobs of `ids` that exist.
+pub async fn find_many(db: &mut dyn Session, ids: &[i64]) -> DbResult<Vec<JobRecord>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    count_statement();
+    macro_rules! find_sql {
+        ($in_ids:literal) => {
+            concat!("SELECT ", columns!(), " FROM user_jobs WHERE ", $in_ids)
+        };
+    }
+    Ok(match db.handle() {
+        Handle::Sqlite(conn) => {
+            let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+            sqlx::query_as(find_sql!("id IN (SELECT value FROM json_each($1))"))
+                .bind(ids)
+                .fetch_all(&mut *conn)
+                .await?
+        }
+        Handle::Postgres(conn) => {
+            sqlx::query_as(find_sql!("id = ANY($1)"))
+                .bind(ids.to_vec())
+                .fetch_all(&mut *conn)
+                .await?
+        }
+    })
 }
 
 /// pending → processing, for those of `ids` that are pending; returns them.

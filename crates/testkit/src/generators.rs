@@ -46,6 +46,29 @@ impl Generator for Writes {
     }
 }
 
+/// Answers with the prompt it was given (after substitution), as `said: <prompt>`, so a test
+/// can see what reached the generator.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Echoes;
+
+impl Generator for Echoes {
+    fn name(&self) -> &str {
+        "test"
+    }
+
+    fn generate<'a>(&'a self, work: &'a Work) -> BoxFuture<'a, Result<Produced, ProviderError>> {
+        Box::pin(async move {
+            let prompt = work.data["prompt"].as_str().unwrap_or_default();
+            Ok(Produced {
+                text: Some(format!("said: {prompt}")),
+                provider: "test".into(),
+                model: "echoes".into(),
+                ..Produced::default()
+            })
+        })
+    }
+}
+
 /// Runs `sleep 600` as a child process and waits for it; the child's pid is kept so a test
 /// can check that stopping the generation killed it.
 #[derive(Clone, Debug, Default)]

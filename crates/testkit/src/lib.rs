@@ -23,7 +23,7 @@ pub use client::{Client, Reply};
 pub use contract::{Contract, GenContract};
 pub use database::TestDatabase;
 pub use generators::{
-    CountsOverlap, FailsThenWrites, HangsOnce, PanicsOnce, SleepsInAChild, Writes,
+    CountsOverlap, Echoes, FailsThenWrites, HangsOnce, PanicsOnce, SleepsInAChild, Writes,
 };
 pub use media::{image, mp3, mp4, wav, zip};
 pub use provider_api::{ProviderApi, Seen, reply_bytes, reply_json};

@@ -11,6 +11,7 @@ pub mod generations;
 pub mod message;
 pub mod organization;
 pub mod renders;
+pub mod row_runs;
 pub mod sheets;
 pub mod templates;
 pub mod time;

@@ -19,6 +19,7 @@ pub mod ops;
 pub mod organizations;
 pub mod persisted_tokens;
 pub mod renders;
+pub mod row_runs;
 pub mod rows;
 pub mod sheets;
 pub mod templates;

@@ -41,6 +41,8 @@ pub struct Actor {
 pub enum Via {
     ApiKey(ApiKeyId),
     Jwt,
+    /// Work the user started that ace carries on (the steps of a row run).
+    OnBehalf,
 }
 
 impl Actor {
@@ -48,7 +50,16 @@ impl Actor {
     pub fn rate_limit_key(&self) -> String {
         match self.via {
             Via::ApiKey(id) => format!("key:{id}"),
-            Via::Jwt => format!("user:{}", self.user_id),
+            Via::Jwt | Via::OnBehalf => format!("user:{}", self.user_id),
+        }
+    }
+
+    /// The user, for work they started that ace carries on: the same access checks apply.
+    pub fn on_behalf_of(user_id: UserId) -> Actor {
+        Actor {
+            user_id,
+            via: Via::OnBehalf,
+            user: None,
         }
     }
 }

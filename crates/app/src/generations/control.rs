@@ -17,6 +17,11 @@ pub async fn stop(app: &App, actor: &Actor, id: UserJobId) -> AppResult<Generati
     let now = app.clock.now();
     let mut tx = app.db.begin().await?;
     let job = open(&mut tx, actor, id, AgentNeed::Edit).await?;
+    // The queue row first, as a claim locks it before the generation: the other order
+    // deadlocks with a worker claiming the run at this moment (PostgreSQL).
+    if let Some(queued) = job.queue_job_id {
+        app.queue.withdraw(&mut tx, queued).await?;
+    }
     let stopped = store::end_unpaid(&mut tx, id, GenerationStatus::Stopped.as_str(), None, now)
         .await?
         .ok_or_else(|| {
@@ -30,9 +35,6 @@ pub async fn stop(app: &App, actor: &Actor, id: UserJobId) -> AppResult<Generati
         })?;
     if let Some(reservation) = reservation_of(&job)? {
         credits::refund(&mut tx, reservation, now).await?;
-    }
-    if let Some(queued) = job.queue_job_id {
-        app.queue.withdraw(&mut tx, queued).await?;
     }
     let routes = delivery::routes(&mut tx, job.agent_id).await?;
     events::announce(&mut tx, app, &routes, &stopped, &[]).await?;

@@ -1,6 +1,7 @@
 //! Announcing generation status changes: a change is recorded in the transaction that made
-//! it (a `NOTIFY` for other processes, webhook and callback deliveries for the agent), and
-//! once committed it pokes this process's live streams. A poke carries only the job id;
+//! it (a `NOTIFY` for other processes, webhook and callback deliveries for the agent; when it
+//! ends, the row's STATS cell and, for a step of a row run, the run's next advance), and once
+//! committed it pokes this process's live streams. A poke carries only the job id;
 //! listeners re-read the job, so duplicates and reordering are harmless.
 
 use std::time::Duration;
@@ -68,6 +69,16 @@ pub(crate) async fn announce(
         event_type: &format!("generation.{}", job.status),
         terminal: status.is_terminal(),
     };
+    if status.is_terminal() {
+        if let Some(cell) = job.cell_id {
+            crate::row_runs::stats::refresh(tx, cell, app.clock.now()).await?;
+        }
+        if let Some(run) = job.row_run_id
+            && let Some(run) = ace_db::row_runs::find(tx, run).await?
+        {
+            crate::row_runs::queue_advance(tx, app, &run).await?;
+        }
+    }
     delivery::queue_event(tx, app, &event, || {
         event_data(
             app,

@@ -29,6 +29,8 @@ pub struct Trigger {
     pub data: Value,
     /// The `Idempotency-Key` header, if the client sent one.
     pub idempotency_key: Option<String>,
+    /// The row run this generation is a step of.
+    pub row_run: Option<i64>,
 }
 
 /// What a trigger answers: the new generation, pending. A retry with the same
@@ -157,6 +159,7 @@ pub async fn trigger(
         data: &prepared.data,
         prompt: prepared.prompt.as_deref(),
         estimate_millis: estimate.millis(),
+        row_run_id: trigger.row_run,
     };
     let queued = Queued {
         job: new,

@@ -4,6 +4,7 @@
 //! the stack, stoppable with a refund, announced to webhooks, followed live with progress,
 //! and its MP4 becomes a video content resource that the row's final video cell shows.
 
+mod binding;
 mod media;
 mod run;
 
@@ -49,6 +50,20 @@ pub async fn render(
     start(app, actor, agent, sheet, cell, idempotency, Surface::Cell).await
 }
 
+/// Starts rendering the row of `cell` as the last step of row run `run`.
+pub(crate) async fn render_for_run(
+    app: &App,
+    actor: &Actor,
+    agent: AgentId,
+    sheet: SpreadsheetId,
+    cell: CellId,
+    idempotency: Idempotent,
+    run: i64,
+) -> AppResult<Started> {
+    let surface = Surface::RowRun { run };
+    start(app, actor, agent, sheet, cell, Some(idempotency), surface).await
+}
+
 /// Starts a render the `remotion_jobs` way: the same render, with GEN's
 /// `project_not_found` for an engine the caller cannot reach.
 pub async fn render_job(
@@ -69,6 +84,8 @@ enum Surface {
     Cell,
     /// `POST /remotion_jobs`, with its render configuration.
     RemotionJob { input: serde_json::Value },
+    /// The last step of a row run.
+    RowRun { run: i64 },
 }
 
 impl Surface {
@@ -77,8 +94,8 @@ impl Surface {
         match (self, err) {
             (Surface::RemotionJob { .. }, Some(err)) => hide_missing(err, sheet),
             (Surface::RemotionJob { .. }, None) => project_not_found(sheet),
-            (Surface::Cell, Some(err)) => err,
-            (Surface::Cell, None) => not_found("Engine", sheet),
+            (Surface::Cell | Surface::RowRun { .. }, Some(err)) => err,
+            (Surface::Cell | Surface::RowRun { .. }, None) => not_found("Engine", sheet),
         }
     }
 }
@@ -149,8 +166,11 @@ async fn start(
     let routes = delivery::routes(&mut conn, agent).await?;
     drop(conn);
     let mut data = json!({ "video_cell_id": video.id.get(), "cell_id": cell.get() });
-    if let Surface::RemotionJob { input } = surface {
-        data["input"] = input;
+    let mut row_run_id = None;
+    match surface {
+        Surface::RemotionJob { input } => data["input"] = input,
+        Surface::RowRun { run } => row_run_id = Some(run),
+        Surface::Cell => {}
     }
     let new = NewJob {
         agent_id: agent,
@@ -163,6 +183,7 @@ async fn start(
         data: &data,
         prompt: None,
         estimate_millis: estimate.millis(),
+        row_run_id,
     };
     let queued = Queued {
         job: new,
@@ -201,7 +222,7 @@ pub(crate) async fn layer_records(
 
 /// The charge up front: the stack's length where its layers say it, else a minute; nothing
 /// for a stack that cannot render (it fails without a charge).
-fn estimate(app: &App, canvas: Canvas, records: &[LayerRecord]) -> Credits {
+pub(crate) fn estimate(app: &App, canvas: Canvas, records: &[LayerRecord]) -> Credits {
     let Ok(stack) = Stack::read(canvas, records, false) else {
         return Credits::ZERO;
     };

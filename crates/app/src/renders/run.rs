@@ -1,5 +1,5 @@
-//! Running a render on a worker: read the row's video cell layers, find and probe their
-//! media, compile the stack, run ffmpeg in the run's private directory with progress
+//! Running a render on a worker: read the row's video cell layers, bind them to the row's
+//! cells (`source_column`, `{{names}}`), find and probe their media, compile the stack, run ffmpeg in the run's private directory with progress
 //! recorded on the generation, and hand the MP4 to the generation's completion (a video
 //! content resource with a first-frame thumbnail, shown by the final video cell). A stack
 //! that cannot render fails with a reason that names the layer, and nothing is charged;
@@ -18,7 +18,7 @@ use ace_render::{Progress, RenderError, Stack, compile};
 use serde_json::Value;
 use tracing::{info, warn};
 
-use super::{canvas_of, layer_records, media};
+use super::{binding, canvas_of, layer_records, media};
 use crate::automation::delivery::Routes;
 use crate::generations::run::{Priced, WorkDir, fail, finish};
 use crate::{App, AppError, AppResult};
@@ -121,7 +121,8 @@ async fn plan(
     else {
         return Ok(Err("The engine was deleted before the render ran.".into()));
     };
-    let records = layer_records(&mut conn, video_cell).await?;
+    let mut records = layer_records(&mut conn, video_cell).await?;
+    binding::bind(&mut conn, engine.id, video_cell, &mut records).await?;
     drop(conn);
     let stack = match Stack::read(canvas_of(&engine.aspect_ratio), &records, false) {
         Ok(stack) => stack,

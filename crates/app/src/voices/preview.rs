@@ -67,6 +67,7 @@ pub async fn start(
             data: &data,
             prompt: Some(&text),
             estimate_millis: estimate.millis(),
+            row_run_id: None,
         },
         lane: generator.name(),
         target: None,

@@ -76,6 +76,43 @@ pub async fn find(
     ))
 }
 
+/// A row's cell in a column.
+pub async fn find_in_row(
+    db: &mut dyn Session,
+    row: i64,
+    column: i64,
+) -> DbResult<Option<CellRecord>> {
+    let sql = concat!(
+        "SELECT ",
+        columns!(),
+        " FROM spreadsheet_cells WHERE row_id = $1 AND column_id = $2"
+    );
+    Ok(fetch_optional!(
+        db,
+        sqlx::query_as(sql).bind(row).bind(column)
+    ))
+}
+
+/// A row's cell in the column of a role (`final_video`, `stats`, ...).
+pub async fn find_by_role(
+    db: &mut dyn Session,
+    row: i64,
+    role: &str,
+) -> DbResult<Option<CellRecord>> {
+    let sql = concat!(
+        "SELECT ",
+        columns!(),
+        " FROM spreadsheet_cells WHERE row_id = $1 AND column_id IN \
+           (SELECT id FROM spreadsheet_columns WHERE column_role = $2 \
+              AND spreadsheet_id = (SELECT spreadsheet_id FROM spreadsheet_rows WHERE id = $1)) \
+         ORDER BY id LIMIT 1"
+    );
+    Ok(fetch_optional!(
+        db,
+        sqlx::query_as(sql).bind(row).bind(role)
+    ))
+}
+
 /// Writes a cell's value and attributes.
 pub async fn update(
     db: &mut dyn Session,

@@ -9,6 +9,7 @@ pub mod engines;
 pub mod layers;
 pub mod positions;
 pub mod rows;
+pub mod stats;
 pub mod tree;
 pub mod variables;
 

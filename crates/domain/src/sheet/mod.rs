@@ -1,11 +1,12 @@
 //! The vidsheet model: column kinds and roles, layer kinds and the rules their
-//! `additional_attributes` must follow, creation cards, ordering by position, slugs and
-//! `{{variable}}` substitution. Pure rules; the database and HTTP layers apply them and never
-//! restate them.
+//! `additional_attributes` must follow, creation cards, ordering by position, slugs,
+//! `{{variable}}` substitution and the plan of a row run. Pure rules; the database and HTTP
+//! layers apply them and never restate them.
 
 pub mod card;
 pub mod column;
 pub mod layer;
+pub mod plan;
 pub mod position;
 pub mod slug;
 pub mod variables;

@@ -24,6 +24,7 @@ async fn job_for(app: &TestApp, agent: i64, sheet: i64, cell: i64) -> i64 {
             data: &json!({"prompt": "p"}),
             prompt: Some("p"),
             estimate_millis: 0,
+            row_run_id: None,
         },
         app.app.clock.now(),
     )

@@ -30,6 +30,7 @@ mod persisted_tokens;
 mod providers;
 mod public_files;
 mod renders;
+mod row_runs;
 mod rows;
 mod sheets;
 mod templates;

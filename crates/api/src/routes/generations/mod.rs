@@ -30,6 +30,7 @@ pub(crate) fn trigger_of(body: GenerateBody, key: IdempotencyKey) -> Trigger {
         generation_type: body.generation_type,
         data: body.data,
         idempotency_key: key.0,
+        row_run: None,
     }
 }
 

@@ -1,0 +1,26 @@
+//! Stop a batch of row runs.
+
+use axum::Json;
+use axum::extract::{Path, State};
+
+use crate::dto::row_runs::BatchResponse;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{AgentParam, Authenticated, RawId};
+use crate::state::ApiState;
+
+/// Stops every unfinished run of the batch, and the rows still waiting never start.
+#[utoipa::path(post, path = "/v1/autocontentengine/{sheet_id}/runs/{batch_id}/stop", tag = "Row Runs", operation_id = "stopRowRunBatch",
+    params(("sheet_id" = i64, Path), ("batch_id" = i64, Path), ("agent_id" = i64, Query)),
+    responses((status = 200, body = BatchResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    extensions(("x-phase" = json!(crate::routes::EDIT))))]
+pub async fn stop_row_run_batch(
+    State(state): State<ApiState>,
+    Authenticated(actor): Authenticated,
+    AgentParam(agent): AgentParam,
+    Path((sheet, batch)): Path<(RawId, RawId)>,
+) -> ApiResult<Json<BatchResponse>> {
+    let view =
+        ace_app::row_runs::batches::stop(&state.app, &actor, agent, sheet.into_id(), batch.0)
+            .await?;
+    Ok(Json(BatchResponse::from(&view)))
+}
