@@ -20,6 +20,7 @@ mod gen_clients;
 mod generations;
 mod global_variables;
 mod idempotency;
+mod journey;
 mod layers;
 mod ledger;
 mod local_cards;
