@@ -45,8 +45,8 @@ pub async fn generate_script(
     let language = super::language(language)?;
     readable(&mut app.db.conn().await?, actor, agent).await?;
     let mut prompt = String::from(
-        "Write a short passage of two or three sentences, about forty words, for someone to \
-         read aloud to try out a new voice. Make it warm and natural, about everyday things.",
+        "Write a short passage of two sentences, at most thirty words, for someone to read \
+         aloud to try out a new voice. Make it warm and natural, about everyday things.",
     );
     if let Some(code) = language.filter(|code| !is_english(code)) {
         prompt.push_str(&format!(" Write it in the language whose code is {code}."));
@@ -56,7 +56,7 @@ pub async fn generate_script(
         app,
         Ask {
             prompt: &prompt,
-            max_tokens: 120,
+            max_tokens: 72,
             temperature: 0.7,
         },
     )

@@ -2,6 +2,7 @@
 //! `data` for its type, and what it costs in credits. Pure rules; running a generation belongs
 //! to the app layer.
 
+pub mod instructions;
 pub mod pricing;
 pub mod request;
 pub mod status;

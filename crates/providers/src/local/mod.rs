@@ -54,7 +54,13 @@ impl LocalModels {
         )
     }
 
-    /// The SmolLM2 text model.
+    /// The Qwen2.5-Coder-0.5B-Instruct text model.
+    pub fn qwen_text(&self) -> PathBuf {
+        self.dir
+            .join("qwen2.5-coder-0.5b/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf")
+    }
+
+    /// The SmolLM2 text model (the fallback).
     pub fn smollm2(&self) -> PathBuf {
         self.dir.join("smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
     }

@@ -95,12 +95,22 @@ async fn a_cloned_text_driven_template_makes_its_first_rows_video_offline_in_one
     };
     let video = stream("video");
     assert_eq!(video["codec_name"], "h264");
-    assert_eq!((video["width"].as_i64(), video["height"].as_i64()), (Some(1080), Some(1920)));
+    assert_eq!(
+        (video["width"].as_i64(), video["height"].as_i64()),
+        (Some(1080), Some(1920))
+    );
     assert_eq!(stream("audio")["codec_name"], "aac");
     // The stack lasts 450 frames at 30 fps.
-    assert!((seconds(&probed) - 15.0).abs() < 0.2, "{}", seconds(&probed));
+    assert!(
+        (seconds(&probed) - 15.0).abs() < 0.2,
+        "{}",
+        seconds(&probed)
+    );
     let loudness = mean_volume(&file);
-    assert!(loudness > -45.0, "the voice is heard: mean volume {loudness} dB");
+    assert!(
+        loudness > -45.0,
+        "the voice is heard: mean volume {loudness} dB"
+    );
 
     // The on-screen lines obey their cards: one line each, short, no labels.
     let engine = client
@@ -109,7 +119,9 @@ async fn a_cloned_text_driven_template_makes_its_first_rows_video_offline_in_one
         .expect(200)
         .body;
     let columns = engine["spreadsheet_columns"].as_array().unwrap();
-    let cells = engine["spreadsheet_rows"][0]["spreadsheet_cells"].as_array().unwrap();
+    let cells = engine["spreadsheet_rows"][0]["spreadsheet_cells"]
+        .as_array()
+        .unwrap();
     let value = |title: &str| {
         let column = columns.iter().find(|c| c["title"] == title).unwrap();
         cells
@@ -123,7 +135,10 @@ async fn a_cloned_text_driven_template_makes_its_first_rows_video_offline_in_one
     assert!(!hook.contains('\n') && !hook.is_empty(), "{hook:?}");
     assert!(hook.split_whitespace().count() <= 8, "{hook:?}");
     let lines: Vec<String> = ["LINE 1", "LINE 2", "LINE 3"].map(value).to_vec();
-    assert!(lines.iter().all(|l| !l.contains('\n') && !l.is_empty()), "{lines:?}");
+    assert!(
+        lines.iter().all(|l| !l.contains('\n') && !l.is_empty()),
+        "{lines:?}"
+    );
     assert!(lines[0] != lines[1] && lines[1] != lines[2], "{lines:?}");
     let stats: Value = serde_json::from_str(&value("STATS")).unwrap();
     assert_eq!(stats["render"]["width"], 1080, "{stats}");
