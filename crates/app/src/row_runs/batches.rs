@@ -3,15 +3,16 @@
 //! wait as queued runs and start as others end. A batch ends when its last run does.
 
 use ace_db::row_runs::{self as store, BatchRecord, RunRecord};
-use ace_db::sheets::{engines, rows};
+use ace_db::sheets::rows;
 use ace_domain::ids::{AgentId, RowId, SpreadsheetId};
 
 use super::{
-    RunOptions, RunView, halt, load_view, planning, queue_advance, record, refuse_unrunnable,
+    RunOptions, RunView, engine_to_run, halt, load_view, planning, queue_advance, record,
+    refuse_unrunnable,
 };
 use crate::policy::AgentNeed;
 use crate::sheets::{agent_access, not_found};
-use crate::{Actor, App, AppError, AppResult, ErrorCode, credits};
+use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
 /// The most rows one batch may hold.
 pub const MAX_ROWS: usize = 500;
@@ -52,14 +53,7 @@ pub async fn start(
         ));
     }
     let mut conn = app.db.conn().await?;
-    let organization = agent_access(&mut conn, actor, agent, AgentNeed::Edit)
-        .await?
-        .agent
-        .organization_id;
-    credits::require_usable(&mut conn, organization).await?;
-    let engine = engines::find(&mut conn, agent, sheet)
-        .await?
-        .ok_or_else(|| not_found("Engine", sheet))?;
+    let (organization, engine) = engine_to_run(&mut conn, actor, agent, sheet, true).await?;
     let all: Vec<RowId> = rows::list(&mut conn, sheet)
         .await?
         .into_iter()
@@ -97,16 +91,8 @@ pub async fn start(
     }
     let mut plans = Vec::with_capacity(chosen.len());
     for row in chosen {
-        let plan = planning::plan_row(
-            app,
-            &mut conn,
-            agent,
-            sheet,
-            &engine.aspect_ratio,
-            row,
-            request.options.force,
-        )
-        .await?;
+        let plan =
+            planning::plan_row(app, &mut conn, agent, &engine, row, request.options.force).await?;
         refuse_unrunnable(&plan, Some(row))?;
         plans.push(plan);
     }

@@ -14,7 +14,7 @@ pub(crate) mod stats;
 
 use ace_db::Session;
 use ace_db::row_runs::{self as store, NewRun, NewStep, RunRecord, StepRecord};
-use ace_db::sheets::engines;
+use ace_db::sheets::engines::{self, SheetRecord};
 use ace_db::user_jobs::{self as jobs, JobRecord};
 use ace_domain::credits::Credits;
 use ace_domain::generation::GenerationStatus;
@@ -143,20 +143,30 @@ pub async fn dry_run(
     options: RunOptions,
 ) -> AppResult<RowPlanView> {
     let mut conn = app.db.conn().await?;
-    agent_access(&mut conn, actor, agent, AgentNeed::Edit).await?;
-    let engine = engines::find(&mut conn, agent, sheet)
+    let (_, engine) = engine_to_run(&mut conn, actor, agent, sheet, false).await?;
+    planning::plan_row(app, &mut conn, agent, &engine, row, options.force).await
+}
+
+/// The engine a run goes in, once the caller may change the agent's engines and, for a run
+/// that charges, its workspace has usable credits; with the workspace.
+async fn engine_to_run(
+    db: &mut dyn Session,
+    actor: &Actor,
+    agent: AgentId,
+    sheet: SpreadsheetId,
+    charging: bool,
+) -> AppResult<(OrganizationId, SheetRecord)> {
+    let organization = agent_access(db, actor, agent, AgentNeed::Edit)
+        .await?
+        .agent
+        .organization_id;
+    if charging {
+        credits::require_usable(db, organization).await?;
+    }
+    let engine = engines::find(db, agent, sheet)
         .await?
         .ok_or_else(|| not_found("Engine", sheet))?;
-    planning::plan_row(
-        app,
-        &mut conn,
-        agent,
-        sheet,
-        &engine.aspect_ratio,
-        row,
-        options.force,
-    )
-    .await
+    Ok((organization, engine))
 }
 
 /// Starts a run of a row; it is pending when this returns.
@@ -169,24 +179,8 @@ pub async fn start(
     options: RunOptions,
 ) -> AppResult<RunRecord> {
     let mut conn = app.db.conn().await?;
-    let organization = agent_access(&mut conn, actor, agent, AgentNeed::Edit)
-        .await?
-        .agent
-        .organization_id;
-    credits::require_usable(&mut conn, organization).await?;
-    let engine = engines::find(&mut conn, agent, sheet)
-        .await?
-        .ok_or_else(|| not_found("Engine", sheet))?;
-    let plan = planning::plan_row(
-        app,
-        &mut conn,
-        agent,
-        sheet,
-        &engine.aspect_ratio,
-        row,
-        options.force,
-    )
-    .await?;
+    let (organization, engine) = engine_to_run(&mut conn, actor, agent, sheet, true).await?;
+    let plan = planning::plan_row(app, &mut conn, agent, &engine, row, options.force).await?;
     drop(conn);
     refuse_unrunnable(&plan, None)?;
     let mut tx = app.db.begin().await?;

@@ -3,11 +3,12 @@
 //! dry run says up front what a run would do, what it costs, and what cannot run here.
 
 use ace_db::Session;
+use ace_db::sheets::engines::SheetRecord;
 use ace_db::sheets::tree::{self, Scope};
 use ace_db::sheets::variables;
 use ace_domain::credits::Credits;
 use ace_domain::generation::validate;
-use ace_domain::ids::{AgentId, RowId, SpreadsheetId};
+use ace_domain::ids::{AgentId, RowId};
 use ace_domain::sheet::card::GenerationType;
 use ace_domain::sheet::column::ColumnRole;
 use ace_domain::sheet::plan::{PlanColumn, PlanLayer, PlannedStep, plan};
@@ -70,11 +71,11 @@ pub(crate) async fn plan_row(
     app: &App,
     db: &mut dyn Session,
     agent: AgentId,
-    sheet: SpreadsheetId,
-    aspect_ratio: &str,
+    engine: &SheetRecord,
     row: RowId,
     force: bool,
 ) -> AppResult<RowPlanView> {
+    let sheet = engine.id;
     let contents = tree::load(db, sheet, Scope::Row(row)).await?;
     if contents.rows.is_empty() {
         return Err(not_found("Row", row));
@@ -149,7 +150,7 @@ pub(crate) async fn plan_row(
             Some("the row's video cell has no layers to render".to_owned()),
         ),
         Some(_) => (
-            render_estimate(app, canvas_of(aspect_ratio), &records),
+            render_estimate(app, canvas_of(&engine.aspect_ratio), &records),
             None,
         ),
     };
