@@ -49,6 +49,8 @@ pub struct PlanRenderResponse {
     pub estimated_credits: f64,
     pub runnable: bool,
     pub reason: Option<String>,
+    /// What the render will leave out (layers whose columns will be empty).
+    pub notes: Vec<String>,
 }
 
 /// What a run of the row would do and cost.
@@ -88,6 +90,7 @@ impl From<&RowPlanView> for RunPlanResponse {
                 estimated_credits: plan.render_estimate.as_f64(),
                 runnable: plan.render_refusal.is_none(),
                 reason: plan.render_refusal.clone(),
+                notes: plan.render_notes.clone(),
             },
             total_estimated_credits: plan.total().as_f64(),
             runnable: plan.refusals().is_empty(),

@@ -3,7 +3,8 @@
 //! layer its resource as `src`, a text layer its text as `content`, a caption layer the word
 //! times of the generation that made it as `captions`), and `{{names}}` in a text layer's
 //! `content` are substituted like a card's prompt (global variables, then the row's cells).
-//! What a layer sets itself always wins.
+//! What a layer sets itself always wins, and a picture or sound layer whose column has nothing
+//! to show is left out rather than failing the render.
 
 use std::collections::HashMap;
 
@@ -19,15 +20,17 @@ use serde_json::{Value, json};
 
 use crate::AppResult;
 
-/// Fills the stack's layers from the row of `video_cell`.
+/// Fills the stack's layers from the row of `video_cell`. A picture or sound layer whose
+/// column has nothing to show (an upload never made) is left out, so the rest still renders;
+/// their names are returned.
 pub(crate) async fn bind(
     db: &mut dyn Session,
     sheet: SpreadsheetId,
     video_cell: CellId,
-    layers: &mut [LayerRecord],
-) -> AppResult<()> {
+    layers: &mut Vec<LayerRecord>,
+) -> AppResult<Vec<String>> {
     let Some(row) = tree::row_sources(db, sheet, video_cell).await? else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let globals: Vec<(String, String)> = variables::list_for_spreadsheet(db, sheet)
         .await?
@@ -35,6 +38,7 @@ pub(crate) async fn bind(
         .map(|v| (v.key, v.value))
         .collect();
     let cells = Cells::of(&row);
+    let mut empty = Vec::new();
     for layer in layers.iter_mut() {
         let Value::Object(attributes) = &mut layer.additional_attributes else {
             continue;
@@ -61,8 +65,11 @@ pub(crate) async fn bind(
                         .resource
                         .map(Value::from)
                         .or_else(|| cell.url().map(Value::from));
-                    if let Some(source) = source {
-                        attributes.insert("src".into(), source);
+                    match source {
+                        Some(source) => {
+                            attributes.insert("src".into(), source);
+                        }
+                        None => empty.push(layer.name.clone()),
                     }
                 }
                 _ => {}
@@ -81,7 +88,28 @@ pub(crate) async fn bind(
             attributes.insert("content".into(), Value::String(substituted));
         }
     }
-    Ok(())
+    layers.retain(|layer| !empty.contains(&layer.name));
+    Ok(empty)
+}
+
+/// The picture and sound layers a render will leave out, their columns having nothing to
+/// show: `(layer name, column title)`. For a run's plan, before anything is generated, a
+/// column counts as filled when `filled` says so.
+pub(crate) fn left_out(layers: &[LayerRecord], filled: impl Fn(&str) -> bool) -> Vec<(&str, &str)> {
+    layers
+        .iter()
+        .filter(|layer| {
+            !matches!(
+                layer.kind.as_str(),
+                "text" | "caption" | "captions" | "shape"
+            )
+        })
+        .filter(|layer| layer.additional_attributes.get("src").is_none())
+        .filter_map(|layer| {
+            let column = layer.additional_attributes.get("source_column")?.as_str()?;
+            (!filled(column)).then_some((layer.name.as_str(), column))
+        })
+        .collect()
 }
 
 /// A cell a layer may take its source from.

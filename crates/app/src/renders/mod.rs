@@ -4,7 +4,7 @@
 //! the stack, stoppable with a refund, announced to webhooks, followed live with progress,
 //! and its MP4 becomes a video content resource that the row's final video cell shows.
 
-mod binding;
+pub(crate) mod binding;
 mod media;
 mod run;
 

@@ -122,8 +122,11 @@ async fn plan(
         return Ok(Err("The engine was deleted before the render ran.".into()));
     };
     let mut records = layer_records(&mut conn, video_cell).await?;
-    binding::bind(&mut conn, engine.id, video_cell, &mut records).await?;
+    let left_out = binding::bind(&mut conn, engine.id, video_cell, &mut records).await?;
     drop(conn);
+    if !left_out.is_empty() {
+        info!(generation = %record.id, layers = ?left_out, "layers whose columns are empty are left out of the render");
+    }
     let stack = match Stack::read(canvas_of(&engine.aspect_ratio), &records, false) {
         Ok(stack) => stack,
         Err(err) => return Ok(Err(err.to_string())),

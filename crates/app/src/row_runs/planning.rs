@@ -38,6 +38,8 @@ pub struct RowPlanView {
     pub render_estimate: Credits,
     /// Why the render cannot run, when it cannot.
     pub render_refusal: Option<String>,
+    /// What the render will leave out: layers whose columns will have nothing to show.
+    pub render_notes: Vec<String>,
     /// The cell the render starts from (the final video cell).
     pub final_video_cell: Option<i64>,
 }
@@ -154,12 +156,26 @@ pub(crate) async fn plan_row(
             None,
         ),
     };
+    let filled = |title: &str| {
+        columns.iter().any(|c| {
+            c.title.trim().eq_ignore_ascii_case(title.trim()) && (c.has_value || c.card.is_some())
+        })
+    };
+    let render_notes = crate::renders::binding::left_out(&records, filled)
+        .into_iter()
+        .map(|(layer, column)| {
+            format!(
+                "layer {layer:?} is left out: {column} is empty (upload a file to it to use it)"
+            )
+        })
+        .collect();
     Ok(RowPlanView {
         row,
         steps,
         render_needs: planned.render_needs,
         render_estimate,
         render_refusal,
+        render_notes,
         final_video_cell: role_cell(ColumnRole::FinalVideo).map(|c| c.id.get()),
     })
 }

@@ -554,3 +554,41 @@ async fn another_tenant_can_neither_see_nor_run_a_row() {
         .await
         .expect_error(422, "validation_error");
 }
+
+#[tokio::test]
+async fn a_layer_whose_upload_column_is_empty_is_left_out_and_the_row_still_renders() {
+    let app = writing_app(TestApp::builder()).await;
+    let owner = &app.owner;
+    let (client, agent) = (&owner.client, owner.agent_id.get());
+    let (sheet, row) = story_row(owner).await;
+    client
+        .post(
+            &format!("/v1/autocontentengine/{sheet}/columns?agent_id={agent}"),
+            json!({"title": "MUSIC", "type": "audio"}),
+        )
+        .await
+        .expect(201);
+    let engine = read(client, agent, sheet).await;
+    let video = id(&cell_in(&engine, &engine["spreadsheet_rows"][0], "VIDEO"));
+    client
+        .post(
+            &format!("/v1/autocontentengine/{sheet}/cells/{video}/layers?agent_id={agent}"),
+            json!({"name": "Music", "type": "sound", "additional_attributes": {"source_column": "MUSIC", "from": 0, "durationInFrames": 30}}),
+        )
+        .await
+        .expect(201);
+    let plan = client
+        .post(&run_path(agent, sheet, row), json!({"dry_run": true}))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(plan["runnable"], true);
+    let notes = plan["render"]["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n.as_str().unwrap().contains("MUSIC")),
+        "{plan}"
+    );
+    let run = started(client, agent, sheet, row, json!({})).await;
+    let (_, body) = ended(client, agent, sheet, row, run).await;
+    assert_eq!(body["status"], "completed", "{body}");
+}
