@@ -1440,3 +1440,56 @@ async fn gens_clients_upload_through_a_direct_upload_and_manage_files() {
     assert_eq!(gone.status, 404);
     reads(&gone, &["error", "error_code"]);
 }
+
+#[tokio::test]
+async fn gens_sdk_connects_tests_reads_and_disconnects_an_agents_elevenlabs_account() {
+    use crate::voices_elevenlabs::{GOOD_KEY, app_with, elevenlabs};
+    let api = ProviderApi::start(elevenlabs).await;
+    let app = app_with(&api).await;
+    let caller = Gen {
+        client: &app.owner.client,
+    };
+    let agent = app.owner.agent_id.get();
+    let integration = format!("/agents/{agent}/voice/integrations/elevenlabs");
+    // testElevenLabsKey and connectElevenLabs send `{api_key}`; a refused key is 400 invalid_key.
+    let tested = caller
+        .post(
+            "testElevenLabsKey",
+            &format!("{integration}/test"),
+            json!({"api_key": GOOD_KEY}),
+        )
+        .await
+        .expect(200);
+    reads(&tested, &["valid"]);
+    caller
+        .post(
+            "connectElevenLabs",
+            &integration,
+            json!({"api_key": "sk_wrong"}),
+        )
+        .await
+        .expect_error(400, "invalid_key");
+    let connected = caller
+        .post(
+            "connectElevenLabs",
+            &integration,
+            json!({"api_key": GOOD_KEY}),
+        )
+        .await
+        .expect(200);
+    reads(&connected, &["connected"]);
+    let status = caller
+        .get("getElevenLabsIntegrationStatus", &integration)
+        .await
+        .expect(200);
+    reads(&status, &["connected", "masked_key"]);
+    caller
+        .delete("disconnectElevenLabs", &integration)
+        .await
+        .expect(204);
+    let status = caller
+        .get("getElevenLabsIntegrationStatus", &integration)
+        .await
+        .expect(200);
+    assert_eq!(status.body["connected"], false);
+}

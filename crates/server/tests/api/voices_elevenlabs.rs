@@ -12,10 +12,10 @@ use serde_json::{Value, json};
 use crate::contract;
 use crate::generations::{generate, text_cell, wait_for};
 
-const GOOD_KEY: &str = "sk_agent_own_key_0123xyz1";
+pub(crate) const GOOD_KEY: &str = "sk_agent_own_key_0123xyz1";
 
 /// ElevenLabs as far as the Voice API uses it; only [`GOOD_KEY`] opens it.
-fn elevenlabs(seen: &Seen, _: usize) -> Response {
+pub(crate) fn elevenlabs(seen: &Seen, _: usize) -> Response {
     if seen.header("xi-api-key") != GOOD_KEY {
         return reply_json(401, &json!({"detail": {"status": "invalid_api_key"}}));
     }
@@ -65,7 +65,7 @@ fn timed_speech(text: &str) -> Response {
 }
 
 /// An app whose agents reach ElevenLabs at the stand-in (the operator has no key of its own).
-async fn app_with(api: &ProviderApi) -> TestApp {
+pub(crate) async fn app_with(api: &ProviderApi) -> TestApp {
     let config = ProvidersConfig::from_toml(
         &format!("[providers.elevenlabs]\nbase_url = \"{}\"\n", api.url),
         std::iter::empty(),
