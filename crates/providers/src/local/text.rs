@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use ace_domain::generation::instructions::{Rules, word_count};
+use ace_domain::generation::instructions::{Rules, Violation, word_count};
 use candle_core::quantized::gguf_file;
 use candle_core::quantized::tokenizer::TokenizerFromGguf;
 use candle_core::{Device, Tensor};
@@ -314,10 +314,10 @@ fn write_within_rules(
         },
         ..ask.clone()
     };
-    let first = generate(loaded, &asked, &rules, stop, false)?;
+    let first = generate(loaded, &asked, &rules, stop, None)?;
     let mut tokens = first.tokens;
     let mut attempts = 1;
-    let mut best = first.text;
+    let mut best = first.text.clone();
     let broken = rules.check(&best);
     let echoed = echoes(&best, &ask.prompt);
     if (!broken.is_empty() || echoed) && !stop.load(Ordering::Relaxed) {
@@ -328,13 +328,15 @@ fn write_within_rules(
             temperature: (asked.temperature * 0.5).min(0.3),
             ..asked
         };
-        // A second answer may not hand back a line of its prompt.
-        let second = generate(loaded, &again, &rules, stop, true)?;
+        let second = generate(loaded, &again, &rules, stop, Some(&first))?;
         tokens += second.tokens;
         attempts += 1;
-        // An echo is worse than any broken limit: cleaning cannot mend it.
-        let score =
-            |text: &str| rules.check(text).len() + 100 * usize::from(echoes(text, &ask.prompt));
+        // An echo or a refusal is worse than any broken limit: cleaning cannot mend them.
+        let score = |text: &str| {
+            let broken = rules.check(text);
+            let unmendable = echoes(text, &ask.prompt) || broken.contains(&Violation::Refusal);
+            broken.len() + 100 * usize::from(unmendable)
+        };
         if score(&second.text) <= score(&best) {
             best = second.text;
         }
@@ -353,6 +355,8 @@ struct Attempt {
     text: String,
     prompt_tokens: usize,
     tokens: usize,
+    /// The first token written.
+    opening: Option<u32>,
 }
 
 fn generate(
@@ -360,8 +364,13 @@ fn generate(
     ask: &Ask,
     rules: &Rules,
     stop: &AtomicBool,
-    block_copies: bool,
+    second: Option<&Attempt>,
 ) -> candle_core::Result<Attempt> {
+    // A second take may not copy its prompt's lines, nor open as a refused first one did.
+    let block_copies = second.is_some();
+    let avoid_opening = second
+        .filter(|first| rules.check(&first.text).contains(&Violation::Refusal))
+        .and_then(|first| first.opening);
     let chat = format!(
         "<|im_start|>system\n{SYSTEM}<|im_end|>\n<|im_start|>user\n{}<|im_end|>\n<|im_start|>assistant\n",
         ask.prompt.trim()
@@ -414,15 +423,26 @@ fn generate(
         let hold_breaks = so_far.trim().is_empty();
         let hold_end = word_floor.is_some_and(|floor| word_count(&so_far) < floor);
         let copying = copies.continuing(&written);
+        let opening: &[u32] = match avoid_opening {
+            Some(ref token) if written.is_empty() => std::slice::from_ref(token),
+            _ => &[],
+        };
         if !banned.is_empty()
             || (hold_breaks && !line_breaks.is_empty())
             || hold_end
             || !copying.is_empty()
+            || !opening.is_empty()
         {
             let mut values = logits.to_vec1::<f32>()?;
             let breaks = if hold_breaks { &line_breaks[..] } else { &[] };
             let stops = if hold_end { &loaded.stops[..] } else { &[] };
-            for &id in banned.iter().chain(breaks).chain(stops).chain(copying) {
+            for &id in banned
+                .iter()
+                .chain(breaks)
+                .chain(stops)
+                .chain(copying)
+                .chain(opening)
+            {
                 if let Some(value) = values.get_mut(id as usize) {
                     *value = f32::NEG_INFINITY;
                 }
@@ -456,6 +476,7 @@ fn generate(
         text: tidy(&text),
         prompt_tokens: prompt.len(),
         tokens: written.len(),
+        opening: written.first().copied(),
     })
 }
 
