@@ -10,10 +10,10 @@ use ace_domain::ids::{AgentId, AssetFolderId};
 use ace_domain::patch::Patch;
 use ace_domain::text::{fold, required_line};
 
-use crate::files::FileKind;
 use crate::files::{delete_blobs, with_thumbnails};
 use crate::policy::{AgentNeed, Denials, agent_not_accessible, require_agent};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
+use ace_media::formats::FileKind;
 
 /// The default and largest page sizes.
 pub const DEFAULT_PAGE_SIZE: i64 = 20;

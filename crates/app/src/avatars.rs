@@ -13,10 +13,10 @@ use chrono::{DateTime, Utc};
 
 use crate::direct_uploads;
 use crate::files::delete_blobs;
-use crate::images::{self, ImageKind};
-use crate::outbound;
 use crate::policy::{AgentDenial, AgentNeed, agent_for};
 use crate::{Actor, App, AppError, AppResult, ErrorCode, ErrorKind, Upload};
+use ace_media::images::{self, ImageKind};
+use ace_net::outbound;
 
 /// The ways to send an avatar image, for error messages.
 const HOW_TO_ADD: &str = "Send an image as multipart agent_avatars_attributes[][file], a direct upload's signed_id as {\"file\": ...}, or an image URL as {\"url\": ...}.";

@@ -12,10 +12,11 @@ use ace_domain::ids::{AgentId, AssetFolderId, ContentResourceId, SpreadsheetId, 
 use bytes::Bytes;
 use futures::Stream;
 
+use ace_media::formats::{check_declared, sniff};
+
 use crate::direct_uploads::claim;
 use crate::files::{
-    self, FileKind, Incoming, IngestError, Ingested, Inspection, check_declared, delete_blobs,
-    sniff, with_thumbnails,
+    self, FileKind, Incoming, IngestError, Ingested, Inspection, delete_blobs, with_thumbnails,
 };
 use crate::policy::{AgentNeed, Denials, agent_not_accessible, require_agent};
 use crate::{Actor, App, AppError, AppResult, ErrorCode, ErrorKind};

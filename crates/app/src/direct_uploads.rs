@@ -17,9 +17,11 @@ use futures::{Stream, StreamExt};
 
 use crate::content_resources::creation_failed;
 use crate::files::delete_blobs;
-use crate::files::{BackgroundMd5, by_mime, clean_filename};
-use crate::signing::TokenProblem;
+use ace_media::formats::by_mime;
+
+use crate::files::{BackgroundMd5, clean_filename};
 use crate::{Actor, App, AppError, AppResult, ErrorCode, ErrorKind};
+use ace_net::signed_tokens::TokenProblem;
 
 /// How long an upload URL works.
 const UPLOAD_URL_TTL: Duration = Duration::hours(1);

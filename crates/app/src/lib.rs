@@ -20,7 +20,6 @@ pub mod files;
 pub mod generations;
 pub mod idempotency;
 pub mod organizations;
-pub mod outbound;
 pub mod policy;
 pub mod renders;
 pub mod row_runs;
@@ -28,10 +27,6 @@ pub mod sheets;
 pub mod templates;
 pub mod text;
 pub mod voices;
-pub mod webhooks;
-
-pub mod images;
-pub mod signing;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -42,7 +37,7 @@ use ace_domain::credits::Credits;
 use ace_domain::generation::PriceTable;
 use ace_domain::sheet::card::GenerationType;
 use ace_jobs::Queue;
-use ace_providers::local::LocalModels;
+use ace_net::signed_tokens::Signer;
 use ace_providers::local::speech::LocalSpeech;
 use ace_providers::remote::elevenlabs::ElevenLabsAccess;
 use ace_providers::{Generator, Registry};
@@ -65,7 +60,7 @@ pub struct Settings {
     pub public_url: String,
     /// Which addresses webhooks and callbacks may go to (public ones only, unless a
     /// self-hosted setup or a test allows private ones).
-    pub outbound_reach: outbound::Reach,
+    pub outbound_reach: ace_net::outbound::Reach,
     /// How long a webhook receiver has to answer.
     pub webhook_timeout: Duration,
     /// The unit of the webhook retry schedule (5 s: retries after 5 s, 30 s, 2, 4 and 5 min).
@@ -87,7 +82,7 @@ impl Default for Settings {
             max_image_bytes: 10 * 1024 * 1024,
             max_file_bytes: 1024 * 1024 * 1024,
             public_url: "http://localhost:8080".into(),
-            outbound_reach: outbound::Reach::PublicOnly,
+            outbound_reach: ace_net::outbound::Reach::PublicOnly,
             webhook_timeout: Duration::from_secs(10),
             webhook_retry_base: Duration::from_secs(5),
             generation_attempts: 3,
@@ -106,96 +101,112 @@ pub struct Upload {
     pub bytes: Bytes,
 }
 
-/// Everything a use case needs: the database, the blob store, the clock and the settings.
-/// Cheap to clone.
-#[derive(Clone)]
-pub struct App {
+/// The parts an [`App`] is made of. The server's start-up builds each one, failing with a
+/// clear message when one cannot be built (the outbound client above all: without its address
+/// rules ace would reach private networks), and hands them to [`App::assemble`].
+pub struct Parts {
     pub db: Database,
     pub storage: BlobStore,
-    pub clock: clock::Clock,
-    pub settings: Arc<Settings>,
+    pub settings: Settings,
     /// ffprobe and ffmpeg.
     pub media: ace_media::Tools,
-    /// The durable job queue.
-    pub queue: Queue,
     /// Which generator runs each creation card.
-    pub providers: Arc<Registry>,
+    pub providers: Registry,
     /// ace's own voices: the public catalogue, voice design samples and previews.
     pub speech: Arc<LocalSpeech>,
     /// ElevenLabs for agents' own keys (connect, their voices, clones).
-    pub elevenlabs: Arc<ElevenLabsAccess>,
+    pub elevenlabs: ElevenLabsAccess,
     /// What generations cost.
-    pub pricing: Arc<PriceTable>,
-    /// This process's feed of generation status changes (live streams listen to it).
-    pub generation_events: generations::events::Bus,
-    /// The HTTP client for webhooks and callbacks (see [`outbound`]).
+    pub pricing: PriceTable,
+    /// The HTTP client for webhooks and callbacks, built by [`ace_net::outbound::client`].
     pub outbound: reqwest::Client,
+    /// Signs and checks the HS256 JWTs ace accepts.
+    pub jwt_secret: Vec<u8>,
+    /// Signs the ids and URLs ace hands out; never the JWT secret itself.
+    pub url_signing_key: Vec<u8>,
+}
+
+/// Everything a use case needs: the database, the blob store, the clock, the settings and the
+/// adapters. Cheap to clone. Its parts are private: use cases in this crate reach them, the
+/// edge reaches what the accessors below give.
+#[derive(Clone)]
+pub struct App {
+    db: Database,
+    storage: BlobStore,
+    clock: clock::Clock,
+    settings: Arc<Settings>,
+    media: ace_media::Tools,
+    queue: Queue,
+    providers: Arc<Registry>,
+    speech: Arc<LocalSpeech>,
+    elevenlabs: Arc<ElevenLabsAccess>,
+    pricing: Arc<PriceTable>,
+    /// This process's feed of generation status changes (live streams listen to it).
+    generation_events: generations::events::Bus,
+    outbound: reqwest::Client,
     jwt: Arc<auth::JwtKeys>,
     keys: Arc<auth::KeyCache>,
-    signer: Arc<signing::Signer>,
+    signer: Arc<Signer>,
 }
 
 impl App {
-    /// Assembles the context. `jwt_secret` signs and checks the HS256 JWTs ace accepts.
-    pub fn new(db: Database, storage: BlobStore, settings: Settings, jwt_secret: &[u8]) -> Self {
+    /// Puts the parts together.
+    pub fn assemble(parts: Parts) -> Self {
         // On SQLite this process makes every revocation, so cached keys can be trusted at
         // once; on PostgreSQL only once `auth::follow_revocations` listens.
-        let db_is_single_process = db.backend() == ace_db::Backend::Sqlite;
-        let outbound = outbound::client(
-            settings.outbound_reach,
-            settings.webhook_timeout,
-            concat!("ace-webhooks/", env!("CARGO_PKG_VERSION")),
-        )
-        .unwrap_or_default();
+        let db_is_single_process = parts.db.backend() == ace_db::Backend::Sqlite;
         Self {
-            queue: Queue::new(db.clone()),
-            providers: Arc::new(Registry::default()),
-            speech: Arc::new(LocalSpeech::new(
-                LocalModels::new(LocalModels::default_dir()),
-                ace_media::Tools::default(),
-            )),
-            elevenlabs: Arc::new(ElevenLabsAccess::default()),
-            pricing: Arc::new(PriceTable::default()),
+            queue: Queue::new(parts.db.clone()),
+            providers: Arc::new(parts.providers),
+            speech: parts.speech,
+            elevenlabs: Arc::new(parts.elevenlabs),
+            pricing: Arc::new(parts.pricing),
             generation_events: generations::events::Bus::default(),
-            outbound,
-            db,
-            storage,
+            outbound: parts.outbound,
+            db: parts.db,
+            storage: parts.storage,
             clock: clock::Clock::default(),
-            settings: Arc::new(settings),
-            media: ace_media::Tools::default(),
-            jwt: Arc::new(auth::JwtKeys::new(jwt_secret)),
-            signer: Arc::new(signing::Signer::new(jwt_secret)),
+            settings: Arc::new(parts.settings),
+            media: parts.media,
+            jwt: Arc::new(auth::JwtKeys::new(&parts.jwt_secret)),
+            signer: Arc::new(Signer::new(&parts.url_signing_key)),
             keys: Arc::new(auth::KeyCache::new(db_is_single_process)),
         }
     }
 
-    /// Installs the generators creation cards run on.
-    #[must_use]
-    pub fn with_providers(mut self, providers: Registry) -> Self {
-        self.providers = Arc::new(providers);
-        self
+    /// The database (for start-up, shutdown and operator tools).
+    pub fn db(&self) -> &Database {
+        &self.db
     }
 
-    /// Speaks with `speech` (share the engine the speech generator uses, so its voice loads
-    /// once).
-    #[must_use]
-    pub fn with_speech(mut self, speech: Arc<LocalSpeech>) -> Self {
-        self.speech = speech;
-        self
+    /// The blob store.
+    pub fn storage(&self) -> &BlobStore {
+        &self.storage
     }
 
-    /// Reaches ElevenLabs as `access` says.
-    #[must_use]
-    pub fn with_elevenlabs(mut self, access: ElevenLabsAccess) -> Self {
-        self.elevenlabs = Arc::new(access);
-        self
+    /// The clock use cases read the time from (tests move it).
+    pub fn clock(&self) -> &clock::Clock {
+        &self.clock
     }
 
-    /// Replaces the price table.
-    #[must_use]
-    pub fn with_pricing(mut self, pricing: PriceTable) -> Self {
-        self.pricing = Arc::new(pricing);
-        self
+    /// The durable job queue.
+    pub fn queue(&self) -> &Queue {
+        &self.queue
+    }
+
+    /// ffprobe and ffmpeg.
+    pub fn media(&self) -> &ace_media::Tools {
+        &self.media
+    }
+
+    /// What generations cost.
+    pub fn pricing(&self) -> &PriceTable {
+        &self.pricing
+    }
+
+    /// This process's feed of generation status changes.
+    pub fn generation_events(&self) -> &generations::events::Bus {
+        &self.generation_events
     }
 
     /// The generator that runs `kind` cards asking for GEN model `model`: the provider the
@@ -214,7 +225,7 @@ impl App {
     }
 
     /// Issues and checks the signed ids and URLs this server hands out.
-    pub fn signer(&self) -> &signing::Signer {
+    pub fn signer(&self) -> &Signer {
         &self.signer
     }
 }

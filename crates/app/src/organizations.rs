@@ -10,8 +10,8 @@ use ace_domain::role::Role;
 use ace_domain::text::required_line;
 
 use crate::accounts::create_workspace_in;
-use crate::images::{self, ImageKind};
 use crate::{Actor, App, AppError, AppResult, ErrorCode, Upload};
+use ace_media::images::{self, ImageKind};
 
 const AVATAR_KINDS: &[ImageKind] = &[
     ImageKind::Jpeg,

@@ -2,12 +2,12 @@
 //! MP3, decoded by ffmpeg and transcribed by Whisper base (skipped, saying why, when a model
 //! is not installed).
 
+use ace_fixtures::plain_words;
 use ace_providers::ProviderError;
 use ace_providers::local::LocalModels;
 use ace_providers::local::speech::{Delivery, LocalSpeech};
 use ace_providers::local::whisper::{LocalWhisper, Transcript, samples_of};
 use ace_providers::words::TimedWord;
-use ace_testkit::plain_words;
 
 const SCRIPT: &str = "Hello from the local content engine. The market opens at dawn, and there \
     is warm bread for everyone who waits in line.";

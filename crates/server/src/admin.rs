@@ -10,9 +10,8 @@ use ace_domain::role::Role;
 use anyhow::{Context, anyhow};
 use clap::{Args, Subcommand};
 
-use crate::bootstrap;
 use crate::config::Settings;
-use crate::startup::{app_settings, connect, open_storage};
+use crate::startup::{assemble, connect};
 
 /// Operator commands.
 #[derive(Debug, Subcommand)]
@@ -160,7 +159,7 @@ pub async fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<(
         AdminCommand::IssueJwt { user, ttl } => {
             let ttl = ace_domain::token::parse_expires_in(&serde_json::Value::String(ttl))
                 .map_err(|e| anyhow!("--ttl {e}"))?;
-            let mut conn = app.db.conn().await?;
+            let mut conn = app.db().conn().await?;
             let record = ace_db::users::find_by_login(&mut conn, &user)
                 .await?
                 .with_context(|| format!("no user with email or username {user:?}"))?;
@@ -193,12 +192,5 @@ async fn context(settings: &Settings) -> anyhow::Result<App> {
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://localhost:{}", settings.bind.port()));
-    let storage = open_storage(settings, &public_url)?;
-    let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_deref()).await?;
-    Ok(App::new(
-        db,
-        storage,
-        app_settings(settings, &public_url),
-        &secret,
-    ))
+    assemble(settings, db, &public_url, |_| {}).await
 }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use ace_app::App;
 use ace_app::accounts::{self, NewAccount};
 use ace_db::{Database, server_state};
+use ace_net::signed_tokens::{URL_SIGNING_LABEL, derive_key};
 use anyhow::Context;
 
 use crate::config::Settings;
@@ -67,15 +68,30 @@ fn write_secret(path: &Path, secret: &str) -> std::io::Result<()> {
 /// The shortest JWT secret accepted: HS256 wants at least 256 bits.
 const MIN_SECRET_BYTES: usize = 32;
 
+/// A configured secret, if one is set; it must be long enough.
+fn configured_secret(what: &str, configured: Option<&str>) -> anyhow::Result<Option<Vec<u8>>> {
+    let Some(secret) = configured.filter(|s| !s.trim().is_empty()) else {
+        return Ok(None);
+    };
+    anyhow::ensure!(
+        secret.len() >= MIN_SECRET_BYTES,
+        "the {what} must be at least {MIN_SECRET_BYTES} bytes long"
+    );
+    Ok(Some(secret.as_bytes().to_vec()))
+}
+
+/// The key for the signed ids and URLs ace hands out: the configured one, or else one derived
+/// from the JWT secret with a label of its own (so the two never share a key).
+pub fn url_signing_key(jwt_secret: &[u8], configured: Option<&str>) -> anyhow::Result<Vec<u8>> {
+    Ok(configured_secret("URL signing key", configured)?
+        .unwrap_or_else(|| derive_key(jwt_secret, URL_SIGNING_LABEL)))
+}
+
 /// The JWT signing secret: the configured one, or else a random one kept in the database so
 /// every process of the installation shares it.
 pub async fn jwt_secret(db: &Database, configured: Option<&str>) -> anyhow::Result<Vec<u8>> {
-    if let Some(secret) = configured.filter(|s| !s.trim().is_empty()) {
-        anyhow::ensure!(
-            secret.len() >= MIN_SECRET_BYTES,
-            "the JWT secret must be at least {MIN_SECRET_BYTES} bytes long"
-        );
-        return Ok(secret.as_bytes().to_vec());
+    if let Some(secret) = configured_secret("JWT secret", configured)? {
+        return Ok(secret);
     }
     let key = "jwt_secret";
     let mut conn = db.writer().await?;
@@ -94,4 +110,32 @@ fn hex_secret() -> String {
         uuid::Uuid::new_v4().simple(),
         uuid::Uuid::new_v4().simple()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const JWT_SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn without_a_configured_key_urls_are_signed_with_one_derived_from_but_unlike_the_jwt_secret() {
+        let key = url_signing_key(JWT_SECRET, None).unwrap();
+        assert_ne!(key, JWT_SECRET);
+        assert_eq!(key, url_signing_key(JWT_SECRET, Some("  ")).unwrap());
+    }
+
+    #[test]
+    fn a_configured_url_signing_key_is_used_as_given_and_must_be_long_enough() {
+        let configured = "a url signing key of its own, long";
+        assert_eq!(
+            url_signing_key(JWT_SECRET, Some(configured)).unwrap(),
+            configured.as_bytes()
+        );
+        let short = url_signing_key(JWT_SECRET, Some("short")).unwrap_err();
+        assert_eq!(
+            short.to_string(),
+            "the URL signing key must be at least 32 bytes long"
+        );
+    }
 }

@@ -45,6 +45,15 @@ pub struct ConfigArgs {
     /// Secret for HS256 JWTs. Default: a random secret kept in the database.
     #[arg(long, env = "ACE_JWT_SECRET", global = true, hide_env_values = true)]
     pub jwt_secret: Option<String>,
+    /// Key for the signed ids and URLs ace hands out (direct uploads, blob links). Default:
+    /// derived from the JWT secret with a label of its own.
+    #[arg(
+        long,
+        env = "ACE_URL_SIGNING_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub url_signing_key: Option<String>,
     /// Requests per minute per API key; 0 turns rate limiting off.
     #[arg(long, env = "ACE_RATE_LIMIT_PER_MINUTE", global = true)]
     pub rate_limit_per_minute: Option<u32>,
@@ -154,6 +163,7 @@ struct FileSettings {
     owner_email: Option<String>,
     owner_name: Option<String>,
     jwt_secret: Option<String>,
+    url_signing_key: Option<String>,
     rate_limit_per_minute: Option<u32>,
     max_upload_mb: Option<usize>,
     max_file_mb: Option<u64>,
@@ -204,6 +214,7 @@ pub struct Settings {
     pub owner_email: String,
     pub owner_name: String,
     pub jwt_secret: Option<String>,
+    pub url_signing_key: Option<String>,
     /// `None` turns rate limiting off.
     pub rate_limit_per_minute: Option<u32>,
     pub max_upload_bytes: usize,
@@ -278,7 +289,7 @@ impl Settings {
             .database_url
             .clone()
             .or(file.database_url)
-            .unwrap_or_else(|| sqlite_url(&data_dir.join("ace.db")));
+            .unwrap_or_else(|| sqlite_url(&data_dir.join("ace.db()")));
         let starter_credits = match (&args.starter_credits, &file.starter_credits) {
             (Some(text), _) => parse_credits(text)?,
             (None, Some(value)) => parse_credits(&value.to_string())?,
@@ -372,6 +383,7 @@ impl Settings {
                 .or(file.owner_name)
                 .unwrap_or_else(|| "Owner".into()),
             jwt_secret: args.jwt_secret.clone().or(file.jwt_secret),
+            url_signing_key: args.url_signing_key.clone().or(file.url_signing_key),
             rate_limit_per_minute: (rate > 0).then_some(rate),
             max_upload_bytes: args.max_upload_mb.or(file.max_upload_mb).unwrap_or(64) * 1024 * 1024,
             max_file_bytes: args.max_file_mb.or(file.max_file_mb).unwrap_or(1024) * 1024 * 1024,
@@ -518,7 +530,7 @@ mod tests {
         assert_eq!(settings.data_dir, data);
         assert_eq!(
             settings.database_url,
-            format!("sqlite://{}", data.join("ace.db").display())
+            format!("sqlite://{}", data.join("ace.db()").display())
         );
         assert!(settings.models_dir.is_absolute());
         assert_eq!(settings.rate_limit_per_minute, Some(1_200));

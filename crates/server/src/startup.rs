@@ -3,17 +3,15 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use ace_api::{ApiState, EdgeSettings};
-use ace_app::App;
-use ace_app::outbound::Reach;
+use ace_app::{App, Parts};
 use ace_db::{ConnectOptions, Database};
 use ace_domain::generation::PriceTable;
 use ace_jobs::{Worker, WorkerConfig};
+use ace_net::outbound::{self, Reach};
 use ace_providers::Registry;
 use ace_providers::local::LocalModels;
-use ace_providers::local::speech::LocalSpeech;
 use ace_providers::remote::elevenlabs::ElevenLabsAccess;
 use ace_storage::BlobStore;
 use anyhow::Context;
@@ -41,14 +39,14 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, binds and bootstraps.
     pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
-        Self::build_with(settings, |app| app).await
+        Self::build_with(settings, |_| {}).await
     }
 
-    /// Like [`Application::build`], letting `customize` adjust the use-case context (tests
-    /// install generators this way).
+    /// Like [`Application::build`], letting `customize` adjust the use-case context's parts
+    /// before they are assembled (tests install generators this way).
     pub async fn build_with(
         settings: &Settings,
-        customize: impl FnOnce(App) -> App,
+        customize: impl FnOnce(&mut Parts),
     ) -> anyhow::Result<Application> {
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
             format!(
@@ -65,11 +63,7 @@ impl Application {
             .public_url
             .clone()
             .unwrap_or_else(|| default_public_url(address));
-        let storage = open_storage(settings, &public_url)?;
-        let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_deref()).await?;
-        let app = App::new(db, storage, app_settings(settings, &public_url), &secret)
-            .with_pricing(pricing(settings)?);
-        let app = customize(with_generators(app.clone(), settings)?);
+        let app = assemble(settings, db, &public_url, customize).await?;
         let revocations = ace_app::auth::follow_revocations(&app).await;
         bootstrap::first_start(&app, settings).await?;
         ace_app::templates::sync::sync_from(&app, settings.templates_dir.as_deref())
@@ -140,7 +134,7 @@ impl Application {
         }
         housekeeping.abort();
         let _ = housekeeping.await;
-        self.app.db.close().await;
+        self.app.db().close().await;
         info!("ace stopped");
         Ok(())
     }
@@ -162,14 +156,10 @@ pub async fn run_worker(
         .public_url
         .clone()
         .unwrap_or_else(|| default_public_url(settings.bind));
-    let storage = open_storage(settings, &public_url)?;
-    let secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_deref()).await?;
-    let app = App::new(db, storage, app_settings(settings, &public_url), &secret)
-        .with_pricing(pricing(settings)?);
-    let app = with_generators(app, settings)?;
+    let app = assemble(settings, db, &public_url, |_| {}).await?;
     info!("ace worker is running");
     worker(&app, &settings.jobs).run(shutdown).await;
-    app.db.close().await;
+    app.db().close().await;
     info!("ace worker stopped");
     Ok(())
 }
@@ -185,7 +175,7 @@ pub fn worker(app: &App, jobs: &JobSettings) -> Worker {
     };
     app.job_handlers()
         .into_iter()
-        .fold(Worker::new(app.queue.clone(), config), Worker::handle)
+        .fold(Worker::new(app.queue().clone(), config), Worker::handle)
 }
 
 /// The price table: the built-in one with the configured file's overrides.
@@ -222,31 +212,49 @@ pub fn open_storage(settings: &Settings, public_url: &str) -> anyhow::Result<Blo
     BlobStore::open(&settings.storage, &files_base).context("opening the blob store")
 }
 
-/// The generators creation cards run on: the embedded models, and the configured providers
-/// for the models routed to them. The embedded speech engine also serves the voice
-/// catalogue, voice design and previews.
-fn generators(
+/// Builds every part of the use-case context from the settings, lets `customize` adjust them,
+/// and assembles it. Fails closed: a part that cannot be built stops start-up with a message
+/// saying which, never a weaker stand-in.
+pub async fn assemble(
     settings: &Settings,
-    media: &ace_media::Tools,
-) -> anyhow::Result<(Registry, Arc<LocalSpeech>)> {
-    let mut registry = Registry::default();
+    db: Database,
+    public_url: &str,
+    customize: impl FnOnce(&mut Parts),
+) -> anyhow::Result<App> {
+    let app_settings = app_settings(settings, public_url);
+    let outbound = outbound::client(
+        app_settings.outbound_reach,
+        app_settings.webhook_timeout,
+        concat!("ace-webhooks/", env!("CARGO_PKG_VERSION")),
+    )
+    .context("building the outbound HTTP client for webhooks and callbacks")?;
+    let jwt_secret = bootstrap::jwt_secret(&db, settings.jwt_secret.as_deref()).await?;
+    let url_signing_key =
+        bootstrap::url_signing_key(&jwt_secret, settings.url_signing_key.as_deref())?;
+    let media = ace_media::Tools::default();
+    let mut providers = Registry::default();
     let models = LocalModels::new(settings.models_dir.clone());
-    let speech = ace_providers::local::install(&mut registry, &models, media);
-    ace_providers::remote::install(&mut registry, &settings.providers, media)
+    let speech = ace_providers::local::install(&mut providers, &models, &media);
+    ace_providers::remote::install(&mut providers, &settings.providers, &media)
         .context("the provider settings")?;
-    Ok((registry, speech))
-}
-
-/// `app` with the generators of [`generators`], and ElevenLabs where the providers say.
-fn with_generators(app: App, settings: &Settings) -> anyhow::Result<App> {
-    let (registry, speech) = generators(settings, &app.media)?;
     let elevenlabs = ElevenLabsAccess::from_config(&settings.providers)
         .map_err(anyhow::Error::msg)
         .context("the provider settings")?;
-    Ok(app
-        .with_providers(registry)
-        .with_speech(speech)
-        .with_elevenlabs(elevenlabs))
+    let mut parts = Parts {
+        storage: open_storage(settings, public_url)?,
+        db,
+        settings: app_settings,
+        media,
+        providers,
+        speech,
+        elevenlabs,
+        pricing: pricing(settings)?,
+        outbound,
+        jwt_secret,
+        url_signing_key,
+    };
+    customize(&mut parts);
+    Ok(App::assemble(parts))
 }
 
 /// The use-case settings from the server's.

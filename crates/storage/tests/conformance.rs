@@ -1,7 +1,7 @@
 //! Both blob backends behave alike: the same checks run on the local filesystem, and on an
 //! S3-compatible server when `ACE_TEST_S3_ENDPOINT` names one (the test script starts moto).
 
-use ace_storage::{BlobStore, ByteRange};
+use ace_storage::{BlobStore, ByteRange, S3Config, StorageConfig};
 use bytes::Bytes;
 use futures::TryStreamExt;
 
@@ -21,7 +21,15 @@ async fn backends() -> Vec<Backend> {
         store: local,
         _dir: Some(dir),
     }];
-    if let Some(config) = ace_testkit::fresh_bucket().await {
+    if let Some(bucket) = ace_fixtures::fresh_bucket().await {
+        let config = StorageConfig::S3(S3Config {
+            bucket: bucket.bucket,
+            endpoint: Some(bucket.endpoint),
+            region: bucket.region,
+            access_key_id: bucket.access_key_id,
+            secret_access_key: bucket.secret_access_key,
+            path_style: true,
+        });
         let store = BlobStore::open(&config, "http://localhost:8080/files").unwrap();
         backends.push(Backend {
             name: "s3",

@@ -14,8 +14,10 @@ use serde_json::{Value, json};
 use tracing::warn;
 
 use super::{Target, TestResult};
-use crate::webhooks::signature::{self, Secret};
-use crate::{App, AppResult, outbound};
+use ace_net::outbound;
+use ace_net::webhook_signature::{self as signature, Secret};
+
+use crate::{App, AppResult};
 
 /// The queue's name for deliveries.
 pub const JOB_KIND: &str = "webhook_delivery";

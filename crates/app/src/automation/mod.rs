@@ -10,10 +10,10 @@ use ace_db::automation::{self as store, ConfigRecord, DeliveryRecord};
 use ace_domain::ids::AgentId;
 use ace_domain::patch::Patch;
 
-use crate::outbound;
 use crate::policy::{AgentNeed, Denials, agent_not_accessible, require_agent};
-use crate::webhooks::signature::Secret;
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
+use ace_net::outbound;
+use ace_net::webhook_signature::Secret;
 
 /// The configuration as clients see it.
 #[derive(Clone, Debug, PartialEq, Eq)]

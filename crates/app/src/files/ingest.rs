@@ -9,9 +9,9 @@ use ace_storage::BlobWriter;
 use bytes::{Bytes, BytesMut};
 use futures::{Stream, StreamExt};
 
-use super::formats::{FileKind, Format, accepted_list, check_declared, sniff};
 use super::names::clean_filename;
 use crate::App;
+use ace_media::formats::{FileKind, Format, accepted_list, check_declared, sniff};
 
 /// Bytes read before deciding what a file is.
 const SNIFF_BYTES: usize = 8 * 1024;

@@ -4,9 +4,9 @@
 
 use ace_media::MediaError;
 
-use super::formats::{FileKind, Format, by_mime};
 use crate::App;
-use crate::images::{self, ImageError, ImageKind};
+use ace_media::formats::{FileKind, Format, by_mime};
+use ace_media::images::{self, ImageError, ImageKind};
 
 /// The longest side of a thumbnail.
 const THUMBNAIL_SIDE: u32 = 256;

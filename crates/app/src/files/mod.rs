@@ -3,14 +3,13 @@
 //! inspecting it afterwards (thumbnails, size, length).
 
 mod checksum;
-mod formats;
 mod ingest;
 mod inspect;
 mod names;
 mod removal;
 
+pub use ace_media::formats::{FileKind, mime_for_key};
 pub(crate) use checksum::BackgroundMd5;
-pub use formats::{FileKind, Format, by_mime, check_declared, mime_for_key, sniff};
 pub(crate) use ingest::KEEP_IMAGES_UP_TO;
 pub use ingest::{Incoming, IngestError, Ingested, ingest};
 pub use inspect::{Inspection, inspect};

@@ -14,7 +14,9 @@ use ace_render::{Layer, Media, Source};
 use tokio::io::AsyncWriteExt;
 use tracing::warn;
 
-use crate::{App, AppResult, outbound};
+use ace_net::outbound;
+
+use crate::{App, AppResult};
 
 /// How long fetching one URL may take.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(300);

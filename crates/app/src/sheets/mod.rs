@@ -10,7 +10,6 @@ pub mod engines;
 pub mod layers;
 pub mod rows;
 pub mod variables;
-pub mod variables_file;
 
 use ace_db::Session;
 use ace_db::sheets::engines::{self as store, SheetRecord};

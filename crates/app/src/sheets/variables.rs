@@ -1,16 +1,19 @@
 //! Global variables: read an engine's variables, add, change or remove one, or replace them
-//! all from an XLSX file (see [`super::variables_file`]). Keys are unique ignoring case.
+//! all from an XLSX file (see [`ace_media::variables_workbook`]). Keys are unique ignoring case.
 
 use ace_db::DbError;
 use ace_db::sheets::variables::{self as store, VariableRecord, VariableSheetRecord};
 use ace_domain::FieldError;
 use ace_domain::ids::{AgentId, GlobalVariableId, SpreadsheetId};
+use ace_media::variables_workbook::{self, MAX_KEY_CHARS, MAX_VALUE_CHARS};
 
 use super::engines::touch;
-use super::variables_file::{self, MAX_KEY_CHARS, MAX_VALUE_CHARS};
 use super::{not_found, open, open_for_change};
 use crate::policy::AgentNeed;
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
+
+/// The MIME type of the variables workbook.
+pub const WORKBOOK_CONTENT_TYPE: &str = variables_workbook::CONTENT_TYPE;
 
 /// An engine's variables sheet and its variables.
 #[derive(Clone, Debug)]
@@ -125,7 +128,7 @@ pub async fn import(
         let mut conn = app.db.conn().await?;
         open(&mut conn, actor, agent, sheet, AgentNeed::Edit).await?;
     }
-    let parsed = variables_file::read(file).map_err(|err| {
+    let parsed = variables_workbook::read(file).map_err(|err| {
         AppError::unprocessable(ErrorCode::ValidationError, format!("file: {err}"))
     })?;
     let mut tx = app.db.begin().await?;
@@ -154,7 +157,7 @@ pub async fn import(
 
 /// The blank XLSX file the import accepts.
 pub fn template() -> Vec<u8> {
-    variables_file::template()
+    variables_workbook::template()
 }
 
 async fn find(

@@ -24,7 +24,9 @@ use super::{
 };
 use crate::content_resources::{Placement, Staged, discard, record_upload, stage};
 use crate::files::Incoming;
-use crate::{Actor, App, AppError, AppResult, ErrorKind, outbound};
+use ace_net::outbound;
+
+use crate::{Actor, App, AppError, AppResult, ErrorKind};
 
 /// How long fetching a sample may take.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(60);

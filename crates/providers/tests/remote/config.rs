@@ -5,8 +5,8 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use ace_domain::sheet::card::GenerationType;
+use ace_fixtures::{ProviderApi, reply_json};
 use ace_providers::remote::config::{ApiKind, ProvidersConfig, Route};
-use ace_testkit::{ProviderApi, reply_json};
 use serde_json::json;
 
 use crate::{routed, work};

@@ -4,10 +4,10 @@ use std::time::Duration;
 
 use ace_domain::generation::MediaKind;
 use ace_domain::sheet::card::GenerationType;
+use ace_fixtures::{ProviderApi, Seen, reply_json};
 use ace_providers::remote::config::ApiKey;
 use ace_providers::remote::elevenlabs::ElevenLabs;
 use ace_providers::remote::http::CallError;
-use ace_testkit::{ProviderApi, Seen, reply_json};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use serde_json::{Value, json};
@@ -35,7 +35,7 @@ fn timed_speech(text: &str) -> Response {
     let characters: Vec<String> = text.chars().map(String::from).collect();
     let starts: Vec<f64> = (0..characters.len()).map(|i| i as f64 * 0.1).collect();
     let ends: Vec<f64> = (1..=characters.len()).map(|i| i as f64 * 0.1).collect();
-    let audio = base64::engine::general_purpose::STANDARD.encode(ace_testkit::mp3(1_800));
+    let audio = base64::engine::general_purpose::STANDARD.encode(ace_fixtures::mp3(1_800));
     let body = json!({
         "audio_base64": audio,
         "alignment": {"characters": characters, "character_start_times_seconds": starts, "character_end_times_seconds": ends},
@@ -151,7 +151,7 @@ async fn a_cloned_voice_is_added_from_the_sample_then_speaks_the_script() {
     .await;
     let generator = routed(&elevenlabs(&api.url), GenerationType::SpeechFromText, None);
     let dir = tempfile::tempdir().unwrap();
-    let sample = ace_testkit::wav(500);
+    let sample = ace_fixtures::wav(500);
     let card = json!({"script": "Hi there.", "voice_method": "clone_voice", "name": "Narrator",
         "audio_resource_id": 7, "language": "en", "gender": "female"});
     let inputs = vec![input(

@@ -2,8 +2,8 @@
 
 use ace_domain::generation::MediaKind;
 use ace_domain::sheet::card::GenerationType;
+use ace_fixtures::{ProviderApi, Seen, reply_bytes, reply_json};
 use ace_providers::{Input, Produced, ProviderError};
-use ace_testkit::{ProviderApi, Seen, reply_bytes, reply_json};
 use serde_json::json;
 
 use crate::{input, permanent, probe, routed, work};
@@ -46,7 +46,7 @@ fn inputs(dir: &std::path::Path, video: &[u8], audio: &[u8]) -> Vec<Input> {
 
 #[tokio::test]
 async fn lipsync_uploads_the_video_and_audio_and_keeps_the_mp4_it_answers() {
-    let made = ace_testkit::mp4(160, 120, 2);
+    let made = ace_fixtures::mp4(160, 120, 2);
     let answer = made.clone();
     let api = ProviderApi::start(move |_, _| reply_bytes("video/mp4", answer.clone())).await;
     let generator = routed(
@@ -56,7 +56,7 @@ async fn lipsync_uploads_the_video_and_audio_and_keeps_the_mp4_it_answers() {
     );
     assert_eq!(generator.name(), "sync");
     let dir = tempfile::tempdir().unwrap();
-    let (video, audio) = (ace_testkit::mp4(64, 64, 1), ace_testkit::mp3(500));
+    let (video, audio) = (ace_fixtures::mp4(64, 64, 1), ace_fixtures::mp3(500));
     let card = json!({"model": "sync_so", "video_resource_id": 7, "audio_resource_id": 8});
     let produced = generator
         .generate(&work(
@@ -93,7 +93,7 @@ async fn sync_lips(api: &ProviderApi) -> Result<Produced, ProviderError> {
     );
     let dir = tempfile::tempdir().unwrap();
     let card = json!({"model": "sync_so", "video_resource_id": 7, "audio_resource_id": 8});
-    let (video, audio) = (ace_testkit::mp4(64, 64, 1), ace_testkit::mp3(300));
+    let (video, audio) = (ace_fixtures::mp4(64, 64, 1), ace_fixtures::mp3(300));
     let inputs = inputs(dir.path(), &video, &audio);
     generator
         .generate(&work(GenerationType::Lipsync, card, inputs, dir.path()))
@@ -102,7 +102,7 @@ async fn sync_lips(api: &ProviderApi) -> Result<Produced, ProviderError> {
 
 #[tokio::test]
 async fn a_linked_answer_is_downloaded_and_its_reported_cost_kept() {
-    let made = ace_testkit::mp4(160, 120, 1);
+    let made = ace_fixtures::mp4(160, 120, 1);
     let api = ProviderApi::start(move |seen: &Seen, _| match seen.path.as_str() {
         "/v1/lipsync" => reply_json(200, &json!({"output_url": format!("http://{}/out/1.mp4", seen.header("host")), "cost": 0.9})),
         _ => reply_bytes("video/mp4", made.clone()),

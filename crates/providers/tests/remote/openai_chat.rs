@@ -1,8 +1,8 @@
 //! `text` through an OpenAI-compatible chat API.
 
 use ace_domain::sheet::card::GenerationType;
+use ace_fixtures::{ProviderApi, reply_json};
 use ace_providers::{Produced, ProviderError};
-use ace_testkit::{ProviderApi, reply_json};
 use axum::response::IntoResponse;
 use serde_json::json;
 

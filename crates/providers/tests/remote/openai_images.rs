@@ -1,14 +1,14 @@
 //! `image_from_text` through an OpenAI-compatible image API.
 
 use ace_domain::sheet::card::GenerationType;
-use ace_testkit::{ProviderApi, reply_bytes, reply_json};
+use ace_fixtures::{ProviderApi, reply_bytes, reply_json};
 use base64::Engine as _;
 use serde_json::json;
 
 use crate::{routed, work};
 
 fn png(width: u32, height: u32) -> Vec<u8> {
-    ace_testkit::image("png", width, height)
+    ace_fixtures::image("png", width, height)
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use ace_domain::generation::MediaKind;
 use ace_domain::sheet::card::GenerationType;
-use ace_testkit::{ProviderApi, Seen, reply_bytes, reply_json};
+use ace_fixtures::{ProviderApi, Seen, reply_bytes, reply_json};
 use serde_json::json;
 
 use crate::{input, permanent, probe, routed, work};
@@ -34,7 +34,7 @@ fn video_api(url: &str) -> String {
 
 #[tokio::test]
 async fn a_video_from_an_image_is_submitted_polled_until_done_and_downloaded() {
-    let clip = ace_testkit::mp4(320, 240, 2);
+    let clip = ace_fixtures::mp4(320, 240, 2);
     let polls = Arc::new(AtomicUsize::new(0));
     let counted = Arc::clone(&polls);
     let api = ProviderApi::start(move |seen: &Seen, _| {
@@ -63,7 +63,7 @@ async fn a_video_from_an_image_is_submitted_polled_until_done_and_downloaded() {
     );
     assert_eq!(generator.name(), "clips");
     let dir = tempfile::tempdir().unwrap();
-    let still = ace_testkit::image("png", 64, 64);
+    let still = ace_fixtures::image("png", 64, 64);
     let card = json!({"image_resource_id": 7, "prompt": "Slow zoom", "negative_prompt": "blur",
         "model": "kling_2_1", "duration": 5, "aspect_ratio": "9:16"});
     let inputs = vec![input(
@@ -115,7 +115,7 @@ async fn a_video_from_an_image_is_submitted_polled_until_done_and_downloaded() {
 
 #[tokio::test]
 async fn ingredients_go_as_a_list_and_an_unreported_cost_is_the_length_at_the_price_per_second() {
-    let clip = ace_testkit::mp4(320, 240, 2);
+    let clip = ace_fixtures::mp4(320, 240, 2);
     let api = ProviderApi::start(move |seen: &Seen, _| match (seen.method.as_str(), seen.path.as_str()) {
         ("POST", "/v1/videos") => reply_json(200, &json!({"request_id": 42})),
         ("GET", "/v1/videos/42") => reply_json(200, &json!({"status": "completed", "output": ["http://127.0.0.1:1/unused", "x"], "video_url": format!("http://{}/out.mp4", seen.header("host"))})),
@@ -135,14 +135,14 @@ async fn ingredients_go_as_a_list_and_an_unreported_cost_is_the_length_at_the_pr
             "asset_resource_ids[0]",
             MediaKind::Image,
             "a.png",
-            &ace_testkit::image("png", 8, 8),
+            &ace_fixtures::image("png", 8, 8),
         ),
         input(
             dir.path(),
             "asset_resource_ids[1]",
             MediaKind::Video,
             "b.mp4",
-            &ace_testkit::mp4(32, 32, 1),
+            &ace_fixtures::mp4(32, 32, 1),
         ),
     ];
     let card =
@@ -231,7 +231,7 @@ async fn stopping_a_video_stops_polling_and_cancels_it_at_the_provider() {
         "image_resource_id",
         MediaKind::Image,
         "still.png",
-        &ace_testkit::image("png", 8, 8),
+        &ace_fixtures::image("png", 8, 8),
     )];
     let card = json!({"image_resource_id": 7, "model": "kling_2_1"});
     let run = work(GenerationType::VideoFromImage, card, inputs, dir.path());

@@ -1,7 +1,7 @@
 //! `/v1/agents/{agent_id}/core` and its item endpoints.
 
+use crate::harness::TestApp;
 use ace_domain::role::Role;
-use ace_testkit::TestApp;
 use serde_json::{Value, json};
 
 use crate::contract;

@@ -1,6 +1,6 @@
 //! `/v1/agent/profile`: the legacy view over agent core.
 
-use ace_testkit::TestApp;
+use crate::harness::TestApp;
 use serde_json::json;
 
 use crate::contract;

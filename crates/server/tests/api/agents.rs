@@ -1,7 +1,7 @@
 //! `/v1/agents`.
 
+use crate::harness::{Member, TestApp};
 use ace_domain::role::Role;
-use ace_testkit::{Member, TestApp};
 use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use serde_json::json;
@@ -146,7 +146,7 @@ async fn an_agent_is_created_with_an_avatar_from_a_form() {
     let app = TestApp::spawn().await;
     let form = Form::new().text("agent[name]", "Pictured").part(
         "agent[agent_avatars_attributes][][file]",
-        Part::bytes(ace_testkit::image("jpeg", 64, 64)).file_name("face.jpg"),
+        Part::bytes(crate::harness::image("jpeg", 64, 64)).file_name("face.jpg"),
     );
     let reply = app
         .owner

@@ -1,7 +1,7 @@
 //! `/v1/asset_libraries` and `/v1/asset_folders`: the library view of folders and files, and
 //! the folders themselves.
 
-use ace_testkit::{Client, TestApp};
+use crate::harness::{Client, TestApp};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
@@ -32,7 +32,7 @@ async fn folder(client: &Client, agent: i64, name: &str, parent: Option<i64>) ->
 async fn file_in(client: &Client, agent: i64, name: &str, folder: Option<i64>) -> Value {
     let mut form = Form::new().part(
         "content_resource[file]",
-        Part::bytes(ace_testkit::image("png", 16, 16)).file_name(name.to_owned()),
+        Part::bytes(crate::harness::image("png", 16, 16)).file_name(name.to_owned()),
     );
     if let Some(folder) = folder {
         form = form.text("asset_folder[id]", folder.to_string());
@@ -128,7 +128,7 @@ async fn asset_type_filters_by_kind_and_can_include_folders() {
     let (client, agent) = (&app.owner.client, app.owner.agent_id.get());
     let shots = folder(client, agent, "Shots", None).await;
     let picture = file_in(client, agent, "a.png", None).await;
-    let sound = uploaded(client, agent, "b.wav", ace_testkit::wav(100)).await;
+    let sound = uploaded(client, agent, "b.wav", crate::harness::wav(100)).await;
     assert_eq!(
         entries(&library(client, agent, "&asset_type=image").await),
         vec![file_entry(&picture)]
@@ -283,10 +283,10 @@ async fn deleting_a_folder_deletes_everything_under_it_and_leaves_no_orphaned_bl
     for (name, parent) in [("a.png", outer), ("b.png", inner), ("c.png", deepest)] {
         doomed.push(file_in(client, agent, name, Some(parent)).await);
     }
-    let clip = uploaded(client, agent, "clip.mp4", ace_testkit::mp4(64, 48, 1)).await;
+    let clip = uploaded(client, agent, "clip.mp4", crate::harness::mp4(64, 48, 1)).await;
     let kept = file_in(client, agent, "kept.png", None).await;
     assert_eq!(
-        app.app.storage.list("resources/").await.unwrap().len(),
+        app.app.storage().list("resources/").await.unwrap().len(),
         10,
         "five originals and five thumbnails"
     );
@@ -301,7 +301,7 @@ async fn deleting_a_folder_deletes_everything_under_it_and_leaves_no_orphaned_bl
     );
     let mut left: Vec<String> = app
         .app
-        .storage
+        .storage()
         .list("resources/")
         .await
         .unwrap()

@@ -1,7 +1,7 @@
 //! Credentials: `X-API-Key`, `Authorization: Bearer` with a key or a JWT, and rate limits.
 
+use crate::harness::TestApp;
 use ace_app::{Actor, Via};
-use ace_testkit::TestApp;
 use chrono::Duration;
 use jsonwebtoken::{EncodingKey, Header};
 use serde_json::json;
@@ -84,12 +84,12 @@ async fn malformed_credentials_are_unauthorized_in_the_envelope() {
         .send()
         .await
         .unwrap();
-    let reply = ace_testkit::Client::read(basic).await;
+    let reply = crate::harness::Client::read(basic).await;
     reply.expect_error(401, "unauthorized");
 }
 
 /// A key minted directly, so setting the test up spends none of its requests.
-async fn fresh_key(app: &TestApp) -> ace_testkit::Client {
+async fn fresh_key(app: &TestApp) -> crate::harness::Client {
     let actor = Actor {
         user_id: app.owner.user_id,
         via: Via::Jwt,

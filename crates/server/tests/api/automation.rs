@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::harness::{Received, TestApp, WebhookSink, Writes};
 use ace_domain::sheet::card::GenerationType;
-use ace_testkit::{Received, TestApp, WebhookSink, Writes};
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Value, json};
 
@@ -250,7 +250,11 @@ async fn a_receiver_that_fails_twice_gets_the_same_message_until_it_accepts() {
     assert_eq!(attempts, 3);
 }
 
-async fn wait_for_delivered(client: &ace_testkit::Client, agent: i64, count: usize) -> Vec<Value> {
+async fn wait_for_delivered(
+    client: &crate::harness::Client,
+    agent: i64,
+    count: usize,
+) -> Vec<Value> {
     for _ in 0..400 {
         let log = client
             .get(&format!("{}/deliveries", config_path(agent)))

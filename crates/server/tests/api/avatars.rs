@@ -1,7 +1,7 @@
 //! `/v1/agents/{agent_id}/avatars`.
 
+use crate::harness::{Client, Member, Reply, TestApp};
 use ace_domain::role::Role;
-use ace_testkit::{Client, Member, Reply, TestApp};
 use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
@@ -48,7 +48,7 @@ async fn an_uploaded_image_becomes_the_primary_avatar_with_a_thumbnail() {
     let reply = upload(
         &app.owner.client,
         agent,
-        &[("face.png", ace_testkit::image("png", 640, 480))],
+        &[("face.png", crate::harness::image("png", 640, 480))],
     )
     .await
     .expect(200);
@@ -96,8 +96,8 @@ async fn jpeg_and_webp_are_accepted_and_a_gif_is_not() {
         &app.owner.client,
         agent,
         &[
-            ("a.jpg", ace_testkit::image("jpeg", 32, 32)),
-            ("b.webp", ace_testkit::image("webp", 32, 32)),
+            ("a.jpg", crate::harness::image("jpeg", 32, 32)),
+            ("b.webp", crate::harness::image("webp", 32, 32)),
         ],
     )
     .await
@@ -106,7 +106,7 @@ async fn jpeg_and_webp_are_accepted_and_a_gif_is_not() {
     upload(
         &app.owner.client,
         agent,
-        &[("c.gif", ace_testkit::image("gif", 32, 32))],
+        &[("c.gif", crate::harness::image("gif", 32, 32))],
     )
     .await
     .expect_error(422, "avatar_creation_failed");
@@ -157,7 +157,7 @@ async fn avatars_page_twenty_at_a_time_primary_first() {
     let app = TestApp::spawn().await;
     let agent = app.owner.agent_id.get();
     let images: Vec<(&str, Vec<u8>)> = (0..25)
-        .map(|_| ("a.png", ace_testkit::image("png", 8, 8)))
+        .map(|_| ("a.png", crate::harness::image("png", 8, 8)))
         .collect();
     upload(&app.owner.client, agent, &images).await.expect(200);
     let ids: Vec<i64> = avatars(&app.owner, agent, None)
@@ -196,8 +196,8 @@ async fn choosing_a_primary_unmarks_the_others() {
         &app.owner.client,
         agent,
         &[
-            ("a.png", ace_testkit::image("png", 8, 8)),
-            ("b.png", ace_testkit::image("png", 8, 8)),
+            ("a.png", crate::harness::image("png", 8, 8)),
+            ("b.png", crate::harness::image("png", 8, 8)),
         ],
     )
     .await
@@ -236,7 +236,7 @@ async fn several_avatars_are_deleted_at_once_and_the_next_is_promoted() {
     let app = TestApp::spawn().await;
     let agent = app.owner.agent_id.get();
     let images: Vec<(&str, Vec<u8>)> = (0..3)
-        .map(|_| ("a.png", ace_testkit::image("png", 8, 8)))
+        .map(|_| ("a.png", crate::harness::image("png", 8, 8)))
         .collect();
     upload(&app.owner.client, agent, &images).await.expect(200);
     let ids: Vec<i64> = avatars(&app.owner, agent, None)
@@ -271,7 +271,7 @@ async fn deleting_an_avatar_that_is_not_the_agents_deletes_nothing() {
     upload(
         &app.owner.client,
         agent,
-        &[("a.png", ace_testkit::image("png", 8, 8))],
+        &[("a.png", crate::harness::image("png", 8, 8))],
     )
     .await
     .expect(200);
@@ -304,7 +304,7 @@ async fn another_tenants_agent_has_no_avatars_to_see_or_touch() {
     upload(
         &stranger.client,
         agent,
-        &[("a.png", ace_testkit::image("png", 8, 8))],
+        &[("a.png", crate::harness::image("png", 8, 8))],
     )
     .await
     .expect_error(404, "agent_not_found");
@@ -329,7 +329,7 @@ async fn a_viewer_sees_avatars_but_cannot_change_them() {
     upload(
         &viewer.client,
         agent,
-        &[("a.png", ace_testkit::image("png", 8, 8))],
+        &[("a.png", crate::harness::image("png", 8, 8))],
     )
     .await
     .expect_error(403, "forbidden");
@@ -353,7 +353,7 @@ async fn an_image_claiming_more_pixels_than_the_budget_is_refused() {
     let reply = upload(
         &app.owner.client,
         agent,
-        &[("wide.png", ace_testkit::image("png", 8_200, 1))],
+        &[("wide.png", crate::harness::image("png", 8_200, 1))],
     )
     .await
     .expect_error(422, "avatar_creation_failed");
@@ -365,7 +365,7 @@ async fn too_many_avatars_in_one_request_are_refused() {
     let app = TestApp::spawn().await;
     let agent = app.owner.agent_id.get();
     let images: Vec<(&str, Vec<u8>)> = (0..31)
-        .map(|_| ("a.png", ace_testkit::image("png", 4, 4)))
+        .map(|_| ("a.png", crate::harness::image("png", 4, 4)))
         .collect();
     upload(&app.owner.client, agent, &images)
         .await

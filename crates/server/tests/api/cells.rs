@@ -1,8 +1,8 @@
 //! `/v1/autocontentengine/{id}/cells`: values, bulk writes and the generation a cell shows.
 
+use crate::harness::TestApp;
 use ace_db::user_jobs::{self, NewJob};
 use ace_domain::ids::{AgentId, CellId, SpreadsheetId};
-use ace_testkit::TestApp;
 use serde_json::{Value, json};
 
 use crate::contract;
@@ -10,7 +10,7 @@ use crate::sheets::{add_row, cell_in, engine, id, read};
 
 /// Records a finished job for a cell, as the generation engine will.
 async fn job_for(app: &TestApp, agent: i64, sheet: i64, cell: i64) -> i64 {
-    let mut conn = app.app.db.writer().await.unwrap();
+    let mut conn = app.app.db().writer().await.unwrap();
     let job = user_jobs::insert(
         &mut conn,
         &NewJob {
@@ -26,7 +26,7 @@ async fn job_for(app: &TestApp, agent: i64, sheet: i64, cell: i64) -> i64 {
             estimate_millis: 0,
             row_run_id: None,
         },
-        app.app.clock.now(),
+        app.app.clock().now(),
     )
     .await
     .unwrap();

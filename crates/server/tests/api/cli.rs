@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use ace_testkit::TestApp;
+use crate::harness::TestApp;
 
 fn ace(data_dir: &Path, database_url: Option<&str>) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_ace"));
@@ -37,7 +37,7 @@ async fn migrate_prepares_an_empty_database_and_exits() {
     let (ok, stdout, stderr) = run(ace(dir.path(), None).arg("migrate"));
     assert!(ok, "{stderr}");
     assert!(stdout.contains("up to date"));
-    assert!(dir.path().join("ace.db").exists());
+    assert!(dir.path().join("ace.db()").exists());
 }
 
 #[tokio::test]
@@ -188,7 +188,7 @@ async fn the_first_start_prints_a_key_once_and_later_starts_print_nothing_secret
 /// A running `ace serve` child, stopped when dropped.
 struct Served {
     child: std::process::Child,
-    client: ace_testkit::Client,
+    client: crate::harness::Client,
 }
 
 impl Drop for Served {
@@ -215,7 +215,7 @@ fn serve_in(dir: &Path, args: &[&str]) -> Served {
     let address = listening_address(&mut child);
     Served {
         child,
-        client: ace_testkit::Client::at(&format!("http://{address}")),
+        client: crate::harness::Client::at(&format!("http://{address}")),
     }
 }
 
@@ -372,5 +372,5 @@ async fn a_server_started_with_a_relative_data_dir_makes_images_videos_and_rende
         .expect(200)
         .body;
     assert_eq!(rendered["status"], "completed", "{rendered}");
-    assert!(dir.path().join("data/ace.db").exists());
+    assert!(dir.path().join("data/ace.db()").exists());
 }

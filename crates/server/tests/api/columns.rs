@@ -1,6 +1,6 @@
 //! `/v1/autocontentengine/{id}/columns`: the user's ingredient columns and the engine's own.
 
-use ace_testkit::TestApp;
+use crate::harness::TestApp;
 use serde_json::{Value, json};
 
 use crate::contract;

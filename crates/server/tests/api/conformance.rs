@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::harness::{Reply, TestApp};
 use ace_domain::role::Role;
-use ace_testkit::{Reply, TestApp};
 use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use serde_json::json;
@@ -133,7 +133,7 @@ async fn every_setup_operation_answers_in_gens_documented_shapes() {
 
     let form = Form::new().part(
         "agent_avatars_attributes[][file]",
-        Part::bytes(ace_testkit::image("png", 16, 16)).file_name("a.png"),
+        Part::bytes(crate::harness::image("png", 16, 16)).file_name("a.png"),
     );
     seen.check(
         "createAgentAvatar",

@@ -1,7 +1,7 @@
 //! `/v1/content_resources`: uploading, listing, reading, renaming and deleting an agent's files.
 
+use crate::harness::{Client, Reply, TestApp};
 use ace_domain::role::Role;
-use ace_testkit::{Client, Reply, TestApp};
 use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
@@ -40,7 +40,7 @@ pub(crate) async fn uploaded(client: &Client, agent: i64, name: &str, bytes: Vec
 
 /// Uploads a tiny PNG and returns the new resource's id.
 async fn png_id(client: &Client, agent: i64, name: &str) -> i64 {
-    uploaded(client, agent, name, ace_testkit::image("png", 4, 4)).await["id"]
+    uploaded(client, agent, name, crate::harness::image("png", 4, 4)).await["id"]
         .as_i64()
         .unwrap()
 }
@@ -75,7 +75,7 @@ fn ids(items: &[Value]) -> Vec<i64> {
 async fn an_uploaded_image_gets_a_bounded_thumbnail_its_size_and_public_urls() {
     let app = TestApp::spawn().await;
     let agent = app.owner.agent_id.get();
-    let png = ace_testkit::image("png", 640, 480);
+    let png = crate::harness::image("png", 640, 480);
     let resource = uploaded(&app.owner.client, agent, "banner.png", png.clone()).await;
     assert_eq!(resource["type"], "image");
     assert_eq!(resource["content_type"], "image/png");
@@ -108,7 +108,7 @@ async fn an_uploaded_image_gets_a_bounded_thumbnail_its_size_and_public_urls() {
 async fn an_image_too_large_to_decode_in_memory_gets_its_thumbnail_from_ffmpeg() {
     let app = TestApp::spawn().await;
     let agent = app.owner.agent_id.get();
-    let wide = ace_testkit::image("png", 9_000, 90);
+    let wide = crate::harness::image("png", 9_000, 90);
     let resource = uploaded(&app.owner.client, agent, "panorama.png", wide).await;
     assert_eq!(
         (resource["width"].as_i64(), resource["height"].as_i64()),
@@ -127,7 +127,7 @@ async fn a_video_gets_its_first_frame_as_thumbnail_and_its_length() {
         &app.owner.client,
         agent,
         "clip.mp4",
-        ace_testkit::mp4(160, 120, 2),
+        crate::harness::mp4(160, 120, 2),
     )
     .await;
     assert_eq!(resource["type"], "video");
@@ -155,7 +155,7 @@ async fn audio_and_zip_files_have_no_thumbnail() {
         &app.owner.client,
         agent,
         "voice.wav",
-        ace_testkit::wav(1_500),
+        crate::harness::wav(1_500),
     )
     .await;
     assert_eq!(
@@ -164,7 +164,7 @@ async fn audio_and_zip_files_have_no_thumbnail() {
     );
     assert!(audio["thumbnail_url"].is_null());
     assert!((audio["duration"].as_f64().unwrap() - 1.5).abs() < 0.05);
-    let archive = uploaded(&app.owner.client, agent, "pack.zip", ace_testkit::zip()).await;
+    let archive = uploaded(&app.owner.client, agent, "pack.zip", crate::harness::zip()).await;
     assert_eq!(
         (archive["type"].as_str(), archive["content_type"].as_str()),
         (Some("zip"), Some("application/zip"))
@@ -181,10 +181,15 @@ async fn unsupported_or_lying_files_are_refused_and_leave_nothing_stored() {
     upload(client, agent, "notes.txt", b"just some words".to_vec())
         .await
         .expect_error(422, "content_resource_creation_failed");
-    upload(client, agent, "clip.mp4", ace_testkit::image("png", 8, 8))
-        .await
-        .expect_error(422, "content_resource_creation_failed");
-    let declared_video = Part::bytes(ace_testkit::image("png", 8, 8))
+    upload(
+        client,
+        agent,
+        "clip.mp4",
+        crate::harness::image("png", 8, 8),
+    )
+    .await
+    .expect_error(422, "content_resource_creation_failed");
+    let declared_video = Part::bytes(crate::harness::image("png", 8, 8))
         .file_name("still.png")
         .mime_str("video/mp4")
         .unwrap();
@@ -200,10 +205,15 @@ async fn unsupported_or_lying_files_are_refused_and_leave_nothing_stored() {
         .expect_error(422, "content_resource_creation_failed");
     assert!(list(client, agent, "").await.is_empty());
     assert!(
-        app.app.storage.list("resources/").await.unwrap().is_empty(),
+        app.app
+            .storage()
+            .list("resources/")
+            .await
+            .unwrap()
+            .is_empty(),
         "refused files are not kept"
     );
-    assert!(app.app.storage.list("staging/").await.unwrap().is_empty());
+    assert!(app.app.storage().list("staging/").await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -212,7 +222,7 @@ async fn file_names_are_cleaned_of_paths_and_control_characters() {
     let agent = app.owner.agent_id.get();
     let client = &app.owner.client;
     for sent in ["../../etc/passwd.png", "..\\..\\windows\\win.png"] {
-        let resource = uploaded(client, agent, sent, ace_testkit::image("png", 8, 8)).await;
+        let resource = uploaded(client, agent, sent, crate::harness::image("png", 8, 8)).await;
         let name = resource["file_name"].as_str().unwrap();
         assert!(
             !name.contains(['/', '\\']) && !name.starts_with('.'),
@@ -221,7 +231,7 @@ async fn file_names_are_cleaned_of_paths_and_control_characters() {
         assert!(name.ends_with(".png"), "{name:?}");
     }
     // Multipart headers cannot carry control characters; JSON can.
-    let png = ace_testkit::image("png", 8, 8);
+    let png = crate::harness::image("png", 8, 8);
     let body = serde_json::json!({"blob": {"filename": "bad\u{7}\nname\u{0}.png", "byte_size": png.len(),
         "checksum": "AAAAAAAAAAAAAAAAAAAAAA==", "content_type": "image/png"}});
     let ticket = client.post("/v1/direct_upload", body).await.expect(200);
@@ -275,10 +285,10 @@ async fn the_list_filters_by_type_and_by_ids() {
     let agent = app.owner.agent_id.get();
     let client = &app.owner.client;
     let image = png_id(client, agent, "a.png").await;
-    let audio = uploaded(client, agent, "b.wav", ace_testkit::wav(200)).await["id"]
+    let audio = uploaded(client, agent, "b.wav", crate::harness::wav(200)).await["id"]
         .as_i64()
         .unwrap();
-    let zip = uploaded(client, agent, "c.zip", ace_testkit::zip()).await["id"]
+    let zip = uploaded(client, agent, "c.zip", crate::harness::zip()).await["id"]
         .as_i64()
         .unwrap();
     assert_eq!(ids(&list(client, agent, "&type=image").await), vec![image]);
@@ -376,7 +386,7 @@ async fn deleting_a_resource_deletes_its_bytes_so_its_urls_answer_404() {
     let app = TestApp::spawn().await;
     let agent = app.owner.agent_id.get();
     let client = &app.owner.client;
-    let resource = uploaded(client, agent, "a.png", ace_testkit::image("png", 64, 64)).await;
+    let resource = uploaded(client, agent, "a.png", crate::harness::image("png", 64, 64)).await;
     let id = resource["id"].as_i64().unwrap();
     client
         .delete(&format!("/v1/content_resources/{id}?agent_id={agent}"))
@@ -394,7 +404,14 @@ async fn deleting_a_resource_deletes_its_bytes_so_its_urls_answer_404() {
             .status(),
         404
     );
-    assert!(app.app.storage.list("resources/").await.unwrap().is_empty());
+    assert!(
+        app.app
+            .storage()
+            .list("resources/")
+            .await
+            .unwrap()
+            .is_empty()
+    );
     client
         .get(&format!("/v1/content_resources/{id}?agent_id={agent}"))
         .await
@@ -420,9 +437,14 @@ async fn another_workspace_cannot_see_add_rename_or_delete_an_agents_files() {
         .get(&path)
         .await
         .expect_error(404, "content_resource_not_found");
-    upload(&stranger, agent, "b.png", ace_testkit::image("png", 4, 4))
-        .await
-        .expect_error(403, "forbidden");
+    upload(
+        &stranger,
+        agent,
+        "b.png",
+        crate::harness::image("png", 4, 4),
+    )
+    .await
+    .expect_error(403, "forbidden");
     stranger
         .patch(&path, json!({"content_resource": {"filename": "mine.png"}}))
         .await
@@ -433,7 +455,7 @@ async fn another_workspace_cannot_see_add_rename_or_delete_an_agents_files() {
         "a.png"
     );
     assert_eq!(
-        app.app.storage.list("resources/").await.unwrap().len(),
+        app.app.storage().list("resources/").await.unwrap().len(),
         2,
         "the original and its thumbnail, nothing more"
     );
@@ -449,7 +471,7 @@ async fn a_viewer_reads_files_but_cannot_change_them() {
         .await
         .client;
     assert_eq!(ids(&list(&viewer, agent, "").await), vec![id]);
-    upload(&viewer, agent, "b.png", ace_testkit::image("png", 4, 4))
+    upload(&viewer, agent, "b.png", crate::harness::image("png", 4, 4))
         .await
         .expect_error(403, "forbidden");
     viewer
@@ -482,7 +504,7 @@ async fn a_file_goes_into_a_folder_of_the_same_agent_only() {
         Form::new()
             .part(
                 "content_resource[file]",
-                Part::bytes(ace_testkit::image("png", 4, 4)).file_name("a.png"),
+                Part::bytes(crate::harness::image("png", 4, 4)).file_name("a.png"),
             )
             .text("asset_folder[id]", folder.to_string())
     };
@@ -505,7 +527,7 @@ async fn a_file_goes_into_a_folder_of_the_same_agent_only() {
         .await
         .expect_error(422, "content_resource_creation_failed");
     assert_eq!(
-        app.app.storage.list("resources/").await.unwrap().len(),
+        app.app.storage().list("resources/").await.unwrap().len(),
         2,
         "the refused upload was not kept"
     );
@@ -515,9 +537,9 @@ async fn a_file_goes_into_a_folder_of_the_same_agent_only() {
 async fn an_upload_over_the_size_limit_is_refused() {
     let app = TestApp::builder().max_file_bytes(64 * 1024).spawn().await;
     let agent = app.owner.agent_id.get();
-    let mut big = ace_testkit::wav(10_000);
+    let mut big = crate::harness::wav(10_000);
     big.truncate(100 * 1024);
     let reply = upload(&app.owner.client, agent, "long.wav", big).await;
     assert_eq!(reply.status, 413, "{}", reply.text);
-    assert!(app.app.storage.list("").await.unwrap().is_empty());
+    assert!(app.app.storage().list("").await.unwrap().is_empty());
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use ace_testkit::{Client, Member, TestApp};
+use crate::harness::{Client, Member, TestApp};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::Duration;
@@ -82,7 +82,7 @@ async fn put_as_told(ticket: &Value, file: &Path) -> u16 {
     curl_put(ticket, file, &pairs).await
 }
 
-async fn attach(member: &Member, signed_id: &str) -> ace_testkit::Reply {
+async fn attach(member: &Member, signed_id: &str) -> crate::harness::Reply {
     member
         .client
         .post(
@@ -114,7 +114,7 @@ async fn upload_directly(app: &TestApp, name: &str, bytes: &[u8], content_type: 
 #[tokio::test]
 async fn a_file_put_with_curl_to_the_upload_url_becomes_a_resource_by_its_signed_id() {
     let app = TestApp::spawn().await;
-    let video = ace_testkit::mp4(96, 64, 1);
+    let video = crate::harness::mp4(96, 64, 1);
     let dir = tempfile::tempdir().unwrap();
     let file = write_file(&dir, "hero-video.mp4", &video);
     let ticket = declare(
@@ -141,7 +141,12 @@ async fn a_file_put_with_curl_to_the_upload_url_becomes_a_resource_by_its_signed
         "{url}"
     );
     assert!(
-        app.app.storage.list("resources/").await.unwrap().is_empty(),
+        app.app
+            .storage()
+            .list("resources/")
+            .await
+            .unwrap()
+            .is_empty(),
         "nothing is visible before the PUT"
     );
 
@@ -190,7 +195,7 @@ async fn a_file_put_with_curl_to_the_upload_url_becomes_a_resource_by_its_signed
 #[tokio::test]
 async fn the_documented_data_binary_put_works_too() {
     let app = TestApp::spawn().await;
-    let png = ace_testkit::image("png", 32, 32);
+    let png = crate::harness::image("png", 32, 32);
     let dir = tempfile::tempdir().unwrap();
     let file = write_file(&dir, "a.png", &png);
     let ticket = declare(&app.owner.client, blob("a.png", &png, "image/png")).await;
@@ -214,7 +219,7 @@ async fn the_documented_data_binary_put_works_too() {
 async fn declaring_a_blob_checks_its_type_size_and_checksum() {
     let app = TestApp::spawn().await;
     let client = &app.owner.client;
-    let png = ace_testkit::image("png", 4, 4);
+    let png = crate::harness::image("png", 4, 4);
     let with = |field: &str, value: Value| {
         let mut body = blob("a.png", &png, "image/png");
         body["blob"][field] = value;
@@ -267,7 +272,7 @@ async fn declaring_a_blob_checks_its_type_size_and_checksum() {
 #[tokio::test]
 async fn a_put_with_the_wrong_headers_or_bytes_is_refused_and_can_be_retried() {
     let app = TestApp::spawn().await;
-    let png = ace_testkit::image("png", 16, 16);
+    let png = crate::harness::image("png", 16, 16);
     let dir = tempfile::tempdir().unwrap();
     let file = write_file(&dir, "a.png", &png);
     let ticket = declare(&app.owner.client, blob("a.png", &png, "image/png")).await;
@@ -310,7 +315,7 @@ async fn a_put_with_the_wrong_headers_or_bytes_is_refused_and_can_be_retried() {
         422
     );
     assert!(
-        app.app.storage.list("").await.unwrap().is_empty(),
+        app.app.storage().list("").await.unwrap().is_empty(),
         "no refused byte is kept"
     );
     attach(&app.owner, ticket["signed_id"].as_str().unwrap())
@@ -326,7 +331,7 @@ async fn a_put_with_the_wrong_headers_or_bytes_is_refused_and_can_be_retried() {
 #[tokio::test]
 async fn an_upload_url_that_was_altered_or_has_expired_is_refused() {
     let app = TestApp::spawn().await;
-    let png = ace_testkit::image("png", 4, 4);
+    let png = crate::harness::image("png", 4, 4);
     let dir = tempfile::tempdir().unwrap();
     let file = write_file(&dir, "a.png", &png);
     let mut ticket = declare(&app.owner.client, blob("a.png", &png, "image/png")).await;
@@ -334,7 +339,7 @@ async fn an_upload_url_that_was_altered_or_has_expired_is_refused() {
     ticket["direct_upload"]["url"] = json!(format!("{}x", url));
     assert_eq!(put_as_told(&ticket, &file).await, 403);
     ticket["direct_upload"]["url"] = json!(url);
-    app.app.clock.advance(Duration::hours(2));
+    app.app.clock().advance(Duration::hours(2));
     assert_eq!(put_as_told(&ticket, &file).await, 403);
 }
 
@@ -342,8 +347,8 @@ async fn an_upload_url_that_was_altered_or_has_expired_is_refused() {
 async fn tampered_expired_unknown_or_never_uploaded_signed_ids_are_refused() {
     let app = TestApp::spawn().await;
     let refused =
-        |reply: ace_testkit::Reply| reply.expect_error(422, "content_resource_creation_failed");
-    let png = ace_testkit::image("png", 4, 4);
+        |reply: crate::harness::Reply| reply.expect_error(422, "content_resource_creation_failed");
+    let png = crate::harness::image("png", 4, 4);
     let dir = tempfile::tempdir().unwrap();
     let file = write_file(&dir, "a.png", &png);
 
@@ -360,10 +365,10 @@ async fn tampered_expired_unknown_or_never_uploaded_signed_ids_are_refused() {
     tampered[3] = if tampered[3] == 'A' { 'B' } else { 'A' };
     refused(attach(&app.owner, &tampered.into_iter().collect::<String>()).await);
     refused(attach(&app.owner, "not-a-signed-id").await);
-    let unknown = app
-        .app
-        .signer()
-        .sign("blob", 987_654, app.app.clock.now() + Duration::hours(1));
+    let unknown =
+        app.app
+            .signer()
+            .sign("blob", 987_654, app.app.clock().now() + Duration::hours(1));
     refused(attach(&app.owner, &unknown).await);
     let someone_else = app.user("Someone").await;
     refused(attach(&someone_else, signed_id).await);
@@ -376,7 +381,7 @@ async fn tampered_expired_unknown_or_never_uploaded_signed_ids_are_refused() {
         .await
         .expect_error(422, "content_resource_creation_failed");
 
-    app.app.clock.advance(Duration::hours(25));
+    app.app.clock().advance(Duration::hours(25));
     let expired = refused(attach(&app.owner, signed_id).await).body["error"].clone();
     assert!(expired.as_str().unwrap().contains("expired"), "{expired}");
 }
@@ -384,14 +389,14 @@ async fn tampered_expired_unknown_or_never_uploaded_signed_ids_are_refused() {
 #[tokio::test]
 async fn expired_uploads_that_never_became_resources_are_swept_with_their_bytes() {
     let app = TestApp::spawn().await;
-    let png = ace_testkit::image("png", 4, 4);
+    let png = crate::harness::image("png", 4, 4);
     let kept = upload_directly(&app, "kept.png", &png, "image/png").await;
     let dir = tempfile::tempdir().unwrap();
     let file = write_file(&dir, "b.png", &png);
     let abandoned = declare(&app.owner.client, blob("b.png", &png, "image/png")).await;
     assert_eq!(put_as_told(&abandoned, &file).await, 200);
     assert_eq!(
-        app.app.storage.list("resources/").await.unwrap().len(),
+        app.app.storage().list("resources/").await.unwrap().len(),
         3,
         "kept, its thumbnail, the abandoned upload"
     );
@@ -403,7 +408,7 @@ async fn expired_uploads_that_never_became_resources_are_swept_with_their_bytes(
         0,
         "nothing has expired yet"
     );
-    app.app.clock.advance(Duration::hours(25));
+    app.app.clock().advance(Duration::hours(25));
     assert_eq!(
         ace_app::direct_uploads::sweep_expired(&app.app)
             .await
@@ -412,7 +417,7 @@ async fn expired_uploads_that_never_became_resources_are_swept_with_their_bytes(
     );
     let left: Vec<String> = app
         .app
-        .storage
+        .storage()
         .list("resources/")
         .await
         .unwrap()
@@ -428,16 +433,19 @@ async fn expired_uploads_that_never_became_resources_are_swept_with_their_bytes(
 
 #[tokio::test]
 async fn on_s3_the_upload_url_is_a_presigned_put_to_the_bucket() {
-    let Some(bucket) = ace_testkit::fresh_bucket().await else {
+    let Some(bucket) = crate::harness::fresh_bucket().await else {
         eprintln!(
             "skipped: set {} to run this against an S3-compatible server",
-            ace_testkit::S3_ENDPOINT
+            crate::harness::S3_ENDPOINT
         );
         return;
     };
-    let app = TestApp::builder().storage(bucket).spawn().await;
-    let endpoint = ace_testkit::s3_endpoint().unwrap();
-    let png = ace_testkit::image("png", 48, 48);
+    let app = TestApp::builder()
+        .storage(crate::harness::bucket_storage(bucket))
+        .spawn()
+        .await;
+    let endpoint = crate::harness::s3_endpoint().unwrap();
+    let png = crate::harness::image("png", 48, 48);
     let dir = tempfile::tempdir().unwrap();
     let file = write_file(&dir, "a.png", &png);
     let ticket = declare(&app.owner.client, blob("a.png", &png, "image/png")).await;
@@ -475,7 +483,7 @@ async fn on_s3_the_upload_url_is_a_presigned_put_to_the_bucket() {
         &app.owner.client,
         app.owner.agent_id.get(),
         "b.wav",
-        ace_testkit::wav(300),
+        crate::harness::wav(300),
     )
     .await;
     app.owner
@@ -497,7 +505,7 @@ async fn on_s3_the_upload_url_is_a_presigned_put_to_the_bucket() {
 #[tokio::test]
 async fn a_direct_upload_can_become_an_avatar_once() {
     let app = TestApp::spawn().await;
-    let png = ace_testkit::image("png", 300, 200);
+    let png = crate::harness::image("png", 300, 200);
     let dir = tempfile::tempdir().unwrap();
     let file = write_file(&dir, "face.png", &png);
     let ticket = declare(&app.owner.client, blob("face.png", &png, "image/png")).await;
@@ -517,7 +525,12 @@ async fn a_direct_upload_can_become_an_avatar_once() {
         png
     );
     assert!(
-        app.app.storage.list("resources/").await.unwrap().is_empty(),
+        app.app
+            .storage()
+            .list("resources/")
+            .await
+            .unwrap()
+            .is_empty(),
         "the uploaded copy is gone once the avatar has its own"
     );
     app.owner

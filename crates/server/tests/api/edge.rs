@@ -1,7 +1,7 @@
 //! Transport behaviour every endpoint inherits: envelopes for every error, bodies in every
 //! shape GEN's clients send, and request ids.
 
-use ace_testkit::{Client, TestApp};
+use crate::harness::{Client, TestApp};
 use reqwest::Method;
 use serde_json::json;
 

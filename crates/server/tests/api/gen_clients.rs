@@ -14,9 +14,9 @@
 
 use std::sync::Arc;
 
+use crate::harness::{Client, ProviderApi, Reply, TestApp, Writes, reply_bytes, reply_json};
 use ace_domain::credits::Credits;
 use ace_domain::sheet::card::GenerationType;
-use ace_testkit::{Client, ProviderApi, Reply, TestApp, Writes, reply_bytes, reply_json};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use md5::{Digest, Md5};
@@ -103,8 +103,8 @@ fn reads(reply: &Reply, paths: &[&str]) {
 /// An image served from a stand-in web server, for avatars given by URL.
 async fn image_host() -> ProviderApi {
     ProviderApi::start(|seen, _| match seen.path.as_str() {
-        "/face.png" => reply_bytes("image/png", ace_testkit::image("png", 64, 64)),
-        "/other.png" => reply_bytes("image/png", ace_testkit::image("png", 48, 80)),
+        "/face.png" => reply_bytes("image/png", crate::harness::image("png", 64, 64)),
+        "/other.png" => reply_bytes("image/png", crate::harness::image("png", 48, 80)),
         _ => reply_json(404, &json!({"error": "not found"})),
     })
     .await
@@ -1090,7 +1090,7 @@ async fn gens_clients_generate_with_their_internal_type_names_and_render() {
         caller.client,
         agent,
         "still.png",
-        ace_testkit::image("png", 64, 64),
+        crate::harness::image("png", 64, 64),
     )
     .await;
     let image = id(&still);
@@ -1349,7 +1349,7 @@ async fn gens_clients_upload_through_a_direct_upload_and_manage_files() {
 
     // createDirectUpload sends the blob and no agent; the SDK reads `url` and `headers` at the
     // top level, the docs nest them under `direct_upload`.
-    let png = ace_testkit::image("png", 32, 32);
+    let png = crate::harness::image("png", 32, 32);
     let ticket = caller
         .post(
             "createDirectUpload",

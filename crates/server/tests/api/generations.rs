@@ -5,9 +5,11 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use crate::harness::{
+    Client, FailsThenWrites, Member, PanicsOnce, SleepsInAChild, TestApp, Writes,
+};
 use ace_domain::credits::Credits;
 use ace_domain::sheet::card::GenerationType;
-use ace_testkit::{Client, FailsThenWrites, Member, PanicsOnce, SleepsInAChild, TestApp, Writes};
 use serde_json::{Value, json};
 
 use crate::content_resources::uploaded;
@@ -28,7 +30,7 @@ pub(crate) async fn generate(
     agent: i64,
     (sheet, cell): (i64, i64),
     card: Value,
-) -> ace_testkit::Reply {
+) -> crate::harness::Reply {
     client
         .post(
             &format!("/v1/autocontentengine/{sheet}/cells/{cell}/generate?agent_id={agent}"),
@@ -133,7 +135,7 @@ async fn variables_are_substituted_and_the_prompt_is_recorded_on_the_job() {
         .expect(201);
     let id = reply.body["generation_id"].as_i64().unwrap();
     wait_for(&owner.client, id, "completed").await;
-    let mut conn = app.app.db.conn().await.unwrap();
+    let mut conn = app.app.db().conn().await.unwrap();
     let job = ace_db::user_jobs::find(&mut conn, ace_domain::ids::UserJobId::new(id))
         .await
         .unwrap()
@@ -199,7 +201,7 @@ async fn resources_must_be_the_agents_own_and_of_the_right_media_type() {
         &owner.client,
         agent,
         "still.png",
-        ace_testkit::image("png", 8, 8),
+        crate::harness::image("png", 8, 8),
     )
     .await;
     let stranger = app.user("Stranger").await;
@@ -207,7 +209,7 @@ async fn resources_must_be_the_agents_own_and_of_the_right_media_type() {
         &stranger.client,
         stranger.agent_id.get(),
         "theirs.png",
-        ace_testkit::image("png", 8, 8),
+        crate::harness::image("png", 8, 8),
     )
     .await;
     let card = json!({"generation_type": "captions", "data": {"source_resource_id": image["id"]}});
@@ -236,7 +238,7 @@ async fn a_media_card_attaches_the_resource_for_free() {
         &owner.client,
         agent,
         "still.png",
-        ace_testkit::image("png", 8, 8),
+        crate::harness::image("png", 8, 8),
     )
     .await;
     let before = balance(owner).await;
@@ -481,7 +483,7 @@ async fn a_hundred_concurrent_triggers_never_overdraw_credits_that_cover_ten() {
     assert_eq!(accepted, 10);
     let left = balance(&racer).await;
     assert_eq!(left, 0.0);
-    let mut conn = app.app.db.conn().await.unwrap();
+    let mut conn = app.app.db().conn().await.unwrap();
     let ledger = ace_db::credits::balance(&mut conn, racer.workspace_id)
         .await
         .unwrap();

@@ -1,7 +1,7 @@
 //! `/v1/autocontentengine/{id}/global_variables`: variables one by one and from XLSX files.
 
-use ace_app::sheets::variables_file::{self, FileVariable};
-use ace_testkit::{Client, Reply, TestApp};
+use crate::harness::{Client, Reply, TestApp};
+use ace_media::variables_workbook::{self, FileVariable};
 use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
@@ -135,7 +135,7 @@ async fn an_import_replaces_every_variable() {
         )
         .await
         .expect(201);
-    let file = variables_file::write(&[
+    let file = variables_workbook::write(&[
         variable("brand_name", "Acme Corp"),
         variable("cta", "Link in bio!"),
         variable("count", "42"),
@@ -157,7 +157,7 @@ async fn a_file_made_by_libreoffice_imports() {
     let app = TestApp::spawn().await;
     let (agent, client) = (app.owner.agent_id.get(), &app.owner.client);
     let sheet = id(&engine(client, agent, "LibreOffice").await);
-    let file = include_bytes!("../../../app/tests/fixtures/variables-libreoffice.xlsx").to_vec();
+    let file = include_bytes!("../../../media/tests/fixtures/variables-libreoffice.xlsx").to_vec();
     let imported = import(client, agent, sheet, file).await.expect(200).body;
     assert_eq!(
         pairs(&imported),
@@ -185,7 +185,7 @@ async fn the_downloaded_template_imports_back_unchanged_as_no_variables() {
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.headers()["content-type"],
-        variables_file::CONTENT_TYPE
+        variables_workbook::CONTENT_TYPE
     );
     let bytes = response.bytes().await.unwrap().to_vec();
     assert!(bytes.starts_with(b"PK"));
@@ -202,7 +202,7 @@ async fn a_bad_file_is_refused_with_the_reason_and_changes_nothing() {
     let app = TestApp::spawn().await;
     let (agent, client) = (app.owner.agent_id.get(), &app.owner.client);
     let sheet = id(&engine(client, agent, "Bad").await);
-    let kept = variables_file::write(&[variable("keep", "me")]);
+    let kept = variables_workbook::write(&[variable("keep", "me")]);
     import(client, agent, sheet, kept).await.expect(200);
     let reply = import(client, agent, sheet, b"name,value\nx,y\n".to_vec())
         .await
@@ -275,7 +275,12 @@ async fn another_workspace_cannot_read_or_replace_the_variables() {
         )
         .await
         .expect_error(404, "not_found");
-    import(&stranger.client, agent, sheet, variables_file::template())
-        .await
-        .expect_error(404, "not_found");
+    import(
+        &stranger.client,
+        agent,
+        sheet,
+        variables_workbook::template(),
+    )
+    .await
+    .expect_error(404, "not_found");
 }

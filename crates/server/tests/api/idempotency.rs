@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
+use crate::harness::{Client, Reply, TestApp, Writes};
 use ace_domain::sheet::card::GenerationType;
-use ace_testkit::{Client, Reply, TestApp, Writes};
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use ace_testkit::TestApp;
+use crate::harness::TestApp;
 use serde_json::{Value, json};
 
 use crate::local_cards::seconds;

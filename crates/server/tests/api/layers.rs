@@ -1,6 +1,6 @@
 //! `/v1/autocontentengine/{id}/cells/{cell_id}/layers`: a video cell's timeline.
 
-use ace_testkit::TestApp;
+use crate::harness::TestApp;
 use serde_json::{Value, json};
 
 use crate::content_resources::uploaded;
@@ -156,7 +156,7 @@ async fn what_the_renderer_relies_on_is_checked() {
             reply.text
         );
     }
-    let video = uploaded(client, agent, "clip.mp4", ace_testkit::mp4(64, 64, 1)).await;
+    let video = uploaded(client, agent, "clip.mp4", crate::harness::mp4(64, 64, 1)).await;
     create(json!({"src": id(&video), "from": 0, "durationInFrames": 30, "styles": {"volume": 0.5, "objectFit": "cover"}, "source_column": "video"}))
         .await
         .expect(201);
@@ -168,7 +168,7 @@ async fn what_the_renderer_relies_on_is_checked() {
         &stranger.client,
         stranger.agent_id.get(),
         "x.mp4",
-        ace_testkit::mp4(64, 64, 1),
+        crate::harness::mp4(64, 64, 1),
     )
     .await;
     create(json!({"src": id(&theirs)}))

@@ -1,10 +1,10 @@
 //! The credits ledger that paid jobs will use: reserve in the job's transaction, then settle
 //! with the real cost or refund in full, exactly once. Balances are sums of the ledger.
 
+use crate::harness::TestApp;
 use ace_app::ErrorCode;
 use ace_app::credits::{self, LedgerNote};
 use ace_domain::credits::{CreditBucket, Credits};
-use ace_testkit::TestApp;
 
 fn credits(text: &str) -> Credits {
     text.parse().unwrap()
@@ -14,8 +14,8 @@ fn credits(text: &str) -> Credits {
 async fn a_reservation_holds_credits_and_a_settlement_hands_back_the_difference() {
     let app = TestApp::spawn().await;
     let org = app.owner.workspace_id;
-    let now = app.app.clock.now();
-    let mut tx = app.app.db.begin().await.unwrap();
+    let now = app.app.clock().now();
+    let mut tx = app.app.db().begin().await.unwrap();
     let held = credits::reserve(&mut tx, org, credits("250"), "generation:1", now)
         .await
         .unwrap();
@@ -25,7 +25,7 @@ async fn a_reservation_holds_credits_and_a_settlement_hands_back_the_difference(
         credits("750")
     );
 
-    let mut tx = app.app.db.begin().await.unwrap();
+    let mut tx = app.app.db().begin().await.unwrap();
     assert!(
         credits::settle(&mut tx, held, credits("212.5"), now)
             .await
@@ -46,8 +46,8 @@ async fn a_reservation_holds_credits_and_a_settlement_hands_back_the_difference(
 async fn a_refund_returns_the_whole_reservation_once() {
     let app = TestApp::spawn().await;
     let org = app.owner.workspace_id;
-    let now = app.app.clock.now();
-    let mut tx = app.app.db.begin().await.unwrap();
+    let now = app.app.clock().now();
+    let mut tx = app.app.db().begin().await.unwrap();
     let held = credits::reserve(&mut tx, org, credits("100"), "render:7", now)
         .await
         .unwrap();
@@ -64,8 +64,8 @@ async fn a_refund_returns_the_whole_reservation_once() {
 async fn a_job_that_costs_more_than_its_reservation_is_charged_the_rest() {
     let app = TestApp::spawn().await;
     let org = app.owner.workspace_id;
-    let now = app.app.clock.now();
-    let mut tx = app.app.db.begin().await.unwrap();
+    let now = app.app.clock().now();
+    let mut tx = app.app.db().begin().await.unwrap();
     let held = credits::reserve(&mut tx, org, credits("10"), "generation:2", now)
         .await
         .unwrap();
@@ -86,8 +86,8 @@ async fn reserving_without_usable_or_enough_credits_is_refused_with_gens_codes()
         .spawn()
         .await;
     let org = app.owner.workspace_id;
-    let now = app.app.clock.now();
-    let mut tx = app.app.db.begin().await.unwrap();
+    let now = app.app.clock().now();
+    let mut tx = app.app.db().begin().await.unwrap();
     let err = credits::reserve(&mut tx, org, credits("1"), "generation:3", now)
         .await
         .unwrap_err();
@@ -112,7 +112,7 @@ async fn reserving_without_usable_or_enough_credits_is_refused_with_gens_codes()
     )
     .await
     .unwrap();
-    let mut tx = app.app.db.begin().await.unwrap();
+    let mut tx = app.app.db().begin().await.unwrap();
     let err = credits::reserve(&mut tx, org, credits("6"), "generation:4", now)
         .await
         .unwrap_err();
@@ -133,13 +133,13 @@ async fn concurrent_reservations_never_overdraw_the_balance() {
     let attempts = (0..8).map(|n| {
         let app = app.app.clone();
         tokio::spawn(async move {
-            let mut tx = app.db.begin().await.unwrap();
+            let mut tx = app.db().begin().await.unwrap();
             let outcome = credits::reserve(
                 &mut tx,
                 org,
                 credits("3"),
                 &format!("generation:{n}"),
-                app.clock.now(),
+                app.clock().now(),
             )
             .await;
             if outcome.is_ok() {

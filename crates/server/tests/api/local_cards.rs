@@ -1,8 +1,8 @@
 //! The embedded generators through the API: with no keys and no network, each card makes a
 //! real artifact, checked by its content (durations, sizes, word times), not its existence.
 
-use ace_testkit::plain_words;
-use ace_testkit::{Client, TestApp};
+use crate::harness::plain_words;
+use crate::harness::{Client, TestApp};
 use serde_json::{Value, json};
 
 use crate::content_resources::uploaded;
@@ -225,7 +225,7 @@ async fn captions_of_silence_are_empty_and_of_a_video_without_sound_fail_with_a_
     let app = local_app().await;
     let owner = &app.owner;
     let agent = owner.agent_id.get();
-    let silence = uploaded(&owner.client, agent, "quiet.wav", ace_testkit::wav(2000)).await;
+    let silence = uploaded(&owner.client, agent, "quiet.wav", crate::harness::wav(2000)).await;
     let card = json!({"generation_type": "captions", "data": {"model": "gemini", "source_resource_id": silence["id"]}});
     let (place, done) = completed(&owner.client, agent, card).await;
     assert_eq!(done["result"]["captions"], json!([]));
@@ -237,7 +237,7 @@ async fn captions_of_silence_are_empty_and_of_a_video_without_sound_fail_with_a_
         &owner.client,
         agent,
         "mute.mp4",
-        ace_testkit::mp4(320, 240, 1),
+        crate::harness::mp4(320, 240, 1),
     )
     .await;
     let place = text_cell(&owner.client, agent).await;
@@ -303,7 +303,7 @@ async fn a_video_from_an_image_is_an_mp4_of_the_asked_length_and_shape() {
         &owner.client,
         agent,
         "still.png",
-        ace_testkit::image("png", 320, 240),
+        crate::harness::image("png", 320, 240),
     )
     .await;
     let card = json!({"generation_type": "video_from_image", "data": {
@@ -344,14 +344,14 @@ async fn videos_from_text_and_from_ingredients_are_real_mp4s() {
         &owner.client,
         agent,
         "still.png",
-        ace_testkit::image("png", 200, 200),
+        crate::harness::image("png", 200, 200),
     )
     .await;
     let clip = uploaded(
         &owner.client,
         agent,
         "clip.mp4",
-        ace_testkit::mp4(320, 240, 1),
+        crate::harness::mp4(320, 240, 1),
     )
     .await;
     let card = json!({"generation_type": "video_from_ingredients", "data": {

@@ -39,7 +39,9 @@ mod voices;
 mod voices_elevenlabs;
 mod workers;
 
-use ace_testkit::Contract;
+mod harness;
+
+use harness::Contract;
 
 /// ace's contract (and GEN's, when it is at hand), for schema checks.
 fn contract() -> &'static Contract {

@@ -1,7 +1,7 @@
 //! `GET /v1/me` and `GET /v1/workspaces`.
 
+use crate::harness::TestApp;
 use ace_domain::role::Role;
-use ace_testkit::TestApp;
 
 use crate::contract;
 

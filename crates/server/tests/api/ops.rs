@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use ace_testkit::TestApp;
+use crate::harness::TestApp;
 
 use crate::contract;
 
@@ -23,7 +23,7 @@ async fn readyz_answers_when_the_database_does() {
 #[tokio::test]
 async fn readyz_reports_unavailable_when_the_database_is_gone() {
     let app = TestApp::spawn().await;
-    app.app.db.close().await;
+    app.app.db().close().await;
     app.anonymous()
         .get("/readyz")
         .await

@@ -1,10 +1,10 @@
 //! `/v1/organizations`.
 
+use crate::harness::TestApp;
 use ace_app::credits::LedgerNote;
 use ace_domain::credits::{CreditBucket, Credits};
 use ace_domain::ids::OrganizationId;
 use ace_domain::role::Role;
-use ace_testkit::TestApp;
 use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use serde_json::json;
@@ -111,7 +111,7 @@ async fn an_organization_avatar_is_stored_and_served_publicly() {
     let app = TestApp::spawn().await;
     let form = Form::new().text("organization[name]", "Pictured").part(
         "organization[avatar]",
-        Part::bytes(ace_testkit::image("png", 300, 200)).file_name("logo.png"),
+        Part::bytes(crate::harness::image("png", 300, 200)).file_name("logo.png"),
     );
     let reply = app
         .owner

@@ -1,7 +1,7 @@
 //! `/v1/persisted_tokens`.
 
+use crate::harness::TestApp;
 use ace_db::Database;
-use ace_testkit::TestApp;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
@@ -57,7 +57,7 @@ async fn only_a_digest_of_each_key_is_stored() {
         .expect(201);
     let token = reply.body["token"].as_str().unwrap().to_owned();
     let sql = "SELECT COUNT(*) FROM api_keys WHERE token_hash = $1 OR name = $1 OR token_hint = $1";
-    let matches: i64 = match &app.app.db {
+    let matches: i64 = match app.app.db() {
         Database::Sqlite(pools) => sqlx::query_scalar(sql)
             .bind(&token)
             .fetch_one(&pools.readers)
@@ -128,7 +128,7 @@ async fn an_expired_key_is_refused_at_once() {
         .anonymous()
         .with_key(reply.body["token"].as_str().unwrap());
     key.get("/v1/me").await.expect(200);
-    app.app.clock.advance(Duration::hours(2));
+    app.app.clock().advance(Duration::hours(2));
     key.get("/v1/me").await.expect_error(401, "unauthorized");
     let list = app
         .owner

@@ -3,10 +3,10 @@
 //! and refunds, and lipsync with and without a provider. The providers are stand-ins that
 //! speak each provider's wire format.
 
+use crate::harness::{ProviderApi, Seen, TestApp, reply_bytes, reply_json};
 use ace_db::user_jobs::JobRecord;
 use ace_domain::ids::UserJobId;
 use ace_providers::remote::config::ProvidersConfig;
-use ace_testkit::{ProviderApi, Seen, TestApp, reply_bytes, reply_json};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -46,7 +46,7 @@ fn completion(text: &str) -> Response {
 }
 
 async fn job(app: &TestApp, id: i64) -> JobRecord {
-    let mut conn = app.app.db.conn().await.unwrap();
+    let mut conn = app.app.db().conn().await.unwrap();
     ace_db::user_jobs::find(&mut conn, UserJobId::new(id))
         .await
         .unwrap()
@@ -100,7 +100,8 @@ async fn an_unmapped_model_falls_back_to_the_embedded_generator_and_records_it()
     let api = ProviderApi::start(|_, _| {
         let encoded = {
             use base64::Engine as _;
-            base64::engine::general_purpose::STANDARD.encode(ace_testkit::image("png", 1024, 1536))
+            base64::engine::general_purpose::STANDARD
+                .encode(crate::harness::image("png", 1024, 1536))
         };
         reply_json(200, &json!({"data": [{"b64_json": encoded}]}))
     })
@@ -144,7 +145,7 @@ async fn a_routed_models_runs_wait_in_its_providers_lane() {
     started(&app, card).await;
     let card = json!({"generation_type": "text", "data": {"prompt": "Hi", "model": "gpt_4o_mini"}});
     started(&app, card).await;
-    let mut tx = app.app.db.begin().await.unwrap();
+    let mut tx = app.app.db().begin().await.unwrap();
     let claim = ace_db::queue::Claim {
         worker: "test",
         now_ms: i64::MAX / 2,
@@ -232,8 +233,8 @@ async fn a_refused_key_fails_at_once_naming_the_provider() {
 async fn face_and_voice(app: &TestApp) -> (Value, Value) {
     let client = &app.owner.client;
     let agent = app.owner.agent_id.get();
-    let video = uploaded(client, agent, "face.mp4", ace_testkit::mp4(64, 64, 1)).await;
-    let audio = uploaded(client, agent, "voice.wav", ace_testkit::wav(800)).await;
+    let video = uploaded(client, agent, "face.mp4", crate::harness::mp4(64, 64, 1)).await;
+    let audio = uploaded(client, agent, "voice.wav", crate::harness::wav(800)).await;
     (video["id"].clone(), audio["id"].clone())
 }
 
@@ -262,7 +263,7 @@ async fn lipsync_without_a_provider_is_refused_before_anything_is_charged_naming
 
 #[tokio::test]
 async fn lipsync_with_a_provider_makes_the_synced_video_and_charges_its_reported_cost() {
-    let made = ace_testkit::mp4(96, 96, 1);
+    let made = crate::harness::mp4(96, 96, 1);
     let api = ProviderApi::start(move |seen: &Seen, _| match seen.path.as_str() {
         "/lipsync" => {
             let url = format!("http://{}/out.mp4", seen.header("host"));

@@ -1,13 +1,13 @@
 //! `/files/{key}`: public delivery of stored files, as a CDN serves them.
 
-use ace_testkit::TestApp;
+use crate::harness::TestApp;
 use reqwest::Method;
 
 use crate::content_resources::{fetch, uploaded};
 
 /// A WAV of about 160 kB, uploaded; returns its URL path and bytes.
 async fn stored_wav(app: &TestApp) -> (String, Vec<u8>) {
-    let mut bytes = ace_testkit::wav(10_000);
+    let mut bytes = crate::harness::wav(10_000);
     // Make the samples differ so a misplaced range shows.
     for (i, byte) in bytes.iter_mut().enumerate().skip(44) {
         *byte = (i % 251) as u8;
@@ -168,14 +168,14 @@ async fn a_matching_etag_gets_304_and_no_body() {
 async fn unknown_keys_and_unverified_uploads_are_not_served() {
     let app = TestApp::spawn().await;
     app.app
-        .storage
+        .storage()
         .put("staging/abc", b"not yet verified".to_vec().into())
         .await
         .unwrap();
     for path in [
         "/files/staging/abc",
         "/files/resources/0123456789abcdef0123456789abcdef.png",
-        "/files/../data/ace.db",
+        "/files/../data/ace.db()",
     ] {
         let response = get(&app, path).send().await.unwrap();
         assert_eq!(response.status(), 404, "{path}");
@@ -184,7 +184,7 @@ async fn unknown_keys_and_unverified_uploads_are_not_served() {
         &app.owner.client,
         app.owner.agent_id.get(),
         "a.png",
-        ace_testkit::image("png", 4, 4),
+        crate::harness::image("png", 4, 4),
     )
     .await;
     assert_eq!(

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use ace_testkit::{Client, Member, TestApp};
+use crate::harness::{Client, Member, TestApp};
 use serde_json::{Value, json};
 
 use crate::content_resources::{fetch, uploaded};
@@ -127,7 +127,13 @@ async fn a_render_composes_the_rows_layers_into_an_mp4_that_the_final_video_cell
     let owner = &app.owner;
     let client = &owner.client;
     let row = row(owner).await;
-    let clip = uploaded(client, row.agent, "clip.mp4", ace_testkit::mp4(320, 240, 3)).await;
+    let clip = uploaded(
+        client,
+        row.agent,
+        "clip.mp4",
+        crate::harness::mp4(320, 240, 3),
+    )
+    .await;
     row.add_layer(
         client,
         "Background",
@@ -152,7 +158,7 @@ async fn a_render_composes_the_rows_layers_into_an_mp4_that_the_final_video_cell
     let output = &done["output_resources"][0];
     assert_eq!(output["type"], "video");
     assert_eq!(output["object_type"], "Video");
-    let cost = app.app.pricing.render(1.5);
+    let cost = app.app.pricing().render(1.5);
     assert_eq!(done["execution_cost"], cost.to_string());
     assert_eq!(balance(owner).await, before - cost.as_f64());
 
@@ -231,12 +237,12 @@ async fn a_stack_that_cannot_render_fails_with_a_precise_reason_and_a_full_refun
     let app = TestApp::spawn().await;
     let owner = &app.owner;
     let client = &owner.client;
-    let archive = uploaded(client, owner.agent_id.get(), "a.zip", ace_testkit::zip()).await;
+    let archive = uploaded(client, owner.agent_id.get(), "a.zip", crate::harness::zip()).await;
     let gone = uploaded(
         client,
         owner.agent_id.get(),
         "gone.png",
-        ace_testkit::image("png", 8, 8),
+        crate::harness::image("png", 8, 8),
     )
     .await;
     let junk = junk_server().await;
@@ -519,7 +525,7 @@ async fn a_running_render_streams_its_progress_and_stopping_it_kills_ffmpeg_and_
     .await;
     let before = balance(owner).await;
     let id = row.render(client).await;
-    let charged = app.app.pricing.render(300.0);
+    let charged = app.app.pricing().render(300.0);
     assert_eq!(balance(owner).await, before - charged.as_f64());
     let mut response = client
         .request(
@@ -613,7 +619,7 @@ async fn a_src_that_is_one_of_aces_own_file_urls_is_read_from_storage() {
         client,
         row.agent,
         "still.png",
-        ace_testkit::image("png", 64, 64),
+        crate::harness::image("png", 64, 64),
     )
     .await;
     row.add_layer(

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::harness::{Client, Echoes, FailsThenWrites, Member, TestApp, TestAppBuilder, Writes};
 use ace_domain::sheet::card::GenerationType;
-use ace_testkit::{Client, Echoes, FailsThenWrites, Member, TestApp, TestAppBuilder, Writes};
 use serde_json::{Value, json};
 
 use crate::contract;

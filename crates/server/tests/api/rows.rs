@@ -1,6 +1,6 @@
 //! `/v1/autocontentengine/{id}/rows`: rows, their order and their copies.
 
-use ace_testkit::TestApp;
+use crate::harness::TestApp;
 use serde_json::{Value, json};
 
 use crate::contract;

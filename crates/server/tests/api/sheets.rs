@@ -1,8 +1,8 @@
 //! `/v1/autocontentengine`: creating, reading and cloning engines.
 
+use crate::harness::{Client, TestApp};
 use ace_domain::credits::Credits;
 use ace_domain::role::Role;
-use ace_testkit::{Client, TestApp};
 use serde_json::{Value, json};
 
 use crate::contract;

@@ -1,7 +1,7 @@
 //! `/v1/templates`: the curated template library.
 
+use crate::harness::TestApp;
 use ace_app::templates::sync;
-use ace_testkit::TestApp;
 use serde_json::{Value, json};
 
 use crate::contract;

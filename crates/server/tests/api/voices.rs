@@ -5,9 +5,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::harness::{Client, Member, TestApp, Writes};
 use ace_domain::sheet::card::GenerationType;
 use ace_providers::local::speech::analysis::{self, Measured};
-use ace_testkit::{Client, Member, TestApp, Writes};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
@@ -376,8 +376,8 @@ async fn a_clone_fetches_its_sample_from_a_url_under_the_outbound_rules() {
 async fn a_clone_needs_a_name_and_exactly_one_sample_of_real_speech() {
     let app = TestApp::spawn().await;
     let (client, agent) = (&app.owner.client, agent_of(&app.owner));
-    let wav = STANDARD.encode(ace_testkit::wav(3_000));
-    let png = STANDARD.encode(ace_testkit::image("png", 8, 8));
+    let wav = STANDARD.encode(crate::harness::wav(3_000));
+    let png = STANDARD.encode(crate::harness::image("png", 8, 8));
     let cases = [
         (json!({"audio_base64": wav}), "name"),
         (json!({"name": "Nothing"}), "audio_url"),

@@ -2,8 +2,8 @@
 //! ElevenLabs' wire format: connecting and testing keys, the account's voices in the library,
 //! real clones, and speech, previews and deletions done with the agent's key.
 
+use crate::harness::{ProviderApi, Seen, TestApp, reply_json};
 use ace_providers::remote::config::ProvidersConfig;
-use ace_testkit::{ProviderApi, Seen, TestApp, reply_json};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -35,7 +35,7 @@ pub(crate) fn elevenlabs(seen: &Seen, _: usize) -> Response {
         ("POST", "/v1/text-to-voice/design") => {
             let preview = |id: &str| {
                 json!({"generated_voice_id": id, "media_type": "audio/mpeg", "duration_secs": 1.5,
-                    "audio_base_64": STANDARD.encode(ace_testkit::mp3(1_500))})
+                    "audio_base_64": STANDARD.encode(crate::harness::mp3(1_500))})
             };
             reply_json(
                 200,
@@ -57,7 +57,7 @@ fn timed_speech(text: &str) -> Response {
     let starts: Vec<f64> = (0..characters.len()).map(|i| i as f64 * 0.05).collect();
     let ends: Vec<f64> = (1..=characters.len()).map(|i| i as f64 * 0.05).collect();
     let body = json!({
-        "audio_base64": STANDARD.encode(ace_testkit::mp3(1_500)),
+        "audio_base64": STANDARD.encode(crate::harness::mp3(1_500)),
         "alignment": {"characters": characters, "character_start_times_seconds": starts,
             "character_end_times_seconds": ends},
     });

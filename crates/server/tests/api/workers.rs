@@ -8,9 +8,9 @@ use std::time::Duration;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
+use crate::harness::{CountsOverlap, HangsOnce, TestApp, WebhookSink};
 use ace_domain::sheet::card::GenerationType;
 use ace_server::config::JobSettings;
-use ace_testkit::{CountsOverlap, HangsOnce, TestApp, WebhookSink};
 use serde_json::json;
 
 use crate::content_resources::uploaded;
@@ -37,7 +37,7 @@ async fn a_job_whose_worker_is_killed_is_reclaimed_after_its_lease_and_delivered
         &owner.client,
         agent,
         "still.png",
-        ace_testkit::image("png", 8, 8),
+        crate::harness::image("png", 8, 8),
     )
     .await;
     let place = text_cell(&owner.client, agent).await;
@@ -153,7 +153,7 @@ async fn a_paid_generation_whose_worker_dies_mid_run_is_run_again_and_charged_ex
     assert_eq!(done["execution_cost"], "2.0");
     assert_eq!(flaky.runs.load(Ordering::SeqCst), 2);
     assert_eq!(balance(owner).await, before - 2.0, "charged exactly once");
-    let mut conn = app.app.db.conn().await.unwrap();
+    let mut conn = app.app.db().conn().await.unwrap();
     let ledger = ace_db::credits::history(&mut conn, owner.workspace_id, 100)
         .await
         .unwrap();

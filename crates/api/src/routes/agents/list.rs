@@ -38,7 +38,7 @@ pub async fn list_agents(
     Ok(Json(
         agents
             .iter()
-            .map(|a| AgentSummary::new(a, &state.app.storage))
+            .map(|a| AgentSummary::new(a, state.app.storage()))
             .collect(),
     ))
 }

@@ -31,7 +31,7 @@ pub async fn list_asset_libraries(
     Ok(Json(
         items
             .iter()
-            .map(|i| LibraryItemResponse::new(i, &state.app.storage))
+            .map(|i| LibraryItemResponse::new(i, state.app.storage()))
             .collect(),
     ))
 }

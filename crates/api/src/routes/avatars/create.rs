@@ -45,7 +45,7 @@ pub async fn create_agent_avatar(
     let created = ace_app::avatars::create(&state.app, &actor, agent.into_id(), requests).await?;
     let avatars: Vec<AvatarResponse> = created
         .iter()
-        .map(|avatar| AvatarResponse::new(avatar, &state.app.storage))
+        .map(|avatar| AvatarResponse::new(avatar, state.app.storage()))
         .collect();
     Ok(Json(CreatedAvatars::new(avatars)))
 }

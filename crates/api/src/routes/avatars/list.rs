@@ -40,7 +40,7 @@ pub async fn list_agent_avatars(
     Ok(Json(
         avatars
             .iter()
-            .map(|a| AvatarResponse::new(a, &state.app.storage))
+            .map(|a| AvatarResponse::new(a, state.app.storage()))
             .collect(),
     ))
 }

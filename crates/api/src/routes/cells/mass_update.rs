@@ -36,6 +36,6 @@ pub async fn mass_update_cells(
         ace_app::sheets::cells::mass_update(&state.app, &actor, agent, sheet.into_id(), &edits)
             .await?;
     Ok(Json(
-        Assembler::new(&view, &state.app.storage, false).cells(Some(&ids)),
+        Assembler::new(&view, state.app.storage(), false).cells(Some(&ids)),
     ))
 }

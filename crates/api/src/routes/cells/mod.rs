@@ -15,7 +15,7 @@ use crate::state::ApiState;
 
 /// The cell a use case read.
 pub(crate) fn first_cell(view: &SheetView, state: &ApiState) -> Result<CellResponse, ApiError> {
-    Assembler::new(view, &state.app.storage, false)
+    Assembler::new(view, state.app.storage(), false)
         .first_cell()
         .ok_or_else(|| ApiError::internal("a cell use case read no cell"))
 }

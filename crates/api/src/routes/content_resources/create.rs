@@ -43,7 +43,7 @@ pub async fn create_content_resource(
     } else {
         attach_direct_upload(&state.app, &actor, agent, request).await?
     };
-    let envelope = ContentResourceEnvelope::new(&record, None, &state.app.storage);
+    let envelope = ContentResourceEnvelope::new(&record, None, state.app.storage());
     Ok((StatusCode::CREATED, Json(envelope)))
 }
 

@@ -28,7 +28,7 @@ pub async fn list_content_resources(
     Ok(Json(
         records
             .iter()
-            .map(|r| ContentResourceResponse::new(r, &state.app.storage))
+            .map(|r| ContentResourceResponse::new(r, state.app.storage()))
             .collect(),
     ))
 }

@@ -23,6 +23,6 @@ pub async fn get_content_resource(
     Ok(Json(ContentResourceEnvelope::new(
         &shown.resource,
         shown.generator,
-        &state.app.storage,
+        state.app.storage(),
     )))
 }

@@ -34,6 +34,6 @@ pub async fn update_content_resource(
     Ok(Json(ContentResourceEnvelope::new(
         &record,
         None,
-        &state.app.storage,
+        state.app.storage(),
     )))
 }

@@ -36,7 +36,7 @@ pub async fn follow_generation(
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let id: UserJobId = id.into_id();
     // Subscribe before the first read, so no change falls between them.
-    let changes = state.app.generation_events.subscribe();
+    let changes = state.app.generation_events().subscribe();
     let first = ace_app::generations::get(&state.app, &actor, id).await?;
     let follower = Follower {
         state,

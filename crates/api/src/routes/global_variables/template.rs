@@ -1,6 +1,6 @@
 //! Download the variables file template.
 
-use ace_app::sheets::variables_file::CONTENT_TYPE;
+use ace_app::sheets::variables::WORKBOOK_CONTENT_TYPE as CONTENT_TYPE;
 use axum::http::header;
 use axum::response::IntoResponse;
 

@@ -15,7 +15,7 @@ use crate::state::ApiState;
 
 /// The layer a use case read.
 pub(crate) fn layer(view: &LayerView, state: &ApiState) -> Result<LayerResponse, ApiError> {
-    Assembler::new(&view.cell, &state.app.storage, false)
+    Assembler::new(&view.cell, state.app.storage(), false)
         .layer(view.layer)
         .ok_or_else(|| ApiError::internal("a layer use case read no layer"))
 }

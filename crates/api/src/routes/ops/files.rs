@@ -40,7 +40,7 @@ async fn serve(
     if !is_public(key) {
         return Ok(not_found());
     }
-    let Some(meta) = state.app.storage.head(key).await? else {
+    let Some(meta) = state.app.storage().head(key).await? else {
         return Ok(not_found());
     };
     let etag = format!(
@@ -111,7 +111,7 @@ async fn serve(
             }
         },
     };
-    let Some(read) = state.app.storage.read(key, range.clone()).await? else {
+    let Some(read) = state.app.storage().read(key, range.clone()).await? else {
         return Ok(not_found());
     };
     headers.insert(

@@ -17,7 +17,7 @@ pub async fn healthz() -> Json<serde_json::Value> {
 
 /// `GET /readyz`: the process can serve, because its database answers.
 pub async fn readyz(State(state): State<ApiState>) -> Response {
-    match state.app.db.ping().await {
+    match state.app.db().ping().await {
         Ok(()) => Json(json!({"status": "ready"})).into_response(),
         Err(err) => {
             tracing::warn!(error = %err, "readiness check failed");

@@ -20,7 +20,7 @@ pub async fn list_organizations(
     Ok(Json(
         views
             .iter()
-            .map(|v| OrganizationResponse::new(v, &state.app.storage))
+            .map(|v| OrganizationResponse::new(v, state.app.storage()))
             .collect(),
     ))
 }

@@ -17,7 +17,7 @@ pub async fn list_api_keys(
     Authenticated(actor): Authenticated,
 ) -> ApiResult<Json<Vec<ApiKeyResponse>>> {
     let keys = ace_app::api_keys::list(&state.app, &actor).await?;
-    let now = state.app.clock.now();
+    let now = state.app.clock().now();
     Ok(Json(
         keys.iter().map(|k| ApiKeyResponse::new(k, now)).collect(),
     ))

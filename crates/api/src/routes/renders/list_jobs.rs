@@ -35,7 +35,7 @@ pub async fn list_remotion_jobs(
     Ok(Json(
         renders
             .iter()
-            .map(|summary| RemotionJobResponse::new(summary, &state.app.storage))
+            .map(|summary| RemotionJobResponse::new(summary, state.app.storage()))
             .collect(),
     ))
 }

@@ -35,7 +35,7 @@ pub async fn follow_row_run(
     AgentParam(agent): AgentParam,
     Path((sheet, row, run)): Path<(RawId, RawId, RawId)>,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    let changes = state.app.generation_events.subscribe();
+    let changes = state.app.generation_events().subscribe();
     let (sheet, row) = (sheet.into_id(), row.into_id());
     let first = ace_app::row_runs::get(&state.app, &actor, agent, sheet, row, run.0).await?;
     let follower = Follower {

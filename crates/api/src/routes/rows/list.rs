@@ -21,6 +21,6 @@ pub async fn list_rows(
 ) -> ApiResult<Json<Vec<RowResponse>>> {
     let view = ace_app::sheets::rows::list(&state.app, &actor, agent, sheet.into_id()).await?;
     Ok(Json(
-        Assembler::new(&view, &state.app.storage, false).rows(),
+        Assembler::new(&view, state.app.storage(), false).rows(),
     ))
 }

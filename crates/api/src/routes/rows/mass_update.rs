@@ -38,6 +38,6 @@ pub async fn mass_update_rows(
         ace_app::sheets::rows::mass_update(&state.app, &actor, agent, sheet.into_id(), &edits)
             .await?;
     Ok(Json(
-        Assembler::new(&view, &state.app.storage, false).rows(),
+        Assembler::new(&view, state.app.storage(), false).rows(),
     ))
 }

@@ -16,7 +16,7 @@ use crate::state::ApiState;
 
 /// The row a use case read.
 pub(crate) fn first_row(view: &SheetView, state: &ApiState) -> Result<RowResponse, ApiError> {
-    Assembler::new(view, &state.app.storage, false)
+    Assembler::new(view, state.app.storage(), false)
         .first_row()
         .ok_or_else(|| ApiError::internal("a row use case read no row"))
 }

@@ -32,6 +32,6 @@ pub async fn update_row_positions(
         ace_app::sheets::rows::update_positions(&state.app, &actor, agent, sheet.into_id(), &moves)
             .await?;
     Ok(Json(
-        Assembler::new(&view, &state.app.storage, false).rows(),
+        Assembler::new(&view, state.app.storage(), false).rows(),
     ))
 }

@@ -29,6 +29,6 @@ pub async fn clone_sheet(
         ace_app::sheets::engines::clone(&state.app, &actor, agent, sheet.into_id(), target).await?;
     Ok((
         StatusCode::CREATED,
-        Json(Assembler::new(&view, &state.app.storage, false).sheet()),
+        Json(Assembler::new(&view, state.app.storage(), false).sheet()),
     ))
 }

@@ -30,6 +30,6 @@ pub async fn create_sheet(
     let view = ace_app::sheets::engines::create(&state.app, &actor, agent, &new).await?;
     Ok((
         StatusCode::CREATED,
-        Json(Assembler::new(&view, &state.app.storage, false).sheet()),
+        Json(Assembler::new(&view, state.app.storage(), false).sheet()),
     ))
 }

@@ -26,6 +26,6 @@ pub async fn get_sheet(
     let view = ace_app::sheets::engines::get(&state.app, &actor, agent, sheet.into_id()).await?;
     let with_cost = query.with_execution_cost.unwrap_or(false);
     Ok(Json(
-        Assembler::new(&view, &state.app.storage, with_cost).sheet(),
+        Assembler::new(&view, state.app.storage(), with_cost).sheet(),
     ))
 }

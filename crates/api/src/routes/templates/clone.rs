@@ -25,6 +25,6 @@ pub async fn clone_template(
     let view = ace_app::templates::clone(&state.app, &actor, &slug, agent).await?;
     Ok((
         StatusCode::CREATED,
-        Json(Assembler::new(&view, &state.app.storage, false).sheet()),
+        Json(Assembler::new(&view, state.app.storage(), false).sheet()),
     ))
 }

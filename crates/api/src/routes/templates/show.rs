@@ -24,10 +24,10 @@ pub async fn get_template(
     let engine = detail
         .engine
         .as_ref()
-        .map(|view| Assembler::new(view, &state.app.storage, false).sheet());
+        .map(|view| Assembler::new(view, state.app.storage(), false).sheet());
     Ok(Json(TemplateResponse::new(
         &detail.summary,
         engine,
-        &state.app.storage,
+        state.app.storage(),
     )))
 }

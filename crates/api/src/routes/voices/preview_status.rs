@@ -20,5 +20,5 @@ pub async fn get_voice_preview_status(
 ) -> ApiResult<Json<VoicePreviewResponse>> {
     let view = ace_app::voices::preview::status(&state.app, &actor, agent.into_id(), job.into_id())
         .await?;
-    Ok(Json(VoicePreviewResponse::new(&view, &state.app.storage)))
+    Ok(Json(VoicePreviewResponse::new(&view, state.app.storage())))
 }

@@ -1,5 +1,5 @@
-//! Signed tokens: a purpose, an id and an expiry, with an HMAC-SHA256 over them keyed from
-//! the server secret. They let a URL or an id prove it was issued here (a direct-upload URL, a
+//! Signed tokens: a purpose, an id and an expiry, with an HMAC-SHA256 over them, keyed with
+//! a key of their own (configured, or derived from the server secret with [`derive_key`]). They let a URL or an id prove it was issued here (a direct-upload URL, a
 //! blob's signed id) without a database lookup, and cannot be altered or reused for another
 //! purpose.
 
@@ -28,20 +28,28 @@ struct Claims {
     exp: i64,
 }
 
+/// The label ace derives its URL-signing key with from the server secret.
+pub const URL_SIGNING_LABEL: &str = "ace signed tokens v1";
+
+/// A key for one use, derived from `server_secret` and a `label` naming that use, so that no
+/// two uses share a key: SHA-256 of the label, a zero byte and the secret.
+pub fn derive_key(server_secret: &[u8], label: &str) -> Vec<u8> {
+    let mut hasher = Sha256::new();
+    hasher.update(label.as_bytes());
+    hasher.update([0]);
+    hasher.update(server_secret);
+    hasher.finalize().to_vec()
+}
+
 /// Issues and checks signed tokens.
 pub struct Signer {
     key: Vec<u8>,
 }
 
 impl Signer {
-    /// A signer whose key is derived from the server secret (so it differs from the JWT key).
-    pub fn new(server_secret: &[u8]) -> Self {
-        let mut hasher = Sha256::new();
-        hasher.update(b"ace signed tokens v1\0");
-        hasher.update(server_secret);
-        Self {
-            key: hasher.finalize().to_vec(),
-        }
+    /// A signer keyed with `key`: a key of its own, configured or made with [`derive_key`].
+    pub fn new(key: &[u8]) -> Self {
+        Self { key: key.to_vec() }
     }
 
     /// A token for `id`, valid for `purpose` until `expires`.
@@ -135,5 +143,14 @@ mod tests {
             signer.verify("blob", "nonsense", now),
             Err(TokenProblem::Invalid)
         );
+    }
+
+    #[test]
+    fn a_derived_key_depends_on_its_label_and_is_never_the_secret_itself() {
+        let url_key = derive_key(b"server secret", URL_SIGNING_LABEL);
+        assert_ne!(url_key, b"server secret");
+        assert_ne!(url_key, derive_key(b"server secret", "another use"));
+        assert_ne!(url_key, derive_key(b"another secret", URL_SIGNING_LABEL));
+        assert_eq!(url_key, derive_key(b"server secret", URL_SIGNING_LABEL));
     }
 }

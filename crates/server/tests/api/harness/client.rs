@@ -105,14 +105,6 @@ impl Client {
         }
     }
 
-    /// The same client with no credential.
-    pub fn anonymous(&self) -> Client {
-        Client {
-            credential: Credential::None,
-            ..self.clone()
-        }
-    }
-
     /// The API key this client presents, if any.
     pub fn key(&self) -> Option<&str> {
         match &self.credential {

@@ -78,11 +78,6 @@ impl Contract {
             gens.assert_conforms(operation_id, status, body);
         }
     }
-
-    /// ace's own document.
-    pub fn ours(&self) -> &Value {
-        &self.ours.0
-    }
 }
 
 /// GEN's published contract: its OpenAPI file and the operations list beside it.

@@ -1,4 +1,4 @@
-//! Generators for tests, installed with [`crate::TestAppBuilder::generator`]: they behave
+//! Generators for tests, installed with [`super::TestAppBuilder::generator`]: they behave
 //! like providers (slow, failing, running a child process) without any model.
 
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -589,7 +589,7 @@ fn every_refusal_reads_as_a_sentence() {
 
 #[test]
 fn a_file_made_by_libreoffice_reads() {
-    let bytes = include_bytes!("../../../tests/fixtures/variables-libreoffice.xlsx");
+    let bytes = include_bytes!("../../tests/fixtures/variables-libreoffice.xlsx");
     assert_eq!(
         read(bytes).unwrap(),
         vec![
@@ -602,7 +602,7 @@ fn a_file_made_by_libreoffice_reads() {
 
 #[test]
 fn the_template_resaved_by_libreoffice_reads_as_no_variables() {
-    let bytes = include_bytes!("../../../tests/fixtures/template-resaved-by-libreoffice.xlsx");
+    let bytes = include_bytes!("../../tests/fixtures/template-resaved-by-libreoffice.xlsx");
     assert_eq!(read(bytes).unwrap(), Vec::new());
 }
 

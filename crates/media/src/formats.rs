@@ -307,7 +307,7 @@ fn describe(format: &Format) -> String {
 }
 
 /// The accepted formats, for messages.
-pub(crate) fn accepted_list() -> &'static str {
+pub fn accepted_list() -> &'static str {
     "JPEG, PNG, WebP or GIF images; MP4, MOV, WebM or MKV video; MP3, WAV, M4A, OGG, FLAC or AAC audio; ZIP; safetensors"
 }
 

@@ -17,8 +17,8 @@ use ace_server::{Application, Settings};
 use ace_storage::StorageConfig;
 use tokio::sync::oneshot;
 
-use crate::client::Client;
-use crate::database::TestDatabase;
+use super::client::Client;
+use ace_fixtures::TestDatabase;
 
 /// A user of the running app, with their API key and personal workspace.
 #[derive(Clone, Debug)]
@@ -163,7 +163,7 @@ impl TestAppBuilder {
             settings.providers = providers;
         }
         let generators = self.generators;
-        let server = Application::build_with(&settings, move |app| app.with_providers(generators))
+        let server = Application::build_with(&settings, move |parts| parts.providers = generators)
             .await
             .expect("the app starts");
         let address = server.local_addr();
