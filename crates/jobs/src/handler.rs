@@ -8,13 +8,17 @@ use std::time::Duration;
 use ace_db::Session;
 use futures::future::BoxFuture;
 use serde_json::Value;
+use tracing::warn;
+
+use crate::payload::{Payload, PayloadError, decode};
 
 /// A claimed job, as its handler sees it.
 #[derive(Clone, Debug)]
 pub struct Job {
     pub id: i64,
     pub kind: String,
-    pub payload: Value,
+    /// As stored; read it with [`Job::payload`].
+    pub(crate) payload: Value,
     pub lane: String,
     pub tenant: i64,
     /// This attempt's number, from 1.
@@ -22,6 +26,22 @@ pub struct Job {
     pub max_attempts: u32,
     /// What [`Handler::started`] learned about the job, handed on to [`Handler::run`].
     pub context: Context,
+}
+
+impl Job {
+    /// The job's typed payload; an error when the job is of another kind, carries a newer
+    /// version than this build reads, or is not of the payload's shape.
+    pub fn payload<P: Payload>(&self) -> Result<P, PayloadError> {
+        decode(&self.kind, &self.payload)
+    }
+
+    /// The typed payload, or `None` (with a warning naming the job) when it cannot be read:
+    /// for handlers that can only end such a job.
+    pub fn readable_payload<P: Payload>(&self) -> Option<P> {
+        self.payload()
+            .inspect_err(|err| warn!(job = self.id, error = %err, "a job's payload is unreadable"))
+            .ok()
+    }
 }
 
 /// Whatever a handler's `started` hook keeps for the run that follows (what it read or

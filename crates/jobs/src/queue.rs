@@ -12,23 +12,53 @@ use serde_json::Value;
 use tokio::sync::Notify;
 use tokio::task::AbortHandle;
 
+use crate::payload::{Payload, encode};
+
 /// The channel that tells workers new work is due.
 pub(crate) const WAKE_CHANNEL: &str = "ace_jobs_wake";
 /// The channel that tells workers to cancel a job (the payload is its id).
 pub(crate) const CANCEL_CHANNEL: &str = "ace_jobs_cancel";
 
-/// Work to queue.
+/// Work to queue: a typed payload, the lane it runs in and whose work it is.
 #[derive(Clone, Debug)]
 pub struct Enqueue<'a> {
-    pub kind: &'static str,
-    pub payload: &'a Value,
+    kind: &'static str,
+    payload: Value,
     /// The concurrency group (a provider, say).
-    pub lane: &'a str,
+    lane: &'a str,
     /// Whose work it is, for fairness (an organization id).
-    pub tenant: i64,
-    pub max_attempts: u32,
+    tenant: i64,
+    max_attempts: u32,
     /// How long to wait before the first run.
-    pub delay: Duration,
+    delay: Duration,
+}
+
+impl<'a> Enqueue<'a> {
+    /// `payload`'s job, run once, at once, in `lane` for `tenant`.
+    pub fn new<P: Payload>(payload: &P, lane: &'a str, tenant: i64) -> Self {
+        Self {
+            kind: P::KIND,
+            payload: encode(payload),
+            lane,
+            tenant,
+            max_attempts: 1,
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// Runs it up to `attempts` times before giving up.
+    #[must_use]
+    pub fn attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// Waits `delay` before the first run.
+    #[must_use]
+    pub fn after(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
 }
 
 /// The shared handle: cheap to clone.
@@ -65,7 +95,7 @@ impl Queue {
         let now = now_ms();
         let new = NewQueued {
             kind: job.kind,
-            payload: job.payload,
+            payload: &job.payload,
             lane: job.lane,
             tenant: job.tenant,
             max_attempts: i64::from(job.max_attempts.max(1)),

@@ -8,8 +8,9 @@ use std::time::Duration;
 use ace_db::Session;
 use ace_db::automation::{self as store, Attempt, ConfigRecord, NewDelivery, Outgoing};
 use ace_domain::ids::AgentId;
-use ace_jobs::{Enqueue, Handler, Job, Outcome};
+use ace_jobs::{Enqueue, Handler, Job, Outcome, Payload};
 use futures::future::BoxFuture;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tracing::warn;
 
@@ -19,8 +20,16 @@ use ace_net::webhook_signature::{self as signature, Secret};
 
 use crate::{App, AppResult};
 
-/// The queue's name for deliveries.
-pub const JOB_KIND: &str = "webhook_delivery";
+/// The job that makes one delivery's attempts.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DeliverWebhook {
+    pub delivery_id: i64,
+}
+
+impl Payload for DeliverWebhook {
+    const KIND: &'static str = "webhook_delivery";
+    const VERSION: u32 = 1;
+}
 
 /// The lane deliveries run in.
 const LANE: &str = "webhooks";
@@ -97,15 +106,11 @@ pub(crate) async fn queue_event(
             payload: &payload,
         };
         let delivery = store::insert_delivery(tx, &new, app.clock.now()).await?;
-        let job = json!({ "delivery_id": delivery.id });
-        let enqueue = Enqueue {
-            kind: JOB_KIND,
-            payload: &job,
-            lane: LANE,
-            tenant,
-            max_attempts: u32::try_from(BACKOFF_STEPS.len() + 1).unwrap_or(6),
-            delay: Duration::ZERO,
+        let job = DeliverWebhook {
+            delivery_id: delivery.id,
         };
+        let enqueue = Enqueue::new(&job, LANE, tenant)
+            .attempts(u32::try_from(BACKOFF_STEPS.len() + 1).unwrap_or(6));
         app.queue.enqueue(tx, &enqueue).await?;
         queued = true;
     }
@@ -134,7 +139,7 @@ impl DeliveryJobs {
 
 impl Handler for DeliveryJobs {
     fn kind(&self) -> &'static str {
-        JOB_KIND
+        DeliverWebhook::KIND
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
@@ -177,7 +182,8 @@ impl Handler for DeliveryJobs {
 }
 
 fn delivery_id(job: &Job) -> Option<i64> {
-    job.payload.get("delivery_id").and_then(Value::as_i64)
+    job.readable_payload::<DeliverWebhook>()
+        .map(|payload| payload.delivery_id)
 }
 
 async fn deliver(app: &App, job: &Job) -> AppResult<Outcome> {

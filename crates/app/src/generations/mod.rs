@@ -13,17 +13,25 @@ use ace_db::Session;
 use ace_db::user_jobs::{self as store, JobRecord, OutputRecord};
 use ace_domain::credits::Credits;
 use ace_domain::ids::{LedgerEntryId, OrganizationId, UserJobId};
-use ace_jobs::Enqueue;
+use ace_jobs::{Enqueue, Payload};
 use ace_storage::BlobStore;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::credits::{self, Reservation};
 use crate::policy::{AgentNeed, Denials, require_agent};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
-/// The queue's name for generation jobs.
-pub const JOB_KIND: &str = "generation";
+/// The job that runs one generation.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RunGeneration {
+    pub user_job_id: i64,
+}
+
+impl Payload for RunGeneration {
+    const KIND: &'static str = "generation";
+    const VERSION: u32 = 1;
+}
 
 /// A generation with the resources it produced.
 #[derive(Clone, Debug)]
@@ -166,15 +174,11 @@ pub(crate) async fn queue_run(
     } else {
         None
     };
-    let payload = serde_json::json!({ "user_job_id": job.id.get() });
-    let enqueue = Enqueue {
-        kind: JOB_KIND,
-        payload: &payload,
-        lane,
-        tenant: organization.get(),
-        max_attempts: app.settings.generation_attempts,
-        delay: std::time::Duration::ZERO,
+    let payload = RunGeneration {
+        user_job_id: job.id.get(),
     };
+    let enqueue =
+        Enqueue::new(&payload, lane, organization.get()).attempts(app.settings.generation_attempts);
     let queued = app.queue.enqueue(tx, &enqueue).await?;
     store::attach_run(tx, job.id, reservation, queued).await?;
     Ok(())

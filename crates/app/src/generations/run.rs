@@ -17,7 +17,7 @@ use ace_domain::generation::pricing::{RENDER_KEY, price_key};
 use ace_domain::generation::{GenerationStatus, MediaKind, Tier, validate};
 use ace_domain::ids::{AgentId, CellId, ContentResourceId, LayerId, UserJobId};
 use ace_domain::sheet::card::GenerationType;
-use ace_jobs::{Handler, Job, Outcome, StartError, exponential_backoff};
+use ace_jobs::{Handler, Job, Outcome, Payload, StartError, exponential_backoff};
 use ace_providers::words::{TimedWord, caption_lines};
 use ace_providers::{Input, Produced, ProviderError, Work};
 use bytes::Bytes;
@@ -25,7 +25,7 @@ use futures::future::BoxFuture;
 use serde_json::{Value, json};
 use tracing::warn;
 
-use super::{JOB_KIND, events, organization_of, reservation_of};
+use super::{RunGeneration, events, organization_of, reservation_of};
 use crate::automation::delivery::{self, Routes};
 use crate::content_resources::{Staged, discard, record_generated, stage};
 use crate::files::Incoming;
@@ -44,7 +44,7 @@ impl GenerationJobs {
 
 impl Handler for GenerationJobs {
     fn kind(&self) -> &'static str {
-        JOB_KIND
+        RunGeneration::KIND
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
@@ -89,10 +89,8 @@ impl Handler for GenerationJobs {
 }
 
 fn user_job_id(job: &Job) -> Option<UserJobId> {
-    job.payload
-        .get("user_job_id")
-        .and_then(Value::as_i64)
-        .map(UserJobId::new)
+    job.readable_payload::<RunGeneration>()
+        .map(|payload| UserJobId::new(payload.user_job_id))
 }
 
 async fn run(app: &App, job: &Job) -> AppResult<Outcome> {

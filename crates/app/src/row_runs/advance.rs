@@ -11,12 +11,12 @@ use std::time::Duration;
 use ace_db::row_runs::{self as store, RunRecord};
 use ace_domain::generation::GenerationStatus;
 use ace_domain::ids::{AgentId, CellId, SpreadsheetId, UserId};
-use ace_jobs::{Handler, Job, Outcome, exponential_backoff};
+use ace_jobs::{Handler, Job, Outcome, Payload, exponential_backoff};
 use futures::future::BoxFuture;
-use serde_json::{Value, json};
+use serde_json::json;
 use tracing::warn;
 
-use super::{JOB_KIND, RunView, StepView, abandon, batches, has_ended, load_view};
+use super::{AdvanceRowRun, RunView, StepView, abandon, batches, has_ended, load_view};
 use crate::generations::trigger::{Target, Trigger, trigger};
 use crate::idempotency::Idempotent;
 use crate::{Actor, App, AppResult, ErrorKind};
@@ -34,7 +34,7 @@ impl RowRunJobs {
 
 impl Handler for RowRunJobs {
     fn kind(&self) -> &'static str {
-        JOB_KIND
+        AdvanceRowRun::KIND
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
@@ -44,7 +44,7 @@ impl Handler for RowRunJobs {
     fn run(&self, job: Job) -> BoxFuture<'static, Outcome> {
         let app = self.app.clone();
         Box::pin(async move {
-            let Some(run) = job.payload.get("row_run_id").and_then(Value::as_i64) else {
+            let Some(run) = row_run_id(&job) else {
                 return Outcome::Done;
             };
             match advance(&app, run).await {
@@ -60,7 +60,7 @@ impl Handler for RowRunJobs {
     fn give_up(&self, job: Job, reason: String) -> BoxFuture<'static, ()> {
         let app = self.app.clone();
         Box::pin(async move {
-            let Some(run) = job.payload.get("row_run_id").and_then(Value::as_i64) else {
+            let Some(run) = row_run_id(&job) else {
                 return;
             };
             let ended = async {
@@ -79,6 +79,11 @@ impl Handler for RowRunJobs {
             }
         })
     }
+}
+
+fn row_run_id(job: &Job) -> Option<i64> {
+    job.readable_payload::<AdvanceRowRun>()
+        .map(|payload| payload.row_run_id)
 }
 
 /// How a step stands, for the steps after it.

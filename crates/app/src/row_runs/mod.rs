@@ -19,7 +19,8 @@ use ace_db::user_jobs::{self as jobs, JobRecord};
 use ace_domain::credits::Credits;
 use ace_domain::generation::GenerationStatus;
 use ace_domain::ids::{AgentId, OrganizationId, RowId, SpreadsheetId, UserJobId};
-use ace_jobs::Enqueue;
+use ace_jobs::{Enqueue, Payload};
+use serde::{Deserialize, Serialize};
 
 pub use advance::RowRunJobs;
 pub use planning::{RowPlanView, StepPlan};
@@ -28,8 +29,16 @@ use crate::policy::AgentNeed;
 use crate::sheets::{agent_access, not_found};
 use crate::{Actor, App, AppError, AppResult, ErrorCode, credits};
 
-/// The queue's name for the jobs that move runs forward.
-pub const JOB_KIND: &str = "row_run";
+/// The job that moves one run forward.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AdvanceRowRun {
+    pub row_run_id: i64,
+}
+
+impl Payload for AdvanceRowRun {
+    const KIND: &'static str = "row_run";
+    const VERSION: u32 = 1;
+}
 
 /// The lane those jobs run in: quick bookkeeping, never waiting on a provider.
 const LANE: &str = "row_runs";
@@ -292,15 +301,8 @@ pub(crate) async fn queue_advance(
     app: &App,
     run: &RunRecord,
 ) -> AppResult<()> {
-    let payload = serde_json::json!({ "row_run_id": run.id });
-    let enqueue = Enqueue {
-        kind: JOB_KIND,
-        payload: &payload,
-        lane: LANE,
-        tenant: run.organization_id,
-        max_attempts: 10,
-        delay: std::time::Duration::ZERO,
-    };
+    let payload = AdvanceRowRun { row_run_id: run.id };
+    let enqueue = Enqueue::new(&payload, LANE, run.organization_id).attempts(10);
     app.queue.enqueue(tx, &enqueue).await?;
     Ok(())
 }
