@@ -128,7 +128,7 @@ where
         }),
         Err(message) => {
             delete_blobs(app, [ingested.key.clone()]).await;
-            Err(creation_failed(message))
+            Err(AppError::resource_creation_failed(message))
         }
     }
 }
@@ -272,10 +272,10 @@ pub async fn record_direct_upload(
     let upload = claim(app, actor, signed_id).await?;
     let size = u64::try_from(upload.byte_size).unwrap_or_default();
     let head = read_head(app, &upload.storage_key, size).await?;
-    let format =
-        sniff(&head).ok_or_else(|| creation_failed("This type of file is not supported."))?;
+    let format = sniff(&head)
+        .ok_or_else(|| AppError::resource_creation_failed("This type of file is not supported."))?;
     check_declared(format, Some(&upload.filename), Some(&upload.content_type))
-        .map_err(creation_failed)?;
+        .map_err(AppError::resource_creation_failed)?;
     let image = if format.kind == FileKind::Image && size <= files::KEEP_IMAGES_UP_TO {
         app.storage.get(&upload.storage_key).await?
     } else {
@@ -283,7 +283,7 @@ pub async fn record_direct_upload(
     };
     let inspection = files::inspect(app, &upload.storage_key, format, image)
         .await
-        .map_err(creation_failed)?;
+        .map_err(AppError::resource_creation_failed)?;
     let format = inspection.format.unwrap_or(format);
     let new = NewResource {
         agent_id: agent,
@@ -304,7 +304,7 @@ pub async fn record_direct_upload(
     let now = app.clock.now();
     let mut tx = app.db.begin().await?;
     if !direct_uploads::mark_attached(&mut tx, upload.id, now).await? {
-        return Err(creation_failed(
+        return Err(AppError::resource_creation_failed(
             "This upload has already been turned into a resource.",
         ));
     }
@@ -367,14 +367,14 @@ async fn check_placement(
     if let Some(folder) = placement.folder
         && asset_folders::find(db, agent, folder).await?.is_none()
     {
-        return Err(creation_failed(format!(
+        return Err(AppError::resource_creation_failed(format!(
             "Asset folder {folder} was not found on this agent."
         )));
     }
     if let Some(project) = placement.project
         && engines::find(db, agent, project).await?.is_none()
     {
-        return Err(creation_failed(format!(
+        return Err(AppError::resource_creation_failed(format!(
             "Engine {project} (project_node.project_id) was not found on this agent."
         )));
     }
@@ -396,14 +396,16 @@ async fn read_head(app: &App, key: &str, size: u64) -> AppResult<Bytes> {
         .storage
         .read(key, Some(0..size.clamp(1, 8 * 1024)))
         .await?
-        .ok_or_else(|| creation_failed("No file has been uploaded for this signed id yet."))?;
+        .ok_or_else(|| {
+            AppError::resource_creation_failed("No file has been uploaded for this signed id yet.")
+        })?;
     let chunks: Vec<Bytes> = read.stream.try_collect().await?;
     Ok(Bytes::from(chunks.concat()))
 }
 
 fn ingest_error(err: IngestError, limit: u64) -> AppError {
     match err {
-        IngestError::Refused(message) => creation_failed(message),
+        IngestError::Refused(message) => AppError::resource_creation_failed(message),
         IngestError::TooLarge(_) => AppError::new(
             ErrorKind::PayloadTooLarge,
             ErrorCode::PayloadTooLarge,
@@ -417,11 +419,6 @@ fn ingest_error(err: IngestError, limit: u64) -> AppError {
         }
         IngestError::Storage(err) => AppError::internal(err),
     }
-}
-
-/// The error for a file that cannot become a content resource.
-pub fn creation_failed(message: impl Into<String>) -> AppError {
-    AppError::unprocessable(ErrorCode::ContentResourceCreationFailed, message)
 }
 
 fn resource_not_found(id: ContentResourceId) -> AppError {

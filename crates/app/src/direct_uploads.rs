@@ -15,7 +15,6 @@ use bytes::Bytes;
 use chrono::Duration;
 use futures::{Stream, StreamExt};
 
-use crate::content_resources::creation_failed;
 use crate::files::delete_blobs;
 use ace_media::formats::by_mime;
 
@@ -314,7 +313,7 @@ pub(crate) async fn claim(
         .signer
         .verify(BLOB_PURPOSE, signed_id, now)
         .map_err(|problem| {
-            creation_failed(match problem {
+            AppError::resource_creation_failed(match problem {
                 TokenProblem::Expired => "This signed id has expired; upload the file again.",
                 TokenProblem::Invalid => {
                     "This signed id is not valid: it was altered or not issued by this server."
@@ -326,16 +325,17 @@ pub(crate) async fn claim(
         .await?
         .filter(|r| r.user_id == actor.user_id)
         .ok_or_else(|| {
-            creation_failed(
+            AppError::resource_creation_failed(
                 "This signed id is not valid: it was altered or not issued by this server.",
             )
         })?;
     if record.attached_at.is_some() {
-        return Err(creation_failed(
+        return Err(AppError::resource_creation_failed(
             "This upload has already been turned into a resource.",
         ));
     }
-    let not_uploaded = || creation_failed("No file has been uploaded for this signed id yet.");
+    let not_uploaded =
+        || AppError::resource_creation_failed("No file has been uploaded for this signed id yet.");
     if app.storage.is_s3() {
         let meta = app
             .storage
@@ -349,7 +349,7 @@ pub(crate) async fn claim(
         if i64::try_from(meta.size).ok() != Some(record.byte_size)
             || meta.etag.as_deref() != Some(md5_hex.as_str())
         {
-            return Err(creation_failed(
+            return Err(AppError::resource_creation_failed(
                 "The uploaded file does not match the declared size and checksum.",
             ));
         }

@@ -183,6 +183,11 @@ impl AppError {
         Self::new(ErrorKind::Unprocessable, code, message)
     }
 
+    /// A file that cannot become a content resource (uploaded, fetched or claimed).
+    pub fn resource_creation_failed(message: impl Into<String>) -> Self {
+        Self::unprocessable(ErrorCode::ContentResourceCreationFailed, message)
+    }
+
     /// Invalid input, reported under `code` with a message that starts with the field's
     /// name, as the client wrote it.
     pub fn invalid(code: ErrorCode, field: &FieldError) -> Self {

@@ -7,7 +7,7 @@ use ace_domain::sheet::card::GenerationType;
 use ace_providers::Work;
 use serde_json::{Map, Value, json};
 
-use crate::generations::run::WorkDir;
+use crate::generations::outcome::WorkDir;
 use crate::{App, AppError, AppResult, ErrorCode, ErrorKind};
 
 /// What to write.

@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
-use crate::extract::form::insert_bracketed;
+use crate::extract::bracketed_names::insert_bracketed;
 use crate::state::ApiState;
 
 /// The parsed body of the request: a JSON object (empty when no body was sent).

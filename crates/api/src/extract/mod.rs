@@ -4,6 +4,7 @@
 
 pub mod actor;
 pub mod body;
+mod bracketed_names;
 pub mod form;
 pub mod idempotency;
 pub mod ids;

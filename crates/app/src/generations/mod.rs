@@ -5,6 +5,7 @@
 
 pub mod control;
 pub mod events;
+pub(crate) mod outcome;
 pub mod prepare;
 pub mod run;
 pub mod trigger;

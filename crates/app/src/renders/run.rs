@@ -20,7 +20,7 @@ use tracing::{info, warn};
 
 use super::{binding, canvas_of, layer_records, media};
 use crate::automation::delivery::Routes;
-use crate::generations::run::{Priced, WorkDir, fail, finish};
+use crate::generations::outcome::{Priced, WorkDir, fail, finish};
 use crate::{App, AppError, AppResult};
 
 /// How often progress is written to the generation.

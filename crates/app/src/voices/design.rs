@@ -22,7 +22,7 @@ use super::{
     Details, ELEVENLABS, LOCAL, VoiceItem, agent_key, bad_request, gender, given, item, language,
     local_settings, readable, writable,
 };
-use crate::generations::run::WorkDir;
+use crate::generations::outcome::WorkDir;
 use crate::text::{self, Ask};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 

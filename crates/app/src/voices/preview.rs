@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::{bad_request, given, resolve_card_voice, speaker, voice_not_found, writable};
 use crate::automation::delivery::{self, Routes};
-use crate::generations::run::{fail, generate, workdir_of};
+use crate::generations::outcome::{fail, generate, workdir_of};
 use crate::generations::trigger::{Queued, record_and_queue};
 use crate::generations::{GenerationView, load_view};
 use crate::policy::AgentNeed;

@@ -2,7 +2,7 @@
 
 use ace_app::content_resources::Placement;
 use ace_app::files::Incoming;
-use ace_app::{Actor, App, content_resources};
+use ace_app::{Actor, App, AppError, content_resources};
 use ace_db::content_resources::ResourceRecord;
 use ace_domain::ids::{AgentId, AssetFolderId, SpreadsheetId, parse_raw_id};
 use axum::Json;
@@ -158,5 +158,5 @@ fn project_id(text: &str) -> ApiResult<SpreadsheetId> {
 }
 
 fn refused(message: impl Into<String>) -> ApiError {
-    ApiError(content_resources::creation_failed(message))
+    ApiError(AppError::resource_creation_failed(message))
 }
