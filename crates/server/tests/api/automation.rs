@@ -10,7 +10,8 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Value, json};
 
 use crate::contract;
-use crate::generations::{started, text_cell, wait_for};
+use crate::generations::{started, text_cell};
+use crate::harness::wait_for;
 
 fn config_path(agent: i64) -> String {
     format!("/v1/agents/{agent}/automation_config")

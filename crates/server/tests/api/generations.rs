@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use crate::harness::{
-    Client, FailsThenWrites, Member, PanicsOnce, SleepsInAChild, TestApp, Writes,
+    Client, FailsThenWrites, Member, PanicsOnce, SleepsInAChild, TestApp, Writes, wait_for,
 };
 use ace_domain::credits::Credits;
 use ace_domain::sheet::card::GenerationType;
@@ -46,22 +46,6 @@ pub(crate) async fn started(client: &Client, agent: i64, place: (i64, i64)) -> i
     contract().assert_conforms("generateCellContent", 201, &reply.body);
     assert_eq!(reply.body["status"], "pending");
     reply.body["generation_id"].as_i64().unwrap()
-}
-
-/// Polls the generation until it is in `status`.
-pub(crate) async fn wait_for(client: &Client, id: i64, status: &str) -> Value {
-    for _ in 0..400 {
-        let reply = client
-            .get(&format!("/v1/generations/{id}"))
-            .await
-            .expect(200);
-        if reply.body["status"] == status {
-            contract().assert_conforms("getGeneration", 200, &reply.body);
-            return reply.body;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("generation {id} never became {status}");
 }
 
 /// A cell as `GET .../cells/{cell_id}` returns it (unwrapped).

@@ -6,7 +6,8 @@ use crate::harness::{Client, TestApp};
 use serde_json::{Value, json};
 
 use crate::content_resources::uploaded;
-use crate::generations::{generate, read_cell, text_cell, wait_for};
+use crate::generations::{generate, read_cell, text_cell};
+use crate::harness::wait_for;
 use crate::renders::{download, probe};
 
 async fn local_app() -> TestApp {
@@ -18,21 +19,7 @@ async fn completed(client: &Client, agent: i64, card: Value) -> ((i64, i64), Val
     let place = text_cell(client, agent).await;
     let reply = generate(client, agent, place, card).await.expect(201);
     let id = reply.body["generation_id"].as_i64().unwrap();
-    // Up to two minutes: transcription on a loaded machine is slow.
-    for _ in 0..2400 {
-        let now = client
-            .get(&format!("/v1/generations/{id}"))
-            .await
-            .expect(200);
-        if now.body["status"] == "failed" {
-            panic!("generation failed: {}", now.body["failed_reason"]);
-        }
-        if now.body["status"] == "completed" {
-            return (place, wait_for(client, id, "completed").await);
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("generation {id} did not finish");
+    (place, wait_for(client, id, "completed").await)
 }
 
 /// The duration ffprobe reports.

@@ -11,7 +11,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::content_resources::uploaded;
-use crate::generations::{balance, generate, read_cell, text_cell, wait_for};
+use crate::generations::{balance, generate, read_cell, text_cell};
+use crate::harness::wait_for;
 
 fn providers(toml: &str) -> ProvidersConfig {
     ProvidersConfig::from_toml(toml, std::iter::empty()).expect("a valid configuration")

@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 
 use crate::content_resources::uploaded;
 use crate::contract;
-use crate::generations::{balance, generate, text_cell, wait_for};
+use crate::generations::{balance, generate, text_cell};
+use crate::harness::wait_for;
 use crate::local_cards::seconds;
 use crate::renders::{download, probe};
 

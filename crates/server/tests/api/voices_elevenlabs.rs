@@ -10,7 +10,8 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 use crate::contract;
-use crate::generations::{generate, text_cell, wait_for};
+use crate::generations::{generate, text_cell};
+use crate::harness::wait_for;
 
 pub(crate) const GOOD_KEY: &str = "sk_agent_own_key_0123xyz1";
 

@@ -14,7 +14,8 @@ use ace_server::config::JobSettings;
 use serde_json::json;
 
 use crate::content_resources::uploaded;
-use crate::generations::{balance, generate, started, text_cell, wait_for};
+use crate::generations::{balance, generate, started, text_cell};
+use crate::harness::wait_for;
 
 #[tokio::test]
 async fn a_job_whose_worker_is_killed_is_reclaimed_after_its_lease_and_delivered_again() {

@@ -8,12 +8,14 @@
 mod app;
 mod client;
 mod contract;
+mod follow;
 mod generators;
 
 pub use ace_fixtures::*;
 pub use app::{Member, TestApp, TestAppBuilder};
 pub use client::{Client, Reply};
 pub use contract::Contract;
+pub use follow::wait_for;
 pub use generators::{
     CountsOverlap, Echoes, FailsThenWrites, HangsOnce, PanicsOnce, SleepsInAChild, Writes,
 };
