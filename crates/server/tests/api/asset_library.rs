@@ -5,8 +5,8 @@ use crate::harness::{Client, TestApp};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
-use crate::content_resources::{fetch, upload_form, uploaded};
 use crate::contract;
+use crate::harness::{fetch, upload_form, uploaded};
 
 async fn library(client: &Client, agent: i64, query: &str) -> Vec<Value> {
     let reply = client

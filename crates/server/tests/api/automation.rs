@@ -10,8 +10,8 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Value, json};
 
 use crate::contract;
-use crate::generations::{started, text_cell};
 use crate::harness::wait_for;
+use crate::harness::{started, text_cell};
 
 fn config_path(agent: i64) -> String {
     format!("/v1/agents/{agent}/automation_config")
@@ -233,7 +233,7 @@ async fn a_receiver_that_fails_twice_gets_the_same_message_until_it_accepts() {
     let place = text_cell(&owner.client, agent).await;
     // No text generator is installed: the generation fails.
     let card = json!({"generation_type": "text", "data": {"prompt": "x"}});
-    crate::generations::generate(&owner.client, agent, place, card)
+    crate::harness::generate(&owner.client, agent, place, card)
         .await
         .expect(201);
     let received = sink.wait_for(3, Duration::from_secs(20), |_| true).await;

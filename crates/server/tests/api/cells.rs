@@ -6,7 +6,7 @@ use ace_domain::ids::{AgentId, CellId, SpreadsheetId};
 use serde_json::{Value, json};
 
 use crate::contract;
-use crate::sheets::{add_row, cell_in, engine, id, read};
+use crate::harness::{add_row, cell_in, engine, id, read};
 
 /// Records a finished job for a cell, as the generation engine will.
 async fn job_for(app: &TestApp, agent: i64, sheet: i64, cell: i64) -> i64 {

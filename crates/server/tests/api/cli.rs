@@ -303,7 +303,7 @@ async fn a_server_started_with_a_relative_data_dir_makes_images_videos_and_rende
         .expect(200)
         .body;
     let row = &sheet["spreadsheet_rows"][0];
-    let cell = |title: &str| crate::sheets::id(&crate::sheets::cell_in(&sheet, row, title));
+    let cell = |title: &str| crate::harness::id(&crate::harness::cell_in(&sheet, row, title));
 
     // Each step hands a relative path to a child process if the paths stay relative.
     let done = async |cell: i64, card: serde_json::Value| {

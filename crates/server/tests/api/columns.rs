@@ -4,7 +4,7 @@ use crate::harness::TestApp;
 use serde_json::{Value, json};
 
 use crate::contract;
-use crate::sheets::{add_row, cell_in, engine, id, read};
+use crate::harness::{add_row, cell_in, engine, id, read};
 
 fn titles(columns: &Value) -> Vec<String> {
     columns

@@ -1,60 +1,17 @@
 //! `/v1/content_resources`: uploading, listing, reading, renaming and deleting an agent's files.
 
-use crate::harness::{Client, Reply, TestApp};
+use crate::harness::{Client, TestApp};
 use ace_domain::role::Role;
-use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
 use crate::contract;
-
-/// Uploads `bytes` as `content_resource[file]` named `name`.
-pub(crate) async fn upload(client: &Client, agent: i64, name: &str, bytes: Vec<u8>) -> Reply {
-    upload_form(
-        client,
-        agent,
-        Form::new().part(
-            "content_resource[file]",
-            Part::bytes(bytes).file_name(name.to_owned()),
-        ),
-    )
-    .await
-}
-
-pub(crate) async fn upload_form(client: &Client, agent: i64, form: Form) -> Reply {
-    client
-        .multipart(
-            Method::POST,
-            &format!("/v1/content_resources?agent_id={agent}"),
-            form,
-        )
-        .await
-}
-
-/// Uploads a file and returns the created resource.
-pub(crate) async fn uploaded(client: &Client, agent: i64, name: &str, bytes: Vec<u8>) -> Value {
-    let reply = upload(client, agent, name, bytes).await.expect(201);
-    contract().assert_conforms("createContentResource", 201, &reply.body);
-    reply.body["content_resource"].clone()
-}
+use crate::harness::{fetch, upload, upload_form, uploaded};
 
 /// Uploads a tiny PNG and returns the new resource's id.
 async fn png_id(client: &Client, agent: i64, name: &str) -> i64 {
     uploaded(client, agent, name, crate::harness::image("png", 4, 4)).await["id"]
         .as_i64()
-        .unwrap()
-}
-
-/// Fetches a public URL with no credential.
-pub(crate) async fn fetch(app: &TestApp, url: &str) -> reqwest::Response {
-    let path = format!(
-        "/files/{}",
-        url.split_once("/files/").expect("a URL ace serves").1
-    );
-    app.anonymous()
-        .request(Method::GET, &path)
-        .send()
-        .await
         .unwrap()
 }
 

@@ -10,8 +10,8 @@ use chrono::Duration;
 use md5::{Digest, Md5};
 use serde_json::{Value, json};
 
-use crate::content_resources::fetch;
 use crate::contract;
+use crate::harness::fetch;
 
 fn checksum(bytes: &[u8]) -> String {
     STANDARD.encode(Md5::digest(bytes))
@@ -479,7 +479,7 @@ async fn on_s3_the_upload_url_is_a_presigned_put_to_the_bucket() {
         png
     );
 
-    let multipart = crate::content_resources::uploaded(
+    let multipart = crate::harness::uploaded(
         &app.owner.client,
         app.owner.agent_id.get(),
         "b.wav",

@@ -24,7 +24,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::contract;
-use crate::sheets::id;
+use crate::harness::id;
 
 /// One of GEN's clients, calling ace as its base URL (`http://host:port/v1`).
 struct Gen<'a> {
@@ -638,7 +638,7 @@ async fn gens_clients_design_clone_preview_and_delete_voices_by_the_ids_they_rea
     // A clone sent inline: a sample of a few seconds at 48 kHz is over a mebibyte of base64,
     // more than ordinary JSON bodies may be.
     let dir = tempfile::tempdir().unwrap();
-    let sample = crate::voices::espeak_wav(dir.path(), 50, 170);
+    let sample = crate::harness::espeak_wav(dir.path(), 50, 170);
     let wide = dir.path().join("wide.wav");
     std::fs::write(dir.path().join("sample.wav"), &sample).unwrap();
     let converted = std::process::Command::new("ffmpeg")
@@ -895,8 +895,8 @@ async fn gens_clients_build_a_vidsheet_in_both_of_their_shapes() {
         .find(|r| r["id"] == row)
         .unwrap()
         .clone();
-    let hook = crate::sheets::cell_in(&engine, &row_value, "HOOKS");
-    let video = crate::sheets::cell_in(&engine, &row_value, "VIDEO");
+    let hook = crate::harness::cell_in(&engine, &row_value, "HOOKS");
+    let video = crate::harness::cell_in(&engine, &row_value, "VIDEO");
     let cell = format!("{base}/cells/{}", id(&hook));
     let sdk_value = caller
         .patch(
@@ -1085,8 +1085,8 @@ async fn gens_clients_generate_with_their_internal_type_names_and_render() {
     let agent = app.owner.agent_id.get();
     let (sheet, engine) = generation_sheet(&caller, agent).await;
     let row = &engine["spreadsheet_rows"][0];
-    let hook = id(&crate::sheets::cell_in(&engine, row, "HOOK"));
-    let still = crate::content_resources::uploaded(
+    let hook = id(&crate::harness::cell_in(&engine, row, "HOOK"));
+    let still = crate::harness::uploaded(
         caller.client,
         agent,
         "still.png",
@@ -1204,7 +1204,7 @@ async fn gens_clients_generate_with_their_internal_type_names_and_render() {
 
     // Layers: generateLayer sends `{}`, gen_generate_layer `{agent_id}`; the layer's card,
     // else its kind, says what to make.
-    let video = id(&crate::sheets::cell_in(&engine, row, "VIDEO"));
+    let video = id(&crate::harness::cell_in(&engine, row, "VIDEO"));
     let layers = format!("/autocontentengine/{sheet}/cells/{video}/layers");
     let add_layer = |name: &'static str, kind: &'static str, attributes: Value| {
         let caller = &caller;
@@ -1318,7 +1318,7 @@ async fn gens_clients_generate_with_their_internal_type_names_and_render() {
             .await
             .expect(204);
     }
-    let final_video = id(&crate::sheets::cell_in(&engine, row, "FINAL VIDEO"));
+    let final_video = id(&crate::harness::cell_in(&engine, row, "FINAL VIDEO"));
     let render = caller
         .post(
             "renderVideo",
@@ -1443,7 +1443,7 @@ async fn gens_clients_upload_through_a_direct_upload_and_manage_files() {
 
 #[tokio::test]
 async fn gens_sdk_connects_tests_reads_and_disconnects_an_agents_elevenlabs_account() {
-    use crate::voices_elevenlabs::{GOOD_KEY, app_with, elevenlabs};
+    use crate::harness::{GOOD_KEY, app_with, elevenlabs};
     let api = ProviderApi::start(elevenlabs).await;
     let app = app_with(&api).await;
     let caller = Gen {

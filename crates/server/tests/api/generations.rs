@@ -5,74 +5,13 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use crate::harness::{
-    Client, FailsThenWrites, Member, PanicsOnce, SleepsInAChild, TestApp, Writes, wait_for,
-};
+use crate::harness::{FailsThenWrites, PanicsOnce, SleepsInAChild, TestApp, Writes, wait_for};
 use ace_domain::credits::Credits;
 use ace_domain::sheet::card::GenerationType;
 use serde_json::{Value, json};
 
-use crate::content_resources::uploaded;
 use crate::contract;
-use crate::sheets::{add_row, cell_in, engine, id};
-
-/// A cell to generate into: (sheet id, cell id) in a new engine's new row.
-pub(crate) async fn text_cell(client: &Client, agent: i64) -> (i64, i64) {
-    let sheet = engine(client, agent, "Generations").await;
-    let sheet_id = id(&sheet);
-    let row = add_row(client, agent, sheet_id).await;
-    (sheet_id, id(&cell_in(&sheet, &row, "VIDEO")))
-}
-
-/// Triggers a generation and returns the reply.
-pub(crate) async fn generate(
-    client: &Client,
-    agent: i64,
-    (sheet, cell): (i64, i64),
-    card: Value,
-) -> crate::harness::Reply {
-    client
-        .post(
-            &format!("/v1/autocontentengine/{sheet}/cells/{cell}/generate?agent_id={agent}"),
-            card,
-        )
-        .await
-}
-
-/// Triggers a text generation and returns its id.
-pub(crate) async fn started(client: &Client, agent: i64, place: (i64, i64)) -> i64 {
-    let card = json!({"generation_type": "text", "data": {"prompt": "Write a hook"}});
-    let reply = generate(client, agent, place, card).await.expect(201);
-    contract().assert_conforms("generateCellContent", 201, &reply.body);
-    assert_eq!(reply.body["status"], "pending");
-    reply.body["generation_id"].as_i64().unwrap()
-}
-
-/// A cell as `GET .../cells/{cell_id}` returns it (unwrapped).
-pub(crate) async fn read_cell(client: &Client, agent: i64, (sheet, cell): (i64, i64)) -> Value {
-    let body = client
-        .get(&format!(
-            "/v1/autocontentengine/{sheet}/cells/{cell}?agent_id={agent}"
-        ))
-        .await
-        .expect(200)
-        .body;
-    if body["spreadsheet_cell"].is_object() {
-        body["spreadsheet_cell"].clone()
-    } else {
-        body
-    }
-}
-
-/// The workspace's generic balance as the API reports it.
-pub(crate) async fn balance(member: &Member) -> f64 {
-    let org = member
-        .client
-        .get(&format!("/v1/organizations/{}", member.workspace_id))
-        .await
-        .expect(200);
-    org.body["available_credit"]["generic"].as_f64().unwrap()
-}
+use crate::harness::{balance, generate, read_cell, started, text_cell, uploaded};
 
 fn writes(text: &str) -> Arc<Writes> {
     Arc::new(Writes::text(text))

@@ -7,7 +7,7 @@ use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
 use crate::contract;
-use crate::sheets::{engine, id, read};
+use crate::harness::{engine, id, read};
 
 async fn import(client: &Client, agent: i64, sheet: i64, bytes: Vec<u8>) -> Reply {
     let form = Form::new().part("file", Part::bytes(bytes).file_name("variables.xlsx"));

@@ -9,8 +9,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::contract;
-use crate::generations::{balance, text_cell};
 use crate::harness::wait_for;
+use crate::harness::{balance, text_cell};
 
 fn card(prompt: &str) -> Value {
     json!({"generation_type": "text", "data": {"prompt": prompt}})

@@ -5,10 +5,8 @@
 use std::path::Path;
 
 use crate::harness::TestApp;
+use crate::harness::{download, probe, seconds};
 use serde_json::{Value, json};
-
-use crate::local_cards::seconds;
-use crate::renders::{download, probe};
 
 /// The loudness of a file's sound track, in dB (ffmpeg's volumedetect mean).
 fn mean_volume(file: &Path) -> f64 {

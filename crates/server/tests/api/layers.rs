@@ -3,9 +3,8 @@
 use crate::harness::TestApp;
 use serde_json::{Value, json};
 
-use crate::content_resources::uploaded;
 use crate::contract;
-use crate::sheets::{add_row, cell_in, engine, id, read};
+use crate::harness::{add_row, cell_in, engine, id, read, uploaded};
 
 /// An engine with one row; returns (agent, sheet id, the row's VIDEO cell, its layers path).
 async fn video_cell(app: &TestApp) -> (i64, i64, Value, String) {

@@ -5,10 +5,8 @@ use crate::harness::plain_words;
 use crate::harness::{Client, TestApp};
 use serde_json::{Value, json};
 
-use crate::content_resources::uploaded;
-use crate::generations::{generate, read_cell, text_cell};
 use crate::harness::wait_for;
-use crate::renders::{download, probe};
+use crate::harness::{download, generate, probe, read_cell, seconds, text_cell, uploaded};
 
 async fn local_app() -> TestApp {
     TestApp::builder().local_generators().spawn().await
@@ -20,15 +18,6 @@ async fn completed(client: &Client, agent: i64, card: Value) -> ((i64, i64), Val
     let reply = generate(client, agent, place, card).await.expect(201);
     let id = reply.body["generation_id"].as_i64().unwrap();
     (place, wait_for(client, id, "completed").await)
-}
-
-/// The duration ffprobe reports.
-pub(crate) fn seconds(probed: &Value) -> f64 {
-    probed["format"]["duration"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap()
 }
 
 fn stream<'a>(probed: &'a Value, kind: &str) -> &'a Value {

@@ -10,9 +10,8 @@ use ace_providers::remote::config::ProvidersConfig;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::content_resources::uploaded;
-use crate::generations::{balance, generate, read_cell, text_cell};
 use crate::harness::wait_for;
+use crate::harness::{balance, generate, read_cell, text_cell, uploaded};
 
 fn providers(toml: &str) -> ProvidersConfig {
     ProvidersConfig::from_toml(toml, std::iter::empty()).expect("a valid configuration")

@@ -1,9 +1,8 @@
 //! `/files/{key}`: public delivery of stored files, as a CDN serves them.
 
 use crate::harness::TestApp;
+use crate::harness::{fetch, uploaded};
 use reqwest::Method;
-
-use crate::content_resources::{fetch, uploaded};
 
 /// A WAV of about 160 kB, uploaded; returns its URL path and bytes.
 async fn stored_wav(app: &TestApp) -> (String, Vec<u8>) {

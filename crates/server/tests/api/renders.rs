@@ -2,16 +2,15 @@
 //! layer stack becomes a real MP4 through the job engine: charged, refunded when it fails or
 //! stops, followed live with progress, and shown by the row's final video cell.
 
-use std::path::Path;
 use std::time::Duration;
 
 use crate::harness::{Client, Member, TestApp};
 use serde_json::{Value, json};
 
-use crate::content_resources::{fetch, uploaded};
 use crate::contract;
-use crate::generations::{balance, read_cell};
-use crate::sheets::{add_row, cell_in, engine, id};
+use crate::harness::{
+    add_row, balance, cell_in, download, engine, fetch, id, probe, read_cell, uploaded,
+};
 
 /// A row to render: its engine, its video cell (which holds the layers) and its final video
 /// cell.
@@ -87,38 +86,6 @@ async fn ended(client: &Client, id: i64) -> Value {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("render {id} never ended");
-}
-
-/// What ffprobe says of a file.
-pub(crate) fn probe(file: &Path) -> Value {
-    let out = std::process::Command::new("ffprobe")
-        .args([
-            "-v",
-            "error",
-            "-print_format",
-            "json",
-            "-show_streams",
-            "-show_format",
-        ])
-        .arg(file)
-        .output()
-        .expect("ffprobe runs");
-    assert!(out.status.success());
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-/// Downloads a public URL of this server into `dir`.
-pub(crate) async fn download(
-    app: &TestApp,
-    url: &str,
-    dir: &Path,
-    name: &str,
-) -> std::path::PathBuf {
-    let response = fetch(app, url).await;
-    assert_eq!(response.status(), 200, "{url}");
-    let path = dir.join(name);
-    std::fs::write(&path, response.bytes().await.unwrap()).unwrap();
-    path
 }
 
 #[tokio::test]

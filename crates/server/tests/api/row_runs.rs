@@ -10,14 +10,13 @@ use ace_domain::sheet::card::GenerationType;
 use serde_json::{Value, json};
 
 use crate::contract;
-use crate::generations::balance;
-use crate::sheets::{add_row, cell_in, id, read};
+use crate::harness::{add_row, balance, cell_in, id, read};
 
 /// An engine whose row writes a HOOK about its TOPIC, then a LINE after the HOOK, and shows
 /// both over a shape: `(sheet, row)`.
 async fn story_row(member: &Member) -> (i64, i64) {
     let (client, agent) = (&member.client, member.agent_id.get());
-    let sheet = crate::sheets::engine(client, agent, "Runs").await;
+    let sheet = crate::harness::engine(client, agent, "Runs").await;
     let sheet = id(&sheet);
     for (title, card) in [
         ("TOPIC", Value::Null),
@@ -296,7 +295,7 @@ async fn a_step_that_cannot_run_here_is_refused_up_front_naming_the_setting() {
 async fn cards_that_depend_on_each_other_in_a_cycle_are_refused_naming_the_columns() {
     let app = writing_app(TestApp::builder()).await;
     let (client, agent) = (&app.owner.client, app.owner.agent_id.get());
-    let sheet = id(&crate::sheets::engine(client, agent, "Cycle").await);
+    let sheet = id(&crate::harness::engine(client, agent, "Cycle").await);
     for (title, other) in [("PING", "PONG"), ("PONG", "PING")] {
         client
             .post(

@@ -4,7 +4,7 @@ use crate::harness::TestApp;
 use serde_json::{Value, json};
 
 use crate::contract;
-use crate::sheets::{add_row, cell_in, engine, id, read};
+use crate::harness::{add_row, cell_in, engine, id, read};
 
 fn row_ids(rows: &Value) -> Vec<i64> {
     rows.as_array().unwrap().iter().map(id).collect()

@@ -1,67 +1,12 @@
 //! `/v1/autocontentengine`: creating, reading and cloning engines.
 
-use crate::harness::{Client, TestApp};
+use crate::harness::TestApp;
 use ace_domain::credits::Credits;
 use ace_domain::role::Role;
 use serde_json::{Value, json};
 
 use crate::contract;
-
-/// Creates an engine titled `title` for `agent` and returns it.
-pub(crate) async fn engine(client: &Client, agent: i64, title: &str) -> Value {
-    let reply = client
-        .post(
-            &format!("/v1/autocontentengine?agent_id={agent}"),
-            json!({"spreadsheet": {"title": title}}),
-        )
-        .await
-        .expect(201);
-    contract().assert_conforms("createSheet", 201, &reply.body);
-    reply.body
-}
-
-/// Adds a row and returns it.
-pub(crate) async fn add_row(client: &Client, agent: i64, sheet: i64) -> Value {
-    client
-        .post(
-            &format!("/v1/autocontentengine/{sheet}/rows?agent_id={agent}"),
-            json!({}),
-        )
-        .await
-        .expect(201)
-        .body
-}
-
-/// The row's cell in the column titled `title`.
-pub(crate) fn cell_in(sheet: &Value, row: &Value, title: &str) -> Value {
-    let column = sheet["spreadsheet_columns"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["title"] == title)
-        .unwrap_or_else(|| panic!("no column {title}"));
-    row["spreadsheet_cells"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["column_id"] == column["id"])
-        .unwrap()
-        .clone()
-}
-
-/// Reads the whole engine.
-pub(crate) async fn read(client: &Client, agent: i64, sheet: i64) -> Value {
-    let reply = client
-        .get(&format!("/v1/autocontentengine/{sheet}?agent_id={agent}"))
-        .await
-        .expect(200);
-    contract().assert_conforms("getSheet", 200, &reply.body);
-    reply.body
-}
-
-pub(crate) fn id(value: &Value) -> i64 {
-    value["id"].as_i64().expect("an id")
-}
+use crate::harness::{add_row, cell_in, engine, id, read};
 
 #[tokio::test]
 async fn a_new_engine_has_the_three_system_columns_and_both_timestamp_forms() {

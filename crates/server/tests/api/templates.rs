@@ -5,7 +5,7 @@ use ace_app::templates::sync;
 use serde_json::{Value, json};
 
 use crate::contract;
-use crate::sheets::{id, read};
+use crate::harness::{id, read};
 
 const VIDEO_TYPES: [&str; 8] = [
     "talking_avatar",

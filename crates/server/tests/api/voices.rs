@@ -12,15 +12,11 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
-use crate::content_resources::uploaded;
 use crate::contract;
-use crate::generations::{balance, generate, text_cell};
 use crate::harness::wait_for;
-use crate::local_cards::seconds;
-use crate::renders::{download, probe};
-
-const SCRIPT: &str = "Fresh tortillas every morning, smoky pastor at noon, and the best salsa \
-                      in town by night. Come hungry, leave happy.";
+use crate::harness::{
+    SAMPLE_SCRIPT, balance, download, espeak_wav, generate, probe, seconds, text_cell, uploaded,
+};
 
 fn voice_path(agent: i64, rest: &str) -> String {
     format!("/v1/agents/{agent}/voice/{rest}")
@@ -28,22 +24,6 @@ fn voice_path(agent: i64, rest: &str) -> String {
 
 fn agent_of(member: &Member) -> i64 {
     member.agent_id.get()
-}
-
-/// Speech spoken by espeak-ng at `pitch` (0 to 99) and `words_per_minute`, as WAV bytes: a
-/// voice ace did not make.
-pub(crate) fn espeak_wav(dir: &Path, pitch: u32, words_per_minute: u32) -> Vec<u8> {
-    let out = dir.join(format!("espeak-{pitch}-{words_per_minute}.wav"));
-    let status = std::process::Command::new("espeak-ng")
-        .args(["-v", "en-us", "-p", &pitch.to_string(), "-s"])
-        .arg(words_per_minute.to_string())
-        .arg("-w")
-        .arg(&out)
-        .arg(SCRIPT)
-        .status()
-        .expect("espeak-ng runs");
-    assert!(status.success());
-    std::fs::read(out).unwrap()
 }
 
 /// The pitch and pace of an audio file.
@@ -76,7 +56,7 @@ async fn samples(client: &Client, agent: i64, description: &str) -> Vec<Value> {
     let reply = client
         .post(
             &voice_path(agent, "design/generate-samples"),
-            json!({"text": SCRIPT, "description": description}),
+            json!({"text": SAMPLE_SCRIPT, "description": description}),
         )
         .await
         .expect(200);
@@ -258,7 +238,7 @@ async fn a_kept_design_is_a_voice_that_speech_cards_and_previews_speak_with() {
     let voice_id = voice["voice_id"].as_str().unwrap();
     let place = text_cell(client, agent).await;
     let card = json!({"generation_type": "speech_from_text", "data": {
-        "script": SCRIPT, "voice_method": "my_voices", "voice_id": voice_id}});
+        "script": SAMPLE_SCRIPT, "voice_method": "my_voices", "voice_id": voice_id}});
     let reply = generate(client, agent, place, card).await.expect(201);
     let id = reply.body["generation_id"].as_i64().unwrap();
     let done = wait_for(client, id, "completed").await;
@@ -536,10 +516,10 @@ async fn design_and_clone_cards_keep_the_voice_they_make_once() {
     let dir = tempfile::tempdir().unwrap();
     let sample = uploaded(client, agent, "me.wav", espeak_wav(dir.path(), 60, 160)).await;
     let cards = [
-        json!({"generation_type": "speech_from_text", "data": {"script": SCRIPT,
+        json!({"generation_type": "speech_from_text", "data": {"script": SAMPLE_SCRIPT,
             "voice_method": "design_voice", "name": "Card design", "language": "en",
             "gender": "female", "voice_prompt": "bright and lively host"}}),
-        json!({"generation_type": "speech_from_text", "data": {"script": SCRIPT,
+        json!({"generation_type": "speech_from_text", "data": {"script": SAMPLE_SCRIPT,
             "voice_method": "clone_voice", "name": "Card clone", "language": "en",
             "gender": "male", "audio_resource_id": sample["id"]}}),
     ];

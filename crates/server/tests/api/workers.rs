@@ -13,9 +13,8 @@ use ace_domain::sheet::card::GenerationType;
 use ace_server::config::JobSettings;
 use serde_json::json;
 
-use crate::content_resources::uploaded;
-use crate::generations::{balance, generate, started, text_cell};
 use crate::harness::wait_for;
+use crate::harness::{balance, generate, started, text_cell, uploaded};
 
 #[tokio::test]
 async fn a_job_whose_worker_is_killed_is_reclaimed_after_its_lease_and_delivered_again() {

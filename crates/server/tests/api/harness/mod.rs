@@ -8,6 +8,8 @@
 mod app;
 mod client;
 mod contract;
+mod elevenlabs;
+mod factories;
 mod follow;
 mod generators;
 
@@ -15,6 +17,8 @@ pub use ace_fixtures::*;
 pub use app::{Member, TestApp, TestAppBuilder};
 pub use client::{Client, Reply};
 pub use contract::Contract;
+pub use elevenlabs::{GOOD_KEY, app_with, elevenlabs};
+pub use factories::*;
 pub use follow::wait_for;
 pub use generators::{
     CountsOverlap, Echoes, FailsThenWrites, HangsOnce, PanicsOnce, SleepsInAChild, Writes,
