@@ -68,6 +68,20 @@ pub struct OutputResponse {
     /// video, image or audio.
     #[serde(rename = "type")]
     pub kind: String,
+    /// The same URL as `url`, under the name GEN's Voice API gives it (voice previews only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_url: Option<String>,
+}
+
+impl GenerationResponse {
+    /// The object as the Voice API shows a preview: each output's URL also as `file_url`.
+    #[must_use]
+    pub fn with_file_urls(mut self) -> Self {
+        for output in &mut self.output_resources {
+            output.file_url = Some(output.url.clone());
+        }
+        self
+    }
 }
 
 impl From<GenerationObject> for GenerationResponse {
@@ -97,6 +111,7 @@ impl From<OutputObject> for OutputResponse {
             thumbnail_url: output.thumbnail_url,
             object_type: output.object_type,
             kind: output.kind,
+            file_url: None,
         }
     }
 }

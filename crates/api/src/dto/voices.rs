@@ -1,12 +1,9 @@
 //! The Voice API's shapes: library entries, the design flow's steps, clones, previews and the
 //! ElevenLabs connection.
 
-use ace_app::generations::GenerationView;
 use ace_app::voices::{Details, VoiceItem};
 use ace_domain::voice::parse_own_voice_id;
-use ace_storage::BlobStore;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 /// A voice the agent can speak with.
@@ -176,61 +173,6 @@ pub struct PreviewVoiceBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PreviewStartedResponse {
     pub user_job_id: i64,
-}
-
-/// A preview job.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct VoicePreviewResponse {
-    pub id: i64,
-    /// pending, processing, completed, failed or stopped.
-    pub status: String,
-    pub user_job_type: String,
-    /// The word times of the audio, once completed.
-    #[schema(value_type = Option<Object>)]
-    pub result: Option<Value>,
-    pub failed_reason: Option<String>,
-    pub output_resources: Vec<PreviewOutputResponse>,
-    /// Credits charged.
-    pub execution_cost: String,
-}
-
-/// The preview's audio.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PreviewOutputResponse {
-    pub id: i64,
-    /// audio.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// The audio's public URL.
-    pub file_url: String,
-    /// The same URL, as generations name it.
-    pub url: String,
-    pub object_type: String,
-}
-
-impl VoicePreviewResponse {
-    pub fn new(view: &GenerationView, storage: &BlobStore) -> Self {
-        let object = view.object(storage);
-        Self {
-            id: object.id,
-            status: object.status,
-            user_job_type: object.user_job_type,
-            result: object.result,
-            failed_reason: object.failed_reason,
-            output_resources: object
-                .output_resources
-                .into_iter()
-                .map(|output| PreviewOutputResponse {
-                    id: output.id,
-                    kind: output.kind,
-                    file_url: output.url.clone(),
-                    url: output.url,
-                    object_type: output.object_type,
-                })
-                .collect(),
-            execution_cost: object.execution_cost,
-        }
-    }
 }
 
 /// An ElevenLabs API key.

@@ -94,7 +94,7 @@ pub(crate) async fn announce(
 
 /// A generation event's `data`: GEN's generation object and where it belongs.
 fn event_data(app: &App, view: &GenerationView) -> Value {
-    let mut data = serde_json::to_value(view.object(&app.storage)).unwrap_or_default();
+    let mut data = serde_json::to_value(view.object(app)).unwrap_or_default();
     if let Value::Object(map) = &mut data {
         let job = &view.job;
         map.insert("agent_id".into(), json!(job.agent_id.get()));

@@ -42,9 +42,13 @@ pub struct GenerationView {
 }
 
 impl GenerationView {
-    /// GEN's generation object.
-    pub fn object(&self, storage: &BlobStore) -> GenerationObject {
-        object(&self.job, &self.outputs.iter().collect::<Vec<_>>(), storage)
+    /// GEN's generation object, its URLs resolved in `app`'s blob store.
+    pub fn object(&self, app: &App) -> GenerationObject {
+        object(
+            &self.job,
+            &self.outputs.iter().collect::<Vec<_>>(),
+            &app.storage,
+        )
     }
 }
 

@@ -35,7 +35,7 @@ pub(crate) fn trigger_of(body: GenerateBody, key: IdempotencyKey) -> Trigger {
 }
 
 pub(crate) fn response(view: &GenerationView, state: &ApiState) -> GenerationResponse {
-    view.object(state.app.storage()).into()
+    view.object(&state.app).into()
 }
 
 pub(crate) fn changed(view: &GenerationView, state: &ApiState) -> GenerationChanged {
