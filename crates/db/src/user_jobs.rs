@@ -3,6 +3,7 @@
 //! change is one conditional statement, so two actors racing (a worker finishing, a user
 //! stopping) cannot both win.
 
+use ace_domain::generation::GenerationStatus;
 use ace_domain::ids::{AgentId, CellId, LayerId, OrganizationId, SpreadsheetId, UserJobId};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -25,8 +26,8 @@ pub struct JobRecord {
     pub cell_id: Option<i64>,
     pub layer_id: Option<i64>,
     pub user_job_type: String,
-    /// pending, processing, completed, failed or stopped.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: GenerationStatus,
     pub data: Json<Value>,
     pub result: Option<Json<Value>>,
     pub failed_reason: Option<String>,

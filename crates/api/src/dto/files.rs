@@ -93,7 +93,7 @@ impl ContentResourceEnvelope {
             content_resource: ContentResourceResponse::new(record, storage),
             generator: generator.map(|job| GeneratorRef {
                 id: job.id.get(),
-                status: job.status,
+                status: job.status.to_string(),
                 kind: job.user_job_type,
             }),
             project_node: record.project_id.map(|id| ProjectNodeRef { id }),

@@ -152,7 +152,7 @@ impl From<&RunView> for RunResponse {
                 .collect(),
             render: view.render.as_ref().map(|job| RunRenderResponse {
                 generation_id: job.id.get(),
-                status: job.status.clone(),
+                status: job.status.to_string(),
             }),
             credits_spent: view.credits_spent().as_f64(),
             failed_reason: view.run.failed_reason.clone(),

@@ -9,14 +9,13 @@ use std::time::Duration;
 use ace_db::Session;
 use ace_db::notify::{self, Heard};
 use ace_db::user_jobs::{JobRecord, OutputRecord};
-use ace_domain::generation::GenerationStatus;
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 use tracing::warn;
 
 use super::GenerationView;
 use crate::automation::delivery::{self, Routes};
-use crate::{App, AppError, AppResult};
+use crate::{App, AppResult};
 
 /// The channel other processes hear changes on (the payload is the job id).
 pub(crate) const CHANNEL: &str = "ace_generations";
@@ -58,10 +57,7 @@ pub(crate) async fn announce(
     outputs: &[OutputRecord],
 ) -> AppResult<()> {
     notify::after_commit(tx, CHANNEL, &job.id.get().to_string());
-    let status: GenerationStatus = job
-        .status
-        .parse()
-        .map_err(|_| AppError::internal(anyhow::anyhow!("unknown status {}", job.status)))?;
+    let status = job.status;
     let event = delivery::Event {
         routes,
         agent: job.agent_id,

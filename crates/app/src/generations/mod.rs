@@ -85,7 +85,7 @@ pub struct OutputObject {
 pub fn object(job: &JobRecord, outputs: &[&OutputRecord], storage: &BlobStore) -> GenerationObject {
     GenerationObject {
         id: job.id.get(),
-        status: job.status.clone(),
+        status: job.status.to_string(),
         user_job_type: job.user_job_type.clone(),
         result: job.result.as_ref().map(|r| r.0.clone()),
         failed_reason: job.failed_reason.clone(),

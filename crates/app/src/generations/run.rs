@@ -159,7 +159,7 @@ async fn begin(app: &App, id: UserJobId) -> AppResult<Option<JobRecord>> {
     let mut conn = app.db.conn().await?;
     let record = store::find(&mut conn, id)
         .await?
-        .filter(|record| record.status == GenerationStatus::Processing.as_str());
+        .filter(|record| record.status == GenerationStatus::Processing);
     if record.is_some() {
         // Its start was announced when it was claimed: now live streams may hear it.
         app.generation_events.poke(id.get());

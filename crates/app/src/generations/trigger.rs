@@ -228,7 +228,7 @@ pub(crate) async fn record_and_queue(
     let job = store::insert(&mut tx, &queued.job, now).await?;
     let started = Started {
         generation_id: job.id.get(),
-        status: job.status.clone(),
+        status: job.status.to_string(),
     };
     if let Some(request) = queued.idempotency
         && !request.remember(&mut tx, actor, &started, now).await?

@@ -286,7 +286,7 @@ pub async fn list(
     let summaries = jobs
         .into_iter()
         .map(|job| {
-            let completed = job.status == GenerationStatus::Completed.as_str();
+            let completed = job.status == GenerationStatus::Completed;
             let output = outputs
                 .iter()
                 .find(|output| completed && output.user_job_id == job.id.get())
@@ -294,7 +294,7 @@ pub async fn list(
             RenderSummary {
                 id: job.id.get(),
                 created_at: job.created_at,
-                status: job.status,
+                status: job.status.to_string(),
                 output,
             }
         })

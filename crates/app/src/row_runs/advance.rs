@@ -266,10 +266,10 @@ async fn finish(
 ) -> AppResult<()> {
     let run = &view.run;
     if let Some(render) = &view.render {
-        if !has_ended(&render.status) {
+        if !has_ended(render.status.as_str()) {
             return Ok(());
         }
-        let (status, reason) = if render.status == GenerationStatus::Completed.as_str() {
+        let (status, reason) = if render.status == GenerationStatus::Completed {
             ("completed", None)
         } else {
             let why = render

@@ -62,7 +62,7 @@ impl StepView {
     /// is completed; a skipped step stopped; a refused one failed.
     pub fn status(&self) -> &str {
         match (self.step.state.as_str(), &self.generation) {
-            ("started", Some(job)) => &job.status,
+            ("started", Some(job)) => job.status.as_str(),
             ("kept", _) => GenerationStatus::Completed.as_str(),
             ("skipped", _) => GenerationStatus::Stopped.as_str(),
             ("refused", _) | ("started", None) => GenerationStatus::Failed.as_str(),
@@ -126,7 +126,7 @@ impl RunView {
             + usize::from(
                 self.render
                     .as_ref()
-                    .is_some_and(|job| has_ended(&job.status)),
+                    .is_some_and(|job| has_ended(job.status.as_str())),
             );
         ended as f64 / (self.steps.len() + 1) as f64
     }
@@ -408,7 +408,7 @@ pub(crate) async fn halt(app: &App, actor: &Actor, view: &RunView) -> AppResult<
         .iter()
         .filter_map(|step| step.generation.as_ref())
         .chain(view.render.as_ref())
-        .filter(|job| !has_ended(&job.status));
+        .filter(|job| !has_ended(job.status.as_str()));
     for job in running {
         abandon(app, actor, job.id.get()).await?;
     }

@@ -95,6 +95,14 @@ impl FromStr for GenerationStatus {
     }
 }
 
+impl TryFrom<String> for GenerationStatus {
+    type Error = InvalidStatus;
+
+    fn try_from(text: String) -> Result<Self, InvalidStatus> {
+        text.parse()
+    }
+}
+
 impl fmt::Display for GenerationStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

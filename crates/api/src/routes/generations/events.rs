@@ -63,7 +63,7 @@ struct Follower {
     id: UserJobId,
     changes: broadcast::Receiver<i64>,
     next: Option<GenerationView>,
-    last_status: Option<String>,
+    last_status: Option<GenerationStatus>,
     last_progress: Option<f64>,
     ended: bool,
 }
@@ -82,20 +82,17 @@ impl Follower {
                     }
                 }
             };
-            let name = if self.last_status.as_deref() != Some(view.job.status.as_str()) {
-                view.job.status.clone()
+            let status = view.job.status;
+            let name = if self.last_status != Some(status) {
+                status.as_str()
             } else if view.job.progress.is_some() && view.job.progress != self.last_progress {
-                "progress".to_owned()
+                "progress"
             } else {
                 continue;
             };
-            self.last_status = Some(view.job.status.clone());
+            self.last_status = Some(status);
             self.last_progress = view.job.progress;
-            self.ended = view
-                .job
-                .status
-                .parse::<GenerationStatus>()
-                .map_or(true, GenerationStatus::is_terminal);
+            self.ended = status.is_terminal();
             let body = response(&view, &self.state);
             let event = Event::default()
                 .event(name)
