@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Delivery;
+use super::delivery::Delivery;
 
 /// The prefix of Piper voice ids.
 const PIPER_PREFIX: &str = "piper-";
