@@ -2,7 +2,7 @@
 //! and on first start). Every new user gets a personal workspace holding the starter credits,
 //! with a first agent in it, and an API key shown once.
 
-use ace_db::organizations::{self, MemberView, NewOrganization, OrganizationRecord};
+use ace_db::organizations::{self, NewOrganization, OrganizationRecord};
 use ace_db::users::{self, NewUser, UserRecord};
 use ace_db::{DbError, Session, api_keys, server_state};
 use ace_domain::FieldError;
@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use crate::agents::provision_workspace_agent;
 use crate::auth::mint_token;
 use crate::credits::{LedgerNote, grant_in};
+use crate::organizations::Membership;
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
 /// The server-state key that marks the first start as done.
@@ -39,24 +40,48 @@ pub struct CreatedAccount {
     pub api_key: String,
 }
 
+/// A user's profile.
+#[derive(Clone, Debug)]
+pub struct User {
+    pub id: UserId,
+    pub email: String,
+    pub name: String,
+    pub username: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<UserRecord> for User {
+    fn from(user: UserRecord) -> Self {
+        Self {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            username: user.username,
+            created_at: user.created_at,
+        }
+    }
+}
+
 /// The caller's profile (as read when they authenticated, when it was).
-pub async fn me(app: &App, actor: &Actor) -> AppResult<UserRecord> {
+pub async fn me(app: &App, actor: &Actor) -> AppResult<User> {
     if let Some(user) = &actor.user {
-        return Ok(user.clone());
+        return Ok(user.clone().into());
     }
     let mut conn = app.db.conn().await?;
     users::find(&mut conn, actor.user_id)
         .await?
+        .map(User::from)
         .ok_or_else(|| AppError::unauthorized("The user behind this credential no longer exists."))
 }
 
 /// The workspaces the caller owns or manages.
-pub async fn workspaces(app: &App, actor: &Actor) -> AppResult<Vec<MemberView>> {
+pub async fn workspaces(app: &App, actor: &Actor) -> AppResult<Vec<Membership>> {
     let mut conn = app.db.conn().await?;
     let all = organizations::list_for_member(&mut conn, actor.user_id).await?;
     Ok(all
         .into_iter()
         .filter(|m| m.role.administers_workspace())
+        .map(|m| Membership::new(m, app))
         .collect())
 }
 

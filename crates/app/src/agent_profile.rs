@@ -17,7 +17,7 @@ use ace_domain::voice::VoiceSource;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::agent_core::{CoreView, apply_brand, check_changes, read_view};
+use crate::agent_core::{CoreView, apply_brand, check_changes, read_canvas};
 use crate::agents::{AgentFields, VoiceAttributes, agent_not_found, apply_fields, save};
 use crate::policy::{AgentDenial, AgentNeed, agent_for};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
@@ -28,7 +28,7 @@ const PREFERENCES_MAX: usize = 5_000;
 pub async fn get(app: &App, actor: &Actor, agent: AgentId) -> AppResult<CoreView> {
     let mut conn = app.db.conn().await?;
     let view = load(&mut conn, actor, agent, AgentNeed::View).await?;
-    read_view(&mut conn, view).await
+    Ok(CoreView::new(read_canvas(&mut conn, view).await?, app))
 }
 
 /// Writes the sections sent (`POST` and `PUT` alike: absent fields stay, lists are replaced).
@@ -48,7 +48,7 @@ pub async fn write(app: &App, actor: &Actor, agent: AgentId, body: &Value) -> Ap
         ));
     }
     let now = app.clock.now();
-    let before = read_view(&mut tx, view).await?;
+    let before = read_canvas(&mut tx, view).await?;
     let (mut fields, core_patch, preferences) = input.into_changes()?;
     if let Patch::Set(voice) = &mut fields.default_voice {
         let source = voice_source(app, &before.agent.agent, voice)?;
@@ -78,9 +78,9 @@ pub async fn write(app: &App, actor: &Actor, agent: AgentId, body: &Value) -> Ap
         store::save(&mut tx, agent, &core, now).await?;
     }
     let view = load(&mut tx, actor, agent, AgentNeed::View).await?;
-    let after = read_view(&mut tx, view).await?;
+    let after = read_canvas(&mut tx, view).await?;
     tx.commit().await?;
-    Ok(after)
+    Ok(CoreView::new(after, app))
 }
 
 /// Where a default voice written through the profile comes from. The profile names a

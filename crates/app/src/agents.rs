@@ -8,8 +8,9 @@ use ace_db::organizations::{self, OrganizationRecord};
 use ace_db::{DbError, Session};
 use ace_domain::FieldError;
 use ace_domain::agent_core::limits;
-use ace_domain::ids::{AgentId, OrganizationId, UserId};
+use ace_domain::ids::{AgentId, AvatarId, OrganizationId, UserId};
 use ace_domain::patch::Patch;
+use ace_domain::role::Role;
 use ace_domain::text::{multiline, optional_line, required_line, time_zone};
 use ace_domain::voice::{VoiceRef, VoiceSource, canonical_voice_id};
 use chrono::{DateTime, Utc};
@@ -42,14 +43,67 @@ pub struct VoiceAttributes {
     pub voice_id: Option<String>,
 }
 
+/// An agent as one user sees it: its workspace, the user's role there (if any), its primary
+/// avatar's URL and its provider keys masked.
+#[derive(Clone, Debug)]
+pub struct Agent {
+    pub id: AgentId,
+    pub name: String,
+    pub description: Option<String>,
+    pub organization_id: OrganizationId,
+    pub organization_name: String,
+    pub organization_uuid: String,
+    pub time_zone: Option<String>,
+    /// The viewer's role in the agent's workspace; `None` when they are not a member.
+    pub viewer_role: Option<Role>,
+    pub primary_avatar_id: Option<AvatarId>,
+    /// The primary avatar's thumbnail.
+    pub primary_avatar_url: Option<String>,
+    pub default_voice: Option<VoiceRef>,
+    /// The stored ElevenLabs key, masked ([`masked_key`]).
+    pub eleven_labs_key: Option<String>,
+    /// The stored Hume AI key, masked.
+    pub hume_ai_key: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Agent {
+    pub(crate) fn new(view: AgentView, app: &App) -> Self {
+        let primary_avatar_id = view.primary_avatar_id();
+        let viewer_role = view.viewer_role();
+        let agent = view.agent;
+        Self {
+            id: agent.id,
+            organization_id: agent.organization_id,
+            organization_name: view.organization_name,
+            organization_uuid: view.organization_uuid,
+            viewer_role,
+            primary_avatar_id,
+            primary_avatar_url: view
+                .primary_avatar_thumbnail_key
+                .map(|key| app.storage.public_url(&key)),
+            default_voice: agent.default_voice().cloned(),
+            eleven_labs_key: agent.eleven_lab_api_key.as_deref().map(masked_key),
+            hume_ai_key: agent.hume_ai_api_key.as_deref().map(masked_key),
+            name: agent.name,
+            description: agent.description,
+            time_zone: agent.time_zone,
+            created_at: agent.created_at,
+            updated_at: agent.updated_at,
+        }
+    }
+}
+
 /// The agents the caller can see, optionally in one workspace only.
 pub async fn list(
     app: &App,
     actor: &Actor,
     workspace: Option<OrganizationId>,
-) -> AppResult<Vec<AgentView>> {
+) -> AppResult<Vec<Agent>> {
     let mut conn = app.db.conn().await?;
-    Ok(agents::list_visible(&mut conn, actor.user_id, workspace).await?)
+    let views = agents::list_visible(&mut conn, actor.user_id, workspace).await?;
+    Ok(views.into_iter().map(|v| Agent::new(v, app)).collect())
 }
 
 /// Creates an agent in `organization`, or in the caller's personal workspace when none is
@@ -59,7 +113,7 @@ pub async fn create(
     actor: &Actor,
     organization: Option<OrganizationId>,
     fields: AgentFields,
-) -> AppResult<AgentView> {
+) -> AppResult<Agent> {
     let failed = |err: FieldError| AppError::invalid(ErrorCode::AgentCreationFailed, &err);
     let name = match &fields.name {
         Patch::Set(name) => required_line("name", name, limits::AGENT_NAME).map_err(failed)?,
@@ -112,7 +166,7 @@ pub async fn create(
                 AppError::internal(anyhow::anyhow!("agent vanished inside its own transaction"))
             })?;
         tx.commit().await?;
-        Ok(view)
+        Ok(Agent::new(view, app))
     }
     .await;
     if result.is_err() {
@@ -122,9 +176,12 @@ pub async fn create(
 }
 
 /// One agent as the caller sees it.
-pub async fn get(app: &App, actor: &Actor, id: AgentId) -> AppResult<AgentView> {
+pub async fn get(app: &App, actor: &Actor, id: AgentId) -> AppResult<Agent> {
     let mut conn = app.db.conn().await?;
-    load(&mut conn, actor, id, AgentNeed::View).await
+    Ok(Agent::new(
+        load(&mut conn, actor, id, AgentNeed::View).await?,
+        app,
+    ))
 }
 
 /// Changes an agent's fields, default voice or avatars; editors and above.
@@ -133,7 +190,7 @@ pub async fn update(
     actor: &Actor,
     id: AgentId,
     fields: AgentFields,
-) -> AppResult<AgentView> {
+) -> AppResult<Agent> {
     let mut conn = app.db.conn().await?;
     let mut checked = load(&mut conn, actor, id, AgentNeed::Edit).await?.agent;
     drop(conn);
@@ -159,7 +216,7 @@ pub async fn update(
         avatars::record_in(&mut tx, agent.id, &stored, now).await?;
         let view = load(&mut tx, actor, id, AgentNeed::View).await?;
         tx.commit().await?;
-        Ok(view)
+        Ok(Agent::new(view, app))
     }
     .await;
     if result.is_err() {

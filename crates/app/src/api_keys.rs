@@ -4,7 +4,8 @@
 use ace_db::api_keys::{self, ApiKeyRecord, NewApiKey};
 use ace_domain::ids::ApiKeyId;
 use ace_domain::text::{optional_line, required_line};
-use ace_domain::token::{TokenStatus, parse_expires_in};
+use ace_domain::token::{TOKEN_PREFIX, TokenStatus, parse_expires_in};
+use chrono::{DateTime, Utc};
 
 use crate::auth::{announce_revocation, forget_revoked, mint_token};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
@@ -15,10 +16,42 @@ pub const MAX_ACTIVE: usize = 100;
 /// GEN's token type for personal access tokens.
 pub const TOKEN_TYPE: &str = "personal_access_token";
 
+/// A key as its owner sees it: never its secret, only the last characters.
+#[derive(Clone, Debug)]
+pub struct ApiKey {
+    pub id: ApiKeyId,
+    pub name: String,
+    pub token_type: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// Active, expired or revoked, as of the request.
+    pub status: TokenStatus,
+    /// The token's prefix and last characters, for recognising it.
+    pub masked_token: String,
+}
+
+impl ApiKey {
+    fn new(record: ApiKeyRecord, now: DateTime<Utc>) -> Self {
+        Self {
+            id: record.id,
+            status: TokenStatus::of(record.revoked_at, record.expires_at, now),
+            masked_token: format!("{TOKEN_PREFIX}****{}", record.token_hint),
+            name: record.name,
+            token_type: record.token_type,
+            created_at: record.created_at,
+            expires_at: record.expires_at,
+            last_used_at: record.last_used_at,
+            revoked_at: record.revoked_at,
+        }
+    }
+}
+
 /// A created key with its secret, which is never stored.
 #[derive(Debug)]
 pub struct CreatedKey {
-    pub record: ApiKeyRecord,
+    pub key: ApiKey,
     pub token: String,
 }
 
@@ -63,15 +96,17 @@ pub async fn create(
     drop(conn);
     let record = api_keys::insert(&mut app.db.writer().await?, &new, now).await?;
     Ok(CreatedKey {
-        record,
+        key: ApiKey::new(record, now),
         token: minted.plain,
     })
 }
 
 /// All of the caller's keys, including revoked and expired ones.
-pub async fn list(app: &App, actor: &Actor) -> AppResult<Vec<ApiKeyRecord>> {
+pub async fn list(app: &App, actor: &Actor) -> AppResult<Vec<ApiKey>> {
     let mut conn = app.db.conn().await?;
-    Ok(api_keys::list_for_user(&mut conn, actor.user_id).await?)
+    let now = app.clock.now();
+    let keys = api_keys::list_for_user(&mut conn, actor.user_id).await?;
+    Ok(keys.into_iter().map(|k| ApiKey::new(k, now)).collect())
 }
 
 /// Renames one of the caller's keys.
@@ -80,22 +115,23 @@ pub async fn rename(
     actor: &Actor,
     id: ApiKeyId,
     name: Option<&str>,
-) -> AppResult<ApiKeyRecord> {
+) -> AppResult<ApiKey> {
     let name = required_line("name", name.unwrap_or_default(), NAME_MAX)?;
     let mut conn = app.db.writer().await?;
-    api_keys::rename(&mut conn, id, actor.user_id, &name)
+    let key = api_keys::rename(&mut conn, id, actor.user_id, &name)
         .await?
-        .ok_or_else(|| key_not_found(id))
+        .ok_or_else(|| key_not_found(id))?;
+    Ok(ApiKey::new(key, app.clock.now()))
 }
 
 /// Revokes one of the caller's keys; it stops working at once, in every process.
-pub async fn revoke(app: &App, actor: &Actor, id: ApiKeyId) -> AppResult<ApiKeyRecord> {
+pub async fn revoke(app: &App, actor: &Actor, id: ApiKeyId) -> AppResult<ApiKey> {
     let mut tx = app.db.begin().await?;
     let key = api_keys::revoke(&mut tx, id, actor.user_id, app.clock.now())
         .await?
         .ok_or_else(|| key_not_found(id))?;
     revoked(app, tx, &format!("key:{id}")).await?;
-    Ok(key)
+    Ok(ApiKey::new(key, app.clock.now()))
 }
 
 /// Revokes every key of the caller, the one in use included; returns how many.

@@ -6,9 +6,10 @@ use ace_db::Session;
 use ace_db::asset_folders::{self as folders, FolderRecord};
 use ace_db::asset_library::{self as library, LibraryItem, LibraryQuery, Scope};
 use ace_db::content_resources;
-use ace_domain::ids::{AgentId, AssetFolderId};
+use ace_domain::ids::{AgentId, AssetFolderId, ContentResourceId};
 use ace_domain::patch::Patch;
 use ace_domain::text::{fold, required_line};
+use chrono::{DateTime, Utc};
 
 use crate::files::{delete_blobs, with_thumbnails};
 use crate::policy::{AgentNeed, Denials, agent_not_accessible, require_agent};
@@ -45,6 +46,56 @@ pub struct LibraryRequest {
     pub page_size: Option<i64>,
 }
 
+/// An item of the asset library.
+#[derive(Clone, Debug)]
+pub enum LibraryEntry {
+    Folder(LibraryFolder),
+    File(LibraryFile),
+}
+
+/// A folder of the library.
+#[derive(Clone, Debug)]
+pub struct LibraryFolder {
+    pub id: AssetFolderId,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A file of the library (a content resource), with the URLs it is served at.
+#[derive(Clone, Debug)]
+pub struct LibraryFile {
+    pub id: ContentResourceId,
+    pub file_name: String,
+    pub url: Option<String>,
+    pub thumbnail_url: Option<String>,
+    pub content_type: Option<String>,
+    /// image, video, audio, zip or safe_tensors.
+    pub kind: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl LibraryEntry {
+    fn new(item: LibraryItem, app: &App) -> Self {
+        if item.is_folder() {
+            return Self::Folder(LibraryFolder {
+                id: AssetFolderId::new(item.id),
+                name: item.name,
+                created_at: item.created_at,
+            });
+        }
+        let url = |key: Option<String>| key.map(|key| app.storage.public_url(&key));
+        Self::File(LibraryFile {
+            id: ContentResourceId::new(item.id),
+            file_name: item.name,
+            url: url(item.storage_key),
+            thumbnail_url: url(item.thumbnail_key),
+            content_type: item.content_type,
+            kind: item.item_kind,
+            created_at: item.created_at,
+        })
+    }
+}
+
 /// One page of the library: inside a folder, or the top level; a search without a folder
 /// looks everywhere. Folders come first, then files, newest first, unless `order=recent`.
 pub async fn list(
@@ -52,7 +103,7 @@ pub async fn list(
     actor: &Actor,
     agent: AgentId,
     request: &LibraryRequest,
-) -> AppResult<Vec<LibraryItem>> {
+) -> AppResult<Vec<LibraryEntry>> {
     let invalid = |message: String| AppError::unprocessable(ErrorCode::ValidationError, message);
     let mut conn = app.db.conn().await?;
     require_agent(&mut conn, actor, agent, AgentNeed::View, &VIEW).await?;
@@ -114,7 +165,11 @@ pub async fn list(
         offset: (page - 1) * page_size,
         limit: page_size,
     };
-    Ok(library::list(&mut conn, agent, &query).await?)
+    let items = library::list(&mut conn, agent, &query).await?;
+    Ok(items
+        .into_iter()
+        .map(|item| LibraryEntry::new(item, app))
+        .collect())
 }
 
 /// Creates a folder, at the top level or inside `parent`.

@@ -64,16 +64,40 @@ pub(crate) struct StoredImage {
     is_primary: bool,
 }
 
+/// An avatar with the URLs its image and thumbnail are served at.
+#[derive(Clone, Debug)]
+pub struct Avatar {
+    pub id: AvatarId,
+    pub is_primary: bool,
+    pub url: String,
+    /// A JPEG of at most 256 px a side.
+    pub thumbnail_url: String,
+    pub degod_avatar_id: Option<String>,
+}
+
+impl Avatar {
+    fn new(record: AvatarRecord, app: &App) -> Self {
+        Self {
+            id: record.id,
+            is_primary: record.is_primary,
+            url: app.storage.public_url(&record.storage_key),
+            thumbnail_url: app.storage.public_url(&record.thumbnail_key),
+            degod_avatar_id: record.degod_avatar_id,
+        }
+    }
+}
+
 /// The caller's view of an agent's avatars, one page at a time.
 pub async fn list(
     app: &App,
     actor: &Actor,
     agent: AgentId,
     cursor: Option<AvatarId>,
-) -> AppResult<Vec<AvatarRecord>> {
+) -> AppResult<Vec<Avatar>> {
     let mut conn = app.db.conn().await?;
     let agent = load(&mut conn, actor, agent, AgentNeed::View).await?;
-    Ok(avatars::page(&mut conn, agent.id, cursor, PAGE_SIZE).await?)
+    let page = avatars::page(&mut conn, agent.id, cursor, PAGE_SIZE).await?;
+    Ok(page.into_iter().map(|a| Avatar::new(a, app)).collect())
 }
 
 /// Adds avatars to an agent. The first avatar of an agent becomes its primary.
@@ -82,7 +106,7 @@ pub async fn create(
     actor: &Actor,
     agent: AgentId,
     requests: Vec<AvatarRequest>,
-) -> AppResult<Vec<AvatarRecord>> {
+) -> AppResult<Vec<Avatar>> {
     let mut conn = app.db.conn().await?;
     let agent = load(&mut conn, actor, agent, AgentNeed::Edit).await?;
     drop(conn);
@@ -100,10 +124,13 @@ pub async fn create(
         Ok(records)
     }
     .await;
-    if result.is_err() {
-        forget(app, stored).await;
+    match result {
+        Ok(records) => Ok(records.into_iter().map(|a| Avatar::new(a, app)).collect()),
+        Err(err) => {
+            forget(app, stored).await;
+            Err(err)
+        }
     }
-    result
 }
 
 /// Makes one avatar the agent's primary.

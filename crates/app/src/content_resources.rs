@@ -7,9 +7,11 @@ use ace_db::asset_folders;
 use ace_db::content_resources::{self as store, NewResource, ResourceFilter, ResourceRecord};
 use ace_db::direct_uploads;
 use ace_db::sheets::engines;
-use ace_db::user_jobs::{self, JobRecord};
+use ace_db::user_jobs;
+use ace_domain::generation::GenerationStatus;
 use ace_domain::ids::{AgentId, AssetFolderId, ContentResourceId, SpreadsheetId, UserJobId};
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use futures::Stream;
 
 use ace_media::formats::{check_declared, sniff};
@@ -44,14 +46,74 @@ const WRITE: Denials = Denials {
     role: forbidden,
 };
 
+/// A file of an agent's asset library, with the URLs it is served at.
+#[derive(Clone, Debug)]
+pub struct ContentResource {
+    pub id: ContentResourceId,
+    /// Public and permanent until the resource is deleted.
+    pub url: String,
+    /// A JPEG of at most 256 px a side (images and video).
+    pub thumbnail_url: Option<String>,
+    pub file_name: String,
+    pub content_type: String,
+    /// image, video, audio, zip or safe_tensors.
+    pub kind: String,
+    pub byte_size: i64,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    pub duration_ms: Option<i64>,
+    pub folder_id: Option<AssetFolderId>,
+    /// The engine the file belongs to, if any.
+    pub project_id: Option<SpreadsheetId>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl ContentResource {
+    fn new(record: ResourceRecord, app: &App) -> Self {
+        Self {
+            id: record.id,
+            url: app.storage.public_url(&record.storage_key),
+            thumbnail_url: record.thumbnail_key.map(|key| app.storage.public_url(&key)),
+            file_name: record.file_name,
+            content_type: record.content_type,
+            kind: record.kind,
+            byte_size: record.byte_size,
+            width: record.width,
+            height: record.height,
+            duration_ms: record.duration_ms,
+            folder_id: record.folder_id.map(AssetFolderId::new),
+            project_id: record.project_id.map(SpreadsheetId::new),
+            created_at: record.created_at,
+        }
+    }
+}
+
+/// The generation that made a resource.
+#[derive(Clone, Debug)]
+pub struct Generator {
+    pub id: UserJobId,
+    pub status: GenerationStatus,
+    /// The generation's type, as stored.
+    pub kind: String,
+}
+
+/// Which of an agent's resources a list shows.
+#[derive(Clone, Debug, Default)]
+pub struct ResourceQuery {
+    pub kind: Option<FileKind>,
+    pub project: Option<SpreadsheetId>,
+    /// Only these (when `Some`).
+    pub ids: Option<Vec<ContentResourceId>>,
+}
+
 /// A page of the agent's resources, newest first; pages count from 0.
 pub async fn list(
     app: &App,
     actor: &Actor,
     agent: AgentId,
-    filter: &ResourceFilter,
+    query: &ResourceQuery,
     page: i64,
-) -> AppResult<Vec<ResourceRecord>> {
+) -> AppResult<Vec<ContentResource>> {
     let mut conn = app.db.conn().await?;
     require_agent(&mut conn, actor, agent, AgentNeed::View, &LIST).await?;
     if page < 0 {
@@ -60,13 +122,25 @@ pub async fn list(
             "page counts from 0.",
         ));
     }
-    if filter.ids.as_ref().is_some_and(|ids| ids.len() > MAX_IDS) {
+    if query.ids.as_ref().is_some_and(|ids| ids.len() > MAX_IDS) {
         return Err(AppError::unprocessable(
             ErrorCode::ValidationError,
             format!("ids[] may name at most {MAX_IDS} resources."),
         ));
     }
-    Ok(store::list(&mut conn, agent, filter, page * PAGE_SIZE, PAGE_SIZE).await?)
+    let filter = ResourceFilter {
+        kind: query.kind.map(|kind| kind.as_str().to_owned()),
+        project_id: query.project.map(SpreadsheetId::get),
+        ids: query
+            .ids
+            .as_ref()
+            .map(|ids| ids.iter().map(|id| id.get()).collect()),
+    };
+    let records = store::list(&mut conn, agent, &filter, page * PAGE_SIZE, PAGE_SIZE).await?;
+    Ok(records
+        .into_iter()
+        .map(|r| ContentResource::new(r, app))
+        .collect())
 }
 
 /// One of the agent's resources.
@@ -86,15 +160,19 @@ pub async fn get(
         None => None,
     };
     Ok(Shown {
-        resource,
-        generator,
+        resource: ContentResource::new(resource, app),
+        generator: generator.map(|job| Generator {
+            id: job.id,
+            status: job.status,
+            kind: job.user_job_type,
+        }),
     })
 }
 
 /// A resource with the generation that made it (`None` for uploads).
 pub struct Shown {
-    pub resource: ResourceRecord,
-    pub generator: Option<JobRecord>,
+    pub resource: ContentResource,
+    pub generator: Option<Generator>,
 }
 
 /// Checks that the caller may add files to the agent, before any byte is stored.
@@ -149,7 +227,7 @@ pub async fn record_upload(
     agent: AgentId,
     staged: Staged,
     placement: Placement,
-) -> AppResult<ResourceRecord> {
+) -> AppResult<ContentResource> {
     let Staged {
         ingested,
         inspection,
@@ -177,7 +255,7 @@ pub async fn record_upload(
         check_placement(&mut tx, agent, placement).await?;
         let record = store::insert(&mut tx, &new, app.clock.now()).await?;
         tx.commit().await?;
-        Ok(record)
+        AppResult::Ok(record)
     }
     .await;
     if recorded.is_err() {
@@ -187,7 +265,7 @@ pub async fn record_upload(
         )
         .await;
     }
-    recorded
+    Ok(ContentResource::new(recorded?, app))
 }
 
 impl Staged {
@@ -264,7 +342,7 @@ pub async fn record_direct_upload(
     agent: AgentId,
     signed_id: &str,
     placement: Placement,
-) -> AppResult<ResourceRecord> {
+) -> AppResult<ContentResource> {
     let mut conn = app.db.conn().await?;
     require_agent(&mut conn, actor, agent, AgentNeed::Edit, &WRITE).await?;
     check_placement(&mut conn, agent, placement).await?;
@@ -310,7 +388,7 @@ pub async fn record_direct_upload(
     }
     let record = store::insert(&mut tx, &new, now).await?;
     tx.commit().await?;
-    Ok(record)
+    Ok(ContentResource::new(record, app))
 }
 
 /// Renames one of the agent's resources.
@@ -320,13 +398,13 @@ pub async fn rename(
     agent: AgentId,
     id: ContentResourceId,
     filename: Option<&str>,
-) -> AppResult<ResourceRecord> {
+) -> AppResult<ContentResource> {
     let filename = files::valid_rename(filename.unwrap_or_default())
         .map_err(|message| AppError::unprocessable(ErrorCode::ValidationError, message))?;
     let mut conn = app.db.conn().await?;
     require_agent(&mut conn, actor, agent, AgentNeed::Edit, &WRITE).await?;
     drop(conn);
-    store::rename(
+    let record = store::rename(
         &mut app.db.writer().await?,
         agent,
         id,
@@ -334,7 +412,8 @@ pub async fn rename(
         app.clock.now(),
     )
     .await?
-    .ok_or_else(|| resource_not_found(id))
+    .ok_or_else(|| resource_not_found(id))?;
+    Ok(ContentResource::new(record, app))
 }
 
 /// Deletes one of the agent's resources with its stored bytes.

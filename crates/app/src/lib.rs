@@ -47,6 +47,11 @@ use bytes::Bytes;
 pub use auth::{Actor, Via};
 pub use error::{AppError, AppResult, ErrorCode, ErrorKind};
 
+/// SQL statements this process has sent, for `/metrics`.
+pub fn sql_statements_issued() -> u64 {
+    ace_db::statements_issued()
+}
+
 /// Tunable behaviour of the use cases.
 #[derive(Clone, Debug)]
 pub struct Settings {

@@ -5,6 +5,7 @@
 use crate::files::{delete_blobs, with_thumbnails};
 use ace_db::organizations::{self, MemberView};
 use ace_db::{Session, avatars, content_resources, users};
+use ace_domain::credits::CreditBalance;
 use ace_domain::ids::{CreditPlanId, OrganizationId};
 use ace_domain::role::Role;
 use ace_domain::text::required_line;
@@ -21,10 +22,73 @@ const AVATAR_KINDS: &[ImageKind] = &[
 ];
 const NAME_MAX: usize = 100;
 
+/// An organization as one of its members sees it: their role, the member count, the credit
+/// balance, the plan and the avatar's URLs.
+#[derive(Clone, Debug)]
+pub struct Membership {
+    pub id: OrganizationId,
+    pub uuid: String,
+    pub name: String,
+    pub avatar: Option<ImageUrls>,
+    /// The member's role.
+    pub role: Role,
+    pub balance: CreditBalance,
+    pub total_members: i64,
+    pub plan: Option<CreditPlan>,
+}
+
+/// Where an image and its thumbnail are served.
+#[derive(Clone, Debug)]
+pub struct ImageUrls {
+    pub url: String,
+    pub thumbnail_url: String,
+}
+
+/// A named credit plan.
+#[derive(Clone, Debug)]
+pub struct CreditPlan {
+    pub id: CreditPlanId,
+    pub name: String,
+    pub cycle: String,
+}
+
+impl Membership {
+    pub(crate) fn new(view: MemberView, app: &App) -> Self {
+        let balance = view.balance();
+        let org = view.organization;
+        let avatar = match (&org.avatar_key, &org.avatar_thumbnail_key) {
+            (Some(original), Some(thumbnail)) => Some(ImageUrls {
+                url: app.storage.public_url(original),
+                thumbnail_url: app.storage.public_url(thumbnail),
+            }),
+            _ => None,
+        };
+        let plan = match (view.plan_id, view.plan_name, view.plan_cycle) {
+            (Some(id), Some(name), Some(cycle)) => Some(CreditPlan {
+                id: CreditPlanId::new(id),
+                name,
+                cycle,
+            }),
+            _ => None,
+        };
+        Self {
+            id: org.id,
+            uuid: org.uuid,
+            name: org.name,
+            avatar,
+            role: view.role,
+            balance,
+            total_members: view.total_members,
+            plan,
+        }
+    }
+}
+
 /// The organizations the caller belongs to.
-pub async fn list(app: &App, actor: &Actor) -> AppResult<Vec<MemberView>> {
+pub async fn list(app: &App, actor: &Actor) -> AppResult<Vec<Membership>> {
     let mut conn = app.db.conn().await?;
-    Ok(organizations::list_for_member(&mut conn, actor.user_id).await?)
+    let views = organizations::list_for_member(&mut conn, actor.user_id).await?;
+    Ok(views.into_iter().map(|v| Membership::new(v, app)).collect())
 }
 
 /// Creates an organization owned by the caller.
@@ -57,9 +121,12 @@ pub async fn create(
 }
 
 /// One organization as the caller sees it.
-pub async fn get(app: &App, actor: &Actor, id: OrganizationId) -> AppResult<MemberView> {
+pub async fn get(app: &App, actor: &Actor, id: OrganizationId) -> AppResult<Membership> {
     let mut conn = app.db.conn().await?;
-    member_view(&mut conn, actor, id).await
+    Ok(Membership::new(
+        member_view(&mut conn, actor, id).await?,
+        app,
+    ))
 }
 
 /// Renames the organization or replaces its avatar; owners and managers only.

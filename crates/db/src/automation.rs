@@ -2,6 +2,7 @@
 //! that signs them, and the log of every delivery.
 
 use ace_domain::ids::AgentId;
+use ace_domain::webhook::{DeliveryStatus, DeliveryTarget};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::FromRow;
@@ -27,13 +28,13 @@ pub struct DeliveryRecord {
     pub agent_id: i64,
     /// The `webhook-id` header: the same on every attempt.
     pub message_id: String,
-    /// webhook or callback.
-    pub target: String,
+    #[sqlx(try_from = "String")]
+    pub target: DeliveryTarget,
     pub event_type: String,
     pub url: String,
     pub payload: Json<Value>,
-    /// pending, delivered or failed.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: DeliveryStatus,
     pub attempts: i64,
     pub last_status_code: Option<i64>,
     pub last_error: Option<String>,
@@ -47,7 +48,7 @@ pub struct DeliveryRecord {
 pub struct NewDelivery<'a> {
     pub agent_id: AgentId,
     pub message_id: &'a str,
-    pub target: &'a str,
+    pub target: DeliveryTarget,
     pub event_type: &'a str,
     pub url: &'a str,
     pub payload: &'a Value,
@@ -56,8 +57,8 @@ pub struct NewDelivery<'a> {
 /// An attempt's result.
 #[derive(Clone, Debug)]
 pub struct Attempt<'a> {
-    /// pending (will retry), delivered or failed (gave up).
-    pub status: &'a str,
+    /// Pending (will retry), delivered or failed (gave up).
+    pub status: DeliveryStatus,
     pub status_code: Option<i64>,
     pub error: Option<&'a str>,
 }
@@ -114,7 +115,7 @@ pub async fn insert_delivery(
         sqlx::query_as(sql)
             .bind(new.agent_id.get())
             .bind(new.message_id)
-            .bind(new.target)
+            .bind(new.target.as_str())
             .bind(new.event_type)
             .bind(new.url)
             .bind(Json(new.payload))
@@ -165,7 +166,7 @@ pub async fn record_attempt(
         db,
         sqlx::query(sql)
             .bind(id)
-            .bind(attempt.status)
+            .bind(attempt.status.as_str())
             .bind(attempt.status_code)
             .bind(attempt.error)
             .bind(now)

@@ -13,5 +13,7 @@ pub mod text;
 pub mod token;
 pub mod validation;
 pub mod voice;
+pub mod webhook;
+pub mod wire_enum;
 
 pub use validation::FieldError;

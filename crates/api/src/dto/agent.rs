@@ -1,11 +1,9 @@
 //! Agents: the list item, the detail object and the create/update body.
 
-use ace_app::agents::{AgentFields, VoiceAttributes};
+use ace_app::agents::{Agent, AgentFields, VoiceAttributes};
 use ace_app::avatars::{AvatarRequest, AvatarSource};
-use ace_db::agents::AgentView;
 use ace_domain::patch::Patch;
 use ace_domain::voice::VoiceRef;
-use ace_storage::BlobStore;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -65,28 +63,24 @@ pub struct AgentSummary {
     pub created_at: String,
 }
 
-impl AgentSummary {
-    pub fn new(view: &AgentView, storage: &BlobStore) -> Self {
-        let agent = &view.agent;
+impl From<&Agent> for AgentSummary {
+    fn from(agent: &Agent) -> Self {
         Self {
             id: agent.id.get(),
             name: agent.name.clone(),
             description: agent.description.clone(),
             workspace_id: agent.organization_id.get(),
             organization_id: agent.organization_id.get(),
-            organization: view.organization_name.clone(),
-            primary_avatar_id: view.primary_avatar_id().map(|id| id.get()),
-            primary_avatar_url: view
-                .primary_avatar_thumbnail_key
-                .as_deref()
-                .map(|k| storage.public_url(k)),
-            role: view.viewer_role().map_or("", |r| r.as_str()).to_owned(),
+            organization: agent.organization_name.clone(),
+            primary_avatar_id: agent.primary_avatar_id.map(|id| id.get()),
+            primary_avatar_url: agent.primary_avatar_url.clone(),
+            role: agent.viewer_role.map_or("", |r| r.as_str()).to_owned(),
             time_zone: agent.time_zone.clone(),
             tiktok_integration: false,
             tiktok_social_account: false,
             degods: false,
             shared_users: Vec::new(),
-            default_user_voice: agent.default_voice().map(DefaultVoiceResponse::from),
+            default_user_voice: agent.default_voice.as_ref().map(DefaultVoiceResponse::from),
             created_at: iso(agent.created_at),
         }
     }
@@ -118,25 +112,21 @@ pub struct AgentDetail {
 }
 
 impl AgentDetail {
-    pub fn new(view: &AgentView, storage: &BlobStore, with_organization_uuid: bool) -> Self {
-        let agent = &view.agent;
+    pub fn new(agent: &Agent, with_organization_uuid: bool) -> Self {
         Self {
             id: agent.id.get(),
             name: agent.name.clone(),
             description: agent.description.clone(),
             organization_id: agent.organization_id.get(),
-            organization_uuid: with_organization_uuid.then(|| view.organization_uuid.clone()),
+            organization_uuid: with_organization_uuid.then(|| agent.organization_uuid.clone()),
             time_zone: agent.time_zone.clone(),
-            primary_avatar_id: view.primary_avatar_id().map(|id| id.get()),
-            primary_avatar_url: view
-                .primary_avatar_thumbnail_key
-                .as_deref()
-                .map(|k| storage.public_url(k)),
+            primary_avatar_id: agent.primary_avatar_id.map(|id| id.get()),
+            primary_avatar_url: agent.primary_avatar_url.clone(),
             agent_setup_project_id: None,
-            role: view.viewer_role().map_or("", |r| r.as_str()).to_owned(),
-            default_user_voice: agent.default_voice().map(DefaultVoiceResponse::from),
-            eleven_labs_connected: agent.eleven_lab_api_key.is_some(),
-            hume_ai_connected: agent.hume_ai_api_key.is_some(),
+            role: agent.viewer_role.map_or("", |r| r.as_str()).to_owned(),
+            default_user_voice: agent.default_voice.as_ref().map(DefaultVoiceResponse::from),
+            eleven_labs_connected: agent.eleven_labs_key.is_some(),
+            hume_ai_connected: agent.hume_ai_key.is_some(),
             created_at: iso(agent.created_at),
             updated_at: iso(agent.updated_at),
         }

@@ -4,11 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use ace_app::agent_core::{CoreView, PatchOutcome};
-use ace_db::agent_core::{LinkedAccountRecord, MonitoredRecord};
+use ace_app::agent_core::{Account, CoreView, MonitoredSource, PatchOutcome};
 use ace_domain::agent_core::MonitoredKind;
 use ace_domain::voice::VoiceRef;
-use ace_storage::BlobStore;
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -39,8 +37,8 @@ pub struct LinkedAccountResponse {
     pub display_name: Option<String>,
 }
 
-impl From<&LinkedAccountRecord> for LinkedAccountResponse {
-    fn from(account: &LinkedAccountRecord) -> Self {
+impl From<&Account> for LinkedAccountResponse {
+    fn from(account: &Account) -> Self {
         Self {
             id: account.id.get(),
             url: account.url.clone(),
@@ -60,14 +58,14 @@ pub struct InspirationItemResponse {
     pub item_type: String,
 }
 
-impl From<&MonitoredRecord> for InspirationItemResponse {
-    fn from(item: &MonitoredRecord) -> Self {
+impl From<&MonitoredSource> for InspirationItemResponse {
+    fn from(item: &MonitoredSource) -> Self {
         Self {
             id: item.id.get(),
             url: item.handle.clone(),
             platform: item.platform.clone(),
             handle: item.handle.clone(),
-            item_type: item.kind().as_str().to_owned(),
+            item_type: item.kind.as_str().to_owned(),
         }
     }
 }
@@ -82,8 +80,8 @@ pub struct AccountItemResponse {
     pub display_name: Option<String>,
 }
 
-impl From<&LinkedAccountRecord> for AccountItemResponse {
-    fn from(account: &LinkedAccountRecord) -> Self {
+impl From<&Account> for AccountItemResponse {
+    fn from(account: &Account) -> Self {
         Self {
             id: account.id.get(),
             agent_id: account.agent_id.get(),
@@ -95,7 +93,7 @@ impl From<&LinkedAccountRecord> for AccountItemResponse {
 }
 
 /// A voice reference.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct VoiceRefResponse {
     pub voice_id: String,
     pub source: String,
@@ -192,15 +190,15 @@ pub struct SectionResult {
 pub type PatchResultResponse = BTreeMap<&'static str, SectionResult>;
 
 /// Renders the canvas.
-pub fn render(view: &CoreView, storage: &BlobStore) -> AgentCoreResponse {
-    let agent = &view.agent.agent;
-    let voice = agent.default_voice().map(VoiceRefResponse::from);
+pub fn render(view: &CoreView) -> AgentCoreResponse {
+    let agent = &view.agent;
+    let voice = agent.default_voice.as_ref().map(VoiceRefResponse::from);
     AgentCoreResponse {
         agent_id: agent.id.get(),
         brand: brand_data(view),
         personality: view.core.personality.clone(),
-        default_user_voice: agent.default_voice().map(VoiceRefResponse::from),
-        identity: identity(view, storage),
+        default_user_voice: voice.clone(),
+        identity: identity(view),
         overview: overview(view),
         inspiration: inspiration(view),
         voice,
@@ -214,7 +212,7 @@ pub fn render(view: &CoreView, storage: &BlobStore) -> AgentCoreResponse {
 }
 
 /// Renders the results of a patch: each section's outcome with its data afterwards.
-pub fn render_outcome(outcome: &PatchOutcome, storage: &BlobStore) -> PatchResultResponse {
+pub fn render_outcome(outcome: &PatchOutcome) -> PatchResultResponse {
     outcome
         .sections
         .iter()
@@ -222,7 +220,7 @@ pub fn render_outcome(outcome: &PatchOutcome, storage: &BlobStore) -> PatchResul
             let result = match &section.result {
                 Ok(()) => SectionResult {
                     status: "ok",
-                    data: Some(section_data(section.key, &outcome.view, storage)),
+                    data: Some(section_data(section.key, &outcome.view)),
                     error: None,
                 },
                 Err(message) => SectionResult {
@@ -236,12 +234,12 @@ pub fn render_outcome(outcome: &PatchOutcome, storage: &BlobStore) -> PatchResul
         .collect()
 }
 
-fn section_data(key: &str, view: &CoreView, storage: &BlobStore) -> Value {
+fn section_data(key: &str, view: &CoreView) -> Value {
     let to_value = |v: Result<Value, serde_json::Error>| v.unwrap_or(Value::Null);
     match key {
         "brand" => to_value(serde_json::to_value(brand_data(view))),
         "overview" => to_value(serde_json::to_value(overview(view))),
-        "identity" => to_value(serde_json::to_value(identity(view, storage))),
+        "identity" => to_value(serde_json::to_value(identity(view))),
         "inspiration" => to_value(serde_json::to_value(inspiration(view))),
         "accounts" => to_value(serde_json::to_value(
             view.linked_accounts
@@ -255,7 +253,10 @@ fn section_data(key: &str, view: &CoreView, storage: &BlobStore) -> Value {
             .clone()
             .map_or(Value::Null, Value::String),
         "voice" => to_value(serde_json::to_value(
-            view.agent.agent.default_voice().map(VoiceRefResponse::from),
+            view.agent
+                .default_voice
+                .as_ref()
+                .map(VoiceRefResponse::from),
         )),
         "look" => to_value(serde_json::to_value(look(view))),
         _ => Value::Null,
@@ -267,24 +268,23 @@ fn brand_data(view: &CoreView) -> BrandData {
     BrandData {
         brand_name: core.brand_name.clone(),
         description: core.description.clone(),
-        identity_type: core.identity_type().map(|t| t.as_str().to_owned()),
+        identity_type: core.identity_type.map(|t| t.as_str().to_owned()),
         goal: core.goal.clone(),
-        target_platforms: core.target_platforms.0.clone(),
+        target_platforms: core.target_platforms.clone(),
         shortform: core.shortform,
         longform: core.longform,
         onboarding_status: core.onboarding_status.clone(),
-        keywords: core.keywords.0.clone(),
+        keywords: core.keywords.clone(),
         monitored: view
             .monitored
             .iter()
             .map(|m| MonitoredItemResponse {
                 handle: m.handle.clone(),
-                item_type: m.kind().as_str().to_owned(),
+                item_type: m.kind.as_str().to_owned(),
             })
             .collect(),
         research_topics: core
             .research_topics
-            .0
             .iter()
             .map(|t| TopicResponse { topic: t.clone() })
             .collect(),
@@ -296,27 +296,23 @@ fn brand_data(view: &CoreView) -> BrandData {
     }
 }
 
-fn identity(view: &CoreView, storage: &BlobStore) -> IdentitySection {
+fn identity(view: &CoreView) -> IdentitySection {
     IdentitySection {
-        name: view.agent.agent.name.clone(),
-        profile_photo_url: view
-            .agent
-            .primary_avatar_thumbnail_key
-            .as_deref()
-            .map(|k| storage.public_url(k)),
+        name: view.agent.name.clone(),
+        profile_photo_url: view.agent.primary_avatar_url.clone(),
     }
 }
 
 fn overview(view: &CoreView) -> OverviewSection {
     let core = &view.core;
     OverviewSection {
-        agent_id: view.agent.agent.id.get(),
+        agent_id: view.agent.id.get(),
         brand_name: core.brand_name.clone(),
         description: core.description.clone(),
-        identity_type: core.identity_type().map(|t| t.as_str().to_owned()),
+        identity_type: core.identity_type.map(|t| t.as_str().to_owned()),
         goal: core.goal.clone(),
-        keywords: core.keywords.0.clone(),
-        target_platforms: core.target_platforms.0.clone(),
+        keywords: core.keywords.clone(),
+        target_platforms: core.target_platforms.clone(),
         shortform: core.shortform,
         longform: core.longform,
         primary_format: None,
@@ -327,7 +323,7 @@ fn overview(view: &CoreView) -> OverviewSection {
 fn inspiration(view: &CoreView) -> Vec<InspirationItemResponse> {
     view.monitored
         .iter()
-        .filter(|m| m.kind() == MonitoredKind::Account)
+        .filter(|m| m.kind == MonitoredKind::Account)
         .map(InspirationItemResponse::from)
         .collect()
 }

@@ -1,9 +1,7 @@
 //! The legacy agent profile: identity, voice and brand.
 
 use ace_app::agent_core::CoreView;
-use ace_app::agents::masked_key;
 use ace_domain::agent_core::IdentityType;
-use ace_storage::BlobStore;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -68,25 +66,21 @@ pub struct ProfileResponse {
 }
 
 /// Renders the profile from the canvas.
-pub fn render(view: &CoreView, storage: &BlobStore) -> ProfileResponse {
-    let agent = &view.agent.agent;
+pub fn render(view: &CoreView) -> ProfileResponse {
+    let agent = &view.agent;
     let core = &view.core;
     ProfileResponse {
         identity: ProfileIdentity {
             name: agent.name.clone(),
             description: agent.description.clone(),
-            avatar_url: view
-                .agent
-                .primary_avatar_thumbnail_key
-                .as_deref()
-                .map(|k| storage.public_url(k)),
-            use_character: core.identity_type().map(|t| t == IdentityType::Character),
+            avatar_url: agent.primary_avatar_url.clone(),
+            use_character: core.identity_type.map(|t| t == IdentityType::Character),
             persona: core.personality.clone(),
         },
         voice: ProfileVoice {
-            eleven_lab_api_key: agent.eleven_lab_api_key.as_deref().map(masked_key),
-            hume_ai_api_key: agent.hume_ai_api_key.as_deref().map(masked_key),
-            default_voice: agent.default_voice().map(|v| ProfileVoiceRef {
+            eleven_lab_api_key: agent.eleven_labs_key.clone(),
+            hume_ai_api_key: agent.hume_ai_key.clone(),
+            default_voice: agent.default_voice.as_ref().map(|v| ProfileVoiceRef {
                 id: v.voice_id.clone(),
                 name: v.name.clone(),
                 provider: v.source.provider().to_owned(),
@@ -96,8 +90,8 @@ pub fn render(view: &CoreView, storage: &BlobStore) -> ProfileResponse {
             brand_name: core.brand_name.clone(),
             description: core.description.clone(),
             goal: core.goal.clone(),
-            keywords: core.keywords.0.clone(),
-            target_platforms: core.target_platforms.0.clone(),
+            keywords: core.keywords.clone(),
+            target_platforms: core.target_platforms.clone(),
             shortform: core.shortform,
             longform: core.longform,
             linked_accounts: view

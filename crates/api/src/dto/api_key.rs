@@ -1,8 +1,7 @@
 //! Personal access tokens.
 
-use ace_db::api_keys::ApiKeyRecord;
+use ace_app::api_keys::ApiKey;
 use ace_domain::token::TokenStatus;
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -30,8 +29,8 @@ pub struct ApiKeyResponse {
     pub masked_token: String,
 }
 
-impl ApiKeyResponse {
-    pub fn new(key: &ApiKeyRecord, now: DateTime<Utc>) -> Self {
+impl From<&ApiKey> for ApiKeyResponse {
+    fn from(key: &ApiKey) -> Self {
         Self {
             id: key.id.get(),
             name: key.name.clone(),
@@ -40,8 +39,8 @@ impl ApiKeyResponse {
             expires_at: iso_opt(key.expires_at),
             last_used_at: iso_opt(key.last_used_at),
             revoked_at: iso_opt(key.revoked_at),
-            status: TokenStatus::of(key.revoked_at, key.expires_at, now),
-            masked_token: format!("{}****{}", ace_domain::token::TOKEN_PREFIX, key.token_hint),
+            status: key.status,
+            masked_token: key.masked_token.clone(),
         }
     }
 }

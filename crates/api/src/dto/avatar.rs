@@ -1,7 +1,6 @@
 //! Agent avatars.
 
-use ace_db::avatars::AvatarRecord;
-use ace_storage::BlobStore;
+use ace_app::avatars::Avatar;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -18,14 +17,14 @@ pub struct AvatarResponse {
     pub degod_avatar_id: Option<String>,
 }
 
-impl AvatarResponse {
-    pub fn new(avatar: &AvatarRecord, storage: &BlobStore) -> Self {
+impl From<&Avatar> for AvatarResponse {
+    fn from(avatar: &Avatar) -> Self {
         Self {
             id: avatar.id.get(),
             is_primary: avatar.is_primary,
             primary: avatar.is_primary,
-            url: storage.public_url(&avatar.storage_key),
-            thumbnail_url: Some(storage.public_url(&avatar.thumbnail_key)),
+            url: avatar.url.clone(),
+            thumbnail_url: Some(avatar.thumbnail_url.clone()),
             degod_avatar_id: avatar.degod_avatar_id.clone(),
         }
     }

@@ -2,12 +2,10 @@
 
 use std::collections::BTreeMap;
 
+use ace_app::asset_library::LibraryEntry;
+use ace_app::content_resources::{ContentResource, Generator};
 use ace_app::direct_uploads::Ticket;
-use ace_db::asset_library::LibraryItem;
-use ace_db::content_resources::ResourceRecord;
-use ace_db::user_jobs::JobRecord;
 use ace_domain::patch::Patch;
-use ace_storage::BlobStore;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -40,8 +38,8 @@ pub struct ContentResourceResponse {
     pub created_at_ts: i64,
 }
 
-impl ContentResourceResponse {
-    pub fn new(record: &ResourceRecord, storage: &BlobStore) -> Self {
+impl From<&ContentResource> for ContentResourceResponse {
+    fn from(record: &ContentResource) -> Self {
         #[expect(
             clippy::cast_precision_loss,
             reason = "media lengths are far below 2^53 ms"
@@ -49,11 +47,8 @@ impl ContentResourceResponse {
         let duration = record.duration_ms.map(|ms| ms as f64 / 1000.0);
         Self {
             id: record.id.get(),
-            url: storage.public_url(&record.storage_key),
-            thumbnail_url: record
-                .thumbnail_key
-                .as_deref()
-                .map(|k| storage.public_url(k)),
+            url: record.url.clone(),
+            thumbnail_url: record.thumbnail_url.clone(),
             file_name: record.file_name.clone(),
             content_type: record.content_type.clone(),
             kind: record.kind.clone(),
@@ -61,7 +56,7 @@ impl ContentResourceResponse {
             width: record.width,
             height: record.height,
             duration,
-            asset_folder_id: record.folder_id,
+            asset_folder_id: record.folder_id.map(|id| id.get()),
             created_at: iso(record.created_at),
             created_at_ts: record.created_at.timestamp_millis(),
         }
@@ -88,15 +83,15 @@ pub struct ContentResourceEnvelope {
 }
 
 impl ContentResourceEnvelope {
-    pub fn new(record: &ResourceRecord, generator: Option<JobRecord>, storage: &BlobStore) -> Self {
+    pub fn new(record: &ContentResource, generator: Option<&Generator>) -> Self {
         Self {
-            content_resource: ContentResourceResponse::new(record, storage),
+            content_resource: ContentResourceResponse::from(record),
             generator: generator.map(|job| GeneratorRef {
                 id: job.id.get(),
                 status: job.status.to_string(),
-                kind: job.user_job_type,
+                kind: job.kind.clone(),
             }),
-            project_node: record.project_id.map(|id| ProjectNodeRef { id }),
+            project_node: record.project_id.map(|id| ProjectNodeRef { id: id.get() }),
         }
     }
 }
@@ -149,32 +144,31 @@ pub struct LibraryItemResponse {
     pub created_at: String,
 }
 
-impl LibraryItemResponse {
-    pub fn new(item: &LibraryItem, storage: &BlobStore) -> Self {
-        let created_at = iso(item.created_at);
-        if item.is_folder() {
-            return Self {
-                id: item.id,
+impl From<&LibraryEntry> for LibraryItemResponse {
+    fn from(entry: &LibraryEntry) -> Self {
+        match entry {
+            LibraryEntry::Folder(folder) => Self {
+                id: folder.id.get(),
                 item_type: "AssetFolder",
-                name: Some(item.name.clone()),
+                name: Some(folder.name.clone()),
                 url: None,
                 thumbnail_url: None,
                 file_name: None,
                 content_type: None,
                 asset_type: None,
-                created_at,
-            };
-        }
-        Self {
-            id: item.id,
-            item_type: "ContentResource",
-            name: None,
-            url: item.storage_key.as_deref().map(|k| storage.public_url(k)),
-            thumbnail_url: Some(item.thumbnail_key.as_deref().map(|k| storage.public_url(k))),
-            file_name: Some(item.name.clone()),
-            content_type: item.content_type.clone(),
-            asset_type: Some(item.item_kind.clone()),
-            created_at,
+                created_at: iso(folder.created_at),
+            },
+            LibraryEntry::File(file) => Self {
+                id: file.id.get(),
+                item_type: "ContentResource",
+                name: None,
+                url: file.url.clone(),
+                thumbnail_url: Some(file.thumbnail_url.clone()),
+                file_name: Some(file.file_name.clone()),
+                content_type: file.content_type.clone(),
+                asset_type: Some(file.kind.clone()),
+                created_at: iso(file.created_at),
+            },
         }
     }
 }

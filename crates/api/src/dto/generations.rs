@@ -1,9 +1,8 @@
 //! Generations and automation on the wire: the generate body, GEN's generation object, and
 //! the automation config with its test results and delivery log.
 
-use ace_app::automation::{AutomationView, TestResult};
+use ace_app::automation::{AutomationView, Delivery, TestResult};
 use ace_app::generations::{GenerationObject, OutputObject};
-use ace_db::automation::DeliveryRecord;
 use ace_domain::patch::Patch;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -203,21 +202,21 @@ pub struct DeliveryResponse {
     pub payload: Value,
 }
 
-impl From<DeliveryRecord> for DeliveryResponse {
-    fn from(record: DeliveryRecord) -> Self {
+impl From<Delivery> for DeliveryResponse {
+    fn from(record: Delivery) -> Self {
         Self {
             id: record.id,
             message_id: record.message_id,
-            target: record.target,
+            target: record.target.as_str().to_owned(),
             event_type: record.event_type,
             url: record.url,
-            status: record.status,
+            status: record.status.as_str().to_owned(),
             attempts: record.attempts,
             last_status_code: record.last_status_code,
             last_error: record.last_error,
             created_at: iso(record.created_at),
             delivered_at: record.delivered_at.map(iso),
-            payload: record.payload.0,
+            payload: record.payload,
         }
     }
 }

@@ -1,7 +1,6 @@
 //! Organizations (workspaces) as their members see them.
 
-use ace_db::organizations::MemberView;
-use ace_storage::BlobStore;
+use ace_app::organizations::Membership;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -48,39 +47,29 @@ pub struct OrganizationResponse {
     pub credit_plan: Option<CreditPlanResponse>,
 }
 
-impl OrganizationResponse {
-    pub fn new(view: &MemberView, storage: &BlobStore) -> Self {
-        let org = &view.organization;
-        let balance = view.balance();
-        let avatar = match (&org.avatar_key, &org.avatar_thumbnail_key) {
-            (Some(original), Some(thumbnail)) => Some(ImageUrls {
-                url: storage.public_url(original),
-                thumbnail_url: storage.public_url(thumbnail),
-            }),
-            _ => None,
-        };
-        let credit_plan = match (view.plan_id, &view.plan_name, &view.plan_cycle) {
-            (Some(id), Some(name), Some(cycle)) => Some(CreditPlanResponse {
-                id,
-                name: name.clone(),
-                cycle: cycle.clone(),
-            }),
-            _ => None,
-        };
+impl From<&Membership> for OrganizationResponse {
+    fn from(view: &Membership) -> Self {
         Self {
-            id: org.id.get(),
-            uuid: org.uuid.clone(),
-            organization_id: org.id.get(),
-            name: org.name.clone(),
-            avatar,
+            id: view.id.get(),
+            uuid: view.uuid.clone(),
+            organization_id: view.id.get(),
+            name: view.name.clone(),
+            avatar: view.avatar.as_ref().map(|image| ImageUrls {
+                url: image.url.clone(),
+                thumbnail_url: image.thumbnail_url.clone(),
+            }),
             user_role: view.role.as_str().to_owned(),
-            credit: balance.total().as_f64(),
+            credit: view.balance.total().as_f64(),
             available_credit: AvailableCredit {
-                generic: balance.generic.as_f64(),
-                aura: balance.aura.as_f64(),
+                generic: view.balance.generic.as_f64(),
+                aura: view.balance.aura.as_f64(),
             },
             total_members: view.total_members,
-            credit_plan,
+            credit_plan: view.plan.as_ref().map(|plan| CreditPlanResponse {
+                id: plan.id.get(),
+                name: plan.name.clone(),
+                cycle: plan.cycle.clone(),
+            }),
         }
     }
 }

@@ -2,7 +2,6 @@
 
 use ace_app::renders::RenderSummary;
 use ace_domain::ids::deserialize_raw_id;
-use ace_storage::BlobStore;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -61,18 +60,16 @@ pub struct RemotionJobResponse {
     pub thumbnail_url: Option<String>,
 }
 
-impl RemotionJobResponse {
-    pub fn new(summary: &RenderSummary, storage: &BlobStore) -> Self {
+impl From<&RenderSummary> for RemotionJobResponse {
+    fn from(summary: &RenderSummary) -> Self {
         let output = summary.output.as_ref();
         Self {
             job_id: summary.id,
             created_at: iso(summary.created_at),
-            status: summary.status.clone(),
-            content_resource_id: output.map(|o| o.id),
-            url: output.map(|o| storage.public_url(&o.storage_key)),
-            thumbnail_url: output
-                .and_then(|o| o.thumbnail_key.as_deref())
-                .map(|key| storage.public_url(key)),
+            status: summary.status.to_string(),
+            content_resource_id: output.map(|o| o.resource_id),
+            url: output.map(|o| o.url.clone()),
+            thumbnail_url: output.and_then(|o| o.thumbnail_url.clone()),
         }
     }
 }

@@ -1,21 +1,10 @@
 //! Engines on the wire: the nested engine (columns, rows, cells, layers, variables), its
 //! parts, the jobs shown on cells and layers, and the request bodies of the engine routes.
 
-use std::collections::HashMap;
-
-use ace_app::sheets::SheetView;
-use ace_app::sheets::variables::Variables;
-use ace_db::sheets::cells::CellRecord;
-use ace_db::sheets::columns::ColumnRecord;
-use ace_db::sheets::layers::LayerRecord;
-use ace_db::sheets::rows::RowRecord;
-use ace_db::sheets::variables::VariableRecord;
-use ace_db::user_jobs::{JobRecord, OutputRecord};
-use ace_domain::credits::Credits;
-use ace_domain::ids::{ColumnId, LayerId, RowId, deserialize_raw_id};
+use ace_app::sheets::assembled::{Cell, Column, Engine, Layer, Row};
+use ace_app::sheets::variables::{Variable, Variables};
+use ace_domain::ids::deserialize_raw_id;
 use ace_domain::patch::Patch;
-use ace_domain::sheet::column::ColumnRole;
-use ace_storage::BlobStore;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -149,299 +138,132 @@ pub struct VariableResponse {
     pub value: String,
 }
 
-impl VariableResponse {
-    pub fn new(record: &VariableRecord) -> Self {
+impl From<&Variable> for VariableResponse {
+    fn from(variable: &Variable) -> Self {
         Self {
-            id: record.id.get(),
-            key: record.key.clone(),
-            value: record.value.clone(),
+            id: variable.id.get(),
+            key: variable.key.clone(),
+            value: variable.value.clone(),
         }
     }
 }
 
-impl VariablesResponse {
-    pub fn new(variables: &Variables) -> Self {
+impl From<&Variables> for VariablesResponse {
+    fn from(variables: &Variables) -> Self {
         Self {
-            id: variables.sheet.id,
+            id: variables.id,
             variables: variables
                 .variables
                 .iter()
-                .map(VariableResponse::new)
+                .map(VariableResponse::from)
                 .collect(),
-            created_at_ts: variables.sheet.created_at.timestamp_millis(),
-            updated_at_ts: variables.sheet.updated_at.timestamp_millis(),
+            created_at_ts: variables.created_at.timestamp_millis(),
+            updated_at_ts: variables.updated_at.timestamp_millis(),
         }
     }
 }
 
-impl ColumnResponse {
-    pub fn new(record: &ColumnRecord) -> Self {
+impl From<&Column> for ColumnResponse {
+    fn from(column: &Column) -> Self {
         Self {
-            id: record.id.get(),
-            title: record.title.clone(),
-            temp_title: record.temp_title.clone(),
-            kind: record.kind.clone(),
-            column_role: record.column_role.clone(),
-            description: record.description.clone(),
-            position: record.position,
-            additional_attributes: record.additional_attributes.0.clone(),
-            created_at_ts: record.created_at.timestamp_millis(),
-            updated_at_ts: record.updated_at.timestamp_millis(),
+            id: column.id.get(),
+            title: column.title.clone(),
+            temp_title: column.temp_title.clone(),
+            kind: column.kind.clone(),
+            column_role: column.column_role.clone(),
+            description: column.description.clone(),
+            position: column.position,
+            additional_attributes: column.additional_attributes.clone(),
+            created_at_ts: column.created_at.timestamp_millis(),
+            updated_at_ts: column.updated_at.timestamp_millis(),
         }
     }
 }
 
-/// Builds responses from what was read of an engine, grouping children under parents with
-/// indexes built once (no scan per item).
-pub struct Assembler<'a> {
-    view: &'a SheetView,
-    storage: &'a BlobStore,
-    with_cost: bool,
-    column_order: HashMap<ColumnId, (usize, &'a ColumnRecord)>,
-    cells_by_row: HashMap<RowId, Vec<&'a CellRecord>>,
-    layers_by_cell: HashMap<i64, Vec<&'a LayerRecord>>,
-    jobs_by_owner: HashMap<(i64, Option<i64>), Vec<&'a JobRecord>>,
-    outputs_by_job: HashMap<i64, Vec<&'a OutputRecord>>,
-}
-
-impl<'a> Assembler<'a> {
-    pub fn new(view: &'a SheetView, storage: &'a BlobStore, with_cost: bool) -> Self {
-        let contents = &view.contents;
-        let column_order = contents
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id, (i, c)))
-            .collect();
-        let mut cells_by_row: HashMap<RowId, Vec<&CellRecord>> = HashMap::new();
-        for cell in &contents.cells {
-            cells_by_row.entry(cell.row_id).or_default().push(cell);
-        }
-        let mut layers_by_cell: HashMap<i64, Vec<&LayerRecord>> = HashMap::new();
-        for layer in &contents.layers {
-            layers_by_cell
-                .entry(layer.cell_id.get())
-                .or_default()
-                .push(layer);
-        }
-        let mut jobs_by_owner: HashMap<(i64, Option<i64>), Vec<&JobRecord>> = HashMap::new();
-        for job in &contents.jobs {
-            if let Some(cell) = job.cell_id {
-                jobs_by_owner
-                    .entry((cell, job.layer_id))
-                    .or_default()
-                    .push(job);
-            }
-        }
-        let mut outputs_by_job: HashMap<i64, Vec<&OutputRecord>> = HashMap::new();
-        for output in &contents.outputs {
-            outputs_by_job
-                .entry(output.user_job_id)
-                .or_default()
-                .push(output);
-        }
+impl SheetResponse {
+    /// The engine; with `with_cost`, each row and cell says what it cost.
+    pub fn new(engine: &Engine, with_cost: bool) -> Self {
         Self {
-            view,
-            storage,
-            with_cost,
-            column_order,
-            cells_by_row,
-            layers_by_cell,
-            jobs_by_owner,
-            outputs_by_job,
-        }
-    }
-
-    /// The whole engine.
-    pub fn sheet(&self) -> SheetResponse {
-        let sheet = &self.view.sheet;
-        let contents = &self.view.contents;
-        SheetResponse {
-            id: sheet.id.get(),
-            slug: sheet.slug.clone(),
-            title: sheet.title.clone(),
+            id: engine.id.get(),
+            slug: engine.slug.clone(),
+            title: engine.title.clone(),
             project_type: "autocontentengine",
-            is_default: sheet.is_default,
-            uuid: sheet.uuid.clone(),
-            status: sheet.status.clone(),
-            aspect_ratio: sheet.aspect_ratio.clone(),
-            created_at: iso(sheet.created_at),
-            updated_at: iso(sheet.updated_at),
-            created_at_ts: sheet.created_at.timestamp_millis(),
-            updated_at_ts: sheet.updated_at.timestamp_millis(),
-            spreadsheet_columns: contents.columns.iter().map(ColumnResponse::new).collect(),
-            spreadsheet_rows: self.rows(),
-            global_variables_sheet: contents.variable_sheet.as_ref().map(|variable_sheet| {
-                VariablesResponse::new(&Variables {
-                    sheet: variable_sheet.clone(),
-                    variables: contents.variables.clone(),
-                })
-            }),
+            is_default: engine.is_default,
+            uuid: engine.uuid.clone(),
+            status: engine.status.clone(),
+            aspect_ratio: engine.aspect_ratio.clone(),
+            created_at: iso(engine.created_at),
+            updated_at: iso(engine.updated_at),
+            created_at_ts: engine.created_at.timestamp_millis(),
+            updated_at_ts: engine.updated_at.timestamp_millis(),
+            spreadsheet_columns: engine.columns.iter().map(ColumnResponse::from).collect(),
+            spreadsheet_rows: engine
+                .rows
+                .iter()
+                .map(|row| RowResponse::new(row, with_cost))
+                .collect(),
+            global_variables_sheet: engine.variables.as_ref().map(VariablesResponse::from),
         }
     }
+}
 
-    /// Every row read, in order.
-    pub fn rows(&self) -> Vec<RowResponse> {
-        self.view
-            .contents
-            .rows
-            .iter()
-            .map(|row| self.row(row))
-            .collect()
-    }
-
-    /// The first row read.
-    pub fn first_row(&self) -> Option<RowResponse> {
-        self.view.contents.rows.first().map(|row| self.row(row))
-    }
-
-    fn row(&self, row: &RowRecord) -> RowResponse {
-        let mut cells: Vec<&CellRecord> =
-            self.cells_by_row.get(&row.id).cloned().unwrap_or_default();
-        cells.sort_by_key(|c| {
-            self.column_order
-                .get(&c.column_id)
-                .map_or(usize::MAX, |(i, _)| *i)
-        });
-        let cells: Vec<CellResponse> = cells.into_iter().map(|cell| self.cell(cell)).collect();
-        let execution_cost = self.with_cost.then(|| {
-            let millis: i64 = cells.iter().map(|c| self.cell_cost_millis(c.id)).sum();
-            Credits::from_millis(millis).to_string()
-        });
-        RowResponse {
+impl RowResponse {
+    pub fn new(row: &Row, with_cost: bool) -> Self {
+        Self {
             id: row.id.get(),
             position: row.position,
-            additional_attributes: row.additional_attributes.0.clone(),
+            additional_attributes: row.additional_attributes.clone(),
             created_at_ts: row.created_at.timestamp_millis(),
             updated_at_ts: row.updated_at.timestamp_millis(),
-            spreadsheet_cells: cells,
-            execution_cost,
+            spreadsheet_cells: row
+                .cells
+                .iter()
+                .map(|cell| CellResponse::new(cell, with_cost))
+                .collect(),
+            execution_cost: with_cost.then(|| row.cost.to_string()),
         }
     }
+}
 
-    /// The cells read with these ids (all of them when `ids` is `None`), in the order read.
-    pub fn cells(&self, ids: Option<&[i64]>) -> Vec<CellResponse> {
-        self.view
-            .contents
-            .cells
-            .iter()
-            .filter(|c| ids.is_none_or(|ids| ids.contains(&c.id.get())))
-            .map(|c| self.cell(c))
-            .collect()
-    }
-
-    /// The first cell read.
-    pub fn first_cell(&self) -> Option<CellResponse> {
-        self.view.contents.cells.first().map(|c| self.cell(c))
-    }
-
-    /// One layer read.
-    pub fn layer(&self, id: LayerId) -> Option<LayerResponse> {
-        self.view
-            .contents
-            .layers
-            .iter()
-            .find(|l| l.id == id)
-            .map(|l| self.layer_response(l))
-    }
-
-    fn cell(&self, cell: &CellRecord) -> CellResponse {
-        let role = self
-            .column_order
-            .get(&cell.column_id)
-            .and_then(|(_, c)| c.column_role.parse::<ColumnRole>().ok())
-            .unwrap_or(ColumnRole::Ingredient);
-        let jobs = self.jobs(cell.id.get(), None);
-        let layers: Vec<LayerResponse> = self
-            .layers_by_cell
-            .get(&cell.id.get())
-            .map(|layers| layers.iter().map(|l| self.layer_response(l)).collect())
-            .unwrap_or_default();
-        CellResponse {
+impl CellResponse {
+    pub fn new(cell: &Cell, with_cost: bool) -> Self {
+        Self {
             id: cell.id.get(),
             row_id: cell.row_id.get(),
             column_id: cell.column_id.get(),
             value: cell.value.clone(),
-            additional_attributes: cell.additional_attributes.0.clone(),
-            cell_role: role.cell_role().to_owned(),
+            additional_attributes: cell.additional_attributes.clone(),
+            cell_role: cell.role.cell_role().to_owned(),
             created_at_ts: cell.created_at.timestamp_millis(),
             updated_at_ts: cell.updated_at.timestamp_millis(),
-            default_user_job: default_job(&jobs, cell.default_user_job_id),
-            user_jobs: jobs,
-            video_layers: layers,
-            execution_cost: self
-                .with_cost
-                .then(|| Credits::from_millis(self.cell_cost_millis(cell.id.get())).to_string()),
+            default_user_job: cell.default_generation.clone().map(Into::into),
+            user_jobs: cell.generations.iter().cloned().map(Into::into).collect(),
+            video_layers: cell
+                .layers
+                .iter()
+                .map(|layer| LayerResponse::new(layer, with_cost))
+                .collect(),
+            execution_cost: with_cost.then(|| cell.cost.to_string()),
         }
     }
+}
 
-    fn layer_response(&self, layer: &LayerRecord) -> LayerResponse {
-        let jobs = self.jobs(layer.cell_id.get(), Some(layer.id.get()));
-        let cost = self.with_cost.then(|| {
-            Credits::from_millis(self.cost_millis(layer.cell_id.get(), Some(layer.id.get())))
-                .to_string()
-        });
-        LayerResponse {
+impl LayerResponse {
+    pub fn new(layer: &Layer, with_cost: bool) -> Self {
+        Self {
             id: layer.id.get(),
             cell_id: layer.cell_id.get(),
             name: layer.name.clone(),
             position: layer.position,
             kind: layer.kind.clone(),
-            additional_attributes: layer.additional_attributes.0.clone(),
+            additional_attributes: layer.additional_attributes.clone(),
             created_at_ts: layer.created_at.timestamp_millis(),
             updated_at_ts: layer.updated_at.timestamp_millis(),
-            default_user_job: default_job(&jobs, layer.default_user_job_id),
-            user_jobs: jobs,
-            execution_cost: cost,
+            default_user_job: layer.default_generation.clone().map(Into::into),
+            user_jobs: layer.generations.iter().cloned().map(Into::into).collect(),
+            execution_cost: with_cost.then(|| layer.cost.to_string()),
         }
     }
-
-    fn jobs(&self, cell: i64, layer: Option<i64>) -> Vec<GenerationResponse> {
-        self.jobs_by_owner
-            .get(&(cell, layer))
-            .map(|jobs| jobs.iter().map(|job| self.generation(job)).collect())
-            .unwrap_or_default()
-    }
-
-    /// What a cell cost: its own jobs and its layers'.
-    fn cell_cost_millis(&self, cell: i64) -> i64 {
-        self.jobs_by_owner
-            .iter()
-            .filter(|((c, _), _)| *c == cell)
-            .flat_map(|(_, jobs)| jobs.iter())
-            .map(|job| job.execution_cost_millis)
-            .sum()
-    }
-
-    fn cost_millis(&self, cell: i64, layer: Option<i64>) -> i64 {
-        self.jobs_by_owner
-            .get(&(cell, layer))
-            .map_or(0, |jobs| jobs.iter().map(|j| j.execution_cost_millis).sum())
-    }
-
-    fn generation(&self, job: &JobRecord) -> GenerationResponse {
-        generation(
-            job,
-            self.outputs_by_job
-                .get(&job.id.get())
-                .map(Vec::as_slice)
-                .unwrap_or_default(),
-            self.storage,
-        )
-    }
-}
-
-fn default_job(jobs: &[GenerationResponse], id: Option<i64>) -> Option<GenerationResponse> {
-    id.and_then(|id| jobs.iter().find(|j| j.id == id).cloned())
-}
-
-/// A job as GEN's generation object.
-pub fn generation(
-    job: &JobRecord,
-    outputs: &[&OutputRecord],
-    storage: &BlobStore,
-) -> GenerationResponse {
-    ace_app::generations::object(job, outputs, storage).into()
 }
 
 // ---- request bodies ----

@@ -1,7 +1,6 @@
 //! Templates on the wire.
 
 use ace_app::templates::TemplateSummary;
-use ace_storage::BlobStore;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -42,12 +41,7 @@ pub struct RecentContentResponse {
 }
 
 impl TemplateResponse {
-    pub fn new(
-        summary: &TemplateSummary,
-        spreadsheet: Option<SheetResponse>,
-        storage: &BlobStore,
-    ) -> Self {
-        let template = &summary.template;
+    pub fn new(template: &TemplateSummary, spreadsheet: Option<SheetResponse>) -> Self {
         Self {
             id: template.id.get(),
             slug: template.slug.clone(),
@@ -58,18 +52,15 @@ impl TemplateResponse {
             video_type: template.video_type.clone(),
             cover: template.cover.clone(),
             tutorial_url: template.tutorial_url.clone(),
-            tags: template.tags.0.clone(),
-            recent_generated_contents: summary
+            tags: template.tags.clone(),
+            recent_generated_contents: template
                 .recent
                 .iter()
                 .map(|content| RecentContentResponse {
                     id: content.id,
                     kind: content.kind.clone(),
-                    url: storage.public_url(&content.storage_key),
-                    thumbnail_url: content
-                        .thumbnail_key
-                        .as_deref()
-                        .map(|k| storage.public_url(k)),
+                    url: content.url.clone(),
+                    thumbnail_url: content.thumbnail_url.clone(),
                 })
                 .collect(),
             spreadsheet,

@@ -1,7 +1,7 @@
 //! The caller's profile and their workspaces.
 
-use ace_db::organizations::MemberView;
-use ace_db::users::UserRecord;
+use ace_app::accounts::User;
+use ace_app::organizations::Membership;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -20,8 +20,8 @@ pub struct UserResponse {
     pub created_at_ts: i64,
 }
 
-impl From<&UserRecord> for UserResponse {
-    fn from(user: &UserRecord) -> Self {
+impl From<&User> for UserResponse {
+    fn from(user: &User) -> Self {
         Self {
             id: user.id.get(),
             email: user.email.clone(),
@@ -40,11 +40,11 @@ pub struct WorkspaceResponse {
     pub name: String,
 }
 
-impl From<&MemberView> for WorkspaceResponse {
-    fn from(view: &MemberView) -> Self {
+impl From<&Membership> for WorkspaceResponse {
+    fn from(view: &Membership) -> Self {
         Self {
-            id: view.organization.id.get(),
-            name: view.organization.name.clone(),
+            id: view.id.get(),
+            name: view.name.clone(),
         }
     }
 }

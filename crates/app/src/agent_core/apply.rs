@@ -9,7 +9,7 @@ use ace_domain::text::fold;
 use ace_domain::voice::VoiceRef;
 use chrono::{DateTime, Utc};
 
-use super::CoreView;
+use super::Canvas;
 use crate::agents::save;
 use crate::avatars::{self, StoredImage};
 use crate::{App, AppError, AppResult, ErrorCode};
@@ -229,7 +229,7 @@ fn replace_in_scope(
 
 /// Refuses, before anything is written, list ids that do not name this agent's rows and
 /// monitored lists that would grow past the limit once every section is applied.
-pub(crate) fn check_changes(view: &CoreView, sections: &[Section]) -> AppResult<()> {
+pub(crate) fn check_changes(view: &Canvas, sections: &[Section]) -> AppResult<()> {
     let mut monitored: Vec<MonitoredItem> = view.monitored.iter().map(as_item).collect();
     for section in sections {
         let Change::Brand(brand) = &section.change else {
@@ -253,7 +253,7 @@ pub(crate) fn check_changes(view: &CoreView, sections: &[Section]) -> AppResult<
     Ok(())
 }
 
-fn check_list_ids(view: &CoreView, brand: &BrandChange) -> AppResult<()> {
+fn check_list_ids(view: &Canvas, brand: &BrandChange) -> AppResult<()> {
     for replacement in &brand.monitored {
         for (index, item) in replacement.items.iter().enumerate() {
             if let Some(id) = item.id

@@ -1,12 +1,12 @@
 //! Single-item edits of the canvas lists, as GEN's clients call them: append or remove one
 //! inspiration source (`core/inspiration`) or one linked account (`core/accounts`).
 
-use ace_db::agent_core::{self as store, LinkedAccountRecord, MonitoredRecord};
+use ace_db::agent_core as store;
 use ace_db::agents;
 use ace_domain::agent_core::{limits, parse_account_item, parse_inspiration_item};
 use ace_domain::ids::{AgentId, LinkedAccountId, MonitoredItemId};
 
-use super::load;
+use super::{Account, MonitoredSource, load};
 use crate::policy::AgentNeed;
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
@@ -16,7 +16,7 @@ pub async fn add_inspiration(
     actor: &Actor,
     agent: AgentId,
     body: &serde_json::Value,
-) -> AppResult<MonitoredRecord> {
+) -> AppResult<MonitoredSource> {
     let mut tx = app.db.begin().await?;
     load(&mut tx, actor, agent, AgentNeed::Edit).await?;
     agents::lock(&mut tx, agent).await?;
@@ -28,7 +28,7 @@ pub async fn add_inspiration(
     let position = i64::try_from(current.len()).unwrap_or(i64::MAX);
     let record = store::insert_monitored(&mut tx, agent, &item, position, app.clock.now()).await?;
     tx.commit().await?;
-    Ok(record)
+    Ok(record.into())
 }
 
 /// Removes one inspiration source.
@@ -57,7 +57,7 @@ pub async fn add_account(
     actor: &Actor,
     agent: AgentId,
     body: &serde_json::Value,
-) -> AppResult<LinkedAccountRecord> {
+) -> AppResult<Account> {
     let mut tx = app.db.begin().await?;
     load(&mut tx, actor, agent, AgentNeed::Edit).await?;
     agents::lock(&mut tx, agent).await?;
@@ -70,7 +70,7 @@ pub async fn add_account(
     let record =
         store::insert_linked_account(&mut tx, agent, &account, position, app.clock.now()).await?;
     tx.commit().await?;
-    Ok(record)
+    Ok(record.into())
 }
 
 /// Removes one linked account.

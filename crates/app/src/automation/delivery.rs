@@ -8,13 +8,14 @@ use std::time::Duration;
 use ace_db::Session;
 use ace_db::automation::{self as store, Attempt, ConfigRecord, NewDelivery, Outgoing};
 use ace_domain::ids::AgentId;
+use ace_domain::webhook::{DeliveryStatus, DeliveryTarget};
 use ace_jobs::{Enqueue, Handler, Job, Outcome, Payload};
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tracing::warn;
 
-use super::{Target, TestResult};
+use super::TestResult;
 use ace_net::outbound;
 use ace_net::webhook_signature::{self as signature, Secret};
 
@@ -81,9 +82,9 @@ pub(crate) async fn queue_event(
 ) -> AppResult<bool> {
     let routes = event.routes;
     let targets = [
-        (Target::Webhook, routes.webhook_url.as_deref()),
+        (DeliveryTarget::Webhook, routes.webhook_url.as_deref()),
         (
-            Target::Callback,
+            DeliveryTarget::Callback,
             routes.callback_url.as_deref().filter(|_| event.terminal),
         ),
     ];
@@ -100,7 +101,7 @@ pub(crate) async fn queue_event(
         let new = NewDelivery {
             agent_id: agent,
             message_id: &message_id,
-            target: target.as_str(),
+            target,
             event_type,
             url,
             payload: &payload,
@@ -198,7 +199,7 @@ async fn deliver(app: &App, job: &Job) -> AppResult<Outcome> {
     else {
         return Ok(Outcome::Done);
     };
-    if delivery.status != "pending" {
+    if delivery.status != DeliveryStatus::Pending {
         return Ok(Outcome::Done);
     }
     let Some(secret) = signing_secret else {
@@ -214,9 +215,12 @@ async fn deliver(app: &App, job: &Job) -> AppResult<Outcome> {
     let body = serde_json::to_vec(&delivery.payload.0).unwrap_or_default();
     let sent = post(app, &secret, &delivery.url, &delivery.message_id, body).await;
     let (status, outcome) = match &sent {
-        Ok(_) => ("delivered", Outcome::Done),
-        Err(_) if job.is_last_attempt() => ("failed", Outcome::Done),
-        Err(failure) => ("pending", Outcome::Retry(failure.error.clone())),
+        Ok(_) => (DeliveryStatus::Delivered, Outcome::Done),
+        Err(_) if job.is_last_attempt() => (DeliveryStatus::Failed, Outcome::Done),
+        Err(failure) => (
+            DeliveryStatus::Pending,
+            Outcome::Retry(failure.error.clone()),
+        ),
     };
     let attempt = attempt_of(status, &sent);
     let mut conn = app.db.writer().await?;
@@ -275,7 +279,7 @@ async fn post(
 pub(crate) async fn send_test(
     app: &App,
     config: &ConfigRecord,
-    target: Target,
+    target: DeliveryTarget,
     url: &str,
 ) -> TestResult {
     let event_type = format!("{}.test", target.as_str());
@@ -289,7 +293,7 @@ pub(crate) async fn send_test(
     let logged = NewDelivery {
         agent_id: AgentId::new(config.agent_id),
         message_id: &message_id,
-        target: target.as_str(),
+        target,
         event_type: &event_type,
         url,
         payload: &payload,
@@ -312,12 +316,17 @@ pub(crate) async fn send_test(
 async fn log_test(app: &App, new: &NewDelivery<'_>, sent: &Result<u16, Failure>) -> AppResult<()> {
     let mut conn = app.db.writer().await?;
     let delivery = store::insert_delivery(&mut conn, new, app.clock.now()).await?;
-    let attempt = attempt_of(if sent.is_ok() { "delivered" } else { "failed" }, sent);
+    let status = if sent.is_ok() {
+        DeliveryStatus::Delivered
+    } else {
+        DeliveryStatus::Failed
+    };
+    let attempt = attempt_of(status, sent);
     store::record_attempt(&mut conn, delivery.id, &attempt, app.clock.now()).await?;
     Ok(())
 }
 
-fn attempt_of<'a>(status: &'a str, sent: &'a Result<u16, Failure>) -> Attempt<'a> {
+fn attempt_of(status: DeliveryStatus, sent: &Result<u16, Failure>) -> Attempt<'_> {
     Attempt {
         status,
         status_code: match sent {

@@ -9,6 +9,8 @@ use ace_db::Session;
 use ace_db::automation::{self as store, ConfigRecord, DeliveryRecord};
 use ace_domain::ids::AgentId;
 use ace_domain::patch::Patch;
+use ace_domain::webhook::{DeliveryStatus, DeliveryTarget};
+use chrono::{DateTime, Utc};
 
 use crate::policy::{AgentNeed, Denials, agent_not_accessible, require_agent};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
@@ -33,18 +35,39 @@ pub struct AutomationPatch {
     pub polling_enabled: Option<bool>,
 }
 
-/// Which URL a test send goes to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Target {
-    Webhook,
-    Callback,
+/// A webhook or callback delivery, as its agent's members see it.
+#[derive(Clone, Debug)]
+pub struct Delivery {
+    pub id: i64,
+    /// The `webhook-id` header: the same on every attempt.
+    pub message_id: String,
+    pub target: DeliveryTarget,
+    pub event_type: String,
+    pub url: String,
+    pub payload: serde_json::Value,
+    pub status: DeliveryStatus,
+    pub attempts: i64,
+    pub last_status_code: Option<i64>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
 }
 
-impl Target {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Target::Webhook => "webhook",
-            Target::Callback => "callback",
+impl From<DeliveryRecord> for Delivery {
+    fn from(record: DeliveryRecord) -> Self {
+        Self {
+            id: record.id,
+            message_id: record.message_id,
+            target: record.target,
+            event_type: record.event_type,
+            url: record.url,
+            payload: record.payload.0,
+            status: record.status,
+            attempts: record.attempts,
+            last_status_code: record.last_status_code,
+            last_error: record.last_error,
+            created_at: record.created_at,
+            delivered_at: record.delivered_at,
         }
     }
 }
@@ -124,10 +147,11 @@ pub async fn deliveries(
     actor: &Actor,
     agent: AgentId,
     limit: i64,
-) -> AppResult<Vec<DeliveryRecord>> {
+) -> AppResult<Vec<Delivery>> {
     let mut conn = app.db.conn().await?;
     require_agent(&mut conn, actor, agent, AgentNeed::View, &ACCESS).await?;
-    Ok(store::list_deliveries(&mut conn, agent, limit.clamp(1, 100)).await?)
+    let records = store::list_deliveries(&mut conn, agent, limit.clamp(1, 100)).await?;
+    Ok(records.into_iter().map(Delivery::from).collect())
 }
 
 /// Sends a signed test event to the configured URL now and reports how it went.
@@ -135,15 +159,15 @@ pub async fn test(
     app: &App,
     actor: &Actor,
     agent: AgentId,
-    target: Target,
+    target: DeliveryTarget,
 ) -> AppResult<TestResult> {
     let mut conn = app.db.conn().await?;
     require_agent(&mut conn, actor, agent, AgentNeed::Edit, &ACCESS).await?;
     let config = store::find(&mut conn, agent).await?;
     drop(conn);
     let url = config.as_ref().and_then(|c| match target {
-        Target::Webhook => c.webhook_url.clone(),
-        Target::Callback => c.callback_url.clone(),
+        DeliveryTarget::Webhook => c.webhook_url.clone(),
+        DeliveryTarget::Callback => c.callback_url.clone(),
     });
     let (Some(config), Some(url)) = (config, url) else {
         return Err(AppError::unprocessable(

@@ -6,6 +6,7 @@ mod checksum;
 mod ingest;
 mod inspect;
 mod names;
+pub mod public;
 mod removal;
 
 pub use ace_media::formats::{FileKind, mime_for_key};

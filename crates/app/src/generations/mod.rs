@@ -13,6 +13,7 @@ pub mod trigger;
 use ace_db::Session;
 use ace_db::user_jobs::{self as store, JobRecord, OutputRecord};
 use ace_domain::credits::Credits;
+use ace_domain::generation::GenerationStatus;
 use ace_domain::ids::{LedgerEntryId, OrganizationId, UserJobId};
 use ace_jobs::{Enqueue, Payload};
 use ace_storage::BlobStore;
@@ -37,11 +38,24 @@ impl Payload for RunGeneration {
 /// A generation with the resources it produced.
 #[derive(Clone, Debug)]
 pub struct GenerationView {
-    pub job: JobRecord,
-    pub outputs: Vec<OutputRecord>,
+    pub(crate) job: JobRecord,
+    pub(crate) outputs: Vec<OutputRecord>,
 }
 
 impl GenerationView {
+    pub fn id(&self) -> UserJobId {
+        self.job.id
+    }
+
+    pub fn status(&self) -> GenerationStatus {
+        self.job.status
+    }
+
+    /// How far a running render has come, 0 to 1.
+    pub fn progress(&self) -> Option<f64> {
+        self.job.progress
+    }
+
     /// GEN's generation object, its URLs resolved in `app`'s blob store.
     pub fn object(&self, app: &App) -> GenerationObject {
         object(
@@ -82,7 +96,11 @@ pub struct OutputObject {
 }
 
 /// Builds GEN's generation object from a job and its outputs.
-pub fn object(job: &JobRecord, outputs: &[&OutputRecord], storage: &BlobStore) -> GenerationObject {
+pub(crate) fn object(
+    job: &JobRecord,
+    outputs: &[&OutputRecord],
+    storage: &BlobStore,
+) -> GenerationObject {
     GenerationObject {
         id: job.id.get(),
         status: job.status.to_string(),

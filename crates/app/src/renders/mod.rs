@@ -9,7 +9,7 @@ mod media;
 mod run;
 
 use ace_db::sheets::{engines, layers, tree};
-use ace_db::user_jobs::{self as store, NewJob, OutputRecord};
+use ace_db::user_jobs::{self as store, NewJob};
 use ace_domain::credits::Credits;
 use ace_domain::generation::GenerationStatus;
 use ace_domain::ids::{AgentId, CellId, SpreadsheetId};
@@ -252,9 +252,17 @@ pub(crate) fn estimate(app: &App, canvas: Canvas, records: &[LayerRecord]) -> Cr
 pub struct RenderSummary {
     pub id: i64,
     pub created_at: DateTime<Utc>,
-    pub status: String,
+    pub status: GenerationStatus,
     /// For a completed render: its video.
-    pub output: Option<OutputRecord>,
+    pub output: Option<RenderedVideo>,
+}
+
+/// The video a render made: a content resource of the agent.
+#[derive(Clone, Debug)]
+pub struct RenderedVideo {
+    pub resource_id: i64,
+    pub url: String,
+    pub thumbnail_url: Option<String>,
 }
 
 /// How many renders a page lists.
@@ -290,11 +298,18 @@ pub async fn list(
             let output = outputs
                 .iter()
                 .find(|output| completed && output.user_job_id == job.id.get())
-                .cloned();
+                .map(|output| RenderedVideo {
+                    resource_id: output.id,
+                    url: app.storage.public_url(&output.storage_key),
+                    thumbnail_url: output
+                        .thumbnail_key
+                        .as_deref()
+                        .map(|key| app.storage.public_url(key)),
+                });
             RenderSummary {
                 id: job.id.get(),
                 created_at: job.created_at,
-                status: job.status.to_string(),
+                status: job.status,
                 output,
             }
         })

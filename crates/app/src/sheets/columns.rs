@@ -13,6 +13,7 @@ use ace_domain::sheet::{card, position};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
+use super::assembled::Column;
 use super::engines::touch;
 use super::{not_found, open, open_for_change, reorder};
 use crate::policy::AgentNeed;
@@ -48,10 +49,11 @@ pub async fn list(
     actor: &Actor,
     agent: AgentId,
     sheet: SpreadsheetId,
-) -> AppResult<Vec<ColumnRecord>> {
+) -> AppResult<Vec<Column>> {
     let mut conn = app.db.conn().await?;
     let sheet = open(&mut conn, actor, agent, sheet, AgentNeed::View).await?;
-    Ok(store::list(&mut conn, sheet.id).await?)
+    let columns = store::list(&mut conn, sheet.id).await?;
+    Ok(columns.into_iter().map(Column::from).collect())
 }
 
 /// Adds an ingredient column (before the engine's own columns unless a position is given)
@@ -62,7 +64,7 @@ pub async fn create(
     agent: AgentId,
     sheet: SpreadsheetId,
     input: &ColumnInput,
-) -> AppResult<ColumnRecord> {
+) -> AppResult<Column> {
     let title = column::title("title", input.title.as_deref().unwrap_or_default())?;
     let kind = ColumnKind::for_ingredient(
         input
@@ -98,7 +100,7 @@ pub async fn create(
     store::add_cells(&mut tx, &created, &cell_attributes(&attributes), now).await?;
     touch(&mut tx, sheet.id, now).await?;
     tx.commit().await?;
-    Ok(created)
+    Ok(created.into())
 }
 
 /// Changes one ingredient column.
@@ -108,7 +110,7 @@ pub async fn update(
     agent: AgentId,
     sheet: SpreadsheetId,
     edit: &ColumnEdit,
-) -> AppResult<ColumnRecord> {
+) -> AppResult<Column> {
     let now = app.clock.now();
     let mut tx = app.db.begin().await?;
     let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
@@ -130,7 +132,7 @@ pub async fn update(
     };
     touch(&mut tx, sheet.id, now).await?;
     tx.commit().await?;
-    Ok(updated)
+    Ok(updated.into())
 }
 
 /// Changes several ingredient columns at once; all or nothing. Returns every column.
@@ -140,7 +142,7 @@ pub async fn mass_update(
     agent: AgentId,
     sheet: SpreadsheetId,
     edits: &[ColumnEdit],
-) -> AppResult<Vec<ColumnRecord>> {
+) -> AppResult<Vec<Column>> {
     let now = app.clock.now();
     let mut tx = app.db.begin().await?;
     let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
@@ -157,7 +159,7 @@ pub async fn mass_update(
     touch(&mut tx, sheet.id, now).await?;
     let columns = store::list(&mut tx, sheet.id).await?;
     tx.commit().await?;
-    Ok(columns)
+    Ok(columns.into_iter().map(Column::from).collect())
 }
 
 /// Deletes an ingredient column and its cells.
@@ -186,7 +188,7 @@ pub async fn duplicate(
     agent: AgentId,
     sheet: SpreadsheetId,
     id: ColumnId,
-) -> AppResult<ColumnRecord> {
+) -> AppResult<Column> {
     let now = app.clock.now();
     let mut tx = app.db.begin().await?;
     let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
@@ -211,7 +213,7 @@ pub async fn duplicate(
     store::copy_cells(&mut tx, original.id, copy.id, now).await?;
     touch(&mut tx, sheet.id, now).await?;
     tx.commit().await?;
-    Ok(copy)
+    Ok(copy.into())
 }
 
 /// Reorders columns by `{id, position}` pairs; returns every column.
@@ -221,7 +223,7 @@ pub async fn update_positions(
     agent: AgentId,
     sheet: SpreadsheetId,
     moves: &[(ColumnId, i64)],
-) -> AppResult<Vec<ColumnRecord>> {
+) -> AppResult<Vec<Column>> {
     let now = app.clock.now();
     let mut tx = app.db.begin().await?;
     let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
@@ -230,7 +232,7 @@ pub async fn update_positions(
     touch(&mut tx, sheet.id, now).await?;
     let columns = store::list(&mut tx, sheet.id).await?;
     tx.commit().await?;
-    Ok(columns)
+    Ok(columns.into_iter().map(Column::from).collect())
 }
 
 async fn apply_edit(

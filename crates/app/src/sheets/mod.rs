@@ -4,6 +4,7 @@
 //! credits, as GEN does for all `/autocontentengine` routes, though none of these costs any.
 //! Members of the agent's workspace read; editors and above write.
 
+pub mod assembled;
 pub mod cells;
 pub mod columns;
 pub mod engines;
@@ -29,8 +30,8 @@ pub use ace_db::sheets::tree::Scope;
 /// An engine with what was read of its contents.
 #[derive(Clone, Debug)]
 pub struct SheetView {
-    pub sheet: SheetRecord,
-    pub contents: Contents,
+    pub(crate) sheet: SheetRecord,
+    pub(crate) contents: Contents,
 }
 
 const READ: Denials = Denials {

@@ -6,6 +6,7 @@ use ace_db::sheets::variables::{self as store, VariableRecord, VariableSheetReco
 use ace_domain::FieldError;
 use ace_domain::ids::{AgentId, GlobalVariableId, SpreadsheetId};
 use ace_media::variables_workbook::{self, MAX_KEY_CHARS, MAX_VALUE_CHARS};
+use chrono::{DateTime, Utc};
 
 use super::engines::touch;
 use super::{not_found, open, open_for_change};
@@ -18,8 +19,40 @@ pub const WORKBOOK_CONTENT_TYPE: &str = variables_workbook::CONTENT_TYPE;
 /// An engine's variables sheet and its variables.
 #[derive(Clone, Debug)]
 pub struct Variables {
-    pub sheet: VariableSheetRecord,
-    pub variables: Vec<VariableRecord>,
+    /// The sheet's id.
+    pub id: i64,
+    pub variables: Vec<Variable>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Variables {
+    pub(crate) fn new(sheet: VariableSheetRecord, variables: Vec<VariableRecord>) -> Self {
+        Self {
+            id: sheet.id,
+            variables: variables.into_iter().map(Variable::from).collect(),
+            created_at: sheet.created_at,
+            updated_at: sheet.updated_at,
+        }
+    }
+}
+
+/// One variable, written `{{key}}` in cards.
+#[derive(Clone, Debug)]
+pub struct Variable {
+    pub id: GlobalVariableId,
+    pub key: String,
+    pub value: String,
+}
+
+impl From<VariableRecord> for Variable {
+    fn from(record: VariableRecord) -> Self {
+        Self {
+            id: record.id,
+            key: record.key,
+            value: record.value,
+        }
+    }
 }
 
 /// The engine's variables, or `None` before it has any sheet of them.
@@ -35,10 +68,7 @@ pub async fn get(
         return Ok(None);
     };
     let variables = store::list(&mut conn, variable_sheet.id).await?;
-    Ok(Some(Variables {
-        sheet: variable_sheet,
-        variables,
-    }))
+    Ok(Some(Variables::new(variable_sheet, variables)))
 }
 
 /// Adds one variable.
@@ -49,7 +79,7 @@ pub async fn create(
     sheet: SpreadsheetId,
     key: Option<&str>,
     value: Option<&str>,
-) -> AppResult<VariableRecord> {
+) -> AppResult<Variable> {
     let key = key_text(key.ok_or_else(|| FieldError::new("key", "is required"))?)?;
     let value = value_text(value.unwrap_or_default())?;
     let now = app.clock.now();
@@ -61,7 +91,7 @@ pub async fn create(
         .map_err(|err| taken(err, &key))?;
     touch(&mut tx, sheet.id, now).await?;
     tx.commit().await?;
-    Ok(created)
+    Ok(created.into())
 }
 
 /// Renames or revalues one variable.
@@ -73,7 +103,7 @@ pub async fn update(
     id: GlobalVariableId,
     key: Option<&str>,
     value: Option<&str>,
-) -> AppResult<VariableRecord> {
+) -> AppResult<Variable> {
     let key = key.map(key_text).transpose()?;
     let value = value.map(value_text).transpose()?;
     let now = app.clock.now();
@@ -92,7 +122,7 @@ pub async fn update(
     .map_err(|err| taken(err, &key))?;
     touch(&mut tx, sheet.id, now).await?;
     tx.commit().await?;
-    Ok(updated)
+    Ok(updated.into())
 }
 
 /// Removes one variable.
@@ -149,10 +179,7 @@ pub async fn import(
     touch(&mut tx, sheet.id, now).await?;
     let variables = store::list(&mut tx, variable_sheet.id).await?;
     tx.commit().await?;
-    Ok(Variables {
-        sheet: variable_sheet,
-        variables,
-    })
+    Ok(Variables::new(variable_sheet, variables))
 }
 
 /// The blank XLSX file the import accepts.

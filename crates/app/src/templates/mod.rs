@@ -11,6 +11,7 @@ use ace_db::templates::{self as store, RecentContent, TemplateRecord};
 use ace_domain::ids::{AgentId, SpreadsheetId, TemplateId};
 
 use crate::policy::AgentNeed;
+use crate::sheets::assembled::{Assembler, Engine};
 use crate::sheets::engines::copy_engine;
 use crate::sheets::{SheetView, load_engine, open_agent};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
@@ -56,15 +57,60 @@ pub const EMBEDDED: [(&str, &str); 8] = [
 /// A template with the caller's recent outputs made from it.
 #[derive(Clone, Debug)]
 pub struct TemplateSummary {
-    pub template: TemplateRecord,
-    pub recent: Vec<RecentContent>,
+    pub id: TemplateId,
+    pub slug: String,
+    pub uuid: String,
+    pub title: String,
+    pub description: String,
+    pub video_type: String,
+    pub cover: Option<String>,
+    pub tutorial_url: Option<String>,
+    pub tags: Vec<String>,
+    pub recent: Vec<RecentOutput>,
+}
+
+/// A recent output of an engine made from a template.
+#[derive(Clone, Debug)]
+pub struct RecentOutput {
+    pub id: i64,
+    /// image, video or audio.
+    pub kind: String,
+    pub url: String,
+    pub thumbnail_url: Option<String>,
+}
+
+impl TemplateSummary {
+    fn new(template: TemplateRecord, recent: Vec<RecentContent>, app: &App) -> Self {
+        Self {
+            id: template.id,
+            slug: template.slug,
+            uuid: template.uuid,
+            title: template.title,
+            description: template.description,
+            video_type: template.video_type,
+            cover: template.cover,
+            tutorial_url: template.tutorial_url,
+            tags: template.tags.0,
+            recent: recent
+                .into_iter()
+                .map(|content| RecentOutput {
+                    id: content.id,
+                    kind: content.kind,
+                    url: app.storage.public_url(&content.storage_key),
+                    thumbnail_url: content
+                        .thumbnail_key
+                        .map(|key| app.storage.public_url(&key)),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A template with its whole engine.
 #[derive(Clone, Debug)]
 pub struct TemplateDetail {
     pub summary: TemplateSummary,
-    pub engine: Option<SheetView>,
+    pub engine: Option<Engine>,
 }
 
 /// A page of the library; pages count from 1, and 0 (which GEN's SDK sends when its caller
@@ -89,10 +135,7 @@ pub async fn list(app: &App, actor: &Actor, page: i64) -> AppResult<Vec<Template
                 .drain(..)
                 .partition(|r| r.template_id == template.id.get());
             recent = rest;
-            TemplateSummary {
-                template,
-                recent: mine,
-            }
+            TemplateSummary::new(template, mine, app)
         })
         .collect())
 }
@@ -116,8 +159,8 @@ pub async fn get(app: &App, actor: &Actor, key: &str) -> AppResult<TemplateDetai
         None => None,
     };
     Ok(TemplateDetail {
-        summary: TemplateSummary { template, recent },
-        engine,
+        summary: TemplateSummary::new(template, recent, app),
+        engine: engine.map(|view| Assembler::new(&view, app).engine()),
     })
 }
 

@@ -19,5 +19,5 @@ pub async fn get_agent_core(
     Path(agent): Path<RawId>,
 ) -> ApiResult<Json<AgentCoreResponse>> {
     let view = ace_app::agent_core::get(&state.app, &actor, agent.into_id()).await?;
-    Ok(Json(render(&view, state.app.storage())))
+    Ok(Json(render(&view)))
 }

@@ -28,8 +28,7 @@ pub async fn patch_agent_core(
     Path(agent): Path<RawId>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<(StatusCode, Json<PatchResultResponse>)> {
-    let storage = state.app.storage();
-    let shown = |view: &_| serde_json::to_value(render(view, storage)).unwrap_or_default();
+    let shown = |view: &_| serde_json::to_value(render(view)).unwrap_or_default();
     let outcome =
         ace_app::agent_core::patch(&state.app, &actor, agent.into_id(), &body, shown).await?;
     let status = if outcome.partial() {
@@ -37,5 +36,5 @@ pub async fn patch_agent_core(
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(render_outcome(&outcome, state.app.storage()))))
+    Ok((status, Json(render_outcome(&outcome))))
 }

@@ -22,8 +22,5 @@ pub async fn create_agent_profile(
     JsonBody(body): JsonBody,
 ) -> ApiResult<(StatusCode, Json<ProfileResponse>)> {
     let view = ace_app::agent_profile::write(&state.app, &actor, agent, &body).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(render(&view, state.app.storage())),
-    ))
+    Ok((StatusCode::CREATED, Json(render(&view))))
 }

@@ -19,5 +19,5 @@ pub async fn get_agent_profile(
     AgentParam(agent): AgentParam,
 ) -> ApiResult<Json<ProfileResponse>> {
     let view = ace_app::agent_profile::get(&state.app, &actor, agent).await?;
-    Ok(Json(render(&view, state.app.storage())))
+    Ok(Json(render(&view)))
 }

@@ -22,5 +22,5 @@ pub async fn update_agent_profile(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<ProfileResponse>> {
     let view = ace_app::agent_profile::write(&state.app, &actor, agent, &body).await?;
-    Ok(Json(render(&view, state.app.storage())))
+    Ok(Json(render(&view)))
 }

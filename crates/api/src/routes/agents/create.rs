@@ -33,6 +33,6 @@ pub async fn create_agent(
     };
     let view =
         ace_app::agents::create(&state.app, &actor, organization, body.into_fields(&form)).await?;
-    let agent = AgentDetail::new(&view, state.app.storage(), false);
+    let agent = AgentDetail::new(&view, false);
     Ok((StatusCode::CREATED, Json(AgentEnvelope { agent })))
 }

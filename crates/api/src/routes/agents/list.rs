@@ -35,10 +35,5 @@ pub async fn list_agents(
         })?),
     };
     let agents = ace_app::agents::list(&state.app, &actor, workspace).await?;
-    Ok(Json(
-        agents
-            .iter()
-            .map(|a| AgentSummary::new(a, state.app.storage()))
-            .collect(),
-    ))
+    Ok(Json(agents.iter().map(AgentSummary::from).collect()))
 }

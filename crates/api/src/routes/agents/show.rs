@@ -33,9 +33,5 @@ pub async fn get_agent(
         .with_organization_uuid
         .as_deref()
         .is_some_and(|v| matches!(v.trim(), "true" | "1"));
-    Ok(Json(AgentDetail::new(
-        &view,
-        state.app.storage(),
-        with_uuid,
-    )))
+    Ok(Json(AgentDetail::new(&view, with_uuid)))
 }

@@ -26,6 +26,6 @@ pub async fn update_agent(
     let view =
         ace_app::agents::update(&state.app, &actor, id.into_id(), body.into_fields(&form)).await?;
     Ok(Json(AgentEnvelope {
-        agent: AgentDetail::new(&view, state.app.storage(), false),
+        agent: AgentDetail::new(&view, false),
     }))
 }

@@ -28,12 +28,7 @@ pub async fn list_asset_libraries(
 ) -> ApiResult<Json<Vec<LibraryItemResponse>>> {
     let request = read_query(query.as_deref().unwrap_or_default())?;
     let items = ace_app::asset_library::list(&state.app, &actor, agent, &request).await?;
-    Ok(Json(
-        items
-            .iter()
-            .map(|i| LibraryItemResponse::new(i, state.app.storage()))
-            .collect(),
-    ))
+    Ok(Json(items.iter().map(LibraryItemResponse::from).collect()))
 }
 
 fn read_query(query: &str) -> ApiResult<LibraryRequest> {

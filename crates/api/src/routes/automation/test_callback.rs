@@ -1,6 +1,6 @@
 //! Send a test event to the agent's callback URL.
 
-use ace_app::automation::Target;
+use ace_domain::webhook::DeliveryTarget;
 use axum::Json;
 use axum::extract::{Path, State};
 
@@ -19,7 +19,12 @@ pub async fn test_callback(
     Authenticated(actor): Authenticated,
     Path(agent): Path<RawId>,
 ) -> ApiResult<Json<TestSendResponse>> {
-    let result =
-        ace_app::automation::test(&state.app, &actor, agent.into_id(), Target::Callback).await?;
+    let result = ace_app::automation::test(
+        &state.app,
+        &actor,
+        agent.into_id(),
+        DeliveryTarget::Callback,
+    )
+    .await?;
     Ok(Json(result.into()))
 }

@@ -1,6 +1,6 @@
 //! Send a test event to the agent's webhook URL.
 
-use ace_app::automation::Target;
+use ace_domain::webhook::DeliveryTarget;
 use axum::Json;
 use axum::extract::{Path, State};
 
@@ -20,6 +20,7 @@ pub async fn test_webhook(
     Path(agent): Path<RawId>,
 ) -> ApiResult<Json<TestSendResponse>> {
     let result =
-        ace_app::automation::test(&state.app, &actor, agent.into_id(), Target::Webhook).await?;
+        ace_app::automation::test(&state.app, &actor, agent.into_id(), DeliveryTarget::Webhook)
+            .await?;
     Ok(Json(result.into()))
 }

@@ -43,9 +43,6 @@ pub async fn create_agent_avatar(
     };
     let requests = avatar_requests(&items, &form);
     let created = ace_app::avatars::create(&state.app, &actor, agent.into_id(), requests).await?;
-    let avatars: Vec<AvatarResponse> = created
-        .iter()
-        .map(|avatar| AvatarResponse::new(avatar, state.app.storage()))
-        .collect();
+    let avatars: Vec<AvatarResponse> = created.iter().map(AvatarResponse::from).collect();
     Ok(Json(CreatedAvatars::new(avatars)))
 }

@@ -37,10 +37,5 @@ pub async fn list_agent_avatars(
             })?),
         };
     let avatars = ace_app::avatars::list(&state.app, &actor, agent.into_id(), cursor).await?;
-    Ok(Json(
-        avatars
-            .iter()
-            .map(|a| AvatarResponse::new(a, state.app.storage()))
-            .collect(),
-    ))
+    Ok(Json(avatars.iter().map(AvatarResponse::from).collect()))
 }

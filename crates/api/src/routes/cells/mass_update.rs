@@ -4,7 +4,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 
 use super::cell_edit;
-use crate::dto::sheets::{Assembler, CellResponse, CellsBody};
+use ace_app::sheets::assembled::Assembler;
+use ace_domain::ids::CellId;
+
+use crate::dto::sheets::{CellResponse, CellsBody};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::JsonAs;
 use crate::extract::{AgentParam, Authenticated, RawId};
@@ -28,14 +31,15 @@ pub async fn mass_update_cells(
         .into_iter()
         .map(|item| cell_edit(item, None))
         .collect();
-    let ids: Vec<i64> = edits
-        .iter()
-        .filter_map(|e| e.id.map(|id| id.get()))
-        .collect();
+    let ids: Vec<CellId> = edits.iter().filter_map(|e| e.id).collect();
     let view =
         ace_app::sheets::cells::mass_update(&state.app, &actor, agent, sheet.into_id(), &edits)
             .await?;
     Ok(Json(
-        Assembler::new(&view, state.app.storage(), false).cells(Some(&ids)),
+        Assembler::new(&view, &state.app)
+            .cells(Some(&ids))
+            .iter()
+            .map(|cell| CellResponse::new(cell, false))
+            .collect(),
     ))
 }

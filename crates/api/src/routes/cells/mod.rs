@@ -9,14 +9,17 @@ use ace_app::sheets::SheetView;
 use ace_app::sheets::cells::CellEdit;
 use ace_domain::ids::CellId;
 
-use crate::dto::sheets::{Assembler, CellBody, CellResponse};
+use ace_app::sheets::assembled::Assembler;
+
+use crate::dto::sheets::{CellBody, CellResponse};
 use crate::error::ApiError;
 use crate::state::ApiState;
 
 /// The cell a use case read.
 pub(crate) fn first_cell(view: &SheetView, state: &ApiState) -> Result<CellResponse, ApiError> {
-    Assembler::new(view, state.app.storage(), false)
+    Assembler::new(view, &state.app)
         .first_cell()
+        .map(|cell| CellResponse::new(&cell, false))
         .ok_or_else(|| ApiError::internal("a cell use case read no cell"))
 }
 

@@ -33,5 +33,5 @@ pub async fn create_column(
     let column =
         ace_app::sheets::columns::create(&state.app, &actor, agent, sheet.into_id(), &input)
             .await?;
-    Ok((StatusCode::CREATED, Json(ColumnResponse::new(&column))))
+    Ok((StatusCode::CREATED, Json(ColumnResponse::from(&column))))
 }

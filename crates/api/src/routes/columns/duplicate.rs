@@ -28,5 +28,5 @@ pub async fn duplicate_column(
         column.into_id(),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(ColumnResponse::new(&column))))
+    Ok((StatusCode::CREATED, Json(ColumnResponse::from(&column))))
 }

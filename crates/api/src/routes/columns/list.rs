@@ -21,5 +21,5 @@ pub async fn list_columns(
 ) -> ApiResult<Json<Vec<ColumnResponse>>> {
     let columns =
         ace_app::sheets::columns::list(&state.app, &actor, agent, sheet.into_id()).await?;
-    Ok(Json(columns.iter().map(ColumnResponse::new).collect()))
+    Ok(Json(columns.iter().map(ColumnResponse::from).collect()))
 }

@@ -31,5 +31,5 @@ pub async fn mass_update_columns(
     let columns =
         ace_app::sheets::columns::mass_update(&state.app, &actor, agent, sheet.into_id(), &edits)
             .await?;
-    Ok(Json(columns.iter().map(ColumnResponse::new).collect()))
+    Ok(Json(columns.iter().map(ColumnResponse::from).collect()))
 }

@@ -25,5 +25,5 @@ pub async fn update_column(
     let edit = column_edit(body, Some(column.into_id()));
     let column =
         ace_app::sheets::columns::update(&state.app, &actor, agent, sheet.into_id(), &edit).await?;
-    Ok(Json(ColumnResponse::new(&column)))
+    Ok(Json(ColumnResponse::from(&column)))
 }

@@ -36,5 +36,5 @@ pub async fn update_column_positions(
         &moves,
     )
     .await?;
-    Ok(Json(columns.iter().map(ColumnResponse::new).collect()))
+    Ok(Json(columns.iter().map(ColumnResponse::from).collect()))
 }

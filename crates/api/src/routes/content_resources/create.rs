@@ -1,9 +1,8 @@
 //! Upload a file, or turn a direct upload into a resource.
 
-use ace_app::content_resources::Placement;
+use ace_app::content_resources::{ContentResource, Placement};
 use ace_app::files::Incoming;
 use ace_app::{Actor, App, AppError, content_resources};
-use ace_db::content_resources::ResourceRecord;
 use ace_domain::ids::{AgentId, AssetFolderId, SpreadsheetId, parse_raw_id};
 use axum::Json;
 use axum::extract::{Request, State};
@@ -43,7 +42,7 @@ pub async fn create_content_resource(
     } else {
         attach_direct_upload(&state.app, &actor, agent, request).await?
     };
-    let envelope = ContentResourceEnvelope::new(&record, None, state.app.storage());
+    let envelope = ContentResourceEnvelope::new(&record, None);
     Ok((StatusCode::CREATED, Json(envelope)))
 }
 
@@ -54,7 +53,7 @@ async fn upload(
     actor: &Actor,
     agent: AgentId,
     request: Request,
-) -> ApiResult<ResourceRecord> {
+) -> ApiResult<ContentResource> {
     let app = &state.app;
     content_resources::authorize_upload(app, actor, agent).await?;
     let mut form = open_multipart(request, state).await?;
@@ -112,7 +111,7 @@ async fn attach_direct_upload(
     actor: &Actor,
     agent: AgentId,
     request: Request,
-) -> ApiResult<ResourceRecord> {
+) -> ApiResult<ContentResource> {
     let (parts, _) = request.into_parts();
     let raw = body_value(&parts);
     let body: ContentResourceBody = unwrap_resource(&raw)?;

@@ -1,7 +1,7 @@
 //! List content resources.
 
-use ace_db::content_resources::ResourceFilter;
-use ace_domain::ids::parse_raw_id;
+use ace_app::content_resources::ResourceQuery;
+use ace_domain::ids::{ContentResourceId, SpreadsheetId, parse_raw_id};
 use axum::Json;
 use axum::extract::{RawQuery, State};
 
@@ -26,33 +26,31 @@ pub async fn list_content_resources(
     let records =
         ace_app::content_resources::list(&state.app, &actor, agent, &filter, page).await?;
     Ok(Json(
-        records
-            .iter()
-            .map(|r| ContentResourceResponse::new(r, state.app.storage()))
-            .collect(),
+        records.iter().map(ContentResourceResponse::from).collect(),
     ))
 }
 
-fn read_query(query: &str) -> ApiResult<(ResourceFilter, i64)> {
+fn read_query(query: &str) -> ApiResult<(ResourceQuery, i64)> {
     let invalid =
         |name: &str, value: &str| ApiError::validation(format!("{name} {value:?} is not valid."));
-    let mut filter = ResourceFilter::default();
+    let mut filter = ResourceQuery::default();
     let mut page = 0;
     for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
         match name.as_ref() {
             "type" if !value.is_empty() => {
                 let kind = ace_app::files::FileKind::parse(&value)
                     .ok_or_else(|| invalid("type", &value))?;
-                filter.kind = Some(kind.as_str().to_owned());
+                filter.kind = Some(kind);
             }
             "project_id" if !value.is_empty() => {
-                filter.project_id =
-                    Some(parse_raw_id(&value).map_err(|_| invalid("project_id", &value))?);
+                let id = parse_raw_id(&value).map_err(|_| invalid("project_id", &value))?;
+                filter.project = Some(SpreadsheetId::new(id));
             }
             "ids[]" | "ids" => {
                 let ids = filter.ids.get_or_insert_with(Vec::new);
                 for part in value.split(',').filter(|p| !p.trim().is_empty()) {
-                    ids.push(parse_raw_id(part).map_err(|_| invalid("ids[]", part))?);
+                    let id = parse_raw_id(part).map_err(|_| invalid("ids[]", part))?;
+                    ids.push(ContentResourceId::new(id));
                 }
             }
             "page" if !value.is_empty() => {

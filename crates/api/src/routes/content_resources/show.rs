@@ -22,7 +22,6 @@ pub async fn get_content_resource(
     let shown = ace_app::content_resources::get(&state.app, &actor, agent, id.into_id()).await?;
     Ok(Json(ContentResourceEnvelope::new(
         &shown.resource,
-        shown.generator,
-        state.app.storage(),
+        shown.generator.as_ref(),
     )))
 }

@@ -31,9 +31,5 @@ pub async fn update_content_resource(
         body.filename.as_deref(),
     )
     .await?;
-    Ok(Json(ContentResourceEnvelope::new(
-        &record,
-        None,
-        state.app.storage(),
-    )))
+    Ok(Json(ContentResourceEnvelope::new(&record, None)))
 }

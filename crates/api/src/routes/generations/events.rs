@@ -82,16 +82,16 @@ impl Follower {
                     }
                 }
             };
-            let status = view.job.status;
+            let status = view.status();
             let name = if self.last_status != Some(status) {
                 status.as_str()
-            } else if view.job.progress.is_some() && view.job.progress != self.last_progress {
+            } else if view.progress().is_some() && view.progress() != self.last_progress {
                 "progress"
             } else {
                 continue;
             };
             self.last_status = Some(status);
-            self.last_progress = view.job.progress;
+            self.last_progress = view.progress();
             self.ended = status.is_terminal();
             let body = response(&view, &self.state);
             let event = Event::default()

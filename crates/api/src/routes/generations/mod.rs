@@ -40,7 +40,7 @@ pub(crate) fn response(view: &GenerationView, state: &ApiState) -> GenerationRes
 
 pub(crate) fn changed(view: &GenerationView, state: &ApiState) -> GenerationChanged {
     GenerationChanged {
-        generation_id: view.job.id.get(),
+        generation_id: view.id().get(),
         generation: response(view, state),
     }
 }

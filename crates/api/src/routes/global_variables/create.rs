@@ -31,5 +31,5 @@ pub async fn create_global_variable(
         body.value.as_deref(),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(VariableResponse::new(&variable))))
+    Ok((StatusCode::CREATED, Json(VariableResponse::from(&variable))))
 }

@@ -31,5 +31,5 @@ pub async fn import_global_variables(
     let variables =
         ace_app::sheets::variables::import(&state.app, &actor, agent, sheet.into_id(), &file.bytes)
             .await?;
-    Ok(Json(VariablesResponse::new(&variables)))
+    Ok(Json(VariablesResponse::from(&variables)))
 }

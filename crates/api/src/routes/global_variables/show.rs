@@ -21,5 +21,5 @@ pub async fn get_global_variables(
 ) -> ApiResult<Json<Option<VariablesResponse>>> {
     let variables =
         ace_app::sheets::variables::get(&state.app, &actor, agent, sheet.into_id()).await?;
-    Ok(Json(variables.as_ref().map(VariablesResponse::new)))
+    Ok(Json(variables.as_ref().map(VariablesResponse::from)))
 }

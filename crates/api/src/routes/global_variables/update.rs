@@ -31,5 +31,5 @@ pub async fn update_global_variable(
         body.value.as_deref(),
     )
     .await?;
-    Ok(Json(VariableResponse::new(&variable)))
+    Ok(Json(VariableResponse::from(&variable)))
 }

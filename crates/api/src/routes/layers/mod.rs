@@ -9,13 +9,16 @@ pub mod update_positions;
 
 use ace_app::sheets::layers::LayerView;
 
-use crate::dto::sheets::{Assembler, LayerResponse};
+use ace_app::sheets::assembled::Assembler;
+
+use crate::dto::sheets::LayerResponse;
 use crate::error::ApiError;
 use crate::state::ApiState;
 
 /// The layer a use case read.
 pub(crate) fn layer(view: &LayerView, state: &ApiState) -> Result<LayerResponse, ApiError> {
-    Assembler::new(&view.cell, state.app.storage(), false)
+    Assembler::new(&view.cell, &state.app)
         .layer(view.layer)
+        .map(|layer| LayerResponse::new(&layer, false))
         .ok_or_else(|| ApiError::internal("a layer use case read no layer"))
 }

@@ -3,8 +3,8 @@
 //! byte ranges (206) so downloads can resume, and 404 once a blob is deleted. Unverified
 //! uploads (the staging area) are never served.
 
-use ace_app::ErrorCode;
-use ace_storage::{ByteRange, is_public};
+use ace_app::files::public::{self, ByteRange};
+use ace_app::{AppResult, ErrorCode};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -21,15 +21,11 @@ pub async fn get_file(
 ) -> Response {
     match serve(&state, &key, &request_headers).await {
         Ok(response) => response,
-        Err(err) => ApiError(ace_app::AppError::internal(err)).into_response(),
+        Err(err) => ApiError(err).into_response(),
     }
 }
 
-async fn serve(
-    state: &ApiState,
-    key: &str,
-    request_headers: &HeaderMap,
-) -> Result<Response, ace_storage::StorageError> {
+async fn serve(state: &ApiState, key: &str, request_headers: &HeaderMap) -> AppResult<Response> {
     let not_found = || {
         envelope(
             StatusCode::NOT_FOUND,
@@ -37,10 +33,7 @@ async fn serve(
             ErrorCode::NotFound.as_str(),
         )
     };
-    if !is_public(key) {
-        return Ok(not_found());
-    }
-    let Some(meta) = state.app.storage().head(key).await? else {
+    let Some(meta) = public::head(&state.app, key).await? else {
         return Ok(not_found());
     };
     let etag = format!(
@@ -111,7 +104,7 @@ async fn serve(
             }
         },
     };
-    let Some(read) = state.app.storage().read(key, range.clone()).await? else {
+    let Some(read) = public::read(&state.app, key, range.clone()).await? else {
         return Ok(not_found());
     };
     headers.insert(

@@ -14,7 +14,7 @@ pub async fn render_metrics(State(state): State<ApiState>) -> impl IntoResponse 
         "# HELP ace_db_statements_total SQL statements sent by this process.\n\
          # TYPE ace_db_statements_total counter\n\
          ace_db_statements_total {}\n",
-        ace_db::statements_issued()
+        ace_app::sql_statements_issued()
     ));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }

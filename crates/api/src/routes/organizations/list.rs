@@ -17,10 +17,5 @@ pub async fn list_organizations(
     Authenticated(actor): Authenticated,
 ) -> ApiResult<Json<Vec<OrganizationResponse>>> {
     let views = ace_app::organizations::list(&state.app, &actor).await?;
-    Ok(Json(
-        views
-            .iter()
-            .map(|v| OrganizationResponse::new(v, state.app.storage()))
-            .collect(),
-    ))
+    Ok(Json(views.iter().map(OrganizationResponse::from).collect()))
 }

@@ -19,5 +19,5 @@ pub async fn get_organization(
     Path(id): Path<RawId>,
 ) -> ApiResult<Json<OrganizationResponse>> {
     let view = ace_app::organizations::get(&state.app, &actor, id.into_id()).await?;
-    Ok(Json(OrganizationResponse::new(&view, state.app.storage())))
+    Ok(Json(OrganizationResponse::from(&view)))
 }

@@ -26,7 +26,7 @@ pub async fn create_api_key(
         body.expires_in.as_ref(),
     )
     .await?;
-    let key = ApiKeyResponse::new(&created.record, state.app.clock().now());
+    let key = ApiKeyResponse::from(&created.key);
     Ok((
         StatusCode::CREATED,
         Json(CreatedApiKeyResponse {

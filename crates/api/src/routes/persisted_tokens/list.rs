@@ -17,8 +17,5 @@ pub async fn list_api_keys(
     Authenticated(actor): Authenticated,
 ) -> ApiResult<Json<Vec<ApiKeyResponse>>> {
     let keys = ace_app::api_keys::list(&state.app, &actor).await?;
-    let now = state.app.clock().now();
-    Ok(Json(
-        keys.iter().map(|k| ApiKeyResponse::new(k, now)).collect(),
-    ))
+    Ok(Json(keys.iter().map(ApiKeyResponse::from).collect()))
 }

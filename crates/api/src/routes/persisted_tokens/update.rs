@@ -22,5 +22,5 @@ pub async fn update_api_key(
 ) -> ApiResult<Json<ApiKeyResponse>> {
     let key =
         ace_app::api_keys::rename(&state.app, &actor, id.into_id(), body.name.as_deref()).await?;
-    Ok(Json(ApiKeyResponse::new(&key, state.app.clock().now())))
+    Ok(Json(ApiKeyResponse::from(&key)))
 }

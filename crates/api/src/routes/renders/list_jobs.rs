@@ -33,9 +33,6 @@ pub async fn list_remotion_jobs(
     let project = SpreadsheetId::new(query.project_id);
     let renders = ace_app::renders::list(&state.app, &actor, agent, project, query.page).await?;
     Ok(Json(
-        renders
-            .iter()
-            .map(|summary| RemotionJobResponse::new(summary, state.app.storage()))
-            .collect(),
+        renders.iter().map(RemotionJobResponse::from).collect(),
     ))
 }

@@ -3,7 +3,9 @@
 use axum::Json;
 use axum::extract::{Path, State};
 
-use crate::dto::sheets::{Assembler, RowResponse};
+use ace_app::sheets::assembled::Assembler;
+
+use crate::dto::sheets::RowResponse;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId};
 use crate::state::ApiState;
@@ -21,6 +23,10 @@ pub async fn list_rows(
 ) -> ApiResult<Json<Vec<RowResponse>>> {
     let view = ace_app::sheets::rows::list(&state.app, &actor, agent, sheet.into_id()).await?;
     Ok(Json(
-        Assembler::new(&view, state.app.storage(), false).rows(),
+        Assembler::new(&view, &state.app)
+            .rows()
+            .iter()
+            .map(|row| RowResponse::new(row, false))
+            .collect(),
     ))
 }

@@ -5,7 +5,9 @@ use ace_domain::ids::RowId;
 use axum::Json;
 use axum::extract::{Path, State};
 
-use crate::dto::sheets::{Assembler, RowResponse, RowsBody};
+use ace_app::sheets::assembled::Assembler;
+
+use crate::dto::sheets::{RowResponse, RowsBody};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::JsonAs;
 use crate::extract::{AgentParam, Authenticated, RawId};
@@ -38,6 +40,10 @@ pub async fn mass_update_rows(
         ace_app::sheets::rows::mass_update(&state.app, &actor, agent, sheet.into_id(), &edits)
             .await?;
     Ok(Json(
-        Assembler::new(&view, state.app.storage(), false).rows(),
+        Assembler::new(&view, &state.app)
+            .rows()
+            .iter()
+            .map(|row| RowResponse::new(row, false))
+            .collect(),
     ))
 }

@@ -10,13 +10,16 @@ pub mod update_positions;
 
 use ace_app::sheets::SheetView;
 
-use crate::dto::sheets::{Assembler, RowResponse};
+use ace_app::sheets::assembled::Assembler;
+
+use crate::dto::sheets::RowResponse;
 use crate::error::ApiError;
 use crate::state::ApiState;
 
 /// The row a use case read.
 pub(crate) fn first_row(view: &SheetView, state: &ApiState) -> Result<RowResponse, ApiError> {
-    Assembler::new(view, state.app.storage(), false)
+    Assembler::new(view, &state.app)
         .first_row()
+        .map(|row| RowResponse::new(&row, false))
         .ok_or_else(|| ApiError::internal("a row use case read no row"))
 }

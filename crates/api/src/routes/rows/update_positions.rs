@@ -4,7 +4,9 @@ use ace_domain::ids::RowId;
 use axum::Json;
 use axum::extract::{Path, State};
 
-use crate::dto::sheets::{Assembler, RowPositionsBody, RowResponse};
+use ace_app::sheets::assembled::Assembler;
+
+use crate::dto::sheets::{RowPositionsBody, RowResponse};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::JsonAs;
 use crate::extract::{AgentParam, Authenticated, RawId};
@@ -32,6 +34,10 @@ pub async fn update_row_positions(
         ace_app::sheets::rows::update_positions(&state.app, &actor, agent, sheet.into_id(), &moves)
             .await?;
     Ok(Json(
-        Assembler::new(&view, state.app.storage(), false).rows(),
+        Assembler::new(&view, &state.app)
+            .rows()
+            .iter()
+            .map(|row| RowResponse::new(row, false))
+            .collect(),
     ))
 }

@@ -5,7 +5,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
-use crate::dto::sheets::{Assembler, CloneBody, SheetResponse};
+use ace_app::sheets::assembled::Assembler;
+
+use crate::dto::sheets::{CloneBody, SheetResponse};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId, Wrapped};
 use crate::state::ApiState;
@@ -29,6 +31,9 @@ pub async fn clone_sheet(
         ace_app::sheets::engines::clone(&state.app, &actor, agent, sheet.into_id(), target).await?;
     Ok((
         StatusCode::CREATED,
-        Json(Assembler::new(&view, state.app.storage(), false).sheet()),
+        Json(SheetResponse::new(
+            &Assembler::new(&view, &state.app).engine(),
+            false,
+        )),
     ))
 }

@@ -5,7 +5,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use crate::dto::sheets::{Assembler, SheetBody, SheetResponse};
+use ace_app::sheets::assembled::Assembler;
+
+use crate::dto::sheets::{SheetBody, SheetResponse};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, Wrapped};
 use crate::state::ApiState;
@@ -30,6 +32,9 @@ pub async fn create_sheet(
     let view = ace_app::sheets::engines::create(&state.app, &actor, agent, &new).await?;
     Ok((
         StatusCode::CREATED,
-        Json(Assembler::new(&view, state.app.storage(), false).sheet()),
+        Json(SheetResponse::new(
+            &Assembler::new(&view, &state.app).engine(),
+            false,
+        )),
     ))
 }

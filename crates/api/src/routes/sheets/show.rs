@@ -4,7 +4,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 
 use super::CostQuery;
-use crate::dto::sheets::{Assembler, SheetResponse};
+use ace_app::sheets::assembled::Assembler;
+
+use crate::dto::sheets::SheetResponse;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::Query;
 use crate::extract::{AgentParam, Authenticated, RawId};
@@ -25,7 +27,8 @@ pub async fn get_sheet(
 ) -> ApiResult<Json<SheetResponse>> {
     let view = ace_app::sheets::engines::get(&state.app, &actor, agent, sheet.into_id()).await?;
     let with_cost = query.with_execution_cost.unwrap_or(false);
-    Ok(Json(
-        Assembler::new(&view, state.app.storage(), with_cost).sheet(),
-    ))
+    Ok(Json(SheetResponse::new(
+        &Assembler::new(&view, &state.app).engine(),
+        with_cost,
+    )))
 }

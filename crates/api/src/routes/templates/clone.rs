@@ -4,7 +4,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
-use crate::dto::sheets::{Assembler, SheetResponse};
+use ace_app::sheets::assembled::Assembler;
+
+use crate::dto::sheets::SheetResponse;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated};
 use crate::state::ApiState;
@@ -25,6 +27,9 @@ pub async fn clone_template(
     let view = ace_app::templates::clone(&state.app, &actor, &slug, agent).await?;
     Ok((
         StatusCode::CREATED,
-        Json(Assembler::new(&view, state.app.storage(), false).sheet()),
+        Json(SheetResponse::new(
+            &Assembler::new(&view, &state.app).engine(),
+            false,
+        )),
     ))
 }

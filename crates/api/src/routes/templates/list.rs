@@ -29,7 +29,7 @@ pub async fn list_templates(
     let page = ace_app::templates::list(&state.app, &actor, query.page.unwrap_or(1)).await?;
     Ok(Json(
         page.iter()
-            .map(|summary| TemplateResponse::new(summary, None, state.app.storage()))
+            .map(|summary| TemplateResponse::new(summary, None))
             .collect(),
     ))
 }

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 
-use crate::dto::sheets::Assembler;
+use crate::dto::sheets::SheetResponse;
 use crate::dto::templates::TemplateResponse;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::Authenticated;
@@ -24,10 +24,6 @@ pub async fn get_template(
     let engine = detail
         .engine
         .as_ref()
-        .map(|view| Assembler::new(view, state.app.storage(), false).sheet());
-    Ok(Json(TemplateResponse::new(
-        &detail.summary,
-        engine,
-        state.app.storage(),
-    )))
+        .map(|engine| SheetResponse::new(engine, false));
+    Ok(Json(TemplateResponse::new(&detail.summary, engine)))
 }
