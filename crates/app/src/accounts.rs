@@ -2,21 +2,19 @@
 //! and on first start). Every new user gets a personal workspace holding the starter credits,
 //! with a first agent in it, and an API key shown once.
 
-use ace_db::organizations::{self, NewOrganization, OrganizationRecord};
+use ace_db::organizations::{self, OrganizationRecord};
 use ace_db::users::{self, NewUser, UserRecord};
 use ace_db::{DbError, Session, api_keys, server_state};
 use ace_domain::FieldError;
 use ace_domain::credits::CreditBucket;
 use ace_domain::ids::UserId;
-use ace_domain::role::Role;
 use ace_domain::text::required_line;
 use ace_domain::token::TOKEN_PREFIX;
 use chrono::{DateTime, Utc};
 
-use crate::agents::provision_workspace_agent;
 use crate::auth::mint_token;
 use crate::credits::{LedgerNote, grant_in};
-use crate::organizations::Membership;
+use crate::organizations::{Membership, create_workspace_in};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
 /// The server-state key that marks the first start as done.
@@ -178,30 +176,6 @@ async fn create_user_in(
         workspace,
         api_key: minted.plain,
     })
-}
-
-/// Creates an organization owned by `owner`, with its first agent.
-pub(crate) async fn create_workspace_in(
-    tx: &mut dyn Session,
-    owner: UserId,
-    name: &str,
-    is_personal: bool,
-    now: DateTime<Utc>,
-) -> AppResult<OrganizationRecord> {
-    let workspace = organizations::insert(
-        tx,
-        &NewOrganization {
-            uuid: uuid::Uuid::new_v4().to_string(),
-            name: name.to_owned(),
-            is_personal,
-            created_by: Some(owner),
-        },
-        now,
-    )
-    .await?;
-    organizations::put_member(tx, workspace.id, owner, Role::Owner, now).await?;
-    provision_workspace_agent(tx, &workspace, owner, now).await?;
-    Ok(workspace)
 }
 
 fn validate_email(raw: &str) -> Result<String, FieldError> {

@@ -2,17 +2,18 @@
 //! membership and plan changes. A new organization makes its creator the owner and gets a
 //! first agent, as in GEN. Deleting one removes everything in it, stored images included.
 
-use crate::files::{delete_blobs, with_thumbnails};
-use ace_db::organizations::{self, MemberView};
+use ace_db::organizations::{self, MemberView, NewOrganization, OrganizationRecord};
 use ace_db::{Session, avatars, content_resources, users};
 use ace_domain::credits::CreditBalance;
-use ace_domain::ids::{CreditPlanId, OrganizationId};
+use ace_domain::ids::{CreditPlanId, OrganizationId, UserId};
 use ace_domain::role::Role;
 use ace_domain::text::required_line;
-
-use crate::accounts::create_workspace_in;
-use crate::{Actor, App, AppError, AppResult, ErrorCode, Upload};
 use ace_media::images::{self, ImageKind};
+use chrono::{DateTime, Utc};
+
+use crate::agents::provision_workspace_agent;
+use crate::files::{delete_blobs, with_thumbnails};
+use crate::{Actor, App, AppError, AppResult, ErrorCode, Upload};
 
 const AVATAR_KINDS: &[ImageKind] = &[
     ImageKind::Jpeg,
@@ -305,4 +306,28 @@ async fn store_avatar(app: &App, upload: Upload) -> AppResult<(String, String)> 
     app.storage.put(&original, image.original).await?;
     app.storage.put(&thumbnail, image.thumbnail).await?;
     Ok((original, thumbnail))
+}
+
+/// Creates an organization owned by `owner`, with its first agent.
+pub(crate) async fn create_workspace_in(
+    tx: &mut dyn Session,
+    owner: UserId,
+    name: &str,
+    is_personal: bool,
+    now: DateTime<Utc>,
+) -> AppResult<OrganizationRecord> {
+    let workspace = organizations::insert(
+        tx,
+        &NewOrganization {
+            uuid: uuid::Uuid::new_v4().to_string(),
+            name: name.to_owned(),
+            is_personal,
+            created_by: Some(owner),
+        },
+        now,
+    )
+    .await?;
+    organizations::put_member(tx, workspace.id, owner, Role::Owner, now).await?;
+    provision_workspace_agent(tx, &workspace, owner, now).await?;
+    Ok(workspace)
 }
