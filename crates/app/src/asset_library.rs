@@ -12,7 +12,7 @@ use ace_domain::text::{fold, required_line};
 use chrono::{DateTime, Utc};
 
 use crate::files::{delete_blobs, with_thumbnails};
-use crate::policy::{AgentNeed, Denials, agent_not_accessible, require_agent};
+use crate::policy::{AgentNeed, Denials, VISIBLE, agent_not_accessible, require_agent};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 use ace_media::formats::FileKind;
 
@@ -21,11 +21,6 @@ pub const DEFAULT_PAGE_SIZE: i64 = 20;
 pub const MAX_PAGE_SIZE: i64 = 100;
 const NAME_MAX: usize = 255;
 
-const VIEW: Denials = Denials {
-    missing: agent_not_accessible,
-    stranger: agent_not_accessible,
-    role: agent_not_accessible,
-};
 const WRITE: Denials = Denials {
     missing: agent_not_accessible,
     stranger: forbidden,
@@ -106,7 +101,7 @@ pub async fn list(
 ) -> AppResult<Vec<LibraryEntry>> {
     let invalid = |message: String| AppError::unprocessable(ErrorCode::ValidationError, message);
     let mut conn = app.db.conn().await?;
-    require_agent(&mut conn, actor, agent, AgentNeed::View, &VIEW).await?;
+    require_agent(&mut conn, actor, agent, AgentNeed::View, &VISIBLE).await?;
     if let Some(folder) = request.folder {
         folders::find(&mut conn, agent, folder)
             .await?

@@ -20,7 +20,7 @@ use crate::direct_uploads::claim;
 use crate::files::{
     self, FileKind, Incoming, IngestError, Ingested, Inspection, delete_blobs, with_thumbnails,
 };
-use crate::policy::{AgentNeed, Denials, agent_not_accessible, require_agent};
+use crate::policy::{AgentNeed, Denials, VISIBLE, agent_not_accessible, require_agent};
 use crate::{Actor, App, AppError, AppResult, ErrorCode, ErrorKind};
 
 /// Resources per page of the list.
@@ -30,16 +30,7 @@ pub const MAX_IDS: usize = 100;
 /// Where uploaded files are stored.
 const PREFIX: &str = "resources";
 
-const LIST: Denials = Denials {
-    missing: agent_not_accessible,
-    stranger: agent_not_accessible,
-    role: agent_not_accessible,
-};
-const READ: Denials = Denials {
-    missing: resource_agent_hidden,
-    stranger: resource_agent_hidden,
-    role: resource_agent_hidden,
-};
+const READ: Denials = Denials::uniform(resource_agent_hidden);
 const WRITE: Denials = Denials {
     missing: agent_not_accessible,
     stranger: forbidden,
@@ -115,7 +106,7 @@ pub async fn list(
     page: i64,
 ) -> AppResult<Vec<ContentResource>> {
     let mut conn = app.db.conn().await?;
-    require_agent(&mut conn, actor, agent, AgentNeed::View, &LIST).await?;
+    require_agent(&mut conn, actor, agent, AgentNeed::View, &VISIBLE).await?;
     if page < 0 {
         return Err(AppError::unprocessable(
             ErrorCode::ValidationError,
@@ -164,7 +155,7 @@ pub async fn get(
         generator: generator.map(|job| Generator {
             id: job.id,
             status: job.status,
-            kind: job.user_job_type,
+            kind: job.user_job_type.to_string(),
         }),
     })
 }

@@ -12,7 +12,7 @@ use ace_storage::STAGING_PREFIX;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use futures::{Stream, StreamExt};
 
 use crate::files::delete_blobs;
@@ -43,7 +43,16 @@ pub struct BlobRequest {
 /// A declared blob with where and how to upload it.
 #[derive(Clone, Debug)]
 pub struct Ticket {
-    pub record: DirectUploadRecord,
+    pub id: DirectUploadId,
+    /// Where the bytes will be stored.
+    pub key: String,
+    pub filename: String,
+    pub content_type: String,
+    pub byte_size: i64,
+    /// Base64 MD5 of the bytes, as declared.
+    pub checksum: String,
+    pub metadata: serde_json::Value,
+    pub created_at: DateTime<Utc>,
     pub signed_id: String,
     pub url: String,
     pub headers: Vec<(String, String)>,
@@ -161,7 +170,14 @@ pub async fn create(app: &App, actor: &Actor, request: BlobRequest) -> AppResult
         }
     };
     Ok(Ticket {
-        record,
+        id: record.id,
+        key: record.storage_key,
+        filename: record.filename,
+        content_type: record.content_type,
+        byte_size: record.byte_size,
+        checksum: record.checksum,
+        metadata: record.metadata.0,
+        created_at: record.created_at,
         signed_id,
         url,
         headers,

@@ -64,6 +64,30 @@ pub struct Denials {
     pub role: fn(AgentId) -> AppError,
 }
 
+impl Denials {
+    /// Every denial answered alike.
+    pub const fn uniform(answer: fn(AgentId) -> AppError) -> Self {
+        Self {
+            missing: answer,
+            stranger: answer,
+            role: answer,
+        }
+    }
+
+    /// An agent the caller cannot see is not found; a role too low gets `role`.
+    pub const fn hidden_or(role: fn(AgentId) -> AppError) -> Self {
+        Self {
+            missing: agent_not_accessible,
+            stranger: agent_not_accessible,
+            role,
+        }
+    }
+}
+
+/// Reading an agent's things: an agent the caller cannot see is not found, whatever the
+/// reason.
+pub const VISIBLE: Denials = Denials::uniform(agent_not_accessible);
+
 /// The usual answer for an agent that does not exist or is not the caller's to see.
 pub fn agent_not_accessible(agent: AgentId) -> AppError {
     AppError::not_found(

@@ -245,6 +245,14 @@ pub async fn finish_many(db: &mut dyn Session, ids: &[i64], worker: &str) -> DbR
     })
 }
 
+/// How many jobs are queued or running.
+pub async fn outstanding(db: &mut dyn Session) -> DbResult<i64> {
+    Ok(fetch_one!(
+        db,
+        sqlx::query_scalar("SELECT COUNT(*) FROM jobs")
+    ))
+}
+
 /// Deletes a job whoever holds it (cancellation). Returns whether it was there.
 pub async fn remove(db: &mut dyn Session, id: i64) -> DbResult<bool> {
     let sql = "DELETE FROM jobs WHERE id = $1";

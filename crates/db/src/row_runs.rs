@@ -4,6 +4,7 @@
 //! run ends once), so advances racing each other agree.
 
 use ace_domain::ids::{AgentId, OrganizationId, RowId, SpreadsheetId, UserId};
+use ace_domain::sheet::run_status::{BatchStatus, RunStatus, StepState};
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 use sqlx::types::Json;
@@ -22,8 +23,8 @@ pub struct RunRecord {
     pub user_id: i64,
     pub batch_id: Option<i64>,
     pub force: bool,
-    /// queued, pending, processing, completed, failed or stopped.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: RunStatus,
     pub failed_reason: Option<String>,
     /// The steps (column ids) the render needs.
     pub render_needs: Json<Vec<i64>>,
@@ -44,8 +45,8 @@ pub struct StepRecord {
     pub generation_type: String,
     pub model: Option<String>,
     pub depends_on: Json<Vec<i64>>,
-    /// waiting, kept, started, skipped or refused.
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: StepState,
     pub generation_id: Option<i64>,
     pub reason: Option<String>,
 }
@@ -60,8 +61,8 @@ pub struct BatchRecord {
     pub spreadsheet_id: i64,
     pub user_id: i64,
     pub max_parallel_rows: i64,
-    /// pending, processing, completed, failed or stopped.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: BatchStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
@@ -77,8 +78,8 @@ pub struct NewRun<'a> {
     pub user_id: UserId,
     pub batch_id: Option<i64>,
     pub force: bool,
-    /// `pending`, or `queued` behind the other runs of its batch.
-    pub status: &'a str,
+    /// Pending, or queued behind the other runs of its batch.
+    pub status: RunStatus,
     pub render_needs: &'a [i64],
 }
 
@@ -90,8 +91,8 @@ pub struct NewStep<'a> {
     pub generation_type: &'a str,
     pub model: Option<&'a str>,
     pub depends_on: &'a [i64],
-    /// `waiting`, or `kept` for a cell whose value stays.
-    pub state: &'a str,
+    /// Waiting, or kept for a cell whose value stays.
+    pub state: StepState,
 }
 
 macro_rules! run_columns {
@@ -138,7 +139,7 @@ pub async fn insert(
             .bind(new.user_id.get())
             .bind(new.batch_id)
             .bind(new.force)
-            .bind(new.status)
+            .bind(new.status.as_str())
             .bind(Json(new.render_needs))
             .bind(now)
     );
@@ -155,7 +156,7 @@ pub async fn insert(
                 .bind(step.generation_type)
                 .bind(step.model)
                 .bind(Json(step.depends_on))
-                .bind(step.state)
+                .bind(step.state.as_str())
         );
     }
     Ok(run)
@@ -192,7 +193,7 @@ pub async fn active_for_row(db: &mut dyn Session, row: RowId) -> DbResult<Option
 pub async fn settle_step(
     db: &mut dyn Session,
     step: i64,
-    state: &str,
+    state: StepState,
     generation: Option<i64>,
     reason: Option<&str>,
 ) -> DbResult<bool> {
@@ -202,7 +203,7 @@ pub async fn settle_step(
         db,
         sqlx::query(sql)
             .bind(step)
-            .bind(state)
+            .bind(state.as_str())
             .bind(generation)
             .bind(reason)
     ) == 1)
@@ -238,7 +239,7 @@ pub async fn set_render(
 pub async fn end(
     db: &mut dyn Session,
     run: i64,
-    status: &str,
+    status: RunStatus,
     reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> DbResult<Option<RunRecord>> {
@@ -251,7 +252,7 @@ pub async fn end(
         db,
         sqlx::query_as(sql)
             .bind(run)
-            .bind(status)
+            .bind(status.as_str())
             .bind(reason)
             .bind(now)
     ))
@@ -308,10 +309,13 @@ pub async fn batch_runs(db: &mut dyn Session, batch: i64) -> DbResult<Vec<RunRec
 pub async fn end_batch(
     db: &mut dyn Session,
     batch: i64,
-    status: &str,
+    status: BatchStatus,
     now: DateTime<Utc>,
 ) -> DbResult<bool> {
     let sql = "UPDATE row_run_batches SET status = $2, updated_at = $3, finished_at = $3 \
                WHERE id = $1 AND status IN ('pending', 'processing')";
-    Ok(execute!(db, sqlx::query(sql).bind(batch).bind(status).bind(now)) == 1)
+    Ok(execute!(
+        db,
+        sqlx::query(sql).bind(batch).bind(status.as_str()).bind(now)
+    ) == 1)
 }

@@ -3,7 +3,7 @@
 //! change is one conditional statement, so two actors racing (a worker finishing, a user
 //! stopping) cannot both win.
 
-use ace_domain::generation::GenerationStatus;
+use ace_domain::generation::{GenerationStatus, JobKind};
 use ace_domain::ids::{AgentId, CellId, LayerId, OrganizationId, SpreadsheetId, UserJobId};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -25,7 +25,8 @@ pub struct JobRecord {
     pub spreadsheet_id: Option<i64>,
     pub cell_id: Option<i64>,
     pub layer_id: Option<i64>,
-    pub user_job_type: String,
+    #[sqlx(try_from = "String")]
+    pub user_job_type: JobKind,
     #[sqlx(try_from = "String")]
     pub status: GenerationStatus,
     pub data: Json<Value>,
@@ -61,8 +62,8 @@ pub struct NewJob<'a> {
     pub spreadsheet_id: Option<SpreadsheetId>,
     pub cell_id: Option<CellId>,
     pub layer_id: Option<LayerId>,
-    pub user_job_type: &'a str,
-    pub status: &'a str,
+    pub user_job_type: JobKind,
+    pub status: GenerationStatus,
     pub data: &'a Value,
     pub prompt: Option<&'a str>,
     pub estimate_millis: i64,
@@ -120,8 +121,8 @@ pub async fn insert(
             .bind(new.spreadsheet_id.map(SpreadsheetId::get))
             .bind(new.cell_id.map(CellId::get))
             .bind(new.layer_id.map(LayerId::get))
-            .bind(new.user_job_type)
-            .bind(new.status)
+            .bind(new.user_job_type.as_str())
+            .bind(new.status.as_str())
             .bind(Json(new.data))
             .bind(new.prompt)
             .bind(new.estimate_millis)
@@ -140,13 +141,15 @@ pub async fn find(db: &mut dyn Session, id: UserJobId) -> DbResult<Option<JobRec
 pub async fn result_of_maker(
     db: &mut dyn Session,
     resource: i64,
-    user_job_type: &str,
+    user_job_type: JobKind,
 ) -> DbResult<Option<Value>> {
     let sql = "SELECT j.result FROM content_resources r JOIN user_jobs j ON j.id = r.user_job_id \
                WHERE r.id = $1 AND j.user_job_type = $2 AND j.status = 'completed'";
     let result: Option<Option<Json<Value>>> = fetch_optional!(
         db,
-        sqlx::query_scalar(sql).bind(resource).bind(user_job_type)
+        sqlx::query_scalar(sql)
+            .bind(resource)
+            .bind(user_job_type.as_str())
     );
     Ok(result.flatten().map(|json| json.0))
 }
@@ -320,7 +323,7 @@ pub async fn set_progress(db: &mut dyn Session, id: UserJobId, progress: f64) ->
 pub async fn page_of_type(
     db: &mut dyn Session,
     sheet: SpreadsheetId,
-    user_job_type: &str,
+    user_job_type: JobKind,
     offset: i64,
     limit: i64,
 ) -> DbResult<(Vec<JobRecord>, Vec<OutputRecord>)> {
@@ -335,7 +338,7 @@ pub async fn page_of_type(
         db,
         sqlx::query_as(jobs_sql)
             .bind(sheet.get())
-            .bind(user_job_type)
+            .bind(user_job_type.as_str())
             .bind(limit)
             .bind(offset)
     );
@@ -349,7 +352,7 @@ pub async fn page_of_type(
         db,
         sqlx::query_as(outputs_sql)
             .bind(sheet.get())
-            .bind(user_job_type)
+            .bind(user_job_type.as_str())
             .bind(limit)
             .bind(offset)
     );

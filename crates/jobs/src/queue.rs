@@ -14,6 +14,9 @@ use tokio::task::AbortHandle;
 
 use crate::payload::{Payload, encode};
 
+/// How often [`Queue::idle`] looks again for jobs that other processes settle.
+const OTHER_PROCESSES: Duration = Duration::from_millis(250);
+
 /// The channel that tells workers new work is due.
 pub(crate) const WAKE_CHANNEL: &str = "ace_jobs_wake";
 /// The channel that tells workers to cancel a job (the payload is its id).
@@ -70,6 +73,8 @@ pub struct Queue {
 struct Inner {
     db: Database,
     wake: Notify,
+    /// Fired whenever a job of this process leaves the queue or is put back.
+    settled: Notify,
     /// Jobs running in this process: their worker and a handle that aborts them.
     running: Mutex<HashMap<i64, (String, AbortHandle)>>,
 }
@@ -80,6 +85,7 @@ impl Queue {
             inner: Arc::new(Inner {
                 db,
                 wake: Notify::new(),
+                settled: Notify::new(),
                 running: Mutex::new(HashMap::new()),
             }),
         }
@@ -111,6 +117,28 @@ impl Queue {
         self.inner.wake.notify_one();
     }
 
+    /// Says jobs of this process were settled (finished, given up or put back).
+    pub(crate) fn announce_settled(&self) {
+        self.inner.settled.notify_waiters();
+    }
+
+    /// Waits until no job is queued or running, in any process: each has run, been retried
+    /// as often as it was going to be, or been given up. A job queues its follow-ups before it
+    /// ends, so an empty queue means the work has come to rest (a job that never ends keeps
+    /// this waiting). For tests, tools and shutdown.
+    pub async fn idle(&self) -> DbResult<()> {
+        loop {
+            let settled = self.inner.settled.notified();
+            tokio::pin!(settled);
+            settled.as_mut().enable();
+            if store::outstanding(&mut self.db().conn().await?).await? == 0 {
+                return Ok(());
+            }
+            // Other processes' settlements are not heard here; look again now and then.
+            let _ = tokio::time::timeout(OTHER_PROCESSES, settled).await;
+        }
+    }
+
     pub(crate) async fn woken(&self) {
         self.inner.wake.notified().await;
     }
@@ -130,6 +158,7 @@ impl Queue {
         if let Some((_, handle)) = self.running().remove(&id) {
             handle.abort();
         }
+        self.announce_settled();
     }
 
     pub(crate) fn track(&self, id: i64, worker: &str, handle: AbortHandle) {

@@ -55,6 +55,7 @@ async fn settle(queue: Queue, worker: String, mut received: mpsc::UnboundedRecei
             warn!(worker = %worker, error = %err, jobs = batch.len(),
                 "could not settle jobs; their leases will lapse and they will run again");
         }
+        queue.announce_settled();
         batch.clear();
     }
 }

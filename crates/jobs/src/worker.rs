@@ -307,6 +307,7 @@ impl Worker {
         if let Err(err) = result {
             warn!(job = id, error = %err, "could not hand a job back; its lease will lapse");
         }
+        self.queue.announce_settled();
     }
 
     async fn wind_down(

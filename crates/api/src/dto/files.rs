@@ -243,14 +243,13 @@ pub struct DirectUploadResponse {
 
 impl From<&Ticket> for DirectUploadResponse {
     fn from(ticket: &Ticket) -> Self {
-        let record = &ticket.record;
         Self {
-            id: record.id.get(),
-            key: record.storage_key.clone(),
-            filename: record.filename.clone(),
-            content_type: record.content_type.clone(),
-            byte_size: record.byte_size,
-            checksum: record.checksum.clone(),
+            id: ticket.id.get(),
+            key: ticket.key.clone(),
+            filename: ticket.filename.clone(),
+            content_type: ticket.content_type.clone(),
+            byte_size: ticket.byte_size,
+            checksum: ticket.checksum.clone(),
             signed_id: ticket.signed_id.clone(),
             direct_upload: UploadTarget {
                 url: ticket.url.clone(),
@@ -258,8 +257,8 @@ impl From<&Ticket> for DirectUploadResponse {
             },
             url: ticket.url.clone(),
             headers: ticket.headers.iter().cloned().collect(),
-            metadata: record.metadata.0.clone(),
-            created_at: iso(record.created_at),
+            metadata: ticket.metadata.clone(),
+            created_at: iso(ticket.created_at),
         }
     }
 }

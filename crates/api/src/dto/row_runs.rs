@@ -135,27 +135,27 @@ pub struct RunResponse {
 impl From<&RunView> for RunResponse {
     fn from(view: &RunView) -> Self {
         Self {
-            run_id: view.run.id,
-            row_id: view.run.row_id,
-            status: view.status().to_owned(),
+            run_id: view.id(),
+            row_id: view.row_id(),
+            status: view.status().to_string(),
             steps: view
-                .steps
+                .steps()
                 .iter()
                 .map(|step| RunStepResponse {
-                    column_id: step.step.column_id,
-                    column_title: step.step.column_title.clone(),
-                    generation_type: step.step.generation_type.clone(),
-                    generation_id: step.step.generation_id,
-                    status: step.status().to_owned(),
+                    column_id: step.column_id(),
+                    column_title: step.column_title().to_owned(),
+                    generation_type: step.generation_type().to_owned(),
+                    generation_id: step.generation_id(),
+                    status: step.status().to_string(),
                     reason: step.reason(),
                 })
                 .collect(),
-            render: view.render.as_ref().map(|job| RunRenderResponse {
-                generation_id: job.id.get(),
-                status: job.status.to_string(),
+            render: view.render().map(|(id, status)| RunRenderResponse {
+                generation_id: id.get(),
+                status: status.to_string(),
             }),
             credits_spent: view.credits_spent().as_f64(),
-            failed_reason: view.run.failed_reason.clone(),
+            failed_reason: view.failed_reason().map(str::to_owned),
             progress: view.progress(),
         }
     }
@@ -213,7 +213,7 @@ pub struct BatchResponse {
 
 impl From<&BatchView> for BatchResponse {
     fn from(view: &BatchView) -> Self {
-        let runs: Vec<RunResponse> = view.runs.iter().map(RunResponse::from).collect();
+        let runs: Vec<RunResponse> = view.runs().iter().map(RunResponse::from).collect();
         let count = |status: &str| runs.iter().filter(|run| run.status == status).count();
         let progress = if runs.is_empty() {
             1.0
@@ -221,9 +221,9 @@ impl From<&BatchView> for BatchResponse {
             runs.iter().map(|run| run.progress).sum::<f64>() / runs.len() as f64
         };
         Self {
-            batch_id: view.batch.id,
-            status: view.batch.status.clone(),
-            max_parallel_rows: view.batch.max_parallel_rows,
+            batch_id: view.id(),
+            status: view.status().to_string(),
+            max_parallel_rows: view.max_parallel_rows(),
             progress: BatchProgress {
                 rows: runs.len(),
                 pending: count("pending"),

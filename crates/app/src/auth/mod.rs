@@ -7,7 +7,7 @@ mod key_cache;
 
 use ace_db::api_keys;
 use ace_db::notify::Heard;
-use ace_db::users::{self, UserRecord};
+use ace_db::users;
 use ace_domain::ids::{ApiKeyId, UserId};
 use ace_domain::token::{TOKEN_PREFIX, TokenStatus};
 use base64::Engine;
@@ -18,6 +18,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::accounts::user::User;
 use crate::{App, AppError, AppResult};
 
 pub use key_cache::CHANNEL as REVOCATIONS_CHANNEL;
@@ -33,7 +34,7 @@ pub struct Actor {
     pub user_id: UserId,
     pub via: Via,
     /// The user as read while authenticating, in the same request.
-    pub user: Option<UserRecord>,
+    pub user: Option<User>,
 }
 
 /// The credential an [`Actor`] presented.
@@ -157,7 +158,7 @@ pub async fn authenticate_api_key(app: &App, presented: &str) -> AppResult<Actor
     Ok(Actor {
         user_id: key.user.id,
         via: Via::ApiKey(key.key_id),
-        user: Some(key.user),
+        user: Some(key.user.into()),
     })
 }
 
@@ -248,7 +249,7 @@ async fn authenticate_jwt(app: &App, token: &str) -> AppResult<Actor> {
     Ok(Actor {
         user_id,
         via: Via::Jwt,
-        user: Some(user),
+        user: Some(user.into()),
     })
 }
 

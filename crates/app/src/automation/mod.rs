@@ -12,7 +12,7 @@ use ace_domain::patch::Patch;
 use ace_domain::webhook::{DeliveryStatus, DeliveryTarget};
 use chrono::{DateTime, Utc};
 
-use crate::policy::{AgentNeed, Denials, agent_not_accessible, require_agent};
+use crate::policy::{AgentNeed, Denials, require_agent};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 use ace_net::outbound;
 use ace_net::webhook_signature::Secret;
@@ -79,11 +79,7 @@ pub struct TestResult {
     pub error: Option<String>,
 }
 
-const ACCESS: Denials = Denials {
-    missing: agent_not_accessible,
-    stranger: agent_not_accessible,
-    role: read_only,
-};
+const ACCESS: Denials = Denials::hidden_or(read_only);
 
 fn read_only(agent: AgentId) -> AppError {
     AppError::forbidden(

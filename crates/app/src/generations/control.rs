@@ -64,7 +64,7 @@ pub async fn resume(app: &App, actor: &Actor, id: UserJobId) -> AppResult<Genera
     let resumed = store::resume(&mut tx, id, job.estimate_millis, now)
         .await?
         .ok_or_else(not_stopped)?;
-    let lane = super::lane_of(app, &resumed).ok_or_else(not_stopped)?;
+    let lane = super::lanes::lane_of(app, &resumed).ok_or_else(not_stopped)?;
     if resumed.estimate_millis <= 0 {
         credits::require_usable(&mut tx, super::organization_of(&resumed)?).await?;
     }

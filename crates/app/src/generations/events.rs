@@ -72,7 +72,7 @@ pub(crate) async fn announce(
         if let Some(run) = job.row_run_id
             && let Some(run) = ace_db::row_runs::find(tx, run).await?
         {
-            crate::row_runs::queue_advance(tx, app, &run).await?;
+            crate::row_runs::wakeup::queue_advance(tx, app, &run).await?;
         }
     }
     delivery::queue_event(tx, app, &event, || {

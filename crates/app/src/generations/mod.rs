@@ -5,6 +5,7 @@
 
 pub mod control;
 pub mod events;
+mod lanes;
 pub(crate) mod outcome;
 pub mod prepare;
 pub mod run;
@@ -104,7 +105,7 @@ pub(crate) fn object(
     GenerationObject {
         id: job.id.get(),
         status: job.status.to_string(),
-        user_job_type: job.user_job_type.clone(),
+        user_job_type: job.user_job_type.to_string(),
         result: job.result.as_ref().map(|r| r.0.clone()),
         failed_reason: job.failed_reason.clone(),
         output_resources: outputs
@@ -205,25 +206,6 @@ pub(crate) async fn queue_run(
     let queued = app.queue.enqueue(tx, &enqueue).await?;
     store::attach_run(tx, job.id, reservation, queued).await?;
     Ok(())
-}
-
-/// The queue lane (the provider, for concurrency caps) that runs `job`: renders have their
-/// own; a generation's is the provider its card's type and model are routed to.
-pub(crate) fn lane_of(app: &App, job: &JobRecord) -> Option<String> {
-    if job.user_job_type == crate::renders::USER_JOB_TYPE {
-        return Some(crate::renders::LANE.to_owned());
-    }
-    if let Some(lane) = crate::voices::lane_of(app, job) {
-        return Some(lane.to_owned());
-    }
-    let kind: ace_domain::sheet::card::GenerationType = job.user_job_type.parse().ok()?;
-    let model = job
-        .data
-        .0
-        .as_object()
-        .and_then(|data| ace_domain::generation::validate(kind, data).ok())
-        .and_then(|request| request.model);
-    Some(app.generator(kind, model.as_deref()).name().to_owned())
 }
 
 /// The open reservation paying for the job's run, if any.

@@ -10,7 +10,7 @@ use std::time::Duration;
 use ace_db::Session;
 use ace_db::content_resources as resources;
 use ace_db::user_jobs::{self as store, JobRecord};
-use ace_domain::generation::{GenerationStatus, MediaKind, validate};
+use ace_domain::generation::{GenerationStatus, JobKind, MediaKind, validate};
 use ace_domain::ids::{AgentId, ContentResourceId, UserJobId};
 use ace_domain::sheet::card::GenerationType;
 use ace_jobs::{Handler, Job, Outcome, Payload, StartError, exponential_backoff};
@@ -100,15 +100,12 @@ async fn run(app: &App, job: &Job) -> AppResult<Outcome> {
             None => return Ok(Outcome::Done),
         },
     };
-    if record.user_job_type == crate::renders::USER_JOB_TYPE {
-        return crate::renders::run(app, job, &record, routes).await;
-    }
-    if record.user_job_type == crate::voices::preview::USER_JOB_TYPE {
-        return crate::voices::preview::run(app, job, &record, routes).await;
-    }
-    let Ok(kind) = record.user_job_type.parse::<GenerationType>() else {
-        fail(app, id, "This generation's type is not one ace runs.").await?;
-        return Ok(Outcome::Done);
+    let kind = match record.user_job_type {
+        JobKind::Render => return crate::renders::run(app, job, &record, routes).await,
+        JobKind::VoicePreview => {
+            return crate::voices::preview::run(app, job, &record, routes).await;
+        }
+        JobKind::Card(kind) => kind,
     };
     let work = match work_for(app, &record, kind, job).await? {
         Ok(work) => work,
@@ -241,7 +238,7 @@ async fn work_for(
 
 /// The word times of audio ace spoke itself, from the speech generation that made it.
 async fn spoken_words(conn: &mut dyn Session, resource: i64) -> AppResult<Option<Vec<TimedWord>>> {
-    let speech = GenerationType::SpeechFromText.as_str();
+    let speech = JobKind::Card(GenerationType::SpeechFromText);
     let result = store::result_of_maker(conn, resource, speech).await?;
     Ok(result
         .and_then(|result| result.get("captions").cloned())

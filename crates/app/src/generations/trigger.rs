@@ -5,7 +5,7 @@
 use ace_db::sheets::layers::LayerRecord;
 use ace_db::sheets::{cells, engines, layers, tree};
 use ace_db::user_jobs::{self as store, NewJob};
-use ace_domain::generation::GenerationStatus;
+use ace_domain::generation::{GenerationStatus, JobKind};
 use ace_domain::ids::{AgentId, CellId, LayerId, SpreadsheetId};
 use ace_domain::sheet::card::{self, GenerationType, TypeName};
 use ace_domain::sheet::layer::LayerKind;
@@ -154,8 +154,8 @@ pub async fn trigger(
         spreadsheet_id: Some(engine.id),
         cell_id: Some(cell_id),
         layer_id,
-        user_job_type: kind.as_str(),
-        status: GenerationStatus::Pending.as_str(),
+        user_job_type: JobKind::Card(kind),
+        status: GenerationStatus::Pending,
         data: &prepared.data,
         prompt: prepared.prompt.as_deref(),
         estimate_millis: estimate.millis(),

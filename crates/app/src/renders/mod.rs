@@ -11,7 +11,7 @@ mod run;
 use ace_db::sheets::{engines, layers, tree};
 use ace_db::user_jobs::{self as store, NewJob};
 use ace_domain::credits::Credits;
-use ace_domain::generation::GenerationStatus;
+use ace_domain::generation::{GenerationStatus, JobKind};
 use ace_domain::ids::{AgentId, CellId, SpreadsheetId};
 use ace_domain::sheet::column::ColumnRole;
 use ace_domain::sheet::layer::FPS;
@@ -27,9 +27,6 @@ use crate::idempotency::Idempotent;
 use crate::policy::AgentNeed;
 use crate::sheets::{agent_access, not_found};
 use crate::{Actor, App, AppError, AppResult, ErrorCode, credits};
-
-/// The `user_job_type` of renders.
-pub const USER_JOB_TYPE: &str = "render";
 
 /// The queue lane renders run in (capped per process, see `ACE_LANE_LIMITS`).
 pub const LANE: &str = "render";
@@ -178,8 +175,8 @@ async fn start(
         spreadsheet_id: Some(engine.id),
         cell_id: Some(shown_in),
         layer_id: None,
-        user_job_type: USER_JOB_TYPE,
-        status: GenerationStatus::Pending.as_str(),
+        user_job_type: JobKind::Render,
+        status: GenerationStatus::Pending,
         data: &data,
         prompt: None,
         estimate_millis: estimate.millis(),
@@ -289,8 +286,14 @@ pub async fn list(
     engines::find(&mut conn, agent, sheet)
         .await?
         .ok_or_else(|| project_not_found(sheet))?;
-    let (jobs, outputs) =
-        store::page_of_type(&mut conn, sheet, USER_JOB_TYPE, page * PAGE_SIZE, PAGE_SIZE).await?;
+    let (jobs, outputs) = store::page_of_type(
+        &mut conn,
+        sheet,
+        JobKind::Render,
+        page * PAGE_SIZE,
+        PAGE_SIZE,
+    )
+    .await?;
     let summaries = jobs
         .into_iter()
         .map(|job| {

@@ -11,12 +11,14 @@ use std::time::Duration;
 use ace_db::row_runs::{self as store, RunRecord};
 use ace_domain::generation::GenerationStatus;
 use ace_domain::ids::{AgentId, CellId, SpreadsheetId, UserId};
+use ace_domain::sheet::run_status::{RunStatus, StepState, generation_has_ended};
 use ace_jobs::{Handler, Job, Outcome, Payload, exponential_backoff};
 use futures::future::BoxFuture;
 use serde_json::json;
 use tracing::warn;
 
-use super::{AdvanceRowRun, RunView, StepView, abandon, batches, has_ended, load_view};
+use super::wakeup::AdvanceRowRun;
+use super::{RunView, StepView, abandon, batches, load_view};
 use crate::generations::trigger::{Target, Trigger, trigger};
 use crate::idempotency::Idempotent;
 use crate::{Actor, App, AppResult, ErrorKind};
@@ -66,8 +68,14 @@ impl Handler for RowRunJobs {
             let ended = async {
                 let mut tx = app.db.begin().await?;
                 let reason = format!("ace could not carry the run on: {reason}");
-                let ended =
-                    store::end(&mut tx, run, "failed", Some(&reason), app.clock.now()).await?;
+                let ended = store::end(
+                    &mut tx,
+                    run,
+                    RunStatus::Failed,
+                    Some(&reason),
+                    app.clock.now(),
+                )
+                .await?;
                 tx.commit().await?;
                 if let Some(ended) = ended {
                     batches::after_run(&app, &ended).await?;
@@ -101,12 +109,12 @@ pub(super) async fn advance(app: &App, id: i64) -> AppResult<()> {
     let Some(run) = store::find(&mut conn, id).await? else {
         return Ok(());
     };
-    if run.status == "queued" || has_ended(&run.status) {
+    if run.status == RunStatus::Queued || run.status.has_ended() {
         return Ok(());
     }
     let view = load_view(&mut conn, run).await?;
     drop(conn);
-    if view.run.status == "pending" {
+    if view.run.status == RunStatus::Pending {
         let mut writer = app.db.writer().await?;
         store::mark_processing(&mut writer, view.run.id, app.clock.now()).await?;
     }
@@ -137,22 +145,18 @@ async fn standing_of(
     before: &HashMap<i64, Standing>,
     titles: &HashMap<i64, &str>,
 ) -> AppResult<Standing> {
-    match step.step.state.as_str() {
-        "kept" => return Ok(Standing::Done),
-        "skipped" | "refused" => return Ok(Standing::Failed),
-        "started" => {
-            return Ok(
-                match step.generation.as_ref().map(|job| job.status.as_str()) {
-                    Some(status) if status == GenerationStatus::Completed.as_str() => {
-                        Standing::Done
-                    }
-                    Some(status) if has_ended(status) => Standing::Failed,
-                    Some(_) => Standing::Going,
-                    None => Standing::Failed,
-                },
-            );
+    match step.step.state {
+        StepState::Kept => return Ok(Standing::Done),
+        StepState::Skipped | StepState::Refused => return Ok(Standing::Failed),
+        StepState::Started => {
+            return Ok(match step.generation.as_ref().map(|job| job.status) {
+                Some(GenerationStatus::Completed) => Standing::Done,
+                Some(status) if generation_has_ended(status) => Standing::Failed,
+                Some(_) => Standing::Going,
+                None => Standing::Failed,
+            });
         }
-        _ => {}
+        StepState::Waiting => {}
     }
     let needs: Vec<(&i64, Option<&Standing>)> = step
         .step
@@ -168,7 +172,14 @@ async fn standing_of(
         let title = titles.get(column).copied().unwrap_or("a step");
         let reason = format!("skipped: {title}, which it needs, did not complete");
         let mut writer = app.db.writer().await?;
-        store::settle_step(&mut writer, step.step.id, "skipped", None, Some(&reason)).await?;
+        store::settle_step(
+            &mut writer,
+            step.step.id,
+            StepState::Skipped,
+            None,
+            Some(&reason),
+        )
+        .await?;
         return Ok(Standing::Failed);
     }
     if !needs
@@ -181,7 +192,14 @@ async fn standing_of(
     let Some(cell) = cell else {
         let reason = "its cell is gone (the column or row was deleted)";
         let mut writer = app.db.writer().await?;
-        store::settle_step(&mut writer, step.step.id, "refused", None, Some(reason)).await?;
+        store::settle_step(
+            &mut writer,
+            step.step.id,
+            StepState::Refused,
+            None,
+            Some(reason),
+        )
+        .await?;
         return Ok(Standing::Failed);
     };
     let asked = Trigger {
@@ -198,7 +216,7 @@ async fn standing_of(
             let settled = store::settle_step(
                 &mut writer,
                 step.step.id,
-                "started",
+                StepState::Started,
                 Some(started.generation_id),
                 None,
             )
@@ -223,7 +241,7 @@ async fn standing_of(
             store::settle_step(
                 &mut writer,
                 step.step.id,
-                "refused",
+                StepState::Refused,
                 None,
                 Some(&err.message),
             )
@@ -239,7 +257,7 @@ async fn still_going(app: &App, run: i64) -> AppResult<bool> {
     let mut conn = app.db.conn().await?;
     Ok(store::find(&mut conn, run)
         .await?
-        .is_some_and(|run| !has_ended(&run.status)))
+        .is_some_and(|run| !run.status.has_ended()))
 }
 
 /// Whether an error is the request's (a refusal to record), not ours (to retry).
@@ -266,17 +284,17 @@ async fn finish(
 ) -> AppResult<()> {
     let run = &view.run;
     if let Some(render) = &view.render {
-        if !has_ended(render.status.as_str()) {
+        if !generation_has_ended(render.status) {
             return Ok(());
         }
         let (status, reason) = if render.status == GenerationStatus::Completed {
-            ("completed", None)
+            (RunStatus::Completed, None)
         } else {
             let why = render
                 .failed_reason
                 .clone()
                 .unwrap_or_else(|| format!("the render was {}", render.status));
-            ("failed", Some(why))
+            (RunStatus::Failed, Some(why))
         };
         return end(app, run.id, status, reason.as_deref()).await;
     }
@@ -295,7 +313,7 @@ async fn finish(
     if let Some(title) = blocked {
         let reason =
             format!("the render was not started: {title}, which its layers show, did not complete");
-        return end(app, run.id, "failed", Some(&reason)).await;
+        return end(app, run.id, RunStatus::Failed, Some(&reason)).await;
     }
     let mut conn = app.db.conn().await?;
     let final_cell = ace_db::sheets::cells::find_by_role(
@@ -309,7 +327,7 @@ async fn finish(
         return end(
             app,
             run.id,
-            "failed",
+            RunStatus::Failed,
             Some("the row has no final video cell to render into"),
         )
         .await;
@@ -345,14 +363,14 @@ async fn finish(
         }
         Err(err) if is_refusal(err.kind) => {
             let reason = format!("the render could not start: {}", err.message);
-            end(app, run.id, "failed", Some(&reason)).await
+            end(app, run.id, RunStatus::Failed, Some(&reason)).await
         }
         Err(err) => Err(err),
     }
 }
 
 /// Ends the run, and lets its batch move on.
-async fn end(app: &App, run: i64, status: &str, reason: Option<&str>) -> AppResult<()> {
+async fn end(app: &App, run: i64, status: RunStatus, reason: Option<&str>) -> AppResult<()> {
     let mut tx = app.db.begin().await?;
     let ended = store::end(&mut tx, run, status, reason, app.clock.now()).await?;
     tx.commit().await?;

@@ -5,10 +5,11 @@
 use ace_db::row_runs::{self as store, BatchRecord, RunRecord};
 use ace_db::sheets::rows;
 use ace_domain::ids::{AgentId, RowId, SpreadsheetId};
+use ace_domain::sheet::run_status::{BatchStatus, RunStatus};
 
+use super::wakeup::queue_advance;
 use super::{
-    RunOptions, RunView, engine_to_run, halt, load_view, planning, queue_advance, record,
-    refuse_unrunnable,
+    RunOptions, RunView, engine_to_run, halt, load_view, planning, record, refuse_unrunnable,
 };
 use crate::policy::AgentNeed;
 use crate::sheets::{agent_access, not_found};
@@ -33,8 +34,33 @@ pub struct BatchRequest {
 /// A batch with its runs.
 #[derive(Clone, Debug)]
 pub struct BatchView {
-    pub batch: BatchRecord,
-    pub runs: Vec<RunView>,
+    pub(crate) batch: BatchRecord,
+    pub(crate) runs: Vec<RunView>,
+}
+
+impl BatchView {
+    pub fn id(&self) -> i64 {
+        self.batch.id
+    }
+
+    pub fn status(&self) -> BatchStatus {
+        self.batch.status
+    }
+
+    pub fn max_parallel_rows(&self) -> i64 {
+        self.batch.max_parallel_rows
+    }
+
+    pub fn runs(&self) -> &[RunView] {
+        &self.runs
+    }
+}
+
+/// A batch just recorded.
+#[derive(Clone, Copy, Debug)]
+pub struct StartedBatch {
+    pub id: i64,
+    pub status: BatchStatus,
 }
 
 /// Starts runs of many rows.
@@ -44,7 +70,7 @@ pub async fn start(
     agent: AgentId,
     sheet: SpreadsheetId,
     request: BatchRequest,
-) -> AppResult<BatchRecord> {
+) -> AppResult<StartedBatch> {
     let parallel = request.max_parallel_rows.unwrap_or(2);
     if !(1..=MAX_PARALLEL_ROWS).contains(&parallel) {
         return Err(AppError::unprocessable(
@@ -126,7 +152,10 @@ pub async fn start(
     }
     tx.commit().await?;
     app.queue.wake();
-    Ok(batch)
+    Ok(StartedBatch {
+        id: batch.id,
+        status: batch.status,
+    })
 }
 
 /// A batch of an engine the caller may see, with its runs.
@@ -162,10 +191,7 @@ pub async fn stop(
     batch: i64,
 ) -> AppResult<BatchView> {
     let view = get(app, actor, agent, sheet, batch).await?;
-    if matches!(
-        view.batch.status.as_str(),
-        "completed" | "failed" | "stopped"
-    ) {
+    if view.batch.status.has_ended() {
         return Err(AppError::unprocessable(
             ErrorCode::JobCannotBeStopped,
             format!(
@@ -175,7 +201,7 @@ pub async fn stop(
         ));
     }
     let mut writer = app.db.writer().await?;
-    store::end_batch(&mut writer, batch, "stopped", app.clock.now()).await?;
+    store::end_batch(&mut writer, batch, BatchStatus::Stopped, app.clock.now()).await?;
     drop(writer);
     for run in view.runs.iter().filter(|run| !run.is_terminal()) {
         halt(app, actor, run).await?;
@@ -196,11 +222,14 @@ pub(crate) async fn after_run(app: &App, run: &RunRecord) -> AppResult<()> {
     drop(conn);
     let active = runs
         .iter()
-        .filter(|r| matches!(r.status.as_str(), "pending" | "processing"))
+        .filter(|r| matches!(r.status, RunStatus::Pending | RunStatus::Processing))
         .count();
-    let waiting: Vec<&RunRecord> = runs.iter().filter(|r| r.status == "queued").collect();
+    let waiting: Vec<&RunRecord> = runs
+        .iter()
+        .filter(|r| r.status == RunStatus::Queued)
+        .collect();
     let now = app.clock.now();
-    if record.status == "processing" && !waiting.is_empty() {
+    if record.status == BatchStatus::Processing && !waiting.is_empty() {
         let room = usize::try_from(record.max_parallel_rows)
             .unwrap_or(1)
             .saturating_sub(active);
@@ -215,12 +244,12 @@ pub(crate) async fn after_run(app: &App, run: &RunRecord) -> AppResult<()> {
         return Ok(());
     }
     if active == 0 && waiting.is_empty() {
-        let status = if runs.iter().all(|r| r.status == "completed") {
-            "completed"
-        } else if runs.iter().any(|r| r.status == "failed") {
-            "failed"
+        let status = if runs.iter().all(|r| r.status == RunStatus::Completed) {
+            BatchStatus::Completed
+        } else if runs.iter().any(|r| r.status == RunStatus::Failed) {
+            BatchStatus::Failed
         } else {
-            "stopped"
+            BatchStatus::Stopped
         };
         let mut writer = app.db.writer().await?;
         store::end_batch(&mut writer, batch, status, now).await?;

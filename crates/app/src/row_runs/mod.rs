@@ -11,6 +11,7 @@ mod advance;
 pub mod batches;
 mod planning;
 pub(crate) mod stats;
+pub(crate) mod wakeup;
 
 use ace_db::Session;
 use ace_db::row_runs::{self as store, NewRun, NewStep, RunRecord, StepRecord};
@@ -19,29 +20,15 @@ use ace_db::user_jobs::{self as jobs, JobRecord};
 use ace_domain::credits::Credits;
 use ace_domain::generation::GenerationStatus;
 use ace_domain::ids::{AgentId, OrganizationId, RowId, SpreadsheetId, UserJobId};
-use ace_jobs::{Enqueue, Payload};
-use serde::{Deserialize, Serialize};
+use ace_domain::sheet::run_status::{RunStatus, StepState, generation_has_ended};
 
 pub use advance::RowRunJobs;
 pub use planning::{RowPlanView, StepPlan};
 
+use self::wakeup::queue_advance;
 use crate::policy::AgentNeed;
 use crate::sheets::{agent_access, not_found};
 use crate::{Actor, App, AppError, AppResult, ErrorCode, credits};
-
-/// The job that moves one run forward.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct AdvanceRowRun {
-    pub row_run_id: i64,
-}
-
-impl Payload for AdvanceRowRun {
-    const KIND: &'static str = "row_run";
-    const VERSION: u32 = 1;
-}
-
-/// The lane those jobs run in: quick bookkeeping, never waiting on a provider.
-const LANE: &str = "row_runs";
 
 /// What a run asks for.
 #[derive(Clone, Copy, Debug, Default)]
@@ -53,29 +40,47 @@ pub struct RunOptions {
 /// A step of a run as it stands.
 #[derive(Clone, Debug)]
 pub struct StepView {
-    pub step: StepRecord,
-    pub generation: Option<JobRecord>,
+    pub(crate) step: StepRecord,
+    pub(crate) generation: Option<JobRecord>,
 }
 
 impl StepView {
-    /// The generations' words: pending, processing, completed, failed or stopped. A kept cell
-    /// is completed; a skipped step stopped; a refused one failed.
-    pub fn status(&self) -> &str {
-        match (self.step.state.as_str(), &self.generation) {
-            ("started", Some(job)) => job.status.as_str(),
-            ("kept", _) => GenerationStatus::Completed.as_str(),
-            ("skipped", _) => GenerationStatus::Stopped.as_str(),
-            ("refused", _) | ("started", None) => GenerationStatus::Failed.as_str(),
-            _ => GenerationStatus::Pending.as_str(),
+    pub fn column_id(&self) -> i64 {
+        self.step.column_id
+    }
+
+    pub fn column_title(&self) -> &str {
+        &self.step.column_title
+    }
+
+    /// The card's type, as planned.
+    pub fn generation_type(&self) -> &str {
+        &self.step.generation_type
+    }
+
+    /// The generation it started, once started.
+    pub fn generation_id(&self) -> Option<i64> {
+        self.step.generation_id
+    }
+
+    /// The generations' words. A kept cell is completed; a skipped step stopped; a refused
+    /// one failed.
+    pub fn status(&self) -> GenerationStatus {
+        match (self.step.state, &self.generation) {
+            (StepState::Started, Some(job)) => job.status,
+            (StepState::Kept, _) => GenerationStatus::Completed,
+            (StepState::Skipped, _) => GenerationStatus::Stopped,
+            (StepState::Refused, _) | (StepState::Started, None) => GenerationStatus::Failed,
+            (StepState::Waiting, _) => GenerationStatus::Pending,
         }
     }
 
     /// Why it did not (or will not) complete, or that its value was kept.
     pub fn reason(&self) -> Option<String> {
-        match (self.step.state.as_str(), &self.generation) {
-            ("started", Some(job)) => job.failed_reason.clone(),
-            ("started", None) => Some("its generation was deleted".to_owned()),
-            ("kept", _) => {
+        match (self.step.state, &self.generation) {
+            (StepState::Started, Some(job)) => job.failed_reason.clone(),
+            (StepState::Started, None) => Some("its generation was deleted".to_owned()),
+            (StepState::Kept, _) => {
                 Some("the cell has a value, which is kept (force: true regenerates it)".to_owned())
             }
             _ => self.step.reason.clone(),
@@ -92,18 +97,36 @@ impl StepView {
 /// A run as it stands: its steps and its render.
 #[derive(Clone, Debug)]
 pub struct RunView {
-    pub run: RunRecord,
-    pub steps: Vec<StepView>,
-    pub render: Option<JobRecord>,
+    pub(crate) run: RunRecord,
+    pub(crate) steps: Vec<StepView>,
+    pub(crate) render: Option<JobRecord>,
 }
 
 impl RunView {
+    pub fn id(&self) -> i64 {
+        self.run.id
+    }
+
+    pub fn row_id(&self) -> i64 {
+        self.run.row_id
+    }
+
+    pub fn steps(&self) -> &[StepView] {
+        &self.steps
+    }
+
+    /// The render's generation and its status, once the render started.
+    pub fn render(&self) -> Option<(UserJobId, GenerationStatus)> {
+        self.render.as_ref().map(|job| (job.id, job.status))
+    }
+
+    pub fn failed_reason(&self) -> Option<&str> {
+        self.run.failed_reason.as_deref()
+    }
+
     /// The generations' words; a run waiting in its batch is pending.
-    pub fn status(&self) -> &str {
-        match self.run.status.as_str() {
-            "queued" => GenerationStatus::Pending.as_str(),
-            other => other,
-        }
+    pub fn status(&self) -> GenerationStatus {
+        self.run.status.as_generation_status()
     }
 
     /// What its generations and render have cost so far.
@@ -121,25 +144,19 @@ impl RunView {
         let ended = self
             .steps
             .iter()
-            .filter(|step| has_ended(step.status()))
+            .filter(|step| generation_has_ended(step.status()))
             .count()
             + usize::from(
                 self.render
                     .as_ref()
-                    .is_some_and(|job| has_ended(job.status.as_str())),
+                    .is_some_and(|job| generation_has_ended(job.status)),
             );
         ended as f64 / (self.steps.len() + 1) as f64
     }
 
     pub fn is_terminal(&self) -> bool {
-        has_ended(&self.run.status)
+        self.run.status.has_ended()
     }
-}
-
-/// Whether a run, or a generation as far as a run goes, has ended: completed, failed or
-/// stopped (a stopped generation may be continued, but not by its run).
-fn has_ended(status: &str) -> bool {
-    matches!(status, "completed" | "failed" | "stopped")
 }
 
 /// Plans a run of a row and prices it, starting nothing and charging nothing.
@@ -270,9 +287,9 @@ async fn record(
             model: step.model.as_deref(),
             depends_on,
             state: if step.planned.generate {
-                "waiting"
+                StepState::Waiting
             } else {
-                "kept"
+                StepState::Kept
             },
         })
         .collect();
@@ -285,7 +302,11 @@ async fn record(
         user_id: actor.user_id,
         batch_id: batch.map(|(id, _)| id),
         force: options.force,
-        status: if queued { "queued" } else { "pending" },
+        status: if queued {
+            RunStatus::Queued
+        } else {
+            RunStatus::Pending
+        },
         render_needs: &plan.render_needs,
     };
     let run = store::insert(tx, &new, &steps, app.clock.now()).await?;
@@ -293,18 +314,6 @@ async fn record(
         queue_advance(tx, app, &run).await?;
     }
     Ok(run)
-}
-
-/// Queues a job that moves `run` forward, in the caller's transaction.
-pub(crate) async fn queue_advance(
-    tx: &mut dyn Session,
-    app: &App,
-    run: &RunRecord,
-) -> AppResult<()> {
-    let payload = AdvanceRowRun { row_run_id: run.id };
-    let enqueue = Enqueue::new(&payload, LANE, run.organization_id).attempts(10);
-    app.queue.enqueue(tx, &enqueue).await?;
-    Ok(())
 }
 
 /// A run of a row of an engine the caller may see.
@@ -389,13 +398,20 @@ pub(crate) async fn abandon(app: &App, actor: &Actor, generation: i64) -> AppRes
 pub(crate) async fn halt(app: &App, actor: &Actor, view: &RunView) -> AppResult<()> {
     let now = app.clock.now();
     let mut tx = app.db.begin().await?;
-    let ended = store::end(&mut tx, view.run.id, "stopped", Some("stopped"), now).await?;
+    let ended = store::end(
+        &mut tx,
+        view.run.id,
+        RunStatus::Stopped,
+        Some("stopped"),
+        now,
+    )
+    .await?;
     for step in &view.steps {
-        if step.step.state == "waiting" {
+        if step.step.state == StepState::Waiting {
             store::settle_step(
                 &mut tx,
                 step.step.id,
-                "skipped",
+                StepState::Skipped,
                 None,
                 Some("the run was stopped"),
             )
@@ -408,7 +424,7 @@ pub(crate) async fn halt(app: &App, actor: &Actor, view: &RunView) -> AppResult<
         .iter()
         .filter_map(|step| step.generation.as_ref())
         .chain(view.render.as_ref())
-        .filter(|job| !has_ended(job.status.as_str()));
+        .filter(|job| !generation_has_ended(job.status));
     for job in running {
         abandon(app, actor, job.id.get()).await?;
     }

@@ -7,6 +7,7 @@
 use ace_db::Session;
 use ace_db::sheets::stats::{self as store, StatsSource};
 use ace_domain::credits::Credits;
+use ace_domain::generation::JobKind;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
@@ -29,9 +30,9 @@ fn summary(sources: &[StatsSource]) -> Value {
         let credits = Credits::from_millis(source.execution_cost_millis);
         total = total + credits;
         let seconds = seconds_between(source.started_at, source.finished_at);
-        if source.user_job_type == crate::renders::USER_JOB_TYPE {
+        if source.user_job_type == JobKind::Render {
             render = json!({
-                "status": source.status,
+                "status": source.status.as_str(),
                 "credits": credits.as_f64(),
                 "seconds": seconds,
                 "width": source.width,
@@ -43,8 +44,8 @@ fn summary(sources: &[StatsSource]) -> Value {
         }
         steps.push(json!({
             "column_title": source.title,
-            "generation_type": source.user_job_type,
-            "status": source.status,
+            "generation_type": source.user_job_type.as_str(),
+            "status": source.status.as_str(),
             "provider": source.provider,
             "model": source.model,
             "credits": credits.as_f64(),

@@ -12,8 +12,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::columns::in_item;
-use super::engines::touch;
-use super::{SheetView, load, load_engine, merge_attributes, not_found, open, open_for_change};
+use super::{EngineChange, SheetView, load, merge_attributes, not_found, open};
 use crate::policy::AgentNeed;
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
@@ -52,14 +51,9 @@ pub async fn update(
     sheet: SpreadsheetId,
     edit: &CellEdit,
 ) -> AppResult<SheetView> {
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
-    let cell = apply(&mut tx, &sheet, edit, now).await?;
-    touch(&mut tx, sheet.id, now).await?;
-    let view = load(&mut tx, sheet, Scope::Cell(cell.id)).await?;
-    tx.commit().await?;
-    Ok(view)
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
+    let cell = apply(&mut change.tx, &change.sheet, edit, change.now).await?;
+    change.commit_reading(Some(Scope::Cell(cell.id))).await
 }
 
 /// Writes several cells; all or nothing. Returns the engine, to answer with the cells.
@@ -70,18 +64,13 @@ pub async fn mass_update(
     sheet: SpreadsheetId,
     edits: &[CellEdit],
 ) -> AppResult<SheetView> {
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
     for (i, edit) in edits.iter().enumerate() {
-        apply(&mut tx, &sheet, edit, now)
+        apply(&mut change.tx, &change.sheet, edit, change.now)
             .await
             .map_err(|err| in_item(err, "cells", i))?;
     }
-    touch(&mut tx, sheet.id, now).await?;
-    let view = load_engine(&mut tx, sheet).await?;
-    tx.commit().await?;
-    Ok(view)
+    change.commit_reading(None).await
 }
 
 /// Makes one of the cell's own jobs the one it shows.
@@ -93,11 +82,9 @@ pub async fn set_default_user_job(
     id: CellId,
     job: UserJobId,
 ) -> AppResult<SheetView> {
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
-    let cell = find(&mut tx, &sheet, id).await?;
-    let record = user_jobs::find(&mut tx, job)
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
+    let cell = find(&mut change.tx, &change.sheet, id).await?;
+    let record = user_jobs::find(&mut change.tx, job)
         .await?
         .filter(|j| j.agent_id == agent)
         .ok_or_else(|| {
@@ -109,10 +96,8 @@ pub async fn set_default_user_job(
             format!("user_job_id {job} is not one of cell {id}'s generations."),
         ));
     }
-    store::set_default_job(&mut tx, cell.id, job, now).await?;
-    let view = load(&mut tx, sheet, Scope::Cell(cell.id)).await?;
-    tx.commit().await?;
-    Ok(view)
+    store::set_default_job(&mut change.tx, cell.id, job, change.now).await?;
+    change.commit_reading(Some(Scope::Cell(cell.id))).await
 }
 
 async fn apply(

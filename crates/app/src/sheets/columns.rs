@@ -14,8 +14,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::assembled::Column;
-use super::engines::touch;
-use super::{not_found, open, open_for_change, reorder};
+use super::{EngineChange, not_found, open, reorder};
 use crate::policy::AgentNeed;
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
@@ -74,19 +73,17 @@ pub async fn create(
     )?;
     let description = column::description(input.description.as_deref())?;
     let attributes = attributes(input.additional_attributes.clone())?;
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
-    let existing = store::list(&mut tx, sheet.id).await?;
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
+    let existing = store::list(&mut change.tx, change.sheet.id).await?;
     let position = match input.position {
         Some(_) => position::insertion_point(existing.len(), input.position),
         None => first_system_position(&existing),
     };
-    positions::make_room(&mut tx, List::Columns(sheet.id), position).await?;
+    positions::make_room(&mut change.tx, List::Columns(change.sheet.id), position).await?;
     let created = store::insert(
-        &mut tx,
+        &mut change.tx,
         &NewColumn {
-            spreadsheet_id: sheet.id,
+            spreadsheet_id: change.sheet.id,
             title: &title,
             kind: kind.as_str(),
             role: ColumnRole::Ingredient.as_str(),
@@ -94,12 +91,17 @@ pub async fn create(
             position,
             additional_attributes: &attributes,
         },
-        now,
+        change.now,
     )
     .await?;
-    store::add_cells(&mut tx, &created, &cell_attributes(&attributes), now).await?;
-    touch(&mut tx, sheet.id, now).await?;
-    tx.commit().await?;
+    store::add_cells(
+        &mut change.tx,
+        &created,
+        &cell_attributes(&attributes),
+        change.now,
+    )
+    .await?;
+    change.commit().await?;
     Ok(created.into())
 }
 
@@ -111,27 +113,24 @@ pub async fn update(
     sheet: SpreadsheetId,
     edit: &ColumnEdit,
 ) -> AppResult<Column> {
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
-    let updated = apply_edit(&mut tx, &sheet, edit, now).await?;
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
+    let updated = apply_edit(&mut change.tx, &change.sheet, edit, change.now).await?;
     let updated = match edit.position {
         Some(position) => {
             reorder(
-                &mut tx,
-                List::Columns(sheet.id),
+                &mut change.tx,
+                List::Columns(change.sheet.id),
                 "columns",
                 &[(updated.id.get(), position)],
             )
             .await?;
-            store::find(&mut tx, sheet.id, updated.id)
+            store::find(&mut change.tx, change.sheet.id, updated.id)
                 .await?
                 .ok_or_else(|| not_found("Column", updated.id))?
         }
         None => updated,
     };
-    touch(&mut tx, sheet.id, now).await?;
-    tx.commit().await?;
+    change.commit().await?;
     Ok(updated.into())
 }
 
@@ -143,22 +142,25 @@ pub async fn mass_update(
     sheet: SpreadsheetId,
     edits: &[ColumnEdit],
 ) -> AppResult<Vec<Column>> {
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
     let mut moves = Vec::new();
     for (i, edit) in edits.iter().enumerate() {
-        let updated = apply_edit(&mut tx, &sheet, edit, now)
+        let updated = apply_edit(&mut change.tx, &change.sheet, edit, change.now)
             .await
             .map_err(|err| in_item(err, "columns", i))?;
         if let Some(position) = edit.position {
             moves.push((updated.id.get(), position));
         }
     }
-    reorder(&mut tx, List::Columns(sheet.id), "columns", &moves).await?;
-    touch(&mut tx, sheet.id, now).await?;
-    let columns = store::list(&mut tx, sheet.id).await?;
-    tx.commit().await?;
+    reorder(
+        &mut change.tx,
+        List::Columns(change.sheet.id),
+        "columns",
+        &moves,
+    )
+    .await?;
+    let columns = store::list(&mut change.tx, change.sheet.id).await?;
+    change.commit().await?;
     Ok(columns.into_iter().map(Column::from).collect())
 }
 
@@ -170,14 +172,16 @@ pub async fn delete(
     sheet: SpreadsheetId,
     id: ColumnId,
 ) -> AppResult<()> {
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
-    let column = ingredient(&mut tx, &sheet, id).await?;
-    store::delete(&mut tx, column.id).await?;
-    positions::close_gap(&mut tx, List::Columns(sheet.id), column.position).await?;
-    touch(&mut tx, sheet.id, now).await?;
-    tx.commit().await?;
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
+    let column = ingredient(&mut change.tx, &change.sheet, id).await?;
+    store::delete(&mut change.tx, column.id).await?;
+    positions::close_gap(
+        &mut change.tx,
+        List::Columns(change.sheet.id),
+        column.position,
+    )
+    .await?;
+    change.commit().await?;
     Ok(())
 }
 
@@ -189,17 +193,15 @@ pub async fn duplicate(
     sheet: SpreadsheetId,
     id: ColumnId,
 ) -> AppResult<Column> {
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
-    let original = ingredient(&mut tx, &sheet, id).await?;
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
+    let original = ingredient(&mut change.tx, &change.sheet, id).await?;
     let position = original.position + 1;
-    positions::make_room(&mut tx, List::Columns(sheet.id), position).await?;
+    positions::make_room(&mut change.tx, List::Columns(change.sheet.id), position).await?;
     let title = copy_title(&original.title);
     let copy = store::insert(
-        &mut tx,
+        &mut change.tx,
         &NewColumn {
-            spreadsheet_id: sheet.id,
+            spreadsheet_id: change.sheet.id,
             title: &title,
             kind: &original.kind,
             role: &original.column_role,
@@ -207,12 +209,11 @@ pub async fn duplicate(
             position,
             additional_attributes: &original.additional_attributes.0,
         },
-        now,
+        change.now,
     )
     .await?;
-    store::copy_cells(&mut tx, original.id, copy.id, now).await?;
-    touch(&mut tx, sheet.id, now).await?;
-    tx.commit().await?;
+    store::copy_cells(&mut change.tx, original.id, copy.id, change.now).await?;
+    change.commit().await?;
     Ok(copy.into())
 }
 
@@ -224,14 +225,17 @@ pub async fn update_positions(
     sheet: SpreadsheetId,
     moves: &[(ColumnId, i64)],
 ) -> AppResult<Vec<Column>> {
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
     let moves: Vec<(i64, i64)> = moves.iter().map(|(id, p)| (id.get(), *p)).collect();
-    reorder(&mut tx, List::Columns(sheet.id), "columns", &moves).await?;
-    touch(&mut tx, sheet.id, now).await?;
-    let columns = store::list(&mut tx, sheet.id).await?;
-    tx.commit().await?;
+    reorder(
+        &mut change.tx,
+        List::Columns(change.sheet.id),
+        "columns",
+        &moves,
+    )
+    .await?;
+    let columns = store::list(&mut change.tx, change.sheet.id).await?;
+    change.commit().await?;
     Ok(columns.into_iter().map(Column::from).collect())
 }
 

@@ -17,8 +17,7 @@ use ace_domain::sheet::position;
 use serde_json::{Value, json};
 
 use super::cells::find as find_cell;
-use super::engines::touch;
-use super::{Scope, SheetView, load, merge_attributes, not_found, open, open_for_change, reorder};
+use super::{EngineChange, Scope, SheetView, load, merge_attributes, not_found, open, reorder};
 use crate::policy::AgentNeed;
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
@@ -85,31 +84,30 @@ pub async fn create(
         .additional_attributes
         .clone()
         .unwrap_or_else(|| json!({}));
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
-    let cell = video_cell(&mut tx, &sheet, cell).await?;
-    check(&mut tx, &sheet, agent, &attributes).await?;
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
+    let cell = video_cell(&mut change.tx, &change.sheet, cell).await?;
+    check(&mut change.tx, &change.sheet, agent, &attributes).await?;
     let list = List::Layers(cell);
-    let position =
-        position::insertion_point(positions::ids(&mut tx, list).await?.len(), input.position);
-    positions::make_room(&mut tx, list, position).await?;
+    let position = position::insertion_point(
+        positions::ids(&mut change.tx, list).await?.len(),
+        input.position,
+    );
+    positions::make_room(&mut change.tx, list, position).await?;
     let created = store::insert(
-        &mut tx,
+        &mut change.tx,
         &NewLayer {
-            spreadsheet_id: sheet.id,
+            spreadsheet_id: change.sheet.id,
             cell_id: cell,
             name: &name,
             kind: kind.as_str(),
             position,
             additional_attributes: &attributes,
         },
-        now,
+        change.now,
     )
     .await?;
-    touch(&mut tx, sheet.id, now).await?;
-    let view = view(&mut tx, sheet, cell, created.id).await?;
-    tx.commit().await?;
+    let view = view(&mut change.tx, change.sheet.clone(), cell, created.id).await?;
+    change.commit().await?;
     Ok(view)
 }
 
@@ -133,40 +131,37 @@ pub async fn update(
         .as_deref()
         .map(|k| LayerKind::parse("type", k))
         .transpose()?;
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
-    let cell = find_cell(&mut tx, &sheet, cell).await?;
-    let layer = find(&mut tx, cell.id, id).await?;
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
+    let cell = find_cell(&mut change.tx, &change.sheet, cell).await?;
+    let layer = find(&mut change.tx, cell.id, id).await?;
     let attributes = match &edit.additional_attributes {
         Some(patch) => {
             let merged = merge_attributes(&layer.additional_attributes.0, patch)?;
-            check(&mut tx, &sheet, agent, &merged).await?;
+            check(&mut change.tx, &change.sheet, agent, &merged).await?;
             merged
         }
         None => layer.additional_attributes.0.clone(),
     };
     store::update(
-        &mut tx,
+        &mut change.tx,
         layer.id,
         name.as_deref().unwrap_or(&layer.name),
         kind.map_or(layer.kind.as_str(), |k| k.as_str()),
         &attributes,
-        now,
+        change.now,
     )
     .await?;
     if let Some(position) = edit.position {
         reorder(
-            &mut tx,
+            &mut change.tx,
             List::Layers(cell.id),
             "layers",
             &[(layer.id.get(), position)],
         )
         .await?;
     }
-    touch(&mut tx, sheet.id, now).await?;
-    let view = view(&mut tx, sheet, cell.id, layer.id).await?;
-    tx.commit().await?;
+    let view = view(&mut change.tx, change.sheet.clone(), cell.id, layer.id).await?;
+    change.commit().await?;
     Ok(view)
 }
 
@@ -179,15 +174,12 @@ pub async fn delete(
     cell: CellId,
     id: LayerId,
 ) -> AppResult<()> {
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
-    let cell = find_cell(&mut tx, &sheet, cell).await?;
-    let layer = find(&mut tx, cell.id, id).await?;
-    store::delete(&mut tx, layer.id).await?;
-    positions::close_gap(&mut tx, List::Layers(cell.id), layer.position).await?;
-    touch(&mut tx, sheet.id, now).await?;
-    tx.commit().await?;
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
+    let cell = find_cell(&mut change.tx, &change.sheet, cell).await?;
+    let layer = find(&mut change.tx, cell.id, id).await?;
+    store::delete(&mut change.tx, layer.id).await?;
+    positions::close_gap(&mut change.tx, List::Layers(cell.id), layer.position).await?;
+    change.commit().await?;
     Ok(())
 }
 
@@ -200,29 +192,26 @@ pub async fn duplicate(
     cell: CellId,
     id: LayerId,
 ) -> AppResult<LayerView> {
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
-    let cell = find_cell(&mut tx, &sheet, cell).await?;
-    let original = find(&mut tx, cell.id, id).await?;
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
+    let cell = find_cell(&mut change.tx, &change.sheet, cell).await?;
+    let original = find(&mut change.tx, cell.id, id).await?;
     let position = original.position + 1;
-    positions::make_room(&mut tx, List::Layers(cell.id), position).await?;
+    positions::make_room(&mut change.tx, List::Layers(cell.id), position).await?;
     let copy = store::insert(
-        &mut tx,
+        &mut change.tx,
         &NewLayer {
-            spreadsheet_id: sheet.id,
+            spreadsheet_id: change.sheet.id,
             cell_id: cell.id,
             name: &original.name,
             kind: &original.kind,
             position,
             additional_attributes: &original.additional_attributes.0,
         },
-        now,
+        change.now,
     )
     .await?;
-    touch(&mut tx, sheet.id, now).await?;
-    let view = view(&mut tx, sheet, cell.id, copy.id).await?;
-    tx.commit().await?;
+    let view = view(&mut change.tx, change.sheet.clone(), cell.id, copy.id).await?;
+    change.commit().await?;
     Ok(view)
 }
 
@@ -235,16 +224,11 @@ pub async fn update_positions(
     cell: CellId,
     moves: &[(LayerId, i64)],
 ) -> AppResult<SheetView> {
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
-    let cell = find_cell(&mut tx, &sheet, cell).await?;
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
+    let cell = find_cell(&mut change.tx, &change.sheet, cell).await?;
     let moves: Vec<(i64, i64)> = moves.iter().map(|(id, p)| (id.get(), *p)).collect();
-    reorder(&mut tx, List::Layers(cell.id), "layers", &moves).await?;
-    touch(&mut tx, sheet.id, now).await?;
-    let view = load(&mut tx, sheet, Scope::Cell(cell.id)).await?;
-    tx.commit().await?;
-    Ok(view)
+    reorder(&mut change.tx, List::Layers(cell.id), "layers", &moves).await?;
+    change.commit_reading(Some(Scope::Cell(cell.id))).await
 }
 
 /// Checks attributes, and what they refer to: the agent's resources and the engine's columns.

@@ -12,18 +12,19 @@ pub mod layers;
 pub mod rows;
 pub mod variables;
 
-use ace_db::Session;
 use ace_db::sheets::engines::{self as store, SheetRecord};
 use ace_db::sheets::positions::{self, List};
 use ace_db::sheets::tree::{self, Contents};
+use ace_db::{Session, Tx};
 use ace_domain::FieldError;
 use ace_domain::ids::{AgentId, SpreadsheetId};
 use ace_domain::sheet::{layer, position};
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::credits::require_usable;
-use crate::policy::{AgentNeed, Denials, agent_not_accessible, require_agent};
-use crate::{Actor, AppError, AppResult, ErrorCode};
+use crate::policy::{AgentNeed, Denials, VISIBLE, require_agent};
+use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
 pub use ace_db::sheets::tree::Scope;
 
@@ -34,16 +35,7 @@ pub struct SheetView {
     pub(crate) contents: Contents,
 }
 
-const READ: Denials = Denials {
-    missing: agent_not_accessible,
-    stranger: agent_not_accessible,
-    role: agent_not_accessible,
-};
-const WRITE: Denials = Denials {
-    missing: agent_not_accessible,
-    stranger: agent_not_accessible,
-    role: read_only,
-};
+const WRITE: Denials = Denials::hidden_or(read_only);
 
 fn read_only(agent: AgentId) -> AppError {
     AppError::forbidden(
@@ -72,7 +64,7 @@ pub(crate) async fn agent_access(
     need: AgentNeed,
 ) -> AppResult<ace_db::agents::AgentView> {
     let denials = if need == AgentNeed::View {
-        &READ
+        &VISIBLE
     } else {
         &WRITE
     };
@@ -104,6 +96,45 @@ pub(crate) async fn open_for_change(
     let record = open(db, actor, agent, sheet, AgentNeed::Edit).await?;
     ace_db::sheets::lock(db, record.id).await?;
     Ok(record)
+}
+
+/// A change to one engine: a transaction holding the engine's lock (after the write
+/// checks), the engine, and the time of the change. Committing marks the engine updated.
+pub(crate) struct EngineChange {
+    pub tx: Tx,
+    pub sheet: SheetRecord,
+    pub now: DateTime<Utc>,
+}
+
+impl EngineChange {
+    pub(crate) async fn begin(
+        app: &App,
+        actor: &Actor,
+        agent: AgentId,
+        sheet: SpreadsheetId,
+    ) -> AppResult<Self> {
+        let now = app.clock.now();
+        let mut tx = app.db.begin().await?;
+        let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
+        Ok(Self { tx, sheet, now })
+    }
+
+    /// Marks the engine updated and commits.
+    pub(crate) async fn commit(mut self) -> AppResult<()> {
+        engines::touch(&mut self.tx, self.sheet.id, self.now).await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Marks the engine updated, reads the part of it `scope` names (the whole engine when
+    /// `None`), and commits.
+    pub(crate) async fn commit_reading(mut self, scope: Option<Scope>) -> AppResult<SheetView> {
+        engines::touch(&mut self.tx, self.sheet.id, self.now).await?;
+        let scope = scope.unwrap_or(Scope::Sheet(self.sheet.id));
+        let view = load(&mut self.tx, self.sheet, scope).await?;
+        self.tx.commit().await?;
+        Ok(view)
+    }
 }
 
 /// GEN's `not_found` for an item of an engine.

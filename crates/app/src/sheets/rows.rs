@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use super::columns::{cell_attributes, in_item};
 use super::engines::touch;
 use super::{
-    SheetView, load, load_engine, merge_attributes, not_found, open, open_for_change, reorder,
+    EngineChange, SheetView, load, load_engine, merge_attributes, not_found, open, reorder,
 };
 use crate::policy::AgentNeed;
 use crate::{Actor, App, AppResult};
@@ -66,13 +66,16 @@ pub async fn create(
     sheet: SpreadsheetId,
     requested: Option<i64>,
 ) -> AppResult<SheetView> {
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
-    let row = insert_row(&mut tx, &sheet, requested, &json!({}), now).await?;
-    let view = load(&mut tx, sheet, Scope::Row(row)).await?;
-    tx.commit().await?;
-    Ok(view)
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
+    let row = insert_row(
+        &mut change.tx,
+        &change.sheet,
+        requested,
+        &json!({}),
+        change.now,
+    )
+    .await?;
+    change.commit_reading(Some(Scope::Row(row))).await
 }
 
 /// Copies a row right after itself: cell values, creation cards and layers.
@@ -83,25 +86,20 @@ pub async fn duplicate(
     sheet: SpreadsheetId,
     id: RowId,
 ) -> AppResult<SheetView> {
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
-    let original = find(&mut tx, &sheet, id).await?;
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
+    let original = find(&mut change.tx, &change.sheet, id).await?;
     let position = original.position + 1;
-    positions::make_room(&mut tx, List::Rows(sheet.id), position).await?;
+    positions::make_room(&mut change.tx, List::Rows(change.sheet.id), position).await?;
     let row = store::insert(
-        &mut tx,
-        sheet.id,
+        &mut change.tx,
+        change.sheet.id,
         position,
         &original.additional_attributes.0,
-        now,
+        change.now,
     )
     .await?;
-    copy::row(&mut tx, original.id, row.id, now).await?;
-    touch(&mut tx, sheet.id, now).await?;
-    let view = load(&mut tx, sheet, Scope::Row(row.id)).await?;
-    tx.commit().await?;
-    Ok(view)
+    copy::row(&mut change.tx, original.id, row.id, change.now).await?;
+    change.commit_reading(Some(Scope::Row(row.id))).await
 }
 
 /// Deletes a row with its cells and layers.
@@ -112,14 +110,11 @@ pub async fn delete(
     sheet: SpreadsheetId,
     id: RowId,
 ) -> AppResult<()> {
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
-    let row = find(&mut tx, &sheet, id).await?;
-    ace_db::sheets::rows::delete(&mut tx, row.id).await?;
-    positions::close_gap(&mut tx, List::Rows(sheet.id), row.position).await?;
-    touch(&mut tx, sheet.id, now).await?;
-    tx.commit().await?;
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
+    let row = find(&mut change.tx, &change.sheet, id).await?;
+    ace_db::sheets::rows::delete(&mut change.tx, row.id).await?;
+    positions::close_gap(&mut change.tx, List::Rows(change.sheet.id), row.position).await?;
+    change.commit().await?;
     Ok(())
 }
 
@@ -131,15 +126,10 @@ pub async fn update_positions(
     sheet: SpreadsheetId,
     moves: &[(RowId, i64)],
 ) -> AppResult<SheetView> {
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
     let moves: Vec<(i64, i64)> = moves.iter().map(|(id, p)| (id.get(), *p)).collect();
-    reorder(&mut tx, List::Rows(sheet.id), "rows", &moves).await?;
-    touch(&mut tx, sheet.id, now).await?;
-    let view = load_engine(&mut tx, sheet).await?;
-    tx.commit().await?;
-    Ok(view)
+    reorder(&mut change.tx, List::Rows(change.sheet.id), "rows", &moves).await?;
+    change.commit_reading(None).await
 }
 
 /// Changes several rows at once (attributes and positions); all or nothing.
@@ -150,23 +140,18 @@ pub async fn mass_update(
     sheet: SpreadsheetId,
     edits: &[RowEdit],
 ) -> AppResult<SheetView> {
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
     let mut moves = Vec::new();
     for (i, edit) in edits.iter().enumerate() {
-        let row = edit_row(&mut tx, &sheet, edit, now)
+        let row = edit_row(&mut change.tx, &change.sheet, edit, change.now)
             .await
             .map_err(|err| in_item(err, "rows", i))?;
         if let Some(position) = edit.position {
             moves.push((row.id.get(), position));
         }
     }
-    reorder(&mut tx, List::Rows(sheet.id), "rows", &moves).await?;
-    touch(&mut tx, sheet.id, now).await?;
-    let view = load_engine(&mut tx, sheet).await?;
-    tx.commit().await?;
-    Ok(view)
+    reorder(&mut change.tx, List::Rows(change.sheet.id), "rows", &moves).await?;
+    change.commit_reading(None).await
 }
 
 /// Inserts a row at `requested` with a cell per column; returns its id.

@@ -8,8 +8,7 @@ use ace_domain::ids::{AgentId, GlobalVariableId, SpreadsheetId};
 use ace_media::variables_workbook::{self, MAX_KEY_CHARS, MAX_VALUE_CHARS};
 use chrono::{DateTime, Utc};
 
-use super::engines::touch;
-use super::{not_found, open, open_for_change};
+use super::{EngineChange, not_found, open};
 use crate::policy::AgentNeed;
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
@@ -82,15 +81,12 @@ pub async fn create(
 ) -> AppResult<Variable> {
     let key = key_text(key.ok_or_else(|| FieldError::new("key", "is required"))?)?;
     let value = value_text(value.unwrap_or_default())?;
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
-    let variable_sheet = store::ensure_sheet(&mut tx, sheet.id, now).await?;
-    let created = store::insert(&mut tx, variable_sheet.id, &key, &value, now)
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
+    let variable_sheet = store::ensure_sheet(&mut change.tx, change.sheet.id, change.now).await?;
+    let created = store::insert(&mut change.tx, variable_sheet.id, &key, &value, change.now)
         .await
         .map_err(|err| taken(err, &key))?;
-    touch(&mut tx, sheet.id, now).await?;
-    tx.commit().await?;
+    change.commit().await?;
     Ok(created.into())
 }
 
@@ -106,22 +102,19 @@ pub async fn update(
 ) -> AppResult<Variable> {
     let key = key.map(key_text).transpose()?;
     let value = value.map(value_text).transpose()?;
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
-    let current = find(&mut tx, sheet.id, id).await?;
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
+    let current = find(&mut change.tx, change.sheet.id, id).await?;
     let key = key.unwrap_or(current.key);
     let updated = store::update(
-        &mut tx,
+        &mut change.tx,
         id,
         &key,
         value.as_deref().unwrap_or(&current.value),
-        now,
+        change.now,
     )
     .await
     .map_err(|err| taken(err, &key))?;
-    touch(&mut tx, sheet.id, now).await?;
-    tx.commit().await?;
+    change.commit().await?;
     Ok(updated.into())
 }
 
@@ -133,13 +126,10 @@ pub async fn delete(
     sheet: SpreadsheetId,
     id: GlobalVariableId,
 ) -> AppResult<()> {
-    let now = app.clock.now();
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
-    find(&mut tx, sheet.id, id).await?;
-    store::delete(&mut tx, id).await?;
-    touch(&mut tx, sheet.id, now).await?;
-    tx.commit().await?;
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
+    find(&mut change.tx, change.sheet.id, id).await?;
+    store::delete(&mut change.tx, id).await?;
+    change.commit().await?;
     Ok(())
 }
 
@@ -152,7 +142,6 @@ pub async fn import(
     sheet: SpreadsheetId,
     file: &[u8],
 ) -> AppResult<Variables> {
-    let now = app.clock.now();
     {
         // Access first, so a stranger learns nothing from how their file is judged.
         let mut conn = app.db.conn().await?;
@@ -161,24 +150,22 @@ pub async fn import(
     let parsed = variables_workbook::read(file).map_err(|err| {
         AppError::unprocessable(ErrorCode::ValidationError, format!("file: {err}"))
     })?;
-    let mut tx = app.db.begin().await?;
-    let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
-    let variable_sheet = store::ensure_sheet(&mut tx, sheet.id, now).await?;
-    store::delete_all(&mut tx, variable_sheet.id).await?;
+    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
+    let variable_sheet = store::ensure_sheet(&mut change.tx, change.sheet.id, change.now).await?;
+    store::delete_all(&mut change.tx, variable_sheet.id).await?;
     for variable in &parsed {
         store::insert(
-            &mut tx,
+            &mut change.tx,
             variable_sheet.id,
             &variable.key,
             &variable.value,
-            now,
+            change.now,
         )
         .await
         .map_err(|err| taken(err, &variable.key))?;
     }
-    touch(&mut tx, sheet.id, now).await?;
-    let variables = store::list(&mut tx, variable_sheet.id).await?;
-    tx.commit().await?;
+    let variables = store::list(&mut change.tx, variable_sheet.id).await?;
+    change.commit().await?;
     Ok(Variables::new(variable_sheet, variables))
 }
 

@@ -25,7 +25,7 @@ pub(crate) use self::details::{Checked, gender, given, language};
 pub use self::resolve::{Unavailable, check_choice, resolve_card_voice};
 pub(crate) use self::resolve::{lane_of, local_settings, source_by_id, speaker};
 
-use crate::policy::{AgentNeed, Denials, agent_not_accessible, require_agent};
+use crate::policy::{AgentNeed, Denials, VISIBLE, require_agent};
 use crate::{Actor, App, AppError, AppResult, ErrorCode, ErrorKind};
 
 /// The `voice_id` a card uses for the agent's default voice.
@@ -49,17 +49,7 @@ pub struct VoiceItem {
     pub provider: &'static str,
 }
 
-const READ: Denials = Denials {
-    missing: agent_not_accessible,
-    stranger: agent_not_accessible,
-    role: agent_not_accessible,
-};
-
-const WRITE: Denials = Denials {
-    missing: agent_not_accessible,
-    stranger: agent_not_accessible,
-    role: read_only,
-};
+const WRITE: Denials = Denials::hidden_or(read_only);
 
 fn read_only(agent: AgentId) -> AppError {
     AppError::forbidden(
@@ -74,7 +64,7 @@ pub(crate) async fn readable(
     actor: &Actor,
     agent: AgentId,
 ) -> AppResult<AgentRecord> {
-    Ok(require_agent(db, actor, agent, AgentNeed::View, &READ)
+    Ok(require_agent(db, actor, agent, AgentNeed::View, &VISIBLE)
         .await?
         .agent)
 }

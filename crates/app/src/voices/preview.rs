@@ -5,7 +5,7 @@
 use ace_db::agents;
 use ace_db::user_jobs::{JobRecord, NewJob};
 use ace_domain::generation::request::MAX_SCRIPT_CHARS;
-use ace_domain::generation::{GenerationStatus, validate};
+use ace_domain::generation::{GenerationStatus, JobKind, validate};
 use ace_domain::ids::{AgentId, UserJobId};
 use ace_domain::sheet::card::GenerationType;
 use ace_jobs::{Job, Outcome};
@@ -19,9 +19,6 @@ use crate::generations::trigger::{Queued, record_and_queue};
 use crate::generations::{GenerationView, load_view};
 use crate::policy::AgentNeed;
 use crate::{Actor, App, AppError, AppResult, ErrorCode, credits};
-
-/// The `user_job_type` of voice previews.
-pub const USER_JOB_TYPE: &str = "voice_preview";
 
 /// Queues `voice_id` saying `text`; returns the user job's id.
 pub async fn start(
@@ -62,8 +59,8 @@ pub async fn start(
             spreadsheet_id: None,
             cell_id: None,
             layer_id: None,
-            user_job_type: USER_JOB_TYPE,
-            status: GenerationStatus::Pending.as_str(),
+            user_job_type: JobKind::VoicePreview,
+            status: GenerationStatus::Pending,
             data: &data,
             prompt: Some(&text),
             estimate_millis: estimate.millis(),
@@ -89,7 +86,7 @@ pub async fn status(
     let record = crate::generations::open(&mut conn, actor, job, AgentNeed::View)
         .await
         .ok()
-        .filter(|record| record.agent_id == agent && record.user_job_type == USER_JOB_TYPE)
+        .filter(|record| record.agent_id == agent && record.user_job_type == JobKind::VoicePreview)
         .ok_or_else(|| {
             AppError::not_found(
                 ErrorCode::NotFound,

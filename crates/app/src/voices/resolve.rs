@@ -7,13 +7,14 @@
 use ace_db::Session;
 use ace_db::agents::AgentRecord;
 use ace_db::voices::{self as store, VoiceRecord};
+use ace_domain::generation::JobKind;
 use ace_domain::voice::{VoiceRef, VoiceSource, parse_own_voice_id};
 use ace_providers::local::speech::voices::{Engine, LocalVoice};
 use ace_providers::voice::{ElevenLabsVoice, SpeakingVoice};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{AGENT_DEFAULT, ELEVENLABS, agent_key, elevenlabs, preview};
+use super::{AGENT_DEFAULT, ELEVENLABS, agent_key, elevenlabs};
 use crate::{App, AppResult};
 
 /// Why a voice cannot be spoken with.
@@ -192,8 +193,8 @@ pub(crate) fn speaker(
 /// ace's own voices run in the embedded engine's lane, others in ElevenLabs'. `None` when the
 /// job names no voice of its own.
 pub(crate) fn lane_of<'a>(app: &'a App, job: &ace_db::user_jobs::JobRecord) -> Option<&'a str> {
-    let speech = ace_domain::sheet::card::GenerationType::SpeechFromText.as_str();
-    if job.user_job_type != preview::USER_JOB_TYPE && job.user_job_type != speech {
+    let speech = JobKind::Card(ace_domain::sheet::card::GenerationType::SpeechFromText);
+    if job.user_job_type != JobKind::VoicePreview && job.user_job_type != speech {
         return None;
     }
     let voice_id = job.data.0.get("voice_id").and_then(Value::as_str)?.trim();

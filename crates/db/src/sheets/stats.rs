@@ -1,6 +1,7 @@
 //! What a row's STATS cell sums up: the current generation of each of its cells and layers,
 //! with the video a render made.
 
+use ace_domain::generation::{GenerationStatus, JobKind};
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
@@ -13,8 +14,10 @@ pub struct StatsSource {
     pub title: String,
     /// The column's role (`ingredient`, `final_video`, ...), or `layer`.
     pub role: String,
-    pub user_job_type: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub user_job_type: JobKind,
+    #[sqlx(try_from = "String")]
+    pub status: GenerationStatus,
     pub provider: Option<String>,
     pub model: Option<String>,
     pub execution_cost_millis: i64,

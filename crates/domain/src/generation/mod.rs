@@ -3,10 +3,12 @@
 //! to the app layer.
 
 pub mod instructions;
+pub mod kind;
 pub mod pricing;
 pub mod request;
 pub mod status;
 
+pub use kind::JobKind;
 pub use pricing::{Markup, Price, PriceTable, Tier, Unit};
 pub use request::{CardRequest, MediaKind, ResourceRef, VoiceMethod, allowed_durations, validate};
 pub use status::{GenerationStatus, InvalidStatus};

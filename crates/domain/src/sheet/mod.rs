@@ -8,6 +8,7 @@ pub mod column;
 pub mod layer;
 pub mod plan;
 pub mod position;
+pub mod run_status;
 pub mod slug;
 pub mod variables;
 

@@ -237,27 +237,18 @@ async fn stopping_a_video_stops_polling_and_cancels_it_at_the_provider() {
     let run = work(GenerationType::VideoFromImage, card, inputs, dir.path());
     let running = tokio::spawn(async move { generator.generate(&run).await.map(|_| ()) });
     let polls = || api.seen().iter().filter(|s| s.method == "GET").count();
-    for _ in 0..200 {
-        if polls() >= 3 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    assert!(polls() >= 3, "it polls while the video runs");
+    // It polls while the video runs.
+    api.wait_until(Duration::from_secs(10), |seen| {
+        seen.iter().filter(|s| s.method == "GET").count() >= 3
+    })
+    .await;
     running.abort();
     let _ = running.await;
-    let mut cancelled = false;
-    for _ in 0..200 {
-        cancelled = api
-            .seen()
-            .iter()
-            .any(|s| s.path == "/v1/videos/slow-1/cancel");
-        if cancelled {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    assert!(cancelled, "the provider was told to cancel");
+    // The provider is told to cancel.
+    api.wait_until(Duration::from_secs(10), |seen| {
+        seen.iter().any(|s| s.path == "/v1/videos/slow-1/cancel")
+    })
+    .await;
     let after = polls();
     tokio::time::sleep(Duration::from_millis(150)).await;
     assert_eq!(polls(), after, "polling stopped");

@@ -2,7 +2,9 @@
 
 use crate::harness::TestApp;
 use ace_db::user_jobs::{self, NewJob};
+use ace_domain::generation::{GenerationStatus, JobKind};
 use ace_domain::ids::{AgentId, CellId, SpreadsheetId};
+use ace_domain::sheet::card::GenerationType;
 use serde_json::{Value, json};
 
 use crate::contract;
@@ -19,8 +21,8 @@ async fn job_for(app: &TestApp, agent: i64, sheet: i64, cell: i64) -> i64 {
             spreadsheet_id: Some(SpreadsheetId::new(sheet)),
             cell_id: Some(CellId::new(cell)),
             layer_id: None,
-            user_job_type: "text",
-            status: "completed",
+            user_job_type: JobKind::Card(GenerationType::Text),
+            status: GenerationStatus::Completed,
             data: &json!({"prompt": "p"}),
             prompt: Some("p"),
             estimate_millis: 0,

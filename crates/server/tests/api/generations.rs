@@ -213,7 +213,7 @@ async fn stop_kills_the_running_child_process_refunds_and_continue_charges_again
     let before = balance(owner).await;
     let id = started(&owner.client, agent, place).await;
     wait_for(&owner.client, id, "processing").await;
-    let pid = wait_for_pid(&child).await;
+    let pid = child.started().await;
     assert!(alive(pid));
     assert_eq!(balance(owner).await, before - 2.0);
     let stopped = owner
@@ -224,12 +224,8 @@ async fn stop_kills_the_running_child_process_refunds_and_continue_charges_again
     assert_eq!(stopped.body["status"], "stopped");
     assert_eq!(stopped.body["generation_id"], id);
     contract().assert_conforms("stopGeneration", 200, &stopped.body);
-    for _ in 0..200 {
-        if !alive(pid) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    let reaped = tokio::time::timeout(Duration::from_secs(60), child.reaped()).await;
+    assert!(reaped.is_ok(), "the stop never ended the run holding {pid}");
     assert!(!alive(pid), "the child process {pid} still runs");
     assert_eq!(balance(owner).await, before);
     owner
@@ -252,16 +248,6 @@ async fn stop_kills_the_running_child_process_refunds_and_continue_charges_again
         .await
         .expect(200);
     assert_eq!(balance(owner).await, before);
-}
-
-async fn wait_for_pid(child: &SleepsInAChild) -> u32 {
-    for _ in 0..200 {
-        if let Some(pid) = child.pid() {
-            return pid;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("the generator never started its child");
 }
 
 /// Whether a process runs (a zombie counts as gone).

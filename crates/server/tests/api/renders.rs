@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{Client, Member, TestApp};
+use crate::harness::{Client, Member, TestApp, wait_until_ended};
 use serde_json::{Value, json};
 
 use crate::contract;
@@ -69,23 +69,15 @@ impl Row {
     }
 }
 
-/// Polls a generation until it ends (renders take seconds, so longer than other jobs).
+/// Follows a generation until it ends, then reads it as a client would.
 async fn ended(client: &Client, id: i64) -> Value {
-    for _ in 0..1200 {
-        let reply = client
-            .get(&format!("/v1/generations/{id}"))
-            .await
-            .expect(200);
-        if matches!(
-            reply.body["status"].as_str(),
-            Some("completed" | "failed" | "stopped")
-        ) {
-            contract().assert_conforms("getGeneration", 200, &reply.body);
-            return reply.body;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("render {id} never ended");
+    wait_until_ended(client, id).await;
+    let reply = client
+        .get(&format!("/v1/generations/{id}"))
+        .await
+        .expect(200);
+    contract().assert_conforms("getGeneration", 200, &reply.body);
+    reply.body
 }
 
 #[tokio::test]

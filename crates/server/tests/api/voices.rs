@@ -13,10 +13,10 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 use crate::contract;
-use crate::harness::wait_for;
 use crate::harness::{
     SAMPLE_SCRIPT, balance, download, espeak_wav, generate, probe, seconds, text_cell, uploaded,
 };
+use crate::harness::{wait_for, wait_until_ended};
 
 fn voice_path(agent: i64, rest: &str) -> String {
     format!("/v1/agents/{agent}/voice/{rest}")
@@ -410,18 +410,12 @@ async fn a_preview_is_a_charged_user_job_whose_audio_is_the_voice_saying_the_tex
         .expect(202);
     contract().assert_conforms("previewVoice", 202, &reply.body);
     let job = reply.body["user_job_id"].as_i64().unwrap();
-    let mut done = Value::Null;
-    for _ in 0..400 {
-        let reply = client
-            .get(&voice_path(agent, &format!("preview/{job}")))
-            .await
-            .expect(200);
-        if reply.body["status"] == "completed" || reply.body["status"] == "failed" {
-            done = reply.body;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
+    wait_until_ended(client, job).await;
+    let done = client
+        .get(&voice_path(agent, &format!("preview/{job}")))
+        .await
+        .expect(200)
+        .body;
     assert_eq!(done["status"], "completed", "{done}");
     assert_eq!(done["user_job_type"], "voice_preview");
     let output = &done["output_resources"][0];

@@ -130,9 +130,7 @@ async fn a_paid_generation_whose_worker_dies_mid_run_is_run_again_and_charged_ex
         ace_server::startup::worker(&app.app, &jobs).run(std::future::pending::<()>()),
     );
     wait_for(&owner.client, id, "processing").await;
-    while flaky.runs.load(Ordering::SeqCst) == 0 {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    flaky.hanging().await;
     doomed.abort();
     let _ = doomed.await;
     assert_eq!(

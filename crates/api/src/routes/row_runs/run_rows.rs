@@ -39,7 +39,7 @@ pub async fn run_rows(
             .await?;
     let started = BatchStarted {
         batch_id: batch.id,
-        status: batch.status,
+        status: batch.status.to_string(),
     };
     Ok((StatusCode::ACCEPTED, Json(started)))
 }

@@ -207,6 +207,9 @@ pub struct TestApp {
 
 static USERS: AtomicU32 = AtomicU32::new(1);
 
+/// A safety net for jobs that never come to rest (a bug under test), not a timing check.
+const STUCK: Duration = Duration::from_secs(300);
+
 impl TestApp {
     /// Starts ace with the test defaults.
     pub async fn spawn() -> TestApp {
@@ -220,6 +223,15 @@ impl TestApp {
     /// A client with no credential.
     pub fn anonymous(&self) -> Client {
         self.anonymous.clone()
+    }
+
+    /// Waits until the workers have run every job (and every job those jobs queued), retries
+    /// included. Not for apps whose generators never finish.
+    pub async fn drain_jobs(&self) {
+        tokio::time::timeout(STUCK, self.app.queue().idle())
+            .await
+            .expect("the jobs came to rest")
+            .expect("the queue reads");
     }
 
     /// Whether this app runs on PostgreSQL.

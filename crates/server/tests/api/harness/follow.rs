@@ -14,6 +14,23 @@ const STUCK: Duration = Duration::from_secs(300);
 /// Follows generation `id` until it is in `status`; returns the generation object as the
 /// stream carried it, checked against the contract.
 pub async fn wait_for(client: &Client, id: i64, status: &str) -> Value {
+    follow_until(client, id, status, |event| event == status).await
+}
+
+/// Follows generation `id` until it has ended: completed, failed or stopped.
+pub async fn wait_until_ended(client: &Client, id: i64) -> Value {
+    follow_until(client, id, "ended", |event| {
+        matches!(event, "completed" | "failed" | "stopped")
+    })
+    .await
+}
+
+async fn follow_until(
+    client: &Client,
+    id: i64,
+    status: &str,
+    reached: impl Fn(&str) -> bool,
+) -> Value {
     let path = format!("/v1/generations/{id}/events");
     let mut response = client
         .request(reqwest::Method::GET, &path)
@@ -45,7 +62,7 @@ pub async fn wait_for(client: &Client, id: i64, status: &str) -> Value {
             }
             seen.push(event.to_owned());
             let body: Value = serde_json::from_str(data).expect("events carry JSON");
-            if event == status {
+            if reached(event) {
                 crate::contract().assert_conforms("getGeneration", 200, &body);
                 return body;
             }

@@ -1,12 +1,13 @@
 //! Generators for tests, installed with [`super::TestAppBuilder::generator`]: they behave
 //! like providers (slow, failing, running a child process) without any model.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use ace_providers::{Generator, Produced, ProviderError, Work};
 use futures::future::BoxFuture;
+use tokio::sync::Notify;
 
 /// Writes a fixed text after a delay.
 #[derive(Clone, Debug)]
@@ -70,16 +71,67 @@ impl Generator for Echoes {
 }
 
 /// Runs `sleep 600` as a child process and waits for it; the child's pid is kept so a test
-/// can check that stopping the generation killed it.
+/// can check that stopping the generation killed it. Dropping the run (as a stop does) kills
+/// the child and reaps it, and says so.
 #[derive(Clone, Debug, Default)]
 pub struct SleepsInAChild {
     pid: Arc<Mutex<Option<u32>>>,
+    started: Arc<Notify>,
+    reaped: Arc<AtomicBool>,
+    reaped_now: Arc<Notify>,
 }
 
 impl SleepsInAChild {
     /// The running child's pid, once started.
     pub fn pid(&self) -> Option<u32> {
         *self.pid.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits until the child runs; returns its pid.
+    pub async fn started(&self) -> u32 {
+        loop {
+            let started = self.started.notified();
+            tokio::pin!(started);
+            started.as_mut().enable();
+            if let Some(pid) = self.pid() {
+                return pid;
+            }
+            started.await;
+        }
+    }
+
+    /// Waits until a dropped run's child has been killed and has exited.
+    pub async fn reaped(&self) {
+        loop {
+            let reaped = self.reaped_now.notified();
+            tokio::pin!(reaped);
+            reaped.as_mut().enable();
+            if self.reaped.load(Ordering::SeqCst) {
+                return;
+            }
+            reaped.await;
+        }
+    }
+}
+
+/// Kills and reaps the child when the run holding it is dropped.
+struct ReapOnDrop {
+    child: Option<tokio::process::Child>,
+    owner: SleepsInAChild,
+}
+
+impl Drop for ReapOnDrop {
+    fn drop(&mut self) {
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        let _ = child.start_kill();
+        let owner = self.owner.clone();
+        tokio::spawn(async move {
+            let _ = child.wait().await;
+            owner.reaped.store(true, Ordering::SeqCst);
+            owner.reaped_now.notify_waiters();
+        });
     }
 }
 
@@ -90,13 +142,20 @@ impl Generator for SleepsInAChild {
 
     fn generate<'a>(&'a self, _work: &'a Work) -> BoxFuture<'a, Result<Produced, ProviderError>> {
         Box::pin(async move {
-            let mut child = tokio::process::Command::new("sleep")
+            let child = tokio::process::Command::new("sleep")
                 .arg("600")
                 .kill_on_drop(true)
                 .spawn()
                 .map_err(|err| ProviderError::Permanent(err.to_string()))?;
             *self.pid.lock().unwrap_or_else(PoisonError::into_inner) = child.id();
-            let _ = child.wait().await;
+            let mut held = ReapOnDrop {
+                child: Some(child),
+                owner: self.clone(),
+            };
+            self.started.notify_waiters();
+            if let Some(child) = held.child.as_mut() {
+                let _ = child.wait().await;
+            }
             Err(ProviderError::Permanent("the child process ended".into()))
         })
     }
@@ -228,6 +287,19 @@ impl Generator for CountsOverlap {
 pub struct HangsOnce {
     /// Runs so far.
     pub runs: AtomicU32,
+    hanging: Notify,
+}
+
+impl HangsOnce {
+    /// Waits until its first run hangs.
+    pub async fn hanging(&self) {
+        let hanging = self.hanging.notified();
+        tokio::pin!(hanging);
+        hanging.as_mut().enable();
+        if self.runs.load(Ordering::SeqCst) == 0 {
+            hanging.await;
+        }
+    }
 }
 
 impl Generator for HangsOnce {
@@ -238,6 +310,7 @@ impl Generator for HangsOnce {
     fn generate<'a>(&'a self, _work: &'a Work) -> BoxFuture<'a, Result<Produced, ProviderError>> {
         Box::pin(async move {
             if self.runs.fetch_add(1, Ordering::SeqCst) == 0 {
+                self.hanging.notify_waiters();
                 std::future::pending::<()>().await;
             }
             Ok(Produced {

@@ -19,7 +19,7 @@ pub use client::{Client, Reply};
 pub use contract::Contract;
 pub use elevenlabs::{GOOD_KEY, app_with, elevenlabs};
 pub use factories::*;
-pub use follow::wait_for;
+pub use follow::{wait_for, wait_until_ended};
 pub use generators::{
     CountsOverlap, Echoes, FailsThenWrites, HangsOnce, PanicsOnce, SleepsInAChild, Writes,
 };

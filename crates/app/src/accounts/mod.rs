@@ -2,20 +2,22 @@
 //! and on first start). Every new user gets a personal workspace holding the starter credits,
 //! with a first agent in it, and an API key shown once.
 
+pub(crate) mod user;
+
 use ace_db::organizations::{self, OrganizationRecord};
 use ace_db::users::{self, NewUser, UserRecord};
 use ace_db::{DbError, Session, api_keys, server_state};
 use ace_domain::FieldError;
 use ace_domain::credits::CreditBucket;
-use ace_domain::ids::UserId;
 use ace_domain::text::required_line;
 use ace_domain::token::TOKEN_PREFIX;
-use chrono::{DateTime, Utc};
 
 use crate::auth::mint_token;
 use crate::credits::{LedgerNote, grant_in};
 use crate::organizations::{Membership, create_workspace_in};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
+
+pub use user::User;
 
 /// The server-state key that marks the first start as done.
 const BOOTSTRAP_KEY: &str = "bootstrapped_at";
@@ -38,32 +40,10 @@ pub struct CreatedAccount {
     pub api_key: String,
 }
 
-/// A user's profile.
-#[derive(Clone, Debug)]
-pub struct User {
-    pub id: UserId,
-    pub email: String,
-    pub name: String,
-    pub username: String,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<UserRecord> for User {
-    fn from(user: UserRecord) -> Self {
-        Self {
-            id: user.id,
-            email: user.email,
-            name: user.name,
-            username: user.username,
-            created_at: user.created_at,
-        }
-    }
-}
-
 /// The caller's profile (as read when they authenticated, when it was).
 pub async fn me(app: &App, actor: &Actor) -> AppResult<User> {
     if let Some(user) = &actor.user {
-        return Ok(user.clone().into());
+        return Ok(user.clone());
     }
     let mut conn = app.db.conn().await?;
     users::find(&mut conn, actor.user_id)
