@@ -237,7 +237,7 @@ async fn fill_target(
         };
         let mut attributes = current.additional_attributes.0.clone();
         ace_domain::sheet::layer::merge(&mut attributes, &patch);
-        layers::update(tx, layer, &current.name, &current.kind, &attributes, now).await?;
+        layers::update(tx, layer, &current.name, current.kind, &attributes, now).await?;
         return Ok(());
     }
     let Some(cell) = record.cell_id.map(CellId::new) else {

@@ -8,7 +8,6 @@ use ace_db::user_jobs::{self as store, NewJob};
 use ace_domain::generation::{GenerationStatus, JobKind};
 use ace_domain::ids::{AgentId, CellId, LayerId, SpreadsheetId};
 use ace_domain::sheet::card::{self, GenerationType, TypeName};
-use ace_domain::sheet::layer::LayerKind;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -190,9 +189,7 @@ fn kind_asked(
         })?;
         return Ok(named.resolve(data, carded));
     }
-    let by_layer = layer
-        .and_then(|layer| layer.kind.parse::<LayerKind>().ok())
-        .and_then(LayerKind::generation_type);
+    let by_layer = layer.and_then(|layer| layer.kind.generation_type());
     carded.or(by_layer).ok_or_else(|| {
         let target = if layer.is_some() { "layer" } else { "cell" };
         AppError::unprocessable(

@@ -128,12 +128,12 @@ async fn start(
         row.columns
             .iter()
             .find(|column| column.id == cell_column)
-            .map(|column| column.column_role.as_str())
+            .map(|column| column.column_role)
     };
     let cell_of = |role: ColumnRole| {
         row.cells
             .iter()
-            .find(|c| role_of(c.column_id) == Some(role.as_str()))
+            .find(|c| role_of(c.column_id) == Some(role))
     };
     let asked = row
         .cells
@@ -142,7 +142,7 @@ async fn start(
         .map(|c| role_of(c.column_id));
     if !matches!(
         asked.flatten(),
-        Some(role) if role == ColumnRole::FinalVideo.as_str() || role == ColumnRole::Video.as_str()
+        Some(ColumnRole::FinalVideo | ColumnRole::Video)
     ) {
         return Err(AppError::unprocessable(
             ErrorCode::ValidationError,
@@ -210,7 +210,7 @@ pub(crate) async fn layer_records(
         .into_iter()
         .map(|layer| LayerRecord {
             name: layer.name,
-            kind: layer.kind,
+            kind: layer.kind.as_str().to_owned(),
             position: layer.position,
             additional_attributes: layer.additional_attributes.0,
         })

@@ -91,7 +91,7 @@ pub(crate) async fn plan_row(
     let columns: Vec<PlanColumn<'_>> = contents
         .columns
         .iter()
-        .filter(|column| column.column_role == ColumnRole::Ingredient.as_str())
+        .filter(|column| column.column_role == ColumnRole::Ingredient)
         .map(|column| {
             let cell = cell_of(column.id.get());
             let card = cell
@@ -111,7 +111,7 @@ pub(crate) async fn plan_row(
         contents
             .columns
             .iter()
-            .find(|column| column.column_role == role.as_str())
+            .find(|column| column.column_role == role)
             .and_then(|column| cell_of(column.id.get()))
     };
     let video_cell = role_cell(ColumnRole::Video).map(|c| c.id);

@@ -12,7 +12,8 @@ use ace_db::sheets::rows::RowRecord;
 use ace_db::user_jobs::{JobRecord, OutputRecord};
 use ace_domain::credits::Credits;
 use ace_domain::ids::{CellId, ColumnId, LayerId, RowId, SpreadsheetId};
-use ace_domain::sheet::column::ColumnRole;
+use ace_domain::sheet::column::{ColumnKind, ColumnRole};
+use ace_domain::sheet::layer::LayerKind;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
@@ -46,10 +47,8 @@ pub struct Column {
     pub id: ColumnId,
     pub title: String,
     pub temp_title: Option<String>,
-    /// text, image, video, audio or stats.
-    pub kind: String,
-    /// ingredient, video, final_video or stats.
-    pub column_role: String,
+    pub kind: ColumnKind,
+    pub column_role: ColumnRole,
     pub description: Option<String>,
     pub position: i64,
     pub additional_attributes: Value,
@@ -63,8 +62,8 @@ impl From<&ColumnRecord> for Column {
             id: record.id,
             title: record.title.clone(),
             temp_title: record.temp_title.clone(),
-            kind: record.kind.clone(),
-            column_role: record.column_role.clone(),
+            kind: record.kind,
+            column_role: record.column_role,
             description: record.description.clone(),
             position: record.position,
             additional_attributes: record.additional_attributes.0.clone(),
@@ -123,8 +122,7 @@ pub struct Layer {
     pub name: String,
     /// The z-order, 1 at the back.
     pub position: i64,
-    /// text, clip, sound, caption, image or shape.
-    pub kind: String,
+    pub kind: LayerKind,
     pub additional_attributes: Value,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -282,8 +280,7 @@ impl<'a> Assembler<'a> {
         let role = self
             .column_order
             .get(&cell.column_id)
-            .and_then(|(_, c)| c.column_role.parse::<ColumnRole>().ok())
-            .unwrap_or(ColumnRole::Ingredient);
+            .map_or(ColumnRole::Ingredient, |(_, c)| c.column_role);
         let generations = self.generations(cell.id.get(), None);
         let layers: Vec<Layer> = self
             .layers_by_cell
@@ -323,7 +320,7 @@ impl<'a> Assembler<'a> {
             cell_id: layer.cell_id,
             name: layer.name.clone(),
             position: layer.position,
-            kind: layer.kind.clone(),
+            kind: layer.kind,
             additional_attributes: layer.additional_attributes.0.clone(),
             created_at: layer.created_at,
             updated_at: layer.updated_at,

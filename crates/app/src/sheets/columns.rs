@@ -85,8 +85,8 @@ pub async fn create(
         &NewColumn {
             spreadsheet_id: change.sheet.id,
             title: &title,
-            kind: kind.as_str(),
-            role: ColumnRole::Ingredient.as_str(),
+            kind,
+            role: ColumnRole::Ingredient,
             description: description.as_deref(),
             position,
             additional_attributes: &attributes,
@@ -152,16 +152,7 @@ pub async fn mass_update(
             moves.push((updated.id.get(), position));
         }
     }
-    reorder(
-        &mut change.tx,
-        List::Columns(change.sheet.id),
-        "columns",
-        &moves,
-    )
-    .await?;
-    let columns = store::list(&mut change.tx, change.sheet.id).await?;
-    change.commit().await?;
-    Ok(columns.into_iter().map(Column::from).collect())
+    moved(change, &moves).await
 }
 
 /// Deletes an ingredient column and its cells.
@@ -203,8 +194,8 @@ pub async fn duplicate(
         &NewColumn {
             spreadsheet_id: change.sheet.id,
             title: &title,
-            kind: &original.kind,
-            role: &original.column_role,
+            kind: original.kind,
+            role: original.column_role,
             description: original.description.as_deref(),
             position,
             additional_attributes: &original.additional_attributes.0,
@@ -225,13 +216,18 @@ pub async fn update_positions(
     sheet: SpreadsheetId,
     moves: &[(ColumnId, i64)],
 ) -> AppResult<Vec<Column>> {
-    let mut change = EngineChange::begin(app, actor, agent, sheet).await?;
+    let change = EngineChange::begin(app, actor, agent, sheet).await?;
     let moves: Vec<(i64, i64)> = moves.iter().map(|(id, p)| (id.get(), *p)).collect();
+    moved(change, &moves).await
+}
+
+/// Moves columns as asked (`(id, position)` pairs), commits, and returns every column.
+async fn moved(mut change: EngineChange, moves: &[(i64, i64)]) -> AppResult<Vec<Column>> {
     reorder(
         &mut change.tx,
         List::Columns(change.sheet.id),
         "columns",
-        &moves,
+        moves,
     )
     .await?;
     let columns = store::list(&mut change.tx, change.sheet.id).await?;
@@ -259,7 +255,7 @@ async fn apply_edit(
         kind: edit
             .kind
             .as_deref()
-            .map(|k| ColumnKind::for_ingredient(k).map(|k| k.as_str().to_owned()))
+            .map(ColumnKind::for_ingredient)
             .transpose()?,
         description: edit
             .description
@@ -284,7 +280,7 @@ async fn ingredient(
     let column = store::find(db, sheet.id, id)
         .await?
         .ok_or_else(|| not_found("Column", id))?;
-    if column.column_role != ColumnRole::Ingredient.as_str() {
+    if column.column_role != ColumnRole::Ingredient {
         return Err(AppError::unprocessable(
             ErrorCode::ValidationError,
             format!(
@@ -322,7 +318,7 @@ pub(crate) fn cell_attributes(column_attributes: &Value) -> Value {
 fn first_system_position(columns: &[ColumnRecord]) -> i64 {
     columns
         .iter()
-        .find(|c| c.column_role != ColumnRole::Ingredient.as_str())
+        .find(|c| c.column_role != ColumnRole::Ingredient)
         .map_or_else(
             || position::insertion_point(columns.len(), None),
             |c| c.position,

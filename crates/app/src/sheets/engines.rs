@@ -57,8 +57,8 @@ pub async fn create(
             &NewColumn {
                 spreadsheet_id: sheet.id,
                 title: column.title,
-                kind: column.kind.as_str(),
-                role: column.role.as_str(),
+                kind: column.kind,
+                role: column.role,
                 description: None,
                 position,
                 additional_attributes: &json!({}),

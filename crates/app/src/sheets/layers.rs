@@ -99,7 +99,7 @@ pub async fn create(
             spreadsheet_id: change.sheet.id,
             cell_id: cell,
             name: &name,
-            kind: kind.as_str(),
+            kind,
             position,
             additional_attributes: &attributes,
         },
@@ -146,7 +146,7 @@ pub async fn update(
         &mut change.tx,
         layer.id,
         name.as_deref().unwrap_or(&layer.name),
-        kind.map_or(layer.kind.as_str(), |k| k.as_str()),
+        kind.unwrap_or(layer.kind),
         &attributes,
         change.now,
     )
@@ -203,7 +203,7 @@ pub async fn duplicate(
             spreadsheet_id: change.sheet.id,
             cell_id: cell.id,
             name: &original.name,
-            kind: &original.kind,
+            kind: original.kind,
             position,
             additional_attributes: &original.additional_attributes.0,
         },
@@ -270,7 +270,7 @@ async fn video_cell(db: &mut dyn Session, sheet: &SheetRecord, id: CellId) -> Ap
     let column = columns::find(db, sheet.id, cell.column_id)
         .await?
         .ok_or_else(|| not_found("Column", cell.column_id))?;
-    if column.column_role != ColumnRole::Video.as_str() {
+    if column.column_role != ColumnRole::Video {
         return Err(AppError::unprocessable(
             ErrorCode::ValidationError,
             format!(

@@ -1,6 +1,7 @@
 //! Columns: one content type of an engine, each with a cell in every row.
 
 use ace_domain::ids::{ColumnId, SpreadsheetId};
+use ace_domain::sheet::column::{ColumnKind, ColumnRole};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::FromRow;
@@ -17,10 +18,10 @@ pub struct ColumnRecord {
     pub spreadsheet_id: SpreadsheetId,
     pub title: String,
     pub temp_title: Option<String>,
-    /// text, image, video, audio or stats.
-    pub kind: String,
-    /// ingredient, video, final_video or stats.
-    pub column_role: String,
+    #[sqlx(try_from = "String")]
+    pub kind: ColumnKind,
+    #[sqlx(try_from = "String")]
+    pub column_role: ColumnRole,
     pub description: Option<String>,
     pub position: i64,
     pub additional_attributes: Json<Value>,
@@ -33,8 +34,8 @@ pub struct ColumnRecord {
 pub struct NewColumn<'a> {
     pub spreadsheet_id: SpreadsheetId,
     pub title: &'a str,
-    pub kind: &'a str,
-    pub role: &'a str,
+    pub kind: ColumnKind,
+    pub role: ColumnRole,
     pub description: Option<&'a str>,
     pub position: i64,
     pub additional_attributes: &'a Value,
@@ -45,7 +46,7 @@ pub struct NewColumn<'a> {
 pub struct ColumnChange {
     pub title: Option<String>,
     pub temp_title: Option<Option<String>>,
-    pub kind: Option<String>,
+    pub kind: Option<ColumnKind>,
     pub description: Option<Option<String>>,
     pub additional_attributes: Option<Value>,
 }
@@ -73,8 +74,8 @@ pub async fn insert(
         sqlx::query_as(sql)
             .bind(new.spreadsheet_id.get())
             .bind(new.title)
-            .bind(new.kind)
-            .bind(new.role)
+            .bind(new.kind.as_str())
+            .bind(new.role.as_str())
             .bind(new.description)
             .bind(new.position)
             .bind(Json(new.additional_attributes))
@@ -131,7 +132,7 @@ pub async fn update(
             .bind(column.id.get())
             .bind(change.title.as_ref().unwrap_or(&column.title))
             .bind(change.temp_title.as_ref().unwrap_or(&column.temp_title))
-            .bind(change.kind.as_ref().unwrap_or(&column.kind))
+            .bind(change.kind.unwrap_or(column.kind).as_str())
             .bind(change.description.as_ref().unwrap_or(&column.description))
             .bind(Json(attributes))
             .bind(now)

@@ -1,6 +1,7 @@
 //! Video layers: the timeline of a video cell, ordered by z-position.
 
 use ace_domain::ids::{CellId, LayerId, SpreadsheetId, UserJobId};
+use ace_domain::sheet::layer::LayerKind;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::FromRow;
@@ -18,8 +19,8 @@ pub struct LayerRecord {
     #[sqlx(try_from = "i64")]
     pub cell_id: CellId,
     pub name: String,
-    /// text, clip, sound, caption, image or shape.
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: LayerKind,
     pub position: i64,
     pub additional_attributes: Json<Value>,
     pub default_user_job_id: Option<i64>,
@@ -33,7 +34,7 @@ pub struct NewLayer<'a> {
     pub spreadsheet_id: SpreadsheetId,
     pub cell_id: CellId,
     pub name: &'a str,
-    pub kind: &'a str,
+    pub kind: LayerKind,
     pub position: i64,
     pub additional_attributes: &'a Value,
 }
@@ -60,7 +61,7 @@ pub async fn insert(
             .bind(new.spreadsheet_id.get())
             .bind(new.cell_id.get())
             .bind(new.name)
-            .bind(new.kind)
+            .bind(new.kind.as_str())
             .bind(new.position)
             .bind(Json(new.additional_attributes))
             .bind(now)
@@ -99,7 +100,7 @@ pub async fn update(
     db: &mut dyn Session,
     id: LayerId,
     name: &str,
-    kind: &str,
+    kind: LayerKind,
     attributes: &Value,
     now: DateTime<Utc>,
 ) -> DbResult<LayerRecord> {
@@ -112,7 +113,7 @@ pub async fn update(
         sqlx::query_as(sql)
             .bind(id.get())
             .bind(name)
-            .bind(kind)
+            .bind(kind.as_str())
             .bind(Json(attributes))
             .bind(now)
     ))

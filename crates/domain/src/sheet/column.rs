@@ -5,6 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::FieldError;
+use crate::wire_enum::NotOneOf;
 
 /// The longest column title.
 pub const MAX_TITLE_CHARS: usize = 100;
@@ -57,6 +58,15 @@ impl FromStr for ColumnKind {
             "stats" => ColumnKind::Stats,
             _ => return Err(()),
         })
+    }
+}
+
+impl TryFrom<String> for ColumnKind {
+    type Error = NotOneOf;
+
+    fn try_from(text: String) -> Result<Self, NotOneOf> {
+        text.parse()
+            .map_err(|()| NotOneOf(&["text", "image", "video", "audio", "stats"]))
     }
 }
 
@@ -114,6 +124,21 @@ impl FromStr for ColumnRole {
             "stats" => ColumnRole::Stats,
             _ => return Err(()),
         })
+    }
+}
+
+impl TryFrom<String> for ColumnRole {
+    type Error = NotOneOf;
+
+    fn try_from(text: String) -> Result<Self, NotOneOf> {
+        text.parse()
+            .map_err(|()| NotOneOf(&["ingredient", "video", "final_video", "stats"]))
+    }
+}
+
+impl fmt::Display for ColumnRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::FieldError;
 use crate::sheet::card::{self, GenerationType};
+use crate::wire_enum::NotOneOf;
 
 /// Frames per second of every timeline.
 pub const FPS: u32 = 30;
@@ -114,6 +115,15 @@ impl FromStr for LayerKind {
             "shape" => LayerKind::Shape,
             _ => return Err(()),
         })
+    }
+}
+
+impl TryFrom<String> for LayerKind {
+    type Error = NotOneOf;
+
+    fn try_from(text: String) -> Result<Self, NotOneOf> {
+        text.parse()
+            .map_err(|()| NotOneOf(&["text", "clip", "sound", "caption", "image", "shape"]))
     }
 }
 
