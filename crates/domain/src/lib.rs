@@ -1,11 +1,13 @@
-//! The pure model of ace: identifiers, roles, credits, validated text, API-key rules and the
-//! agent-core patch. Nothing here does I/O; input crossing the HTTP edge is parsed into these
+//! The pure model of ace: identifiers, roles, credits, validated text, API-key rules, the
+//! agent-core patch, vidsheets, generations, webhook deliveries and content-monitoring
+//! requests. Nothing here does I/O; input crossing the HTTP edge is parsed into these
 //! types, so code past the edge works with values that are already known to be valid.
 
 pub mod agent_core;
 pub mod credits;
 pub mod generation;
 pub mod ids;
+pub mod knowledge;
 pub mod patch;
 pub mod role;
 pub mod sheet;
