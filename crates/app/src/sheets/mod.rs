@@ -26,7 +26,7 @@ use crate::credits::require_usable;
 use crate::policy::{AgentNeed, Denials, VISIBLE, require_agent};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
-pub use ace_db::sheets::tree::Scope;
+pub(crate) use ace_db::sheets::tree::Scope;
 
 /// An engine with what was read of its contents.
 #[derive(Clone, Debug)]
@@ -87,7 +87,7 @@ pub(crate) async fn open(
 
 /// Opens an engine for a change: the write checks, then the engine's lock, held until the
 /// transaction ends.
-pub(crate) async fn open_for_change(
+async fn open_for_change(
     db: &mut dyn Session,
     actor: &Actor,
     agent: AgentId,
