@@ -1,5 +1,6 @@
-//! Reading an exported file: a JSON array, one JSON object, or NDJSON (an object a line). Each
-//! record's shape is told by its fields, or named for the whole file:
+//! Reading an exported file: a JSON array, one JSON object, NDJSON (an object a line), or CSV
+//! with a header row (nested fields as `authorMeta/name` or `authorMeta.name`, as Apify's CSV
+//! exports write them). Each record's shape is told by its fields, or named for the whole file:
 //!
 //! - `tiktok_apify`: Apify's TikTok scraper (`clockworks/tiktok-scraper`): `id`, `text`,
 //!   `webVideoUrl`, `createTimeISO`, `playCount`, `diggCount`, `commentCount`, `shareCount`,
@@ -117,7 +118,10 @@ pub struct Imported {
 pub fn read(bytes: &[u8], format: Option<Format>) -> Imported {
     let text = String::from_utf8_lossy(bytes);
     let mut imported = Imported::default();
-    let records: Vec<(usize, Result<Value, String>)> =
+    let looks_like_json = text.trim_start().starts_with(['{', '[']);
+    let records: Vec<(usize, Result<Value, String>)> = if !looks_like_json {
+        csv_records(text.as_bytes())
+    } else {
         match serde_json::from_str::<Value>(text.trim()) {
             Ok(Value::Array(items)) => items
                 .into_iter()
@@ -135,7 +139,8 @@ pub fn read(bytes: &[u8], format: Option<Format>) -> Imported {
                     (i + 1, record)
                 })
                 .collect(),
-        };
+        }
+    };
     for (at, record) in records {
         match record.and_then(|record| item(&record, format)) {
             Ok(item) => imported.items.push(item),
@@ -143,6 +148,63 @@ pub fn read(bytes: &[u8], format: Option<Format>) -> Imported {
         }
     }
     imported
+}
+
+/// The rows of a CSV file as JSON objects, by line; empty cells are left out.
+fn csv_records(bytes: &[u8]) -> Vec<(usize, Result<Value, String>)> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let headers = match reader.headers() {
+        Ok(headers) => headers.clone(),
+        Err(err) => return vec![(1, Err(format!("is not a CSV header ({err})")))],
+    };
+    reader
+        .records()
+        .map(|row| {
+            let row = row.map_err(|err| {
+                let line = err
+                    .position()
+                    .map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
+                (line, format!("is not a CSV row ({err})"))
+            });
+            match row {
+                Err((line, message)) => (line, Err(message)),
+                Ok(row) => {
+                    let line = row
+                        .position()
+                        .map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
+                    let mut object = Map::new();
+                    for (header, cell) in headers.iter().zip(row.iter()) {
+                        if !cell.trim().is_empty() {
+                            insert_path(&mut object, header, Value::String(cell.to_owned()));
+                        }
+                    }
+                    (line, Ok(Value::Object(object)))
+                }
+            }
+        })
+        .collect()
+}
+
+/// Puts `value` at a `/`- or `.`-separated path, making the objects on the way.
+fn insert_path(object: &mut Map<String, Value>, path: &str, value: Value) {
+    let mut parts = path.split(['/', '.']).filter(|p| !p.is_empty()).peekable();
+    let mut here = object;
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            here.insert(part.to_owned(), value);
+            return;
+        }
+        let next = here
+            .entry(part.to_owned())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if !next.is_object() {
+            *next = Value::Object(Map::new());
+        }
+        let Value::Object(inner) = next else {
+            return;
+        };
+        here = inner;
+    }
 }
 
 fn item(record: &Value, format: Option<Format>) -> Result<Item, String> {

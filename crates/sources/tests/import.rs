@@ -148,3 +148,27 @@ fn a_record_of_no_known_shape_asks_for_a_format() {
             .contains("tiktok_apify")
     );
 }
+
+#[test]
+fn an_apify_csv_export_with_slash_paths_is_read_like_its_json() {
+    let csv = "id,text,webVideoUrl,playCount,diggCount,authorMeta/name,videoMeta/coverUrl,createTimeISO\n\
+               7301,\"3 serums, one routine\",https://www.tiktok.com/@glowlab/video/7301,120500,9100,glowlab,https://p16.example/c.jpeg,2026-11-30T18:04:05.000Z\n\
+               7302,second,https://www.tiktok.com/@glowlab/video/7302,not-a-number,,glowlab,,\n";
+    let imported = read(csv.as_bytes(), None);
+    assert!(imported.problems.is_empty(), "{:?}", imported.problems);
+    let found = posts(&imported.items);
+    assert_eq!(found.len(), 2);
+    assert_eq!(found[0].text, "3 serums, one routine");
+    assert_eq!(found[0].author.as_deref(), Some("glowlab"));
+    assert_eq!(found[0].metrics.views, Some(120_500));
+    assert_eq!(found[0].media_urls, ["https://p16.example/c.jpeg"]);
+    assert_eq!(
+        found[1].metrics.views, None,
+        "a count that is not a number is left out"
+    );
+    let generic = "platform,id,post_id,text,likes\ninstagram,c9,C0abc12,nice,2\nvine,c10,x,y,1\n";
+    let imported = read(generic.as_bytes(), None);
+    assert_eq!(comments(&imported.items)[0].post_platform_id, "C0abc12");
+    assert_eq!(imported.problems.len(), 1);
+    assert_eq!(imported.problems[0].at, 3, "the bad row's line");
+}
