@@ -34,7 +34,7 @@ macro_rules! wire_enum {
 
         impl $name {
             /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const ALL: [$name; [$(stringify!($variant)),+].len()] = [$($name::$variant),+];
             const SPELLINGS: &'static [&'static str] = &[$($wire),+];
 
             /// The wire spelling.
@@ -86,7 +86,7 @@ mod tests {
     #[test]
     fn values_round_trip_through_their_spellings() {
         for light in Light::ALL {
-            assert_eq!(light.as_str().parse::<Light>(), Ok(*light));
+            assert_eq!(light.as_str().parse::<Light>(), Ok(light));
             assert_eq!(light.to_string(), light.as_str());
         }
         assert_eq!(Light::try_from("green".to_owned()), Ok(Light::Green));

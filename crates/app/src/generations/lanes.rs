@@ -7,8 +7,7 @@ use ace_domain::generation::JobKind;
 
 use crate::App;
 
-/// The queue lane (the provider, for concurrency caps) that runs `job`: renders have their
-/// own; a generation's is the provider its card's type and model are routed to.
+/// The lane that runs `job`; `None` for a job no lane runs.
 pub(crate) fn lane_of(app: &App, job: &JobRecord) -> Option<String> {
     if job.user_job_type == JobKind::Render {
         return Some(crate::renders::LANE.to_owned());

@@ -11,4 +11,4 @@ pub mod status;
 pub use kind::JobKind;
 pub use pricing::{Markup, Price, PriceTable, Tier, Unit};
 pub use request::{CardRequest, MediaKind, ResourceRef, VoiceMethod, allowed_durations, validate};
-pub use status::{GenerationStatus, InvalidStatus};
+pub use status::GenerationStatus;

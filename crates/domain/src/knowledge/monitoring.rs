@@ -208,9 +208,9 @@ impl MonitoringChanges {
 
 fn supported(platform: Platform) -> String {
     let names: Vec<&str> = SearchType::ALL
-        .iter()
-        .filter(|search| platform.supports(**search))
-        .map(|search| search.as_str())
+        .into_iter()
+        .filter(|search| platform.supports(*search))
+        .map(SearchType::as_str)
         .collect();
     names.join(" or ")
 }
@@ -336,8 +336,7 @@ mod tests {
                 let read = MonitoringRequest::from_data(&data(json!({
                     "platform": platform.as_str(), "type": search.as_str(), "value": value
                 })));
-                let expected =
-                    !(*platform == Platform::Instagram && *search == SearchType::Keyword);
+                let expected = !(platform == Platform::Instagram && search == SearchType::Keyword);
                 assert_eq!(read.is_ok(), expected, "{platform} {search}");
                 if let Err(err) = read {
                     assert_eq!(err.field, "data.type");

@@ -91,7 +91,10 @@ mod tests {
             RunStatus::Queued.as_generation_status(),
             GenerationStatus::Pending
         );
-        for status in RunStatus::ALL.iter().filter(|s| **s != RunStatus::Queued) {
+        for status in RunStatus::ALL
+            .into_iter()
+            .filter(|s| *s != RunStatus::Queued)
+        {
             assert_eq!(status.as_generation_status().as_str(), status.as_str());
         }
     }
