@@ -19,6 +19,7 @@ pub mod content_resources;
 pub mod credits;
 pub mod direct_uploads;
 pub mod idempotency;
+pub mod knowledge;
 pub mod notify;
 pub mod organizations;
 pub mod queue;

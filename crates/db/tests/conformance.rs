@@ -2,7 +2,7 @@
 //! database when `ACE_TEST_DATABASE_URL` names a server (scripts/test runs the suite both
 //! ways). What is checked here is where SQLite and PostgreSQL could differ: migrations,
 //! unique keys folded for case, transactions, timestamps, the job queue's claim, lease and
-//! finish, and the "first writer wins" inserts.
+//! finish, the "first writer wins" inserts, and the knowledge base's upserts and snapshots.
 
 use ace_db::queue::{self, Claim, NewQueued};
 use ace_db::users::{self, NewUser};
@@ -281,4 +281,105 @@ async fn the_queue_interleaves_tenants_and_holds_a_claimed_job_until_its_lease_l
     );
     assert!(queue::remove(&mut conn, a2).await.unwrap());
     assert!(!queue::remove(&mut conn, a2).await.unwrap());
+}
+
+/// A workspace with two agents, for the knowledge tests.
+async fn two_agents(db: &Database) -> (ace_domain::ids::AgentId, ace_domain::ids::AgentId) {
+    use ace_db::agents::{self, NewAgent};
+    use ace_db::organizations::{self, NewOrganization};
+    let mut conn = db.writer().await.unwrap();
+    let org = organizations::insert(
+        &mut conn,
+        &NewOrganization {
+            uuid: "k-1".into(),
+            name: "Knowledge".into(),
+            is_personal: false,
+            created_by: None,
+        },
+        at(0),
+    )
+    .await
+    .unwrap();
+    let mut ids = Vec::new();
+    for name in ["first", "second"] {
+        let agent = agents::insert(
+            &mut conn,
+            &NewAgent {
+                organization_id: org.id,
+                created_by: None,
+                name: name.into(),
+                description: None,
+                time_zone: None,
+                eleven_lab_api_key: None,
+                hume_ai_api_key: None,
+            },
+            at(0),
+        )
+        .await
+        .unwrap();
+        ids.push(agent.id);
+    }
+    (ids[0], ids[1])
+}
+
+#[tokio::test]
+async fn a_post_stored_again_stays_one_post_with_a_metrics_snapshot_per_fetch() {
+    use ace_db::knowledge;
+    use ace_domain::knowledge::content::{Comment, Metrics, Post};
+    use ace_domain::knowledge::monitoring::Platform;
+    let (db, _test) = database().await;
+    let (agent, other) = two_agents(&db).await;
+    let post = |views: i64| Post {
+        platform: Platform::TikTok,
+        platform_id: "7301".into(),
+        url: Some("https://www.tiktok.com/@glowlab/video/7301".into()),
+        author: Some("glowlab".into()),
+        text: "3 serums #skincare".into(),
+        created_at: Some(at(-86_400)),
+        metrics: Metrics {
+            views: Some(views),
+            likes: Some(views / 10),
+            ..Metrics::default()
+        },
+        media_urls: vec!["https://p16.example/c.jpeg".into()],
+        raw: json!({"id": "7301", "playCount": views}),
+    };
+    let mut conn = db.writer().await.unwrap();
+    let first = knowledge::store_post(&mut conn, agent, &post(1_000), at(0))
+        .await
+        .unwrap();
+    let again = knowledge::store_post(&mut conn, agent, &post(5_000), at(3_600))
+        .await
+        .unwrap();
+    assert!(first.new && !again.new);
+    assert_eq!(first.id, again.id);
+    let elsewhere = knowledge::store_post(&mut conn, other, &post(1), at(0))
+        .await
+        .unwrap();
+    assert!(elsewhere.new, "another agent's knowledge is its own");
+    let history = knowledge::post_history(&mut conn, agent, "7301")
+        .await
+        .unwrap();
+    let views: Vec<Option<i64>> = history.iter().map(|(_, m)| m.views).collect();
+    assert_eq!(views, [Some(1_000), Some(5_000)]);
+    assert_eq!(history[1].0, at(3_600));
+    let comment = Comment {
+        platform: Platform::TikTok,
+        platform_id: "c-1".into(),
+        post_platform_id: "7301".into(),
+        author: Some("fan".into()),
+        text: "which serum first?".into(),
+        created_at: Some(at(10)),
+        likes: Some(3),
+        raw: json!({"cid": "c-1"}),
+    };
+    let stored = knowledge::store_comment(&mut conn, agent, &comment, at(0))
+        .await
+        .unwrap();
+    let stored_again = knowledge::store_comment(&mut conn, agent, &comment, at(60))
+        .await
+        .unwrap();
+    assert!(stored.new && !stored_again.new);
+    assert_eq!(knowledge::counts(&mut conn, agent).await.unwrap(), (1, 1));
+    assert_eq!(knowledge::counts(&mut conn, other).await.unwrap(), (1, 0));
 }
