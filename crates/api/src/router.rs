@@ -27,9 +27,9 @@ use crate::middleware::{auth::authenticate, envelope::ensure_envelope, metrics::
 use crate::openapi::ApiDoc;
 use crate::routes::{
     agent_core, agent_profile, agents, asset_folders, asset_libraries, automation, avatars, cells,
-    columns, content_resources, direct_uploads, generations, global_variables, layers, me, ops,
-    organizations, persisted_tokens, renders, row_runs, rows, sheets, templates, voices,
-    workspaces,
+    columns, content_resources, direct_uploads, generations, global_variables, knowledge, layers,
+    me, ops, organizations, persisted_tokens, renders, row_runs, rows, sheets, templates,
+    user_jobs, voices, workspaces,
 };
 use crate::state::ApiState;
 
@@ -212,6 +212,15 @@ fn api() -> OpenApiRouter<ApiState> {
         .routes(routes!(automation::test_callback::test_callback))
         .routes(routes!(automation::rotate_secret::rotate_automation_secret))
         .routes(routes!(automation::deliveries::list_automation_deliveries))
+        // User jobs: content monitoring
+        .routes(routes!(
+            user_jobs::list::list_user_jobs,
+            user_jobs::create::create_user_job
+        ))
+        .routes(routes!(
+            user_jobs::show::get_user_job,
+            user_jobs::update::update_monitoring_job
+        ))
 }
 
 /// Live streams: no request timeout.
@@ -223,10 +232,12 @@ fn streams() -> OpenApiRouter<ApiState> {
 
 /// The `/v1` routes that stream uploads: no request timeout, and the file size limit.
 fn uploads() -> OpenApiRouter<ApiState> {
-    OpenApiRouter::new().routes(routes!(
-        content_resources::list::list_content_resources,
-        content_resources::create::create_content_resource
-    ))
+    OpenApiRouter::new()
+        .routes(routes!(
+            content_resources::list::list_content_resources,
+            content_resources::create::create_content_resource
+        ))
+        .routes(routes!(knowledge::import::import_knowledge))
 }
 
 /// ace's OpenAPI document.

@@ -49,6 +49,12 @@ pub enum ErrorCode {
     InsufficientCreditsForJob,
     /// The generation has already ended, so there is nothing to stop.
     JobCannotBeStopped,
+    /// The workspace has no credits to pay for content monitoring.
+    NoActiveCreditPurchase,
+    /// No user job of the agent's has this id.
+    UserJobNotFound,
+    /// The user job has ended, so it can no longer be changed.
+    JobStatusInvalid,
     /// Too many requests for this key; retry after the time in `Retry-After`.
     RateLimited,
     /// The body is not valid JSON (or form data).
@@ -97,6 +103,9 @@ impl ErrorCode {
             ErrorCode::UsableGenCreditRequired => "usable_gen_credit_required",
             ErrorCode::InsufficientCreditsForJob => "insufficient_credits_for_job",
             ErrorCode::JobCannotBeStopped => "job_cannot_be_stopped",
+            ErrorCode::NoActiveCreditPurchase => "no_active_credit_purchase",
+            ErrorCode::UserJobNotFound => "user_job_not_found",
+            ErrorCode::JobStatusInvalid => "job_status_invalid",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::InvalidJson => "invalid_json",
             ErrorCode::BadRequest => "bad_request",

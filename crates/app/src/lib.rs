@@ -19,6 +19,7 @@ pub mod error;
 pub mod files;
 pub mod generations;
 pub mod idempotency;
+pub mod knowledge;
 pub mod organizations;
 pub mod policy;
 pub mod renders;
@@ -26,6 +27,7 @@ pub mod row_runs;
 pub mod sheets;
 pub mod templates;
 pub mod text;
+pub mod user_jobs;
 pub mod voices;
 
 use std::path::PathBuf;
@@ -78,6 +80,8 @@ pub struct Settings {
     pub work_dir: PathBuf,
     /// How long a render may take before it is stopped.
     pub render_timeout: Duration,
+    /// How long a monitoring job waits between its cycles.
+    pub monitoring_interval: Duration,
 }
 
 impl Default for Settings {
@@ -94,6 +98,7 @@ impl Default for Settings {
             generation_retry_base: Duration::from_secs(2),
             work_dir: std::env::temp_dir().join("ace-work"),
             render_timeout: Duration::from_secs(1_800),
+            monitoring_interval: Duration::from_secs(24 * 60 * 60),
         }
     }
 }
@@ -123,6 +128,8 @@ pub struct Parts {
     pub elevenlabs: ElevenLabsAccess,
     /// What generations cost.
     pub pricing: PriceTable,
+    /// The hosted sources of social content monitoring can fetch from.
+    pub sources: ace_sources::Sources,
     /// The HTTP client for webhooks and callbacks, built by [`ace_net::outbound::client`].
     pub outbound: reqwest::Client,
     /// Signs and checks the HS256 JWTs ace accepts.
@@ -146,6 +153,7 @@ pub struct App {
     speech: Arc<LocalSpeech>,
     elevenlabs: Arc<ElevenLabsAccess>,
     pricing: Arc<PriceTable>,
+    sources: Arc<ace_sources::Sources>,
     /// This process's feed of generation status changes (live streams listen to it).
     generation_events: generations::events::Bus,
     outbound: reqwest::Client,
@@ -166,6 +174,7 @@ impl App {
             speech: parts.speech,
             elevenlabs: Arc::new(parts.elevenlabs),
             pricing: Arc::new(parts.pricing),
+            sources: Arc::new(parts.sources),
             generation_events: generations::events::Bus::default(),
             outbound: parts.outbound,
             db: parts.db,
@@ -226,6 +235,8 @@ impl App {
             Arc::new(generations::run::GenerationJobs::new(self.clone())),
             Arc::new(automation::delivery::DeliveryJobs::new(self.clone())),
             Arc::new(row_runs::RowRunJobs::new(self.clone())),
+            Arc::new(knowledge::gather::GatherJobs::new(self.clone())),
+            Arc::new(knowledge::imports::ImportJobs::new(self.clone())),
         ]
     }
 

@@ -253,6 +253,21 @@ pub async fn outstanding(db: &mut dyn Session) -> DbResult<i64> {
     ))
 }
 
+/// How many jobs are running, or queued to run by `horizon_ms`.
+pub async fn outstanding_by(db: &mut dyn Session, horizon_ms: i64) -> DbResult<i64> {
+    Ok(fetch_one!(
+        db,
+        sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE state = 'running' OR run_at <= $1")
+            .bind(horizon_ms)
+    ))
+}
+
+/// Makes every queued job of `kind` due at `now_ms`; returns how many.
+pub async fn bring_forward(db: &mut dyn Session, kind: &str, now_ms: i64) -> DbResult<u64> {
+    let sql = "UPDATE jobs SET run_at = $2 WHERE state = 'queued' AND kind = $1 AND run_at > $2";
+    Ok(execute!(db, sqlx::query(sql).bind(kind).bind(now_ms)))
+}
+
 /// Deletes a job whoever holds it (cancellation). Returns whether it was there.
 pub async fn remove(db: &mut dyn Session, id: i64) -> DbResult<bool> {
     let sql = "DELETE FROM jobs WHERE id = $1";

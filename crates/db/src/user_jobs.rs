@@ -312,6 +312,115 @@ pub async fn resume(
     ))
 }
 
+/// Which of an agent's jobs a list shows.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct JobFilter {
+    pub user_job_type: Option<JobKind>,
+    pub status: Option<GenerationStatus>,
+}
+
+/// An agent's jobs, newest first.
+pub async fn list_for_agent(
+    db: &mut dyn Session,
+    agent: AgentId,
+    filter: JobFilter,
+    offset: i64,
+    limit: i64,
+) -> DbResult<Vec<JobRecord>> {
+    let sql = concat!(
+        "SELECT ",
+        columns!(),
+        " FROM user_jobs WHERE agent_id = $1 AND ($2 IS NULL OR user_job_type = $2) \
+           AND ($3 IS NULL OR status = $3) ORDER BY id DESC LIMIT $4 OFFSET $5"
+    );
+    Ok(fetch_all!(
+        db,
+        sqlx::query_as(sql)
+            .bind(agent.get())
+            .bind(filter.user_job_type.map(JobKind::as_str))
+            .bind(filter.status.map(GenerationStatus::as_str))
+            .bind(limit)
+            .bind(offset)
+    ))
+}
+
+/// Replaces a job's `data` while it is pending or processing. `None` if it has ended.
+pub async fn update_data(
+    db: &mut dyn Session,
+    id: UserJobId,
+    data: &Value,
+    now: DateTime<Utc>,
+) -> DbResult<Option<JobRecord>> {
+    let sql = concat!(
+        "UPDATE user_jobs SET data = $2, updated_at = $3 \
+         WHERE id = $1 AND status IN ('pending', 'processing') RETURNING ",
+        columns!()
+    );
+    Ok(fetch_optional!(
+        db,
+        sqlx::query_as(sql)
+            .bind(id.get())
+            .bind(Json(data))
+            .bind(now)
+    ))
+}
+
+/// One finished cycle of a long-lived job that stays processing.
+#[derive(Clone, Debug)]
+pub struct Cycle<'a> {
+    pub result: &'a Value,
+    /// What this cycle cost, added to what the job has cost so far.
+    pub cost_millis: i64,
+    pub provider: Option<&'a str>,
+    /// The queue entry that runs the next cycle.
+    pub next_run: Option<i64>,
+}
+
+/// Records a cycle of a processing job: its result, its cost (added), the next run; the
+/// cycle's reservation is closed. `None` if the job is no longer processing.
+pub async fn record_cycle(
+    db: &mut dyn Session,
+    id: UserJobId,
+    cycle: &Cycle<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<Option<JobRecord>> {
+    let sql = concat!(
+        "UPDATE user_jobs SET result = $2, execution_cost_millis = execution_cost_millis + $3, \
+           provider = COALESCE($4, provider), queue_job_id = $5, reservation_id = NULL, updated_at = $6 \
+         WHERE id = $1 AND status = 'processing' RETURNING ",
+        columns!()
+    );
+    Ok(fetch_optional!(
+        db,
+        sqlx::query_as(sql)
+            .bind(id.get())
+            .bind(Json(cycle.result))
+            .bind(cycle.cost_millis)
+            .bind(cycle.provider)
+            .bind(cycle.next_run)
+            .bind(now)
+    ))
+}
+
+/// Records the reservation paying for a processing job's current run (or none) and its
+/// amount. `false` if the job is no longer processing.
+pub async fn hold(
+    db: &mut dyn Session,
+    id: UserJobId,
+    reservation: Option<i64>,
+    estimate_millis: i64,
+) -> DbResult<bool> {
+    let sql = "UPDATE user_jobs SET reservation_id = $2, estimate_millis = $3 \
+               WHERE id = $1 AND status = 'processing'";
+    Ok(execute!(
+        db,
+        sqlx::query(sql)
+            .bind(id.get())
+            .bind(reservation)
+            .bind(estimate_millis)
+    ) > 0)
+}
+
 /// Records how far a processing job has come (0 to 1). `false` if it is not processing.
 pub async fn set_progress(db: &mut dyn Session, id: UserJobId, progress: f64) -> DbResult<bool> {
     let sql = "UPDATE user_jobs SET progress = $2 WHERE id = $1 AND status = 'processing'";

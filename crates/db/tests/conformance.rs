@@ -383,3 +383,306 @@ async fn a_post_stored_again_stays_one_post_with_a_metrics_snapshot_per_fetch() 
     assert_eq!(knowledge::counts(&mut conn, agent).await.unwrap(), (1, 1));
     assert_eq!(knowledge::counts(&mut conn, other).await.unwrap(), (1, 0));
 }
+
+#[tokio::test]
+async fn knowledge_searches_match_words_filter_and_rank_the_same_on_both_databases() {
+    use ace_db::knowledge;
+    use ace_db::user_jobs::{self, NewJob};
+    use ace_domain::generation::{GenerationStatus, JobKind};
+    use ace_domain::knowledge::content::{Comment, Finding, Metrics, Post};
+    use ace_domain::knowledge::monitoring::Platform;
+    use ace_domain::knowledge::query::{PostQuery, Ranking};
+    let (db, _test) = database().await;
+    let (agent, other) = two_agents(&db).await;
+    let day = 86_400;
+    // (id, platform, author, text, days ago, views, likes, comments)
+    let posts = [
+        (
+            "a",
+            Platform::TikTok,
+            "GlowLab",
+            "Three serums for #skincare beginners",
+            1,
+            9_000,
+            900,
+            40,
+        ),
+        (
+            "b",
+            Platform::TikTok,
+            "glowlab",
+            "My night skincare routine",
+            2,
+            20_000,
+            500,
+            10,
+        ),
+        (
+            "c",
+            Platform::Instagram,
+            "dermadoc",
+            "Skincare myths, debunked",
+            3,
+            4_000,
+            800,
+            90,
+        ),
+        (
+            "d",
+            Platform::YouTube,
+            "dermadoc",
+            "Sunscreen: the only skincare step that matters",
+            20,
+            50_000,
+            1_000,
+            5,
+        ),
+        (
+            "e",
+            Platform::TikTok,
+            "chefmo",
+            "Five minute pasta",
+            1,
+            80_000,
+            9_000,
+            300,
+        ),
+        ("f", Platform::TikTok, "nobody", "skincare", 1, 0, 0, 0),
+    ];
+    let mut conn = db.writer().await.unwrap();
+    let job = user_jobs::insert(
+        &mut conn,
+        &NewJob {
+            agent_id: agent,
+            organization_id: None,
+            spreadsheet_id: None,
+            cell_id: None,
+            layer_id: None,
+            user_job_type: JobKind::ImportSocial,
+            status: GenerationStatus::Completed,
+            data: &json!({}),
+            prompt: None,
+            estimate_millis: 0,
+            row_run_id: None,
+        },
+        at(0),
+    )
+    .await
+    .unwrap();
+    let mut ids = std::collections::HashMap::new();
+    for (id, platform, author, text, days_ago, views, likes, comments) in posts {
+        let post = Post {
+            platform,
+            platform_id: id.into(),
+            url: None,
+            author: Some(author.into()),
+            text: text.into(),
+            created_at: Some(at(-days_ago * day)),
+            metrics: Metrics {
+                views: Some(views),
+                likes: Some(likes),
+                comments: Some(comments),
+                ..Metrics::default()
+            },
+            media_urls: Vec::new(),
+            raw: json!({}),
+        };
+        // Each post was first fetched a day ago with a tenth of today's views (b with half).
+        let earlier = Post {
+            metrics: Metrics {
+                views: Some(if id == "b" { views / 2 } else { views / 10 }),
+                ..post.metrics
+            },
+            ..post.clone()
+        };
+        knowledge::store_post(&mut conn, agent, &earlier, at(-day))
+            .await
+            .unwrap();
+        let stored = knowledge::store_post(&mut conn, agent, &post, at(0))
+            .await
+            .unwrap();
+        if ["a", "c"].contains(&id) {
+            knowledge::link_post(&mut conn, stored.id, job.id)
+                .await
+                .unwrap();
+        }
+        ids.insert(id, stored.id);
+        // The other agent has the same words, and must never see ours (nor we theirs).
+        knowledge::store_post(&mut conn, other, &post, at(0))
+            .await
+            .unwrap();
+    }
+    let search = |query: PostQuery| {
+        let db = db.clone();
+        async move {
+            let mut conn = db.conn().await.unwrap();
+            knowledge::search_posts(&mut conn, agent, &query, at(0))
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|post| post.platform_id)
+                .collect::<Vec<_>>()
+        }
+    };
+    let words = |words: &str, ranking: Ranking| PostQuery {
+        words: Some(words.into()),
+        ranking,
+        ..PostQuery::default()
+    };
+    assert_eq!(
+        search(words("skincare", Ranking::Views)).await,
+        ["d", "b", "a", "c", "f"]
+    );
+    assert_eq!(
+        search(words("#SKINCARE routine", Ranking::Views)).await,
+        ["b"]
+    );
+    assert_eq!(
+        search(words("skin", Ranking::Views)).await,
+        Vec::<String>::new(),
+        "whole words"
+    );
+    assert_eq!(
+        search(PostQuery {
+            days: Some(7),
+            limit: 2,
+            ..words("skincare", Ranking::Views)
+        })
+        .await,
+        ["b", "a"]
+    );
+    assert_eq!(
+        search(PostQuery {
+            platform: Some(Platform::Instagram),
+            ..words("skincare", Ranking::Views)
+        })
+        .await,
+        ["c"]
+    );
+    assert_eq!(
+        search(PostQuery {
+            author: Some("@GLOWLAB".into()),
+            ..PostQuery::default()
+        })
+        .await,
+        ["b", "a"]
+    );
+    assert_eq!(
+        search(PostQuery {
+            found_by: Some(job.id),
+            ..PostQuery::default()
+        })
+        .await,
+        ["a", "c"]
+    );
+    // (likes + comments) / views: c 0.2225, a 0.1044, e 0.1163, b 0.0255, d 0.0201; f has none.
+    assert_eq!(
+        search(PostQuery {
+            ranking: Ranking::Engagement,
+            ..PostQuery::default()
+        })
+        .await,
+        ["c", "e", "a", "b", "d", "f"]
+    );
+    // Views gained since the first fetch: e 72 000, d 45 000, b 10 000, a 8 100, c 3 600.
+    assert_eq!(
+        search(PostQuery {
+            ranking: Ranking::Growth,
+            limit: 3,
+            ..PostQuery::default()
+        })
+        .await,
+        ["e", "d", "b"]
+    );
+    assert_eq!(
+        search(PostQuery {
+            ranking: Ranking::Recent,
+            ..words("skincare", Ranking::Recent)
+        })
+        .await
+        .last()
+        .map(String::as_str),
+        Some("d")
+    );
+    let found = knowledge::search_posts(&mut conn, agent, &words("serums", Ranking::Views), at(0))
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].growth, 8_100);
+    assert!((found[0].engagement.unwrap() - 940.0 / 9_000.0).abs() < 1e-12);
+
+    for (n, (post, likes, text)) in [
+        ("a", 3, "which serum first"),
+        ("a", 12, "love this serum"),
+        ("e", 99, "serum? no, pasta"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let comment = Comment {
+            platform: Platform::TikTok,
+            platform_id: format!("c{n}"),
+            post_platform_id: post.into(),
+            author: None,
+            text: text.into(),
+            created_at: None,
+            likes: Some(likes),
+            raw: json!({}),
+        };
+        knowledge::store_comment(&mut conn, agent, &comment, at(0))
+            .await
+            .unwrap();
+    }
+    let on_a = knowledge::top_comments(&mut conn, agent, &[ids["a"]], None, 10)
+        .await
+        .unwrap();
+    let bodies: Vec<&str> = on_a.iter().map(|c| c.body.as_str()).collect();
+    assert_eq!(bodies, ["love this serum", "which serum first"]);
+    let with_words =
+        knowledge::top_comments(&mut conn, agent, &[ids["a"], ids["e"]], Some("serum"), 10)
+            .await
+            .unwrap();
+    assert_eq!(with_words.len(), 3);
+    assert_eq!(with_words[0].body, "serum? no, pasta");
+    assert!(
+        knowledge::top_comments(&mut conn, other, &[ids["a"]], None, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "our posts' comments are not the other agent's"
+    );
+
+    let finding = Finding {
+        source: "hacker_news".into(),
+        url: "https://news.example/1".into(),
+        title: "Sunscreen chemistry explained".into(),
+        excerpt: "Why mineral filters scatter less light than you think.".into(),
+        topic: Some("skincare science".into()),
+        published_at: Some(at(-day)),
+        raw: json!({"objectID": "1"}),
+    };
+    let stored = knowledge::store_finding(&mut conn, agent, &finding, at(0))
+        .await
+        .unwrap();
+    let again = knowledge::store_finding(&mut conn, agent, &finding, at(60))
+        .await
+        .unwrap();
+    assert!(stored.new && !again.new && stored.id == again.id);
+    let found = knowledge::search_findings(&mut conn, agent, "mineral sunscreen", 10)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].fetched_at, at(60));
+    assert!(
+        knowledge::search_findings(&mut conn, other, "sunscreen", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        knowledge::search_findings(&mut conn, agent, "pasta", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

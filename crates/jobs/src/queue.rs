@@ -127,16 +127,45 @@ impl Queue {
     /// ends, so an empty queue means the work has come to rest (a job that never ends keeps
     /// this waiting). For tests, tools and shutdown.
     pub async fn idle(&self) -> DbResult<()> {
+        self.rest(None).await
+    }
+
+    /// Like [`Queue::idle`], but jobs queued to run more than `horizon` from now (the next
+    /// cycle of a monitoring job, say) may stay queued.
+    pub async fn idle_within(&self, horizon: Duration) -> DbResult<()> {
+        self.rest(Some(horizon)).await
+    }
+
+    async fn rest(&self, horizon: Option<Duration>) -> DbResult<()> {
         loop {
             let settled = self.inner.settled.notified();
             tokio::pin!(settled);
             settled.as_mut().enable();
-            if store::outstanding(&mut self.db().conn().await?).await? == 0 {
+            let mut conn = self.db().conn().await?;
+            let outstanding = match horizon {
+                None => store::outstanding(&mut conn).await?,
+                Some(horizon) => {
+                    store::outstanding_by(&mut conn, now_ms() + millis(horizon)).await?
+                }
+            };
+            drop(conn);
+            if outstanding == 0 {
                 return Ok(());
             }
             // Other processes' settlements are not heard here; look again now and then.
             let _ = tokio::time::timeout(OTHER_PROCESSES, settled).await;
         }
+    }
+
+    /// Runs every queued job of `P`'s kind now rather than when it was due (the next cycles
+    /// of monitoring jobs, say), and wakes the workers. Returns how many were brought forward.
+    pub async fn run_now<P: Payload>(&self) -> DbResult<u64> {
+        let mut tx = self.db().begin().await?;
+        let moved = store::bring_forward(&mut tx, P::KIND, now_ms()).await?;
+        notify::after_commit(&mut tx, WAKE_CHANNEL, "");
+        tx.commit().await?;
+        self.wake();
+        Ok(moved)
     }
 
     pub(crate) async fn woken(&self) {

@@ -140,6 +140,9 @@ pub struct ConfigArgs {
     /// Seconds a render may take before it is stopped (and refunded). Default: 1800.
     #[arg(long, env = "ACE_RENDER_TIMEOUT_SECS", global = true)]
     pub render_timeout_secs: Option<u64>,
+    /// Seconds a content monitoring job waits between its fetches. Default: 86400 (daily).
+    #[arg(long, env = "ACE_MONITORING_INTERVAL_SECS", global = true)]
+    pub monitoring_interval_secs: Option<u64>,
     /// Where the embedded models are (scripts/models puts them there). Default:
     /// ~/.cache/ace/models
     #[arg(long, env = "ACE_MODELS_DIR", global = true)]
@@ -188,6 +191,7 @@ struct FileSettings {
     generation_retry_base_ms: Option<u64>,
     pricing_file: Option<PathBuf>,
     render_timeout_secs: Option<u64>,
+    monitoring_interval_secs: Option<u64>,
     models_dir: Option<PathBuf>,
     /// `[providers.<name>]` sections.
     providers: Option<toml::Table>,
@@ -250,6 +254,7 @@ pub struct JobSettings {
     pub webhook_retry_base: Duration,
     pub generation_retry_base: Duration,
     pub render_timeout: Duration,
+    pub monitoring_interval: Duration,
 }
 
 impl Settings {
@@ -353,6 +358,12 @@ impl Settings {
                 args.render_timeout_secs
                     .or(file.render_timeout_secs)
                     .unwrap_or(1_800)
+                    .max(1),
+            ),
+            monitoring_interval: Duration::from_secs(
+                args.monitoring_interval_secs
+                    .or(file.monitoring_interval_secs)
+                    .unwrap_or(24 * 60 * 60)
                     .max(1),
             ),
         };

@@ -249,6 +249,7 @@ pub async fn assemble(
         speech,
         elevenlabs,
         pricing: pricing(settings)?,
+        sources: ace_sources::Sources::default(),
         outbound,
         jwt_secret,
         url_signing_key,
@@ -271,6 +272,7 @@ pub fn app_settings(settings: &Settings, public_url: &str) -> ace_app::Settings 
         webhook_retry_base: settings.jobs.webhook_retry_base,
         generation_retry_base: settings.jobs.generation_retry_base,
         render_timeout: settings.jobs.render_timeout,
+        monitoring_interval: settings.jobs.monitoring_interval,
         work_dir: settings.data_dir.join("work"),
         ..ace_app::Settings::default()
     }

@@ -16,4 +16,5 @@ pub mod sheets;
 pub mod templates;
 pub mod time;
 pub mod user;
+pub mod user_jobs;
 pub mod voices;

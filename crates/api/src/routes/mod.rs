@@ -13,6 +13,7 @@ pub mod content_resources;
 pub mod direct_uploads;
 pub mod generations;
 pub mod global_variables;
+pub mod knowledge;
 pub mod layers;
 pub mod me;
 pub mod ops;
@@ -23,11 +24,14 @@ pub mod row_runs;
 pub mod rows;
 pub mod sheets;
 pub mod templates;
+pub mod user_jobs;
 pub mod voices;
 pub mod workspaces;
 
 /// The setup phase of GEN's five-step journey, for `x-phase`.
 pub(crate) const SETUP: &str = "setup";
+/// The ideas phase, for `x-phase`.
+pub(crate) const IDEAS: &str = "ideas";
 /// The convert phase, for `x-phase`.
 pub(crate) const CONVERT: &str = "convert";
 /// The edit phase, for `x-phase`.

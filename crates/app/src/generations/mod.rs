@@ -52,6 +52,10 @@ impl GenerationView {
         self.job.status
     }
 
+    pub fn kind(&self) -> ace_domain::generation::JobKind {
+        self.job.user_job_type
+    }
+
     /// How far a running render has come, 0 to 1.
     pub fn progress(&self) -> Option<f64> {
         self.job.progress
@@ -164,14 +168,18 @@ fn read_only(_: ace_domain::ids::AgentId) -> AppError {
     )
 }
 
-/// Finds a generation and checks the caller may `need` its agent; strangers get 404.
+/// Finds a generation and checks the caller may `need` its agent; strangers get 404. Jobs
+/// that gather knowledge are read and changed on `/user_jobs`, not here.
 pub(crate) async fn open(
     db: &mut dyn Session,
     actor: &Actor,
     id: UserJobId,
     need: AgentNeed,
 ) -> AppResult<JobRecord> {
-    let job = store::find(db, id).await?.ok_or_else(|| not_found(id))?;
+    let job = store::find(db, id)
+        .await?
+        .filter(|job| !job.user_job_type.is_knowledge())
+        .ok_or_else(|| not_found(id))?;
     require_agent(db, actor, job.agent_id, need, &ACCESS).await?;
     Ok(job)
 }

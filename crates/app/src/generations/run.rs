@@ -106,6 +106,10 @@ async fn run(app: &App, job: &Job) -> AppResult<Outcome> {
             return crate::voices::preview::run(app, job, &record, routes).await;
         }
         JobKind::Card(kind) => kind,
+        JobKind::TrainSocial | JobKind::ImportSocial => {
+            warn!(job = job.id, generation = %id, "a knowledge job was queued as a generation");
+            return Ok(Outcome::Done);
+        }
     };
     let work = match work_for(app, &record, kind, job).await? {
         Ok(work) => work,

@@ -1,6 +1,7 @@
 //! What a user job is (`user_job_type`): a creation card's generation, named by its documented
-//! type, or one of ace's own jobs that share the generations' id space and endpoints: the
-//! render of a video cell and a voice preview.
+//! type; a scrape or monitoring of social content (`train_social`) or an import of it; or one
+//! of ace's own jobs that share the generations' id space and endpoints: the render of a video
+//! cell and a voice preview.
 
 use std::fmt;
 use std::str::FromStr;
@@ -17,6 +18,10 @@ pub enum JobKind {
     Render,
     /// A sample of a voice speaking a line.
     VoicePreview,
+    /// A one-time scrape or an ongoing monitoring of social content into the agent's knowledge.
+    TrainSocial,
+    /// An exported file of social content read into the agent's knowledge (an ace addition).
+    ImportSocial,
 }
 
 /// Every spelling [`JobKind`] reads.
@@ -32,6 +37,8 @@ const SPELLINGS: &[&str] = &[
     "media",
     "render",
     "voice_preview",
+    "train_social",
+    "import_social",
 ];
 
 impl JobKind {
@@ -41,14 +48,24 @@ impl JobKind {
             JobKind::Card(kind) => kind.as_str(),
             JobKind::Render => "render",
             JobKind::VoicePreview => "voice_preview",
+            JobKind::TrainSocial => "train_social",
+            JobKind::ImportSocial => "import_social",
         }
+    }
+
+    /// Whether it gathers social content into the agent's knowledge.
+    pub const fn is_knowledge(self) -> bool {
+        matches!(self, JobKind::TrainSocial | JobKind::ImportSocial)
     }
 
     /// The card type, for a card's generation.
     pub const fn card(self) -> Option<GenerationType> {
         match self {
             JobKind::Card(kind) => Some(kind),
-            JobKind::Render | JobKind::VoicePreview => None,
+            JobKind::Render
+            | JobKind::VoicePreview
+            | JobKind::TrainSocial
+            | JobKind::ImportSocial => None,
         }
     }
 }
@@ -66,6 +83,8 @@ impl FromStr for JobKind {
         match text {
             "render" => Ok(JobKind::Render),
             "voice_preview" => Ok(JobKind::VoicePreview),
+            "train_social" => Ok(JobKind::TrainSocial),
+            "import_social" => Ok(JobKind::ImportSocial),
             card => card
                 .parse::<GenerationType>()
                 .map(JobKind::Card)
@@ -94,10 +113,12 @@ mod tests {
 
     #[test]
     fn every_kind_round_trips_through_its_spelling() {
-        let kinds = GenerationType::ALL
-            .into_iter()
-            .map(JobKind::Card)
-            .chain([JobKind::Render, JobKind::VoicePreview]);
+        let kinds = GenerationType::ALL.into_iter().map(JobKind::Card).chain([
+            JobKind::Render,
+            JobKind::VoicePreview,
+            JobKind::TrainSocial,
+            JobKind::ImportSocial,
+        ]);
         let spelled: Vec<&str> = kinds.clone().map(JobKind::as_str).collect();
         assert_eq!(spelled, SPELLINGS);
         for kind in kinds {

@@ -29,6 +29,10 @@ pub const SCRIPT_CHARS_PER_SECOND: f64 = 15.0;
 
 /// The key of the price for rendering a cell's layers into one video.
 pub const RENDER_KEY: &str = "render";
+/// The key of the price of one post or video gathered by content monitoring.
+pub const SCRAPED_POST_KEY: &str = "train_social.post";
+/// The key of the price of one comment gathered by content monitoring.
+pub const SCRAPED_COMMENT_KEY: &str = "train_social.comment";
 
 /// The markup class an operation is billed in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -197,6 +201,9 @@ const BUILT_IN: &[(&str, Tier, f64, Unit)] = &[
     ("media", Tier::GenerativeAi, 0.0, Unit::Call),
     // render: USD per second of rendered output.
     (RENDER_KEY, Tier::Gpu, 0.0097, Unit::Second),
+    // content monitoring: GEN's documented USD per post and per comment gathered.
+    (SCRAPED_POST_KEY, Tier::GenerativeAi, 0.015, Unit::Call),
+    (SCRAPED_COMMENT_KEY, Tier::GenerativeAi, 0.002, Unit::Call),
 ];
 
 impl Default for PriceTable {
@@ -345,6 +352,22 @@ impl PriceTable {
             .map_or(Credits::ZERO, |price| self.charge(price, usage))
     }
 
+    /// What gathering `posts` posts and `comments` comments costs: their documented dollar
+    /// prices summed, through the credit formula ([`PriceTable::for_usd`]) in the post
+    /// price's tier.
+    pub fn for_scraping(&self, posts: u64, comments: u64) -> Credits {
+        let post = self.price_or_built_in(SCRAPED_POST_KEY);
+        let comment = self.price_or_built_in(SCRAPED_COMMENT_KEY);
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "counts of scraped items are far below 2^52"
+        )]
+        let usd = post.map_or(0.0, |price| price.usd * posts as f64)
+            + comment.map_or(0.0, |price| price.usd * comments as f64);
+        let tier = post.map_or(Tier::GenerativeAi, |price| price.tier);
+        self.for_usd(usd, tier)
+    }
+
     /// GEN's formula on a dollar amount: `round(usd / 0.0087 × markup)` whole credits, at least
     /// 1 when anything was spent, 0 when nothing was. Used to reconcile a pre-charge with what
     /// the provider actually billed.
@@ -413,6 +436,17 @@ mod tests {
             Value::Object(map) => validate(kind, &map).unwrap(),
             other => panic!("test data must be an object, got {other}"),
         }
+    }
+
+    #[test]
+    fn scraping_is_priced_per_post_and_per_comment() {
+        let table = PriceTable::default();
+        // 20 posts: $0.30 / 0.0087 × 1.3 = 44.8 → 45 credits.
+        assert_eq!(table.for_scraping(20, 0), Credits::whole(45));
+        // and 400 comments: + $0.80 → $1.10 / 0.0087 × 1.3 = 164.4 → 164 credits.
+        assert_eq!(table.for_scraping(20, 400), Credits::whole(164));
+        assert_eq!(table.for_scraping(0, 0), Credits::ZERO);
+        assert_eq!(table.for_scraping(1, 0), Credits::whole(2));
     }
 
     fn credits(table: &PriceTable, kind: GenerationType, data: Value) -> i64 {

@@ -50,3 +50,18 @@ pub struct Comment {
     pub likes: Option<i64>,
     pub raw: Value,
 }
+
+/// A page research found: a story, a thread or a search result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    /// Where it was found: `hacker_news`, `reddit`, `web`.
+    pub source: String,
+    pub url: String,
+    pub title: String,
+    /// What the page says, in a few sentences.
+    pub excerpt: String,
+    /// The research topic it was found for.
+    pub topic: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub raw: Value,
+}

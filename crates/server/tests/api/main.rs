@@ -21,6 +21,7 @@ mod generations;
 mod global_variables;
 mod idempotency;
 mod journey;
+mod knowledge;
 mod layers;
 mod ledger;
 mod local_cards;

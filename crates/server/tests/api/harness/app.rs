@@ -52,6 +52,8 @@ pub struct TestAppBuilder {
     job_lease: Option<Duration>,
     serve_jobs: Option<bool>,
     public_webhooks_only: bool,
+    sources: ace_sources::Sources,
+    monitoring_interval: Option<Duration>,
 }
 
 impl TestAppBuilder {
@@ -111,6 +113,20 @@ impl TestAppBuilder {
         self
     }
 
+    /// Adds a source of social content after those added so far (none by default).
+    #[must_use]
+    pub fn source(mut self, source: Arc<dyn ace_sources::Source>) -> Self {
+        self.sources.add(source);
+        self
+    }
+
+    /// Sets how long monitoring waits between cycles (a day by default).
+    #[must_use]
+    pub fn monitoring_interval(mut self, interval: Duration) -> Self {
+        self.monitoring_interval = Some(interval);
+        self
+    }
+
     /// Shortens (or lengthens) job leases, for crash-recovery tests.
     #[must_use]
     pub fn job_lease(mut self, lease: Duration) -> Self {
@@ -162,10 +178,17 @@ impl TestAppBuilder {
         if let Some(providers) = self.providers {
             settings.providers = providers;
         }
+        if let Some(interval) = self.monitoring_interval {
+            settings.jobs.monitoring_interval = interval;
+        }
         let generators = self.generators;
-        let server = Application::build_with(&settings, move |parts| parts.providers = generators)
-            .await
-            .expect("the app starts");
+        let sources = self.sources;
+        let server = Application::build_with(&settings, move |parts| {
+            parts.providers = generators;
+            parts.sources = sources;
+        })
+        .await
+        .expect("the app starts");
         let address = server.local_addr();
         let app = server.app().clone();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -232,6 +255,18 @@ impl TestApp {
             .await
             .expect("the jobs came to rest")
             .expect("the queue reads");
+    }
+
+    /// Waits until the workers have run every job due in the next ten minutes (retries
+    /// included); later ones, such as a monitoring job's next cycle, stay queued.
+    pub async fn drain_due_jobs(&self) {
+        tokio::time::timeout(
+            STUCK,
+            self.app.queue().idle_within(Duration::from_secs(600)),
+        )
+        .await
+        .expect("the due jobs came to rest")
+        .expect("the queue reads");
     }
 
     /// Whether this app runs on PostgreSQL.

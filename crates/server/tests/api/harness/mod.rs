@@ -12,6 +12,7 @@ mod elevenlabs;
 mod factories;
 mod follow;
 mod generators;
+mod sources;
 
 pub use ace_fixtures::*;
 pub use app::{Member, TestApp, TestAppBuilder};
@@ -23,6 +24,7 @@ pub use follow::{wait_for, wait_until_ended};
 pub use generators::{
     CountsOverlap, Echoes, FailsThenWrites, HangsOnce, PanicsOnce, SleepsInAChild, Writes,
 };
+pub use sources::{Answer, ScriptedSource};
 
 /// The storage config for a bucket made by [`fresh_bucket`].
 pub fn bucket_storage(bucket: TestBucket) -> ace_storage::StorageConfig {

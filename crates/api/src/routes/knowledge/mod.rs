@@ -1,0 +1,3 @@
+//! The agent's knowledge (ace additions): import exported social content.
+
+pub mod import;

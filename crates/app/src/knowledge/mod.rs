@@ -1,0 +1,45 @@
+//! The agent's knowledge: social posts and comments gathered by a scrape or by monitoring
+//! (`train_social`, [`gather`]) or read from an exported file (`import_social`, [`imports`]),
+//! kept per agent, deduplicated by platform and platform id, with a metrics snapshot per
+//! fetch. Both are user jobs, in the generations' id space.
+
+pub mod gather;
+pub mod imports;
+mod keep;
+
+use ace_domain::ids::AgentId;
+
+use crate::policy::Denials;
+use crate::{AppError, ErrorCode};
+
+pub use keep::Tally;
+
+/// Who may gather into an agent's knowledge: its editors. An agent that does not exist is
+/// `agent_not_found`; one the caller may not change is `permission_denied`, as GEN documents
+/// for content monitoring.
+const GATHERING: Denials = Denials {
+    missing: agent_not_found,
+    stranger: no_access,
+    role: role_too_low,
+};
+
+fn agent_not_found(agent: AgentId) -> AppError {
+    AppError::unprocessable(
+        ErrorCode::AgentNotFound,
+        format!("Agent {agent} not found."),
+    )
+}
+
+fn no_access(_: AgentId) -> AppError {
+    AppError::forbidden(
+        ErrorCode::PermissionDenied,
+        "You do not have access to this agent.",
+    )
+}
+
+fn role_too_low(_: AgentId) -> AppError {
+    AppError::forbidden(
+        ErrorCode::PermissionDenied,
+        "Your role in this workspace does not allow gathering content for this agent.",
+    )
+}
