@@ -221,6 +221,10 @@ fn api() -> OpenApiRouter<ApiState> {
             user_jobs::show::get_user_job,
             user_jobs::update::update_monitoring_job
         ))
+        .routes(routes!(
+            knowledge::show_monitoring::get_core_monitoring,
+            knowledge::set_monitoring::set_core_monitoring
+        ))
 }
 
 /// Live streams: no request timeout.

@@ -12,9 +12,11 @@ use serde_json::Value;
 use sqlx::FromRow;
 use sqlx::types::Json;
 
-use sqlx::AssertSqlSafe;
+use std::collections::{HashMap, HashSet};
 
-use crate::{DbResult, Handle, Session, execute, fetch_all, fetch_one, fetch_optional};
+use sqlx::{AssertSqlSafe, QueryBuilder};
+
+use crate::{DbResult, Handle, Session, fetch_all, fetch_one, fetch_optional, on_conn};
 
 /// Whether a stored item was new.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,6 +25,10 @@ pub struct Stored {
     pub new: bool,
 }
 
+/// Rows one batched statement writes (16 parameters a post keeps it far under SQLite's
+/// 32,766 and PostgreSQL's 65,535).
+const BATCH: usize = 500;
+
 /// Stores a post of the agent's, and a snapshot of its metrics as fetched at `fetched_at`.
 pub async fn store_post(
     db: &mut dyn Session,
@@ -30,63 +36,97 @@ pub async fn store_post(
     post: &Post,
     fetched_at: DateTime<Utc>,
 ) -> DbResult<Stored> {
-    let known: Option<i64> = fetch_optional!(
-        db,
-        sqlx::query_scalar(
-            "SELECT id FROM knowledge_posts WHERE agent_id = $1 AND platform = $2 AND platform_id = $3"
-        )
-        .bind(agent.get())
-        .bind(post.platform.as_str())
-        .bind(&post.platform_id)
+    let stored = store_posts(db, agent, std::slice::from_ref(post), None, fetched_at).await?;
+    Ok(stored[0])
+}
+
+/// Stores posts of the agent's (brought by `job`, when given), each with a snapshot of its
+/// metrics as fetched at `fetched_at`, in four statements a batch of [`BATCH`]. A post given
+/// twice is stored as its last copy says, the earlier copy counted as known. The answers
+/// follow `posts`.
+pub async fn store_posts(
+    db: &mut dyn Session,
+    agent: AgentId,
+    posts: &[Post],
+    job: Option<UserJobId>,
+    fetched_at: DateTime<Utc>,
+) -> DbResult<Vec<Stored>> {
+    let mut batch = Deduplicated::new(
+        posts
+            .iter()
+            .map(|post| (post.platform.as_str(), post.platform_id.as_str()))
+            .collect(),
     );
-    let sql = "INSERT INTO knowledge_posts (agent_id, platform, platform_id, url, author, body, \
-                 posted_at, views, likes, comments, shares, saves, media_urls, raw, first_seen_at, \
-                 last_seen_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) \
-               ON CONFLICT (agent_id, platform, platform_id) DO UPDATE SET url = excluded.url, \
-                 author = excluded.author, body = excluded.body, posted_at = excluded.posted_at, \
-                 views = excluded.views, likes = excluded.likes, comments = excluded.comments, \
-                 shares = excluded.shares, saves = excluded.saves, media_urls = excluded.media_urls, \
-                 raw = excluded.raw, last_seen_at = excluded.last_seen_at \
-               RETURNING id";
-    let metrics = &post.metrics;
-    let id: i64 = fetch_one!(
-        db,
-        sqlx::query_scalar(sql)
-            .bind(agent.get())
-            .bind(post.platform.as_str())
-            .bind(&post.platform_id)
-            .bind(&post.url)
-            .bind(&post.author)
-            .bind(&post.text)
-            .bind(post.created_at)
-            .bind(metrics.views)
-            .bind(metrics.likes)
-            .bind(metrics.comments)
-            .bind(metrics.shares)
-            .bind(metrics.saves)
-            .bind(Json(&post.media_urls))
-            .bind(Json(&post.raw))
-            .bind(fetched_at)
-    );
-    let sql = "INSERT INTO knowledge_post_metrics (post_id, fetched_at, views, likes, comments, \
-                 shares, saves) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-               ON CONFLICT (post_id, fetched_at) DO NOTHING";
-    execute!(
-        db,
-        sqlx::query(sql)
-            .bind(id)
-            .bind(fetched_at)
-            .bind(metrics.views)
-            .bind(metrics.likes)
-            .bind(metrics.comments)
-            .bind(metrics.shares)
-            .bind(metrics.saves)
-    );
-    Ok(Stored {
-        id,
-        new: known.is_none(),
-    })
+    for chunk in batch.unique.clone().chunks(BATCH) {
+        batch
+            .learn_known(db, "knowledge_posts", agent, chunk)
+            .await?;
+        let stored: Vec<(i64, String, String)> = on_conn!(db, |conn| {
+            let mut insert = QueryBuilder::new(
+                "INSERT INTO knowledge_posts (agent_id, platform, platform_id, url, author, body, posted_at, \
+                   views, likes, comments, shares, saves, media_urls, raw, first_seen_at, last_seen_at) ",
+            );
+            insert.push_values(chunk, |mut row, &i| {
+                let post = &posts[i];
+                let metrics = &post.metrics;
+                row.push_bind(agent.get())
+                    .push_bind(post.platform.as_str())
+                    .push_bind(post.platform_id.as_str())
+                    .push_bind(post.url.as_deref())
+                    .push_bind(post.author.as_deref())
+                    .push_bind(post.text.as_str())
+                    .push_bind(post.created_at)
+                    .push_bind(metrics.views)
+                    .push_bind(metrics.likes)
+                    .push_bind(metrics.comments)
+                    .push_bind(metrics.shares)
+                    .push_bind(metrics.saves)
+                    .push_bind(Json(&post.media_urls))
+                    .push_bind(Json(&post.raw))
+                    .push_bind(fetched_at)
+                    .push_bind(fetched_at);
+            });
+            insert.push(
+                " ON CONFLICT (agent_id, platform, platform_id) DO UPDATE SET url = excluded.url, \
+                   author = excluded.author, body = excluded.body, posted_at = excluded.posted_at, \
+                   views = excluded.views, likes = excluded.likes, comments = excluded.comments, \
+                   shares = excluded.shares, saves = excluded.saves, media_urls = excluded.media_urls, \
+                   raw = excluded.raw, last_seen_at = excluded.last_seen_at \
+                 RETURNING id, platform, platform_id",
+            );
+            insert.build_query_as().fetch_all(&mut *conn).await?
+        });
+        batch.record(stored);
+        on_conn!(db, |conn| {
+            let mut snapshot = QueryBuilder::new(
+                "INSERT INTO knowledge_post_metrics (post_id, fetched_at, views, likes, comments, shares, saves) ",
+            );
+            snapshot.push_values(chunk, |mut row, &i| {
+                let metrics = &posts[i].metrics;
+                row.push_bind(batch.id_of(i))
+                    .push_bind(fetched_at)
+                    .push_bind(metrics.views)
+                    .push_bind(metrics.likes)
+                    .push_bind(metrics.comments)
+                    .push_bind(metrics.shares)
+                    .push_bind(metrics.saves);
+            });
+            snapshot.push(" ON CONFLICT (post_id, fetched_at) DO NOTHING");
+            snapshot.build().execute(&mut *conn).await?.rows_affected()
+        });
+        if let Some(job) = job {
+            on_conn!(db, |conn| {
+                let mut link =
+                    QueryBuilder::new("INSERT INTO knowledge_post_jobs (post_id, user_job_id) ");
+                link.push_values(chunk, |mut row, &i| {
+                    row.push_bind(batch.id_of(i)).push_bind(job.get());
+                });
+                link.push(" ON CONFLICT (post_id, user_job_id) DO NOTHING");
+                link.build().execute(&mut *conn).await?.rows_affected()
+            });
+        }
+    }
+    Ok(batch.answers())
 }
 
 /// Stores a comment of the agent's.
@@ -96,40 +136,141 @@ pub async fn store_comment(
     comment: &Comment,
     fetched_at: DateTime<Utc>,
 ) -> DbResult<Stored> {
-    let known: Option<i64> = fetch_optional!(
-        db,
-        sqlx::query_scalar(
-            "SELECT id FROM knowledge_comments WHERE agent_id = $1 AND platform = $2 AND platform_id = $3"
-        )
-        .bind(agent.get())
-        .bind(comment.platform.as_str())
-        .bind(&comment.platform_id)
+    let stored = store_comments(db, agent, std::slice::from_ref(comment), fetched_at).await?;
+    Ok(stored[0])
+}
+
+/// Stores comments of the agent's, in two statements a batch of [`BATCH`]; as
+/// [`store_posts`], a comment given twice is stored as its last copy says.
+pub async fn store_comments(
+    db: &mut dyn Session,
+    agent: AgentId,
+    comments: &[Comment],
+    fetched_at: DateTime<Utc>,
+) -> DbResult<Vec<Stored>> {
+    let mut batch = Deduplicated::new(
+        comments
+            .iter()
+            .map(|comment| (comment.platform.as_str(), comment.platform_id.as_str()))
+            .collect(),
     );
-    let sql = "INSERT INTO knowledge_comments (agent_id, platform, platform_id, post_platform_id, \
-                 author, body, posted_at, likes, raw, first_seen_at, last_seen_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
-               ON CONFLICT (agent_id, platform, platform_id) DO UPDATE SET \
-                 author = excluded.author, body = excluded.body, posted_at = excluded.posted_at, \
-                 likes = excluded.likes, raw = excluded.raw, last_seen_at = excluded.last_seen_at \
-               RETURNING id";
-    let id: i64 = fetch_one!(
-        db,
-        sqlx::query_scalar(sql)
-            .bind(agent.get())
-            .bind(comment.platform.as_str())
-            .bind(&comment.platform_id)
-            .bind(&comment.post_platform_id)
-            .bind(&comment.author)
-            .bind(&comment.text)
-            .bind(comment.created_at)
-            .bind(comment.likes)
-            .bind(Json(&comment.raw))
-            .bind(fetched_at)
-    );
-    Ok(Stored {
-        id,
-        new: known.is_none(),
-    })
+    for chunk in batch.unique.clone().chunks(BATCH) {
+        batch
+            .learn_known(db, "knowledge_comments", agent, chunk)
+            .await?;
+        let stored: Vec<(i64, String, String)> = on_conn!(db, |conn| {
+            let mut insert = QueryBuilder::new(
+                "INSERT INTO knowledge_comments (agent_id, platform, platform_id, post_platform_id, author, \
+                   body, posted_at, likes, raw, first_seen_at, last_seen_at) ",
+            );
+            insert.push_values(chunk, |mut row, &i| {
+                let comment = &comments[i];
+                row.push_bind(agent.get())
+                    .push_bind(comment.platform.as_str())
+                    .push_bind(comment.platform_id.as_str())
+                    .push_bind(comment.post_platform_id.as_str())
+                    .push_bind(comment.author.as_deref())
+                    .push_bind(comment.text.as_str())
+                    .push_bind(comment.created_at)
+                    .push_bind(comment.likes)
+                    .push_bind(Json(&comment.raw))
+                    .push_bind(fetched_at)
+                    .push_bind(fetched_at);
+            });
+            insert.push(
+                " ON CONFLICT (agent_id, platform, platform_id) DO UPDATE SET \
+                   author = excluded.author, body = excluded.body, posted_at = excluded.posted_at, \
+                   likes = excluded.likes, raw = excluded.raw, last_seen_at = excluded.last_seen_at \
+                 RETURNING id, platform, platform_id",
+            );
+            insert.build_query_as().fetch_all(&mut *conn).await?
+        });
+        batch.record(stored);
+    }
+    Ok(batch.answers())
+}
+
+/// Items to store, keyed by (platform, platform id): each key is stored once, as its last
+/// copy says; what the database already held and the rows written are learnt batch by batch.
+struct Deduplicated<'a> {
+    keys: Vec<(&'a str, &'a str)>,
+    /// For each key, the index of its last copy.
+    last: HashMap<(&'a str, &'a str), usize>,
+    /// The indexes of the copies to store.
+    unique: Vec<usize>,
+    known: HashSet<(String, String)>,
+    ids: HashMap<(String, String), i64>,
+}
+
+impl<'a> Deduplicated<'a> {
+    fn new(keys: Vec<(&'a str, &'a str)>) -> Self {
+        let last: HashMap<(&str, &str), usize> =
+            keys.iter().enumerate().map(|(i, key)| (*key, i)).collect();
+        let unique = (0..keys.len()).filter(|&i| last[&keys[i]] == i).collect();
+        Self {
+            keys,
+            last,
+            unique,
+            known: HashSet::new(),
+            ids: HashMap::new(),
+        }
+    }
+
+    /// Learns which of `chunk` the agent's `table` holds already.
+    async fn learn_known(
+        &mut self,
+        db: &mut dyn Session,
+        table: &'static str,
+        agent: AgentId,
+        chunk: &[usize],
+    ) -> DbResult<()> {
+        let keys = &self.keys;
+        let known: Vec<(String, String)> = on_conn!(db, |conn| {
+            let mut select = QueryBuilder::new(format!(
+                "SELECT platform, platform_id FROM {table} WHERE agent_id = "
+            ));
+            select.push_bind(agent.get()).push(" AND platform_id IN (");
+            let mut ids = select.separated(", ");
+            for &i in chunk {
+                ids.push_bind(keys[i].1);
+            }
+            ids.push_unseparated(")");
+            select.build_query_as().fetch_all(&mut *conn).await?
+        });
+        self.known.extend(known);
+        Ok(())
+    }
+
+    /// Records the rows an upsert returned: `(id, platform, platform_id)`.
+    fn record(&mut self, stored: Vec<(i64, String, String)>) {
+        self.ids.extend(
+            stored
+                .into_iter()
+                .map(|(id, platform, platform_id)| ((platform, platform_id), id)),
+        );
+    }
+
+    /// The row stored for item `i`.
+    fn id_of(&self, i: usize) -> i64 {
+        let (platform, platform_id) = self.keys[i];
+        self.ids
+            .get(&(platform.to_owned(), platform_id.to_owned()))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Each item's answer: its row, and whether it is new (its last copy, not known before).
+    fn answers(&self) -> Vec<Stored> {
+        self.keys
+            .iter()
+            .enumerate()
+            .map(|(i, key)| Stored {
+                id: self.id_of(i),
+                new: self.last[key] == i
+                    && !self.known.contains(&(key.0.to_owned(), key.1.to_owned())),
+            })
+            .collect()
+    }
 }
 
 /// How many posts and comments the agent's knowledge holds.
@@ -180,14 +321,6 @@ pub async fn post_history(
             )
         })
         .collect())
-}
-
-/// Records that `job` brought post `post`.
-pub async fn link_post(db: &mut dyn Session, post: i64, job: UserJobId) -> DbResult<()> {
-    let sql = "INSERT INTO knowledge_post_jobs (post_id, user_job_id) VALUES ($1, $2) \
-               ON CONFLICT (post_id, user_job_id) DO NOTHING";
-    execute!(db, sqlx::query(sql).bind(post).bind(job.get()));
-    Ok(())
 }
 
 /// A post found by a search, with what it was ranked by.

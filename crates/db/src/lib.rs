@@ -20,6 +20,7 @@ pub mod credits;
 pub mod direct_uploads;
 pub mod idempotency;
 pub mod knowledge;
+pub mod knowledge_monitors;
 pub mod notify;
 pub mod organizations;
 pub mod queue;

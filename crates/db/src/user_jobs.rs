@@ -71,6 +71,33 @@ pub struct NewJob<'a> {
     pub row_run_id: Option<i64>,
 }
 
+impl<'a> NewJob<'a> {
+    /// A pending job of the agent's own, outside any engine (a scrape, an import, a voice
+    /// preview).
+    pub fn of_agent(
+        agent_id: AgentId,
+        organization_id: OrganizationId,
+        user_job_type: JobKind,
+        data: &'a Value,
+        prompt: Option<&'a str>,
+        estimate_millis: i64,
+    ) -> Self {
+        Self {
+            agent_id,
+            organization_id: Some(organization_id),
+            spreadsheet_id: None,
+            cell_id: None,
+            layer_id: None,
+            user_job_type,
+            status: GenerationStatus::Pending,
+            data,
+            prompt,
+            estimate_millis,
+            row_run_id: None,
+        }
+    }
+}
+
 /// A resource a job produced.
 #[derive(Clone, Debug, FromRow)]
 pub struct OutputRecord {

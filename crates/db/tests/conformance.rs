@@ -381,6 +381,26 @@ async fn a_post_stored_again_stays_one_post_with_a_metrics_snapshot_per_fetch() 
         .unwrap();
     assert!(stored.new && !stored_again.new);
     assert_eq!(knowledge::counts(&mut conn, agent).await.unwrap(), (1, 1));
+    // One batch holding a post twice and a new one: stored once each, the last copy winning.
+    let batch = [
+        post(7_000),
+        Post {
+            platform_id: "7302".into(),
+            ..post(10)
+        },
+        post(8_000),
+    ];
+    let stored = knowledge::store_posts(&mut conn, agent, &batch, None, at(7_200))
+        .await
+        .unwrap();
+    let new: Vec<bool> = stored.iter().map(|s| s.new).collect();
+    assert_eq!(new, [false, true, false]);
+    assert_eq!(stored[0].id, stored[2].id);
+    let history = knowledge::post_history(&mut conn, agent, "7301")
+        .await
+        .unwrap();
+    assert_eq!(history.last().unwrap().1.views, Some(8_000));
+    assert_eq!(knowledge::counts(&mut conn, agent).await.unwrap(), (2, 1));
     assert_eq!(knowledge::counts(&mut conn, other).await.unwrap(), (1, 0));
 }
 
@@ -498,15 +518,17 @@ async fn knowledge_searches_match_words_filter_and_rank_the_same_on_both_databas
         knowledge::store_post(&mut conn, agent, &earlier, at(-day))
             .await
             .unwrap();
-        let stored = knowledge::store_post(&mut conn, agent, &post, at(0))
-            .await
-            .unwrap();
-        if ["a", "c"].contains(&id) {
-            knowledge::link_post(&mut conn, stored.id, job.id)
-                .await
-                .unwrap();
-        }
-        ids.insert(id, stored.id);
+        let found_by = ["a", "c"].contains(&id).then_some(job.id);
+        let stored = knowledge::store_posts(
+            &mut conn,
+            agent,
+            std::slice::from_ref(&post),
+            found_by,
+            at(0),
+        )
+        .await
+        .unwrap();
+        ids.insert(id, stored[0].id);
         // The other agent has the same words, and must never see ours (nor we theirs).
         knowledge::store_post(&mut conn, other, &post, at(0))
             .await

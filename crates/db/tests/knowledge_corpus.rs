@@ -33,16 +33,13 @@ async fn stored_corpus() -> (Database, TestDatabase, AgentId, Vec<Post>, Vec<Com
     let agent = agent(&db).await;
     let now = now();
     let mut tx = db.begin().await.unwrap();
-    for post in &posts {
-        knowledge::store_post(&mut tx, agent, post, now)
-            .await
-            .unwrap();
-    }
-    for comment in &comments {
-        knowledge::store_comment(&mut tx, agent, comment, now)
-            .await
-            .unwrap();
-    }
+    let stored = knowledge::store_posts(&mut tx, agent, &posts, None, now)
+        .await
+        .unwrap();
+    assert!(stored.iter().all(|post| post.new));
+    knowledge::store_comments(&mut tx, agent, &comments, now)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     (db, test, agent, posts, comments)
 }

@@ -1,7 +1,9 @@
 //! User jobs on the wire: the body that creates one, the answer to a create or an update, and
-//! GEN's user job object (the generation object: one id space, one shape).
+//! GEN's user job object (the generation object: one id space, one shape); and the setting
+//! that lets Agent Core's monitored sources drive monitoring.
 
 use ace_app::generations::{GenerationObject, GenerationView};
+use ace_app::knowledge::monitored::MonitorsView;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -84,6 +86,49 @@ impl From<GenerationObject> for UserJobResponse {
                 .map(Into::into)
                 .collect(),
             execution_cost: object.execution_cost,
+        }
+    }
+}
+
+/// Whether Agent Core's monitored sources drive content monitoring (an ace setting).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CoreMonitoringBody {
+    pub enabled: bool,
+}
+
+/// The setting, and the monitoring jobs it drives.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CoreMonitoringResponse {
+    pub enabled: bool,
+    pub monitors: Vec<MonitorResponse>,
+}
+
+/// A monitoring job watching one monitored source on one platform.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MonitorResponse {
+    pub user_job_id: i64,
+    /// `null` once the source was removed from Agent Core.
+    pub monitored_item_id: Option<i64>,
+    /// tiktok, instagram or youtube.
+    pub platform: String,
+    /// pending, processing or completed.
+    pub status: String,
+}
+
+impl From<&MonitorsView> for CoreMonitoringResponse {
+    fn from(view: &MonitorsView) -> Self {
+        Self {
+            enabled: view.enabled,
+            monitors: view
+                .monitors
+                .iter()
+                .map(|monitor| MonitorResponse {
+                    user_job_id: monitor.user_job_id.get(),
+                    monitored_item_id: monitor.monitored_item_id.map(|id| id.get()),
+                    platform: monitor.platform.clone(),
+                    status: monitor.status.to_string(),
+                })
+                .collect(),
         }
     }
 }

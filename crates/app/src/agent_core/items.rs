@@ -28,6 +28,7 @@ pub async fn add_inspiration(
     let position = i64::try_from(current.len()).unwrap_or(i64::MAX);
     let record = store::insert_monitored(&mut tx, agent, &item, position, app.clock.now()).await?;
     tx.commit().await?;
+    crate::knowledge::monitored::sync_after_change(app, agent).await;
     Ok(record.into())
 }
 
@@ -48,6 +49,7 @@ pub async fn remove_inspiration(
         ));
     }
     tx.commit().await?;
+    crate::knowledge::monitored::sync_after_change(app, agent).await;
     Ok(())
 }
 

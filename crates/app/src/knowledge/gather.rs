@@ -13,7 +13,7 @@ use ace_db::Session;
 use ace_db::user_jobs::{self as store, Completion, Cycle, JobRecord, NewJob};
 use ace_domain::credits::Credits;
 use ace_domain::generation::{GenerationStatus, JobKind};
-use ace_domain::ids::{AgentId, UserJobId};
+use ace_domain::ids::{AgentId, OrganizationId, UserJobId};
 use ace_domain::knowledge::monitoring::{MonitoringChanges, MonitoringRequest};
 use ace_jobs::{Enqueue, Handler, Job, Outcome, Payload, StartError, exponential_backoff};
 use ace_sources::{Fetched, Query, source::setting_for};
@@ -56,7 +56,6 @@ pub async fn create(
     data: &Value,
 ) -> AppResult<GenerationView> {
     let request = MonitoringRequest::from_data(data)?;
-    let now = app.clock.now();
     let mut tx = app.db.begin().await?;
     let view = require_agent(&mut tx, actor, agent, AgentNeed::Edit, &GATHERING).await?;
     let organization = view.agent.organization_id;
@@ -67,27 +66,7 @@ pub async fn create(
             "This agent's workspace has no credits to pay for content monitoring. Add credits to continue.",
         ));
     }
-    let stored = request.to_data();
-    let (posts, comments) = Query::of(&request).most();
-    let new = NewJob {
-        agent_id: agent,
-        organization_id: Some(organization),
-        spreadsheet_id: None,
-        cell_id: None,
-        layer_id: None,
-        user_job_type: JobKind::TrainSocial,
-        status: GenerationStatus::Pending,
-        data: &stored,
-        prompt: Some(&request.value),
-        estimate_millis: app.pricing.for_scraping(posts, comments).millis(),
-        row_run_id: None,
-    };
-    let job = store::insert(&mut tx, &new, now).await?;
-    let queued = queue_cycle(&mut tx, app, &job, &request, Duration::ZERO).await?;
-    store::attach_run(&mut tx, job.id, None, queued).await?;
-    let job = store::find(&mut tx, job.id)
-        .await?
-        .ok_or_else(|| user_jobs::not_found(job.id))?;
+    let job = start(&mut tx, app, agent, organization, &request).await?;
     let view = load_view(&mut tx, job).await?;
     tx.commit().await?;
     app.queue.wake();
@@ -104,7 +83,6 @@ pub async fn update(
     fields: &Map<String, Value>,
 ) -> AppResult<GenerationView> {
     let changes = MonitoringChanges::from_fields(fields);
-    let now = app.clock.now();
     let mut tx = app.db.begin().await?;
     let job = user_jobs::open(&mut tx, actor, id, agent, AgentNeed::Edit).await?;
     if job.user_job_type != JobKind::TrainSocial {
@@ -118,41 +96,105 @@ pub async fn update(
     }
     let current = MonitoringRequest::from_data(&job.data.0)?;
     let changed = current.changed(&changes)?;
-    let updated = store::update_data(&mut tx, id, &changed.to_data(), now)
-        .await?
-        .ok_or_else(|| status_invalid(job.status))?;
-    let between_cycles = updated.status == GenerationStatus::Processing
-        && updated.reservation_id.is_none()
-        && Report::of(&updated).cycles > 0;
-    let mut withdrawn = None;
-    let updated = if current.monitoring && !changed.monitoring && between_cycles {
-        if let Some(queued) = updated.queue_job_id
-            && app.queue.withdraw(&mut tx, queued).await?
-        {
-            withdrawn = Some(queued);
-        }
-        let mut report = Report::of(&updated);
-        report.next_cycle_at = None;
-        let result = report.to_value();
-        let done = Completion {
-            result: Some(&result),
-            cost_millis: updated.execution_cost_millis,
-            provider: updated.provider.as_deref().unwrap_or_default(),
-            model: updated.model.as_deref().unwrap_or_default(),
-            attached_resource: None,
-        };
-        store::complete(&mut tx, id, &done, now)
-            .await?
-            .unwrap_or(updated)
-    } else {
-        updated
-    };
+    let (updated, withdrawn) = rewrite(&mut tx, app, &job, &current, &changed).await?;
     let view = load_view(&mut tx, updated).await?;
     tx.commit().await?;
     if let Some(queued) = withdrawn {
         app.queue.abort_local(queued);
     }
     Ok(view)
+}
+
+/// Records a scrape or monitoring job of the agent's and queues its first cycle, in `tx`.
+pub(crate) async fn start(
+    tx: &mut dyn Session,
+    app: &App,
+    agent: AgentId,
+    organization: OrganizationId,
+    request: &MonitoringRequest,
+) -> AppResult<JobRecord> {
+    let stored = request.to_data();
+    let (posts, comments) = Query::of(request).most();
+    let estimate = app.pricing.for_scraping(posts, comments).millis();
+    let new = NewJob::of_agent(
+        agent,
+        organization,
+        JobKind::TrainSocial,
+        &stored,
+        Some(&request.value),
+        estimate,
+    );
+    let job = store::insert(tx, &new, app.clock.now()).await?;
+    let queued = queue_cycle(tx, app, &job, request, Duration::ZERO).await?;
+    store::attach_run(tx, job.id, None, queued).await?;
+    store::find(tx, job.id)
+        .await?
+        .ok_or_else(|| user_jobs::not_found(job.id))
+}
+
+/// Rewrites a live job's request from `current` to `changed`, in `tx`. Turning monitoring off
+/// between cycles completes the job with what it gathered; the queue entry withdrawn then is
+/// returned, to abort locally once `tx` commits.
+pub(crate) async fn rewrite(
+    tx: &mut dyn Session,
+    app: &App,
+    job: &JobRecord,
+    current: &MonitoringRequest,
+    changed: &MonitoringRequest,
+) -> AppResult<(JobRecord, Option<i64>)> {
+    let now = app.clock.now();
+    let updated = store::update_data(tx, job.id, &changed.to_data(), now)
+        .await?
+        .ok_or_else(|| status_invalid(job.status))?;
+    let between_cycles = updated.status == GenerationStatus::Processing
+        && updated.reservation_id.is_none()
+        && Report::of(&updated).cycles > 0;
+    if !(current.monitoring && !changed.monitoring && between_cycles) {
+        return Ok((updated, None));
+    }
+    let mut withdrawn = None;
+    if let Some(queued) = updated.queue_job_id
+        && app.queue.withdraw(tx, queued).await?
+    {
+        withdrawn = Some(queued);
+    }
+    let mut report = Report::of(&updated);
+    report.next_cycle_at = None;
+    let result = report.to_value();
+    let done = Completion {
+        result: Some(&result),
+        cost_millis: updated.execution_cost_millis,
+        provider: updated.provider.as_deref().unwrap_or_default(),
+        model: updated.model.as_deref().unwrap_or_default(),
+        attached_resource: None,
+    };
+    let ended = store::complete(tx, job.id, &done, now).await?;
+    Ok((ended.unwrap_or(updated), withdrawn))
+}
+
+/// Ends a monitoring job that is waiting (pending, or between cycles) at once, in `tx`; one
+/// in the middle of a fetch ends when the fetch does. Returns the queue entry withdrawn, to
+/// abort locally once `tx` commits.
+pub(crate) async fn turn_off(
+    tx: &mut dyn Session,
+    app: &App,
+    job: &JobRecord,
+) -> AppResult<Option<i64>> {
+    let current = MonitoringRequest::from_data(&job.data.0)?;
+    if job.status == GenerationStatus::Pending {
+        let withdrawn = match job.queue_job_id {
+            Some(queued) if app.queue.withdraw(tx, queued).await? => Some(queued),
+            _ => None,
+        };
+        let completed = GenerationStatus::Completed.as_str();
+        store::end_unpaid(tx, job.id, completed, None, app.clock.now()).await?;
+        return Ok(withdrawn);
+    }
+    let changed = MonitoringRequest {
+        monitoring: false,
+        ..current.clone()
+    };
+    Ok(rewrite(tx, app, job, &current, &changed).await?.1)
 }
 
 fn status_invalid(status: GenerationStatus) -> AppError {

@@ -162,19 +162,14 @@ async fn record_job(
         "format": format.map(Format::as_str),
         "file_key": staged.key,
     });
-    let new = NewJob {
-        agent_id: agent,
-        organization_id: Some(organization),
-        spreadsheet_id: None,
-        cell_id: None,
-        layer_id: None,
-        user_job_type: JobKind::ImportSocial,
-        status: GenerationStatus::Pending,
-        data: &data,
-        prompt: staged.file_name.as_deref(),
-        estimate_millis: 0,
-        row_run_id: None,
-    };
+    let new = NewJob::of_agent(
+        agent,
+        organization,
+        JobKind::ImportSocial,
+        &data,
+        staged.file_name.as_deref(),
+        0,
+    );
     let job = store::insert(&mut tx, &new, app.clock.now()).await?;
     let payload = ImportSocial {
         user_job_id: job.id.get(),

@@ -31,9 +31,7 @@ pub(crate) async fn keep(
     at: DateTime<Utc>,
 ) -> AppResult<Tally> {
     let mut tally = Tally::default();
-    for post in posts {
-        let stored = knowledge::store_post(tx, agent, post, at).await?;
-        knowledge::link_post(tx, stored.id, job).await?;
+    for stored in knowledge::store_posts(tx, agent, posts, Some(job), at).await? {
         tally.posts_fetched += 1;
         if stored.new {
             tally.posts_new += 1;
@@ -41,8 +39,7 @@ pub(crate) async fn keep(
             tally.posts_known += 1;
         }
     }
-    for comment in comments {
-        let stored = knowledge::store_comment(tx, agent, comment, at).await?;
+    for stored in knowledge::store_comments(tx, agent, comments, at).await? {
         tally.comments_fetched += 1;
         if stored.new {
             tally.comments_new += 1;

@@ -1,11 +1,13 @@
 //! The agent's knowledge: social posts and comments gathered by a scrape or by monitoring
 //! (`train_social`, [`gather`]) or read from an exported file (`import_social`, [`imports`]),
 //! kept per agent, deduplicated by platform and platform id, with a metrics snapshot per
-//! fetch. Both are user jobs, in the generations' id space.
+//! fetch. Both are user jobs, in the generations' id space. Agent Core's monitored sources
+//! can drive monitoring ([`monitored`]), opted in per agent.
 
 pub mod gather;
 pub mod imports;
 mod keep;
+pub mod monitored;
 
 use ace_domain::ids::AgentId;
 

@@ -5,7 +5,7 @@
 use ace_db::agents;
 use ace_db::user_jobs::{JobRecord, NewJob};
 use ace_domain::generation::request::MAX_SCRIPT_CHARS;
-use ace_domain::generation::{GenerationStatus, JobKind, validate};
+use ace_domain::generation::{JobKind, validate};
 use ace_domain::ids::{AgentId, UserJobId};
 use ace_domain::sheet::card::GenerationType;
 use ace_jobs::{Job, Outcome};
@@ -53,19 +53,14 @@ pub async fn start(
     let estimate = app.pricing.estimate(&request, None);
     let generator = speaker(app, &voice);
     let queued = Queued {
-        job: NewJob {
-            agent_id: agent,
-            organization_id: Some(record.organization_id),
-            spreadsheet_id: None,
-            cell_id: None,
-            layer_id: None,
-            user_job_type: JobKind::VoicePreview,
-            status: GenerationStatus::Pending,
-            data: &data,
-            prompt: Some(&text),
-            estimate_millis: estimate.millis(),
-            row_run_id: None,
-        },
+        job: NewJob::of_agent(
+            agent,
+            record.organization_id,
+            JobKind::VoicePreview,
+            &data,
+            Some(&text),
+            estimate.millis(),
+        ),
         lane: generator.name(),
         target: None,
         routes: &routes,

@@ -4,5 +4,6 @@
 //! belong to the adapters, the database and the app.
 
 pub mod content;
+pub mod monitored;
 pub mod monitoring;
 pub mod query;
