@@ -7,7 +7,7 @@
 use ace_domain::ids::{AgentId, UserJobId};
 use ace_domain::knowledge::content::{Comment, Finding, Metrics, Post};
 use ace_domain::knowledge::query::{PostQuery, Ranking, search_terms};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde_json::Value;
 use sqlx::FromRow;
 use sqlx::types::Json;
@@ -41,7 +41,7 @@ pub async fn store_post(
 }
 
 /// Stores posts of the agent's (brought by `job`, when given), each with a snapshot of its
-/// metrics as fetched at `fetched_at`, in four statements a batch of [`BATCH`]. A post given
+/// metrics as fetched at `fetched_at`, in three statements a batch of [`BATCH`]. A post given
 /// twice is stored as its last copy says, the earlier copy counted as known. The answers
 /// follow `posts`.
 pub async fn store_posts(
@@ -51,6 +51,7 @@ pub async fn store_posts(
     job: Option<UserJobId>,
     fetched_at: DateTime<Utc>,
 ) -> DbResult<Vec<Stored>> {
+    let fetched_at = stored_precision(fetched_at);
     let mut batch = Deduplicated::new(
         posts
             .iter()
@@ -58,10 +59,7 @@ pub async fn store_posts(
             .collect(),
     );
     for chunk in batch.unique.clone().chunks(BATCH) {
-        batch
-            .learn_known(db, "knowledge_posts", agent, chunk)
-            .await?;
-        let stored: Vec<(i64, String, String)> = on_conn!(db, |conn| {
+        let stored: Vec<Upserted> = on_conn!(db, |conn| {
             let mut insert = QueryBuilder::new(
                 "INSERT INTO knowledge_posts (agent_id, platform, platform_id, url, author, body, posted_at, \
                    views, likes, comments, shares, saves, media_urls, raw, first_seen_at, last_seen_at) ",
@@ -92,7 +90,7 @@ pub async fn store_posts(
                    views = excluded.views, likes = excluded.likes, comments = excluded.comments, \
                    shares = excluded.shares, saves = excluded.saves, media_urls = excluded.media_urls, \
                    raw = excluded.raw, last_seen_at = excluded.last_seen_at \
-                 RETURNING id, platform, platform_id",
+                 RETURNING id, platform, platform_id, first_seen_at, last_seen_at",
             );
             insert.build_query_as().fetch_all(&mut *conn).await?
         });
@@ -140,7 +138,7 @@ pub async fn store_comment(
     Ok(stored[0])
 }
 
-/// Stores comments of the agent's, in two statements a batch of [`BATCH`]; as
+/// Stores comments of the agent's, in one statement a batch of [`BATCH`]; as
 /// [`store_posts`], a comment given twice is stored as its last copy says.
 pub async fn store_comments(
     db: &mut dyn Session,
@@ -148,6 +146,7 @@ pub async fn store_comments(
     comments: &[Comment],
     fetched_at: DateTime<Utc>,
 ) -> DbResult<Vec<Stored>> {
+    let fetched_at = stored_precision(fetched_at);
     let mut batch = Deduplicated::new(
         comments
             .iter()
@@ -155,10 +154,7 @@ pub async fn store_comments(
             .collect(),
     );
     for chunk in batch.unique.clone().chunks(BATCH) {
-        batch
-            .learn_known(db, "knowledge_comments", agent, chunk)
-            .await?;
-        let stored: Vec<(i64, String, String)> = on_conn!(db, |conn| {
+        let stored: Vec<Upserted> = on_conn!(db, |conn| {
             let mut insert = QueryBuilder::new(
                 "INSERT INTO knowledge_comments (agent_id, platform, platform_id, post_platform_id, author, \
                    body, posted_at, likes, raw, first_seen_at, last_seen_at) ",
@@ -181,7 +177,7 @@ pub async fn store_comments(
                 " ON CONFLICT (agent_id, platform, platform_id) DO UPDATE SET \
                    author = excluded.author, body = excluded.body, posted_at = excluded.posted_at, \
                    likes = excluded.likes, raw = excluded.raw, last_seen_at = excluded.last_seen_at \
-                 RETURNING id, platform, platform_id",
+                 RETURNING id, platform, platform_id, first_seen_at, last_seen_at",
             );
             insert.build_query_as().fetch_all(&mut *conn).await?
         });
@@ -190,16 +186,26 @@ pub async fn store_comments(
     Ok(batch.answers())
 }
 
+/// What an upsert returns of a row: its id, key, and when it was first and last seen (the
+/// same time only for a row the upsert inserted).
+type Upserted = (i64, String, String, DateTime<Utc>, DateTime<Utc>);
+
+/// `at` as both databases keep it (PostgreSQL to the microsecond), so what an upsert returns
+/// compares equal to what it was given.
+fn stored_precision(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.trunc_subsecs(6)
+}
+
 /// Items to store, keyed by (platform, platform id): each key is stored once, as its last
-/// copy says; what the database already held and the rows written are learnt batch by batch.
+/// copy says; the rows written, and which of them were new, are learnt batch by batch.
 struct Deduplicated<'a> {
     keys: Vec<(&'a str, &'a str)>,
     /// For each key, the index of its last copy.
     last: HashMap<(&'a str, &'a str), usize>,
     /// The indexes of the copies to store.
     unique: Vec<usize>,
-    known: HashSet<(String, String)>,
     ids: HashMap<(String, String), i64>,
+    inserted: HashSet<(String, String)>,
 }
 
 impl<'a> Deduplicated<'a> {
@@ -211,43 +217,20 @@ impl<'a> Deduplicated<'a> {
             keys,
             last,
             unique,
-            known: HashSet::new(),
             ids: HashMap::new(),
+            inserted: HashSet::new(),
         }
     }
 
-    /// Learns which of `chunk` the agent's `table` holds already.
-    async fn learn_known(
-        &mut self,
-        db: &mut dyn Session,
-        table: &'static str,
-        agent: AgentId,
-        chunk: &[usize],
-    ) -> DbResult<()> {
-        let keys = &self.keys;
-        let known: Vec<(String, String)> = on_conn!(db, |conn| {
-            let mut select = QueryBuilder::new(format!(
-                "SELECT platform, platform_id FROM {table} WHERE agent_id = "
-            ));
-            select.push_bind(agent.get()).push(" AND platform_id IN (");
-            let mut ids = select.separated(", ");
-            for &i in chunk {
-                ids.push_bind(keys[i].1);
+    /// Records the rows an upsert returned.
+    fn record(&mut self, stored: Vec<Upserted>) {
+        for (id, platform, platform_id, first_seen, last_seen) in stored {
+            let key = (platform, platform_id);
+            if first_seen == last_seen {
+                self.inserted.insert(key.clone());
             }
-            ids.push_unseparated(")");
-            select.build_query_as().fetch_all(&mut *conn).await?
-        });
-        self.known.extend(known);
-        Ok(())
-    }
-
-    /// Records the rows an upsert returned: `(id, platform, platform_id)`.
-    fn record(&mut self, stored: Vec<(i64, String, String)>) {
-        self.ids.extend(
-            stored
-                .into_iter()
-                .map(|(id, platform, platform_id)| ((platform, platform_id), id)),
-        );
+            self.ids.insert(key, id);
+        }
     }
 
     /// The row stored for item `i`.
@@ -259,7 +242,7 @@ impl<'a> Deduplicated<'a> {
             .unwrap_or_default()
     }
 
-    /// Each item's answer: its row, and whether it is new (its last copy, not known before).
+    /// Each item's answer: its row, and whether it is new (its last copy, inserted now).
     fn answers(&self) -> Vec<Stored> {
         self.keys
             .iter()
@@ -267,7 +250,9 @@ impl<'a> Deduplicated<'a> {
             .map(|(i, key)| Stored {
                 id: self.id_of(i),
                 new: self.last[key] == i
-                    && !self.known.contains(&(key.0.to_owned(), key.1.to_owned())),
+                    && self
+                        .inserted
+                        .contains(&(key.0.to_owned(), key.1.to_owned())),
             })
             .collect()
     }
@@ -490,9 +475,10 @@ pub async fn top_comments(
     };
     let sql = format!(
         "SELECT c.id, c.platform, c.platform_id, c.post_platform_id, c.author, c.body, c.posted_at, c.likes \
-         FROM knowledge_comments c JOIN knowledge_posts p ON p.agent_id = c.agent_id \
-           AND p.platform = c.platform AND p.platform_id = c.post_platform_id \
-         WHERE c.agent_id = $1 AND {in_posts}{matching} ORDER BY COALESCE(c.likes, 0) DESC, c.id LIMIT $3",
+         FROM knowledge_comments c \
+         WHERE c.agent_id = $1 AND (c.platform, c.post_platform_id) IN \
+           (SELECT p.platform, p.platform_id FROM knowledge_posts p WHERE p.agent_id = $1 AND {in_posts}){matching} \
+         ORDER BY COALESCE(c.likes, 0) DESC, c.id LIMIT $3",
         matching = if terms.is_empty() { "" } else { matching },
     );
     let ids = serde_json::to_string(posts).unwrap_or_else(|_| "[]".into());

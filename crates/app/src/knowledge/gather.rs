@@ -391,7 +391,7 @@ async fn cycle(app: &App, job: &Job) -> AppResult<Outcome> {
     let query = Query::of(&request);
     let Some(source) = app.sources.serving(query.platform, query.search) else {
         let reason = format!(
-            "No source is configured for {} {} searches; set {} and it resumes by itself.",
+            "No source is configured for {} {} searches; set {}.",
             query.platform,
             query.search,
             setting_for(query.platform)
