@@ -294,7 +294,7 @@ impl Settings {
             .database_url
             .clone()
             .or(file.database_url)
-            .unwrap_or_else(|| sqlite_url(&data_dir.join("ace.db()")));
+            .unwrap_or_else(|| sqlite_url(&default_database(&data_dir)));
         let starter_credits = match (&args.starter_credits, &file.starter_credits) {
             (Some(text), _) => parse_credits(text)?,
             (None, Some(value)) => parse_credits(&value.to_string())?,
@@ -523,6 +523,18 @@ fn parse_lane_limits(text: &str) -> anyhow::Result<HashMap<String, usize>> {
         .collect()
 }
 
+/// The SQLite database in `data_dir`: `ace.db`, or the `ace.db()` that builds before the
+/// name was corrected wrote, when only that one exists, so an upgrade keeps its data.
+fn default_database(data_dir: &Path) -> PathBuf {
+    let database = data_dir.join("ace.db");
+    let misnamed = data_dir.join("ace.db()");
+    if !database.exists() && misnamed.exists() {
+        misnamed
+    } else {
+        database
+    }
+}
+
 /// The SQLite URL of a file path.
 pub fn sqlite_url(path: &Path) -> String {
     format!("sqlite://{}", path.display())
@@ -533,6 +545,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_data_dir_written_under_the_old_database_name_keeps_its_database() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(default_database(dir.path()), dir.path().join("ace.db"));
+        std::fs::write(dir.path().join("ace.db()"), b"").unwrap();
+        assert_eq!(default_database(dir.path()), dir.path().join("ace.db()"));
+        std::fs::write(dir.path().join("ace.db"), b"").unwrap();
+        assert_eq!(default_database(dir.path()), dir.path().join("ace.db"));
+    }
+
+    #[test]
     fn defaults_are_the_embedded_setup() {
         let settings = Settings::resolve(&ConfigArgs::default()).unwrap();
         assert_eq!(settings.bind, "127.0.0.1:8080".parse().unwrap());
@@ -541,7 +563,7 @@ mod tests {
         assert_eq!(settings.data_dir, data);
         assert_eq!(
             settings.database_url,
-            format!("sqlite://{}", data.join("ace.db()").display())
+            format!("sqlite://{}", data.join("ace.db").display())
         );
         assert!(settings.models_dir.is_absolute());
         assert_eq!(settings.rate_limit_per_minute, Some(1_200));

@@ -37,7 +37,7 @@ async fn migrate_prepares_an_empty_database_and_exits() {
     let (ok, stdout, stderr) = run(ace(dir.path(), None).arg("migrate"));
     assert!(ok, "{stderr}");
     assert!(stdout.contains("up to date"));
-    assert!(dir.path().join("ace.db()").exists());
+    assert!(dir.path().join("ace.db").exists());
 }
 
 #[tokio::test]
@@ -372,5 +372,5 @@ async fn a_server_started_with_a_relative_data_dir_makes_images_videos_and_rende
         .expect(200)
         .body;
     assert_eq!(rendered["status"], "completed", "{rendered}");
-    assert!(dir.path().join("data/ace.db()").exists());
+    assert!(dir.path().join("data/ace.db").exists());
 }
