@@ -216,13 +216,8 @@ impl Handler for ImportJobs {
         tx: &'a mut dyn Session,
         jobs: &'a mut [Job],
     ) -> BoxFuture<'a, Result<(), StartError>> {
-        Box::pin(async move {
-            let ids: Vec<UserJobId> = jobs.iter().filter_map(user_job_id).collect();
-            store::start_many(tx, &ids, self.app.clock.now())
-                .await
-                .map(|_| ())
-                .map_err(|err| StartError::from(err.to_string()))
-        })
+        let ids: Vec<UserJobId> = jobs.iter().filter_map(user_job_id).collect();
+        Box::pin(super::start_claimed(tx, self.app.clock.now(), ids))
     }
 
     fn run(&self, job: Job) -> BoxFuture<'static, Outcome> {

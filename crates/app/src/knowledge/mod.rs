@@ -9,7 +9,11 @@ pub mod imports;
 mod keep;
 pub mod monitored;
 
-use ace_domain::ids::AgentId;
+use ace_db::Session;
+use ace_db::user_jobs;
+use ace_domain::ids::{AgentId, UserJobId};
+use ace_jobs::StartError;
+use chrono::{DateTime, Utc};
 
 use crate::policy::Denials;
 use crate::{AppError, ErrorCode};
@@ -44,4 +48,17 @@ fn role_too_low(_: AgentId) -> AppError {
         ErrorCode::PermissionDenied,
         "Your role in this workspace does not allow gathering content for this agent.",
     )
+}
+
+/// Moves the pending jobs of freshly claimed runs to processing, in the claiming transaction
+/// (a reclaimed run's job is processing already and stays so).
+async fn start_claimed(
+    tx: &mut dyn Session,
+    now: DateTime<Utc>,
+    ids: Vec<UserJobId>,
+) -> Result<(), StartError> {
+    user_jobs::start_many(tx, &ids, now)
+        .await
+        .map(|_| ())
+        .map_err(|err| StartError::from(err.to_string()))
 }
