@@ -225,6 +225,11 @@ fn api() -> OpenApiRouter<ApiState> {
             knowledge::show_monitoring::get_core_monitoring,
             knowledge::set_monitoring::set_core_monitoring
         ))
+        .routes(routes!(knowledge::search_posts::search_knowledge_posts))
+        .routes(routes!(knowledge::top_comments::top_knowledge_comments))
+        .routes(routes!(
+            knowledge::search_findings::search_knowledge_findings
+        ))
 }
 
 /// Live streams: no request timeout.

@@ -12,6 +12,7 @@ use ace_jobs::{Worker, WorkerConfig};
 use ace_net::outbound::{self, Reach};
 use ace_providers::Registry;
 use ace_providers::local::LocalModels;
+use ace_providers::remote::config::{ApiSettings, ProvidersConfig};
 use ace_providers::remote::elevenlabs::ElevenLabsAccess;
 use ace_storage::BlobStore;
 use anyhow::Context;
@@ -249,13 +250,39 @@ pub async fn assemble(
         speech,
         elevenlabs,
         pricing: pricing(settings)?,
-        sources: ace_sources::Sources::default(),
+        sources: sources(&settings.providers).context("the provider settings")?,
         outbound,
         jwt_secret,
         url_signing_key,
     };
     customize(&mut parts);
     Ok(App::assemble(parts))
+}
+
+/// The configured sources of social content and research: the providers whose API finds
+/// content rather than making it.
+fn sources(config: &ProvidersConfig) -> anyhow::Result<ace_sources::Sources> {
+    let mut sources = ace_sources::Sources::default();
+    for provider in &config.providers {
+        let ApiSettings::Source { kind, settings } = &provider.api else {
+            continue;
+        };
+        let service = ace_providers::remote::http::configured(&provider.name, &provider.connection)
+            .and_then(|service| {
+                ace_sources::hosted::install(
+                    &mut sources,
+                    kind.as_str(),
+                    service,
+                    provider.connection.api_key.clone(),
+                    settings.clone(),
+                )
+            });
+        if let Err(why) = service {
+            anyhow::bail!("[providers.{}] {why}", provider.name);
+        }
+        info!(source = %provider.name, api = kind.as_str(), "a source of content is configured");
+    }
+    Ok(sources)
 }
 
 /// The use-case settings from the server's.

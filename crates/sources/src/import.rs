@@ -4,7 +4,9 @@
 //!
 //! - `tiktok_apify`: Apify's TikTok scraper (`clockworks/tiktok-scraper`): `id`, `text`,
 //!   `webVideoUrl`, `createTimeISO`, `playCount`, `diggCount`, `commentCount`, `shareCount`,
-//!   `collectCount`, `authorMeta.name`, `videoMeta.coverUrl`;
+//!   `collectCount`, `authorMeta.name`, `videoMeta.coverUrl`; and its comments scraper
+//!   (`clockworks/tiktok-comments-scraper`): `cid`, `text`, `diggCount`, `createTimeISO`,
+//!   `uniqueId`, `awemeId` or `videoWebUrl`;
 //! - `instagram_apify`: Apify's Instagram scraper: posts (`shortCode`, `caption`, `url`,
 //!   `ownerUsername`, `timestamp`, `likesCount`, `commentsCount`, `videoViewCount`,
 //!   `displayUrl`) and comments (`id`, `text`, `ownerUsername`, `timestamp`, `likesCount`,
@@ -60,7 +62,7 @@ impl Format {
             .is_some_and(|kind| kind.starts_with("youtube#"))
         {
             Some(Format::YouTubeApi)
-        } else if has("webVideoUrl") || has("authorMeta") || has("diggCount") {
+        } else if has("webVideoUrl") || has("authorMeta") || has("diggCount") || has("cid") {
             Some(Format::TikTokApify)
         } else if has("shortCode") || has("ownerUsername") {
             Some(Format::InstagramApify)
@@ -142,7 +144,7 @@ pub fn read(bytes: &[u8], format: Option<Format>) -> Imported {
         }
     };
     for (at, record) in records {
-        match record.and_then(|record| item(&record, format)) {
+        match record.and_then(|record| read_record(&record, format)) {
             Ok(item) => imported.items.push(item),
             Err(message) => imported.problems.push(Problem { at, message }),
         }
@@ -207,7 +209,8 @@ fn insert_path(object: &mut Map<String, Value>, path: &str, value: Value) {
     }
 }
 
-fn item(record: &Value, format: Option<Format>) -> Result<Item, String> {
+/// Reads one record, in `format` when given, else in the shape its fields show.
+pub fn read_record(record: &Value, format: Option<Format>) -> Result<Item, String> {
     let Value::Object(fields) = record else {
         return Err("is not a JSON object".into());
     };
@@ -223,6 +226,9 @@ fn item(record: &Value, format: Option<Format>) -> Result<Item, String> {
 }
 
 fn tiktok(fields: &Map<String, Value>, raw: &Value) -> Result<Item, String> {
+    if fields.contains_key("cid") {
+        return tiktok_comment(fields, raw);
+    }
     let id = id_of(fields, "id")?;
     Ok(Item::Post(Post {
         platform: Platform::TikTok,
@@ -241,6 +247,29 @@ fn tiktok(fields: &Map<String, Value>, raw: &Value) -> Result<Item, String> {
             .into_iter()
             .collect(),
         platform_id: id,
+        raw: raw.clone(),
+    }))
+}
+
+fn tiktok_comment(fields: &Map<String, Value>, raw: &Value) -> Result<Item, String> {
+    let post = text(fields.get("awemeId"))
+        .or_else(|| text(fields.get("aweme_id")))
+        .or_else(|| {
+            text(fields.get("videoWebUrl")).and_then(|url| {
+                let (_, id) = url.split_once("/video/")?;
+                let id = id.split(['?', '/']).next()?;
+                (!id.is_empty()).then(|| id.to_owned())
+            })
+        })
+        .ok_or("has no awemeId or videoWebUrl naming its video")?;
+    Ok(Item::Comment(Comment {
+        platform: Platform::TikTok,
+        platform_id: id_of(fields, "cid")?,
+        post_platform_id: post,
+        author: text(fields.get("uniqueId")).map(handle),
+        text: text(fields.get("text")).unwrap_or_default(),
+        created_at: time(fields.get("createTimeISO")).or_else(|| time(fields.get("createTime"))),
+        likes: count(fields.get("diggCount")),
         raw: raw.clone(),
     }))
 }

@@ -10,6 +10,8 @@ use ace_domain::knowledge::content::{Comment, Post};
 use ace_domain::knowledge::monitoring::{MonitoringRequest, Platform, SearchType};
 use futures::future::BoxFuture;
 
+use crate::research::Research;
+
 /// The most comments read per post when comments are asked for.
 pub const COMMENTS_PER_POST: u32 = 20;
 
@@ -109,16 +111,34 @@ pub trait Source: Send + Sync + 'static {
     fn fetch<'a>(&'a self, query: &'a Query) -> BoxFuture<'a, Result<Fetched, FetchError>>;
 }
 
-/// The configured sources, the first that serves a search winning.
+/// The configured sources: of social content, the first that serves a search winning; of
+/// research, all of them asked together.
 #[derive(Clone, Default)]
 pub struct Sources {
     configured: Vec<Arc<dyn Source>>,
+    research: Vec<Arc<dyn Research>>,
 }
 
 impl Sources {
     /// Adds a source after those already configured.
     pub fn add(&mut self, source: Arc<dyn Source>) {
         self.configured.push(source);
+    }
+
+    /// Adds `other`'s sources after these.
+    pub fn extend(&mut self, other: Sources) {
+        self.configured.extend(other.configured);
+        self.research.extend(other.research);
+    }
+
+    /// Adds a research source.
+    pub fn add_research(&mut self, source: Arc<dyn Research>) {
+        self.research.push(source);
+    }
+
+    /// The research sources.
+    pub fn research(&self) -> &[Arc<dyn Research>] {
+        &self.research
     }
 
     /// The source that serves `platform` searched by `search`, if one is configured.
@@ -129,9 +149,13 @@ impl Sources {
             .cloned()
     }
 
-    /// The names of the configured sources.
+    /// The names of the configured sources, social then research.
     pub fn names(&self) -> Vec<&'static str> {
-        self.configured.iter().map(|source| source.name()).collect()
+        self.configured
+            .iter()
+            .map(|source| source.name())
+            .chain(self.research.iter().map(|source| source.name()))
+            .collect()
     }
 }
 

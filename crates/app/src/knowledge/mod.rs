@@ -2,12 +2,15 @@
 //! (`train_social`, [`gather`]) or read from an exported file (`import_social`, [`imports`]),
 //! kept per agent, deduplicated by platform and platform id, with a metrics snapshot per
 //! fetch. Both are user jobs, in the generations' id space. Agent Core's monitored sources
-//! can drive monitoring ([`monitored`]), opted in per agent.
+//! can drive monitoring ([`monitored`]), opted in per agent. [`research`] keeps what the
+//! research sources find about a topic, and [`ask`] answers questions of all of it.
 
+pub mod ask;
 pub mod gather;
 pub mod imports;
 mod keep;
 pub mod monitored;
+pub mod research;
 
 use ace_db::Session;
 use ace_db::user_jobs;

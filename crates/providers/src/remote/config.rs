@@ -2,49 +2,20 @@
 //! file's `[providers.<name>]` and `[models]` sections, the `ACE_PROVIDER_<NAME>_API_KEY`,
 //! `_BASE_URL` and `_API` environment variables, and `ACE_MODELS`; checked as a whole, so a
 //! typo (an unknown model, a provider nothing declares, a model routed to an API that cannot
-//! make that card) stops the server at start-up instead of failing generations later.
+//! make that card) stops the server at start-up instead of failing generations later. Sources
+//! of content (Apify, YouTube, Hacker News, Reddit, Brave, X) are declared the same way; their
+//! own settings are kept aside for `ace_sources::hosted`, which checks them.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use ace_domain::generation::request::models;
 use ace_domain::sheet::card::GenerationType;
+pub use ace_net::hosted_api::ApiKey;
 use serde::Deserialize;
 
-/// A provider's API key. Its `Debug` never shows it; [`ApiKey::expose`] hands it to a request.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct ApiKey(String);
-
-impl ApiKey {
-    pub fn new(key: impl Into<String>) -> Self {
-        Self(key.into())
-    }
-
-    /// The key itself, for the request that needs it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// The key as shown to people: `****` and its last four characters (when it is long
-    /// enough for that to reveal little).
-    pub fn masked(&self) -> String {
-        let chars: Vec<char> = self.0.chars().collect();
-        if chars.len() < 12 {
-            return "****".to_owned();
-        }
-        let tail: String = chars[chars.len() - 4..].iter().collect();
-        format!("****{tail}")
-    }
-}
-
-impl std::fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ApiKey(****)")
-    }
-}
-
-/// The wire format a provider speaks, which decides the cards it can make.
+/// The wire format a provider speaks, which decides the cards it can make, or the content it
+/// finds when it is a source (`ace_sources::hosted` reads those).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ApiKind {
@@ -56,19 +27,50 @@ pub enum ApiKind {
     VideoQueue,
     /// A lipsync API that answers the video to one request.
     Lipsync,
+    /// Apify's TikTok and Instagram scrapers (a source of social content).
+    Apify,
+    /// The YouTube Data API v3 (a source of social content).
+    Youtube,
+    /// X API v2 recent search (a research source).
+    X,
+    /// Hacker News search by Algolia (a research source).
+    Hackernews,
+    /// Reddit search (a research source).
+    Reddit,
+    /// Brave's web search API (a research source).
+    Brave,
 }
 
 impl ApiKind {
+    pub const ALL: [ApiKind; 10] = [
+        ApiKind::Openai,
+        ApiKind::Elevenlabs,
+        ApiKind::VideoQueue,
+        ApiKind::Lipsync,
+        ApiKind::Apify,
+        ApiKind::Youtube,
+        ApiKind::X,
+        ApiKind::Hackernews,
+        ApiKind::Reddit,
+        ApiKind::Brave,
+    ];
+
     pub const fn as_str(self) -> &'static str {
         match self {
             ApiKind::Openai => "openai",
             ApiKind::Elevenlabs => "elevenlabs",
             ApiKind::VideoQueue => "video_queue",
             ApiKind::Lipsync => "lipsync",
+            ApiKind::Apify => "apify",
+            ApiKind::Youtube => "youtube",
+            ApiKind::X => "x",
+            ApiKind::Hackernews => "hackernews",
+            ApiKind::Reddit => "reddit",
+            ApiKind::Brave => "brave",
         }
     }
 
-    /// The card types an API of this kind makes.
+    /// The card types an API of this kind makes; none for a source.
     pub const fn serves(self) -> &'static [GenerationType] {
         match self {
             ApiKind::Openai => &[GenerationType::Text, GenerationType::ImageFromText],
@@ -79,18 +81,29 @@ impl ApiKind {
                 GenerationType::VideoFromIngredients,
             ],
             ApiKind::Lipsync => &[GenerationType::Lipsync],
+            ApiKind::Apify
+            | ApiKind::Youtube
+            | ApiKind::X
+            | ApiKind::Hackernews
+            | ApiKind::Reddit
+            | ApiKind::Brave => &[],
         }
     }
 
+    /// Whether it finds content (social posts, research) rather than making it.
+    pub const fn is_source(self) -> bool {
+        self.serves().is_empty()
+    }
+
     fn parse(text: &str) -> Option<ApiKind> {
-        [
-            ApiKind::Openai,
-            ApiKind::Elevenlabs,
-            ApiKind::VideoQueue,
-            ApiKind::Lipsync,
-        ]
-        .into_iter()
-        .find(|kind| kind.as_str() == text)
+        ApiKind::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+
+    /// Every kind's name, for messages: `openai, elevenlabs, ... or brave`.
+    fn names() -> String {
+        let names: Vec<&str> = ApiKind::ALL.iter().map(|kind| kind.as_str()).collect();
+        let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+        format!("{} or {last}", rest.join(", "))
     }
 }
 
@@ -107,6 +120,24 @@ const WELL_KNOWN: &[(&str, ApiKind, &str)] = &[
         "elevenlabs",
         ApiKind::Elevenlabs,
         "https://api.elevenlabs.io",
+    ),
+    ("apify", ApiKind::Apify, "https://api.apify.com/v2"),
+    (
+        "youtube",
+        ApiKind::Youtube,
+        "https://www.googleapis.com/youtube/v3",
+    ),
+    ("x", ApiKind::X, "https://api.x.com/2"),
+    (
+        "hackernews",
+        ApiKind::Hackernews,
+        "https://hn.algolia.com/api/v1",
+    ),
+    ("reddit", ApiKind::Reddit, "https://oauth.reddit.com"),
+    (
+        "brave",
+        ApiKind::Brave,
+        "https://api.search.brave.com/res/v1",
     ),
 ];
 
@@ -258,6 +289,12 @@ pub enum ApiSettings {
     Elevenlabs(ElevenLabsSettings),
     VideoQueue(VideoQueueSettings),
     Lipsync(LipsyncSettings),
+    /// A source of content: its kind, and its own settings, which `ace_sources::hosted`
+    /// reads (and checks) when it builds the source.
+    Source {
+        kind: ApiKind,
+        settings: toml::Table,
+    },
 }
 
 impl ApiSettings {
@@ -267,6 +304,7 @@ impl ApiSettings {
             ApiSettings::Elevenlabs(_) => ApiKind::Elevenlabs,
             ApiSettings::VideoQueue(_) => ApiKind::VideoQueue,
             ApiSettings::Lipsync(_) => ApiKind::Lipsync,
+            ApiSettings::Source { kind, .. } => *kind,
         }
     }
 }
@@ -419,13 +457,15 @@ fn provider(name: &str, mut table: toml::Table) -> Result<ProviderConfig, Config
     let api = match table.remove("api") {
         Some(toml::Value::String(text)) => ApiKind::parse(&text).ok_or_else(|| {
             mistake(format!(
-                "[providers.{name}] api {text:?} is not openai, elevenlabs, video_queue or lipsync"
+                "[providers.{name}] api {text:?} is not {}",
+                ApiKind::names()
             ))
         })?,
         Some(_) => return Err(mistake(format!("[providers.{name}] api must be a string"))),
         None => known.map(|(_, api, _)| *api).ok_or_else(|| {
             mistake(format!(
-                "[providers.{name}] needs api = \"openai\", \"elevenlabs\", \"video_queue\" or \"lipsync\" (or ACE_PROVIDER_{}_API)",
+                "[providers.{name}] needs api = one of {} (or ACE_PROVIDER_{}_API)",
+                ApiKind::names(),
                 name.to_ascii_uppercase()
             ))
         })?,
@@ -460,18 +500,27 @@ fn provider(name: &str, mut table: toml::Table) -> Result<ProviderConfig, Config
             "[providers.{name}] base_url must be an http or https URL"
         )));
     }
-    if api == ApiKind::Elevenlabs {
+    let key_header = match api {
         // Without a key of its own it still tells where ElevenLabs is for agents' own keys;
         // routing speech to it needs one (checked with the routes).
+        ApiKind::Elevenlabs => Some("xi-api-key"),
+        ApiKind::Brave => Some("x-subscription-token"),
+        _ => None,
+    };
+    if let Some(header) = key_header {
         connection
             .auth_header
-            .get_or_insert_with(|| "xi-api-key".to_owned());
+            .get_or_insert_with(|| header.to_owned());
     }
     let api = match api {
         ApiKind::Openai => ApiSettings::Openai(table.try_into().map_err(invalid)?),
         ApiKind::Elevenlabs => ApiSettings::Elevenlabs(table.try_into().map_err(invalid)?),
         ApiKind::VideoQueue => ApiSettings::VideoQueue(table.try_into().map_err(invalid)?),
         ApiKind::Lipsync => ApiSettings::Lipsync(table.try_into().map_err(invalid)?),
+        kind => ApiSettings::Source {
+            kind,
+            settings: table,
+        },
     };
     Ok(ProviderConfig {
         name: name.to_owned(),
@@ -571,6 +620,13 @@ fn routes(
                 "[models] {text}: [providers.{}] needs api_key (or ACE_PROVIDER_{}_API_KEY)",
                 provider.name,
                 provider.name.to_ascii_uppercase()
+            )));
+        }
+        if provider.api.kind().is_source() {
+            return Err(mistake(format!(
+                "[models] {text}: provider {} (api {}) is a source of content, not a maker of cards",
+                provider.name,
+                provider.api.kind().as_str()
             )));
         }
         if targets.is_empty() {

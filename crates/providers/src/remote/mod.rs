@@ -34,8 +34,12 @@ pub fn install(
     tools: &ace_media::Tools,
 ) -> Result<(), ConfigError> {
     let mut services: HashMap<&str, Arc<Service>> = HashMap::new();
-    for provider in &config.providers {
-        let service = Service::configured(&provider.name, &provider.connection)
+    for provider in config
+        .providers
+        .iter()
+        .filter(|p| !p.api.kind().is_source())
+    {
+        let service = http::configured(&provider.name, &provider.connection)
             .map_err(|err| ConfigError(format!("[providers.{}] {err}", provider.name)))?;
         info!(provider = %provider.name, api = provider.api.kind().as_str(), base_url = %provider.connection.base_url, "a provider is configured");
         services.insert(&provider.name, Arc::new(service));

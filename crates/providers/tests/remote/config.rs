@@ -1,11 +1,8 @@
 //! Reading the providers' configuration: keys from the file or the environment (and never in
 //! `Debug` output or logs), routes by model and type, and mistakes named.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, PoisonError};
-
 use ace_domain::sheet::card::GenerationType;
-use ace_fixtures::{ProviderApi, reply_json};
+use ace_fixtures::{ProviderApi, logged, reply_json};
 use ace_providers::remote::config::{ApiKind, ProvidersConfig, Route};
 use serde_json::json;
 
@@ -224,37 +221,43 @@ fn mistakes_stop_the_server_naming_the_setting() {
 }
 
 /// Everything logged while `f` runs on this thread.
-async fn logged<F: std::future::Future<Output = ()>>(f: F) -> String {
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-    impl Write for Buffer {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let guard = tracing::subscriber::set_default(subscriber);
-    f.await;
-    drop(guard);
-    let bytes = buffer
-        .0
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone();
-    String::from_utf8(bytes).unwrap()
+#[test]
+fn sources_are_declared_like_providers_and_cannot_be_routed_cards() {
+    let config = ProvidersConfig::from_toml(
+        "[providers.hackernews]\n[providers.reddit]\napi_key = \"id:secret\"\ntoken_url = \"https://auth.example/token\"\n",
+        env(&[
+            ("ACE_PROVIDER_APIFY_API_KEY", "apify_api_token_1"),
+            ("ACE_PROVIDER_BRAVE_API_KEY", "brave-key-123456"),
+        ]),
+    )
+    .unwrap();
+    let kinds: Vec<ApiKind> = config.providers.iter().map(|p| p.api.kind()).collect();
+    assert_eq!(
+        kinds,
+        [
+            ApiKind::Apify,
+            ApiKind::Brave,
+            ApiKind::Hackernews,
+            ApiKind::Reddit
+        ]
+    );
+    assert!(kinds.iter().all(|kind| kind.is_source()));
+    let apify = config.provider("apify").unwrap();
+    assert_eq!(apify.connection.base_url, "https://api.apify.com/v2");
+    let brave = config.provider("brave").unwrap();
+    assert_eq!(
+        brave.connection.auth_header.as_deref(),
+        Some("x-subscription-token")
+    );
+    assert!(!format!("{config:?}").contains("brave-key-123456"));
+    let routed_to_a_source = mistake(
+        "[providers.youtube]\napi_key = \"k\"\n[models]\ngpt_4o = \"youtube:x\"\n",
+        &[],
+    );
+    assert!(
+        routed_to_a_source.contains("is a source of content"),
+        "{routed_to_a_source}"
+    );
 }
 
 #[tokio::test]

@@ -57,7 +57,7 @@ impl ElevenLabsAccess {
         else {
             return Ok(Self::default());
         };
-        let service = Service::configured(&provider.name, &provider.connection)
+        let service = crate::remote::http::configured(&provider.name, &provider.connection)
             .map_err(|err| format!("[providers.{}] {err}", provider.name))?;
         let model = config
             .routes

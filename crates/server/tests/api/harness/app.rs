@@ -185,7 +185,9 @@ impl TestAppBuilder {
         let sources = self.sources;
         let server = Application::build_with(&settings, move |parts| {
             parts.providers = generators;
-            parts.sources = sources;
+            // Scripted sources first, then those the providers' configuration brings.
+            let configured = std::mem::replace(&mut parts.sources, sources);
+            parts.sources.extend(configured);
         })
         .await
         .expect("the app starts");

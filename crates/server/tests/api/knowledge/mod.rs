@@ -2,6 +2,7 @@
 //! monitoring, read, changed and listed), `/v1/agents/{id}/knowledge/imports`, and Agent Core's
 //! monitored sources driving monitoring (`/v1/agents/{id}/knowledge/monitoring`).
 
+mod asking;
 mod core_monitoring;
 mod imports;
 mod scrapes;

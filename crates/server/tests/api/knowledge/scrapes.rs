@@ -583,3 +583,60 @@ async fn another_tenant_reaches_no_job_and_no_knowledge() {
     let job = job(owner, agent, id).await;
     assert_eq!(job["status"], "processing", "untouched: {job}");
 }
+
+#[tokio::test]
+async fn a_scrape_through_configured_apify_keeps_what_its_scrapers_found_and_charges_for_it() {
+    let now = chrono::Utc::now().to_rfc3339();
+    let apify = ace_fixtures::ProviderApi::start(move |seen, _| {
+        let items = if seen.path.contains("comments") {
+            json!([{"cid": "c1", "text": "need this", "diggCount": 9, "uniqueId": "fan",
+                    "videoWebUrl": "https://www.tiktok.com/@glowlab/video/71"}])
+        } else {
+            json!([{"id": "71", "text": "spf myths #skincare", "createTimeISO": now,
+                    "webVideoUrl": "https://www.tiktok.com/@glowlab/video/71",
+                    "playCount": 4000, "diggCount": 300, "authorMeta": {"name": "glowlab"}}])
+        };
+        ace_fixtures::reply_json(201, &items)
+    })
+    .await;
+    let config = ace_providers::remote::config::ProvidersConfig::from_toml(
+        "",
+        [
+            (
+                "ACE_PROVIDER_APIFY_API_KEY".to_owned(),
+                "apify_api_token_1".to_owned(),
+            ),
+            ("ACE_PROVIDER_APIFY_BASE_URL".to_owned(), apify.url.clone()),
+        ],
+    )
+    .unwrap();
+    let app = TestApp::builder().providers(&config).spawn().await;
+    let client = &app.owner.client;
+    let agent = app.owner.agent_id.get();
+    let before = balance(&app.owner).await;
+    let id = scrape(client, agent, tiktok(json!({"comment_monitoring": true}))).await;
+    app.drain_due_jobs().await;
+
+    let read = job(client, agent, id).await;
+    assert_eq!(read["status"], "completed", "{read}");
+    assert_eq!(
+        (
+            &read["result"]["posts_new"],
+            &read["result"]["comments_new"]
+        ),
+        (&json!(1), &json!(1))
+    );
+    let charged = app.app.pricing().for_scraping(1, 1);
+    assert_eq!(read["execution_cost"], charged.to_string());
+    let spent = before - balance(&app.owner).await;
+    assert!((spent - charged.as_f64()).abs() < 1e-9, "spent {spent}");
+    let seen = apify.seen();
+    assert_eq!(seen.len(), 2, "the posts run, then the comments run");
+    assert_eq!(seen[0].header("authorization"), "Bearer apify_api_token_1");
+    assert_eq!(seen[0].json()["hashtags"], json!(["skincare"]));
+    let posts = client
+        .get(&format!("/v1/agents/{agent}/knowledge/posts?q=spf"))
+        .await
+        .expect(200);
+    assert_eq!(posts.body["posts"][0]["metrics"]["views"], 4000);
+}
