@@ -27,8 +27,8 @@ use crate::middleware::{auth::authenticate, envelope::ensure_envelope, metrics::
 use crate::openapi::ApiDoc;
 use crate::routes::{
     agent_core, agent_profile, agents, asset_folders, asset_libraries, automation, avatars, cells,
-    columns, content_resources, direct_uploads, generations, global_variables, knowledge, layers,
-    me, ops, organizations, persisted_tokens, renders, row_runs, rows, sheets, templates,
+    columns, content_resources, direct_uploads, generations, global_variables, ideas, knowledge,
+    layers, me, ops, organizations, persisted_tokens, renders, row_runs, rows, sheets, templates,
     user_jobs, voices, workspaces,
 };
 use crate::state::ApiState;
@@ -225,6 +225,10 @@ fn api() -> OpenApiRouter<ApiState> {
             knowledge::show_monitoring::get_core_monitoring,
             knowledge::set_monitoring::set_core_monitoring
         ))
+        .routes(routes!(ideas::list::list_ideas))
+        .routes(routes!(ideas::cycle_status::cycle_idea_status))
+        .routes(routes!(ideas::set_status::set_idea_status))
+        .routes(routes!(ideas::delete::delete_idea))
         .routes(routes!(knowledge::search_posts::search_knowledge_posts))
         .routes(routes!(knowledge::top_comments::top_knowledge_comments))
         .routes(routes!(

@@ -55,6 +55,8 @@ pub enum ErrorCode {
     UserJobNotFound,
     /// The user job has ended, so it can no longer be changed.
     JobStatusInvalid,
+    /// An idea cannot be cycled from its status (ace's code).
+    IdeaStatusInvalid,
     /// Too many requests for this key; retry after the time in `Retry-After`.
     RateLimited,
     /// The body is not valid JSON (or form data).
@@ -106,6 +108,7 @@ impl ErrorCode {
             ErrorCode::NoActiveCreditPurchase => "no_active_credit_purchase",
             ErrorCode::UserJobNotFound => "user_job_not_found",
             ErrorCode::JobStatusInvalid => "job_status_invalid",
+            ErrorCode::IdeaStatusInvalid => "idea_status_invalid",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::InvalidJson => "invalid_json",
             ErrorCode::BadRequest => "bad_request",

@@ -18,6 +18,7 @@ pub mod direct_uploads;
 pub mod error;
 pub mod files;
 pub mod generations;
+pub mod ideas;
 pub mod idempotency;
 pub mod knowledge;
 pub mod organizations;

@@ -18,6 +18,7 @@ pub mod avatars;
 pub mod content_resources;
 pub mod credits;
 pub mod direct_uploads;
+pub mod ideas;
 pub mod idempotency;
 pub mod knowledge;
 pub mod knowledge_monitors;

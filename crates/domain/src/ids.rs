@@ -201,6 +201,10 @@ id_type!(
     /// A job that fills a cell or layer (GEN: user job, generation).
     UserJobId
 );
+id_type!(
+    /// A video idea the agent proposed.
+    IdeaId
+);
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,7 @@
 pub mod agent_core;
 pub mod credits;
 pub mod generation;
+pub mod ideas;
 pub mod ids;
 pub mod knowledge;
 pub mod patch;

@@ -8,6 +8,7 @@ pub mod api_key;
 pub mod avatar;
 pub mod files;
 pub mod generations;
+pub mod ideas;
 pub mod knowledge;
 pub mod message;
 pub mod organization;

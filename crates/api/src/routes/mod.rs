@@ -13,6 +13,7 @@ pub mod content_resources;
 pub mod direct_uploads;
 pub mod generations;
 pub mod global_variables;
+pub mod ideas;
 pub mod knowledge;
 pub mod layers;
 pub mod me;

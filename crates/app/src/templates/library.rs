@@ -4,24 +4,13 @@
 use std::collections::HashSet;
 
 use ace_domain::FieldError;
+use ace_domain::ideas::VideoType;
 use ace_domain::sheet::column::{self, ColumnKind, ColumnRole};
 use ace_domain::sheet::layer::{self, LayerKind};
 use ace_domain::sheet::variables::references;
 use ace_domain::sheet::{ASPECT_RATIOS, card};
 use serde::Deserialize;
 use serde_json::{Map, Value};
-
-/// The video types GEN's templates cover.
-pub const VIDEO_TYPES: [&str; 8] = [
-    "talking_avatar",
-    "green_screen",
-    "montage",
-    "text_driven",
-    "pov_object",
-    "narrated_voice_over",
-    "split_screen",
-    "skit",
-];
 
 /// One template file.
 #[derive(Clone, Debug, Deserialize)]
@@ -115,10 +104,11 @@ fn check(file: TemplateFile) -> Result<Template, FieldError> {
             "and description must not be blank",
         ));
     }
-    if !VIDEO_TYPES.contains(&file.video_type.as_str()) {
+    if !VideoType::templated().any(|kind| kind.as_str() == file.video_type) {
+        let names: Vec<&str> = VideoType::templated().map(VideoType::as_str).collect();
         return Err(FieldError::new(
             "video_type",
-            format!("must be one of {}", VIDEO_TYPES.join(", ")),
+            format!("must be one of {}", names.join(", ")),
         ));
     }
     if !ASPECT_RATIOS.contains(&file.aspect_ratio.as_str()) {
@@ -302,7 +292,7 @@ mod tests {
             .iter()
             .map(|(_, bytes)| parse(bytes.as_bytes()).unwrap().file.video_type)
             .collect();
-        assert_eq!(types.len(), VIDEO_TYPES.len());
+        assert_eq!(types.len(), VideoType::templated().count());
     }
 
     fn talking_avatar() -> Value {

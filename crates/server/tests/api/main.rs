@@ -19,6 +19,7 @@ mod edge;
 mod gen_clients;
 mod generations;
 mod global_variables;
+mod ideas;
 mod idempotency;
 mod journey;
 mod knowledge;

@@ -1,0 +1,301 @@
+//! Ideas as records: listed newest first in GEN's shape, cycled along the main chain, set to
+//! any status, deleted, and out of reach of viewers (for changes) and other tenants.
+
+use ace_domain::ideas::{IdeaContent, IdeaData, InspirationSource, SelectedAsset, VideoType};
+use ace_domain::ids::AgentId;
+use ace_domain::role::Role;
+use serde_json::{Value, json};
+
+use crate::contract;
+use crate::harness::TestApp;
+
+fn idea(title: &str, video_type: VideoType) -> IdeaContent {
+    IdeaContent {
+        title: title.into(),
+        hook: "I drove 40 minutes for this.".into(),
+        full_script: "I drove 40 minutes for this. Worth it.".into(),
+        description: Some("A late-night taco run.".into()),
+        video_type,
+        estimated_duration: Some(14),
+        aspect_ratio: "9:16".into(),
+        data: IdeaData {
+            selected_assets: vec![SelectedAsset {
+                url: "https://example.org/broll.mp4".into(),
+                kind: "video".into(),
+                description: "b-roll".into(),
+                usage: "clip 4-8s".into(),
+                source: "knowledge".into(),
+                clip_range: None,
+            }],
+            project_manifest: json!({"video_title": title, "total_duration": 14, "aspect_ratio": "9:16", "timeline_layers": []}),
+            inspiration_sources: vec![InspirationSource {
+                kind: "tiktok".into(),
+                url: Some("https://www.tiktok.com/@keithlee/video/1".into()),
+                creator: Some("keithlee".into()),
+                watch_count: Some(2_100_000),
+                like_count: Some(90_000),
+                what_was_used: "the reveal shot".into(),
+            }],
+            rationale: "Reveal shots hold attention this week.".into(),
+        },
+    }
+}
+
+async fn seed(app: &TestApp, agent: AgentId, titles: &[(&str, VideoType)]) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for (number, (title, kind)) in titles.iter().enumerate() {
+        let stored =
+            ace_app::ideas::record(&app.app, agent, number as u32 + 1, &idea(title, *kind))
+                .await
+                .unwrap();
+        ids.push(stored.id.get());
+    }
+    ids
+}
+
+fn titles(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|idea| idea["title"].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn ideas_list_newest_first_in_gens_shape_and_filter_by_status() {
+    let app = TestApp::spawn().await;
+    let agent = app.owner.agent_id;
+    let client = &app.owner.client;
+    let ids = seed(
+        &app,
+        agent,
+        &[
+            ("Taco", VideoType::TalkingAvatar),
+            ("Montage", VideoType::Montage),
+        ],
+    )
+    .await;
+
+    let list = client
+        .get(&format!("/v1/agent/ideas?agent_id={agent}"))
+        .await
+        .expect(200);
+    contract().assert_conforms("listIdeas", 200, &list.body);
+    assert_eq!(titles(&list.body), ["Montage", "Taco"]);
+    let montage = &list.body[0];
+    assert_eq!(montage["id"], ids[1]);
+    assert_eq!(montage["idea_id"], 2);
+    assert_eq!(montage["agent_id"], agent.get());
+    assert_eq!(montage["video_type"], "montage");
+    assert_eq!(montage["video_type_id"], 3);
+    assert_eq!(montage["status"], "generated");
+    assert_eq!(montage["estimated_duration"], 14);
+    assert_eq!(montage["aspect_ratio"], "9:16");
+    assert_eq!(
+        montage["data"]["inspiration_sources"][0]["watch_count"],
+        2_100_000
+    );
+    assert_eq!(montage["data"]["selected_assets"][0]["type"], "video");
+    for key in [
+        "selected_assets",
+        "project_manifest",
+        "inspiration_sources",
+        "rationale",
+    ] {
+        assert_eq!(
+            montage[key], montage["data"][key],
+            "{key} at the top level too"
+        );
+    }
+
+    client
+        .put(
+            &format!("/v1/agent/ideas/{}/status/rejected", ids[0]),
+            json!({}),
+        )
+        .await
+        .expect(200);
+    let rejected = client
+        .get(&format!("/v1/agent/ideas?agent_id={agent}&status=rejected"))
+        .await
+        .expect(200);
+    assert_eq!(titles(&rejected.body), ["Taco"]);
+    for bad in ["status=maybe", "page=0"] {
+        client
+            .get(&format!("/v1/agent/ideas?agent_id={agent}&{bad}"))
+            .await
+            .expect_error(422, "validation_error");
+    }
+}
+
+#[tokio::test]
+async fn cycling_walks_the_main_chain_and_setting_takes_any_of_the_eight_statuses() {
+    let app = TestApp::spawn().await;
+    let client = &app.owner.client;
+    let id = seed(&app, app.owner.agent_id, &[("Taco", VideoType::Skit)]).await[0];
+    let cycle = format!("/v1/agent/ideas/{id}/status");
+
+    let mut walked = Vec::new();
+    for _ in 0..4 {
+        let moved = client.post(&cycle, json!({})).await.expect(200);
+        contract().assert_conforms("cycleIdeaStatus", 200, &moved.body);
+        walked.push(moved.body["status"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(
+        walked,
+        [
+            "approve_to_create",
+            "ready_for_review",
+            "approved_to_post",
+            "posted"
+        ]
+    );
+    client
+        .post(&cycle, json!({}))
+        .await
+        .expect_error(422, "idea_status_invalid");
+
+    for aside in ["change_idea", "change_video", "rejected"] {
+        let set = client
+            .put(&format!("{cycle}/{aside}"), json!({}))
+            .await
+            .expect(200);
+        contract().assert_conforms("setIdeaStatus", 200, &set.body);
+        assert_eq!(set.body["status"], aside);
+        let refused = client
+            .post(&cycle, json!({}))
+            .await
+            .expect_error(422, "idea_status_invalid");
+        assert!(refused.text.contains(aside), "{}", refused.text);
+    }
+    let back = client
+        .put(&format!("{cycle}/generated"), json!({}))
+        .await
+        .expect(200);
+    assert_eq!(back.body["status"], "generated");
+    client
+        .put(&format!("{cycle}/approved"), json!({}))
+        .await
+        .expect_error(422, "validation_error");
+    client
+        .post("/v1/agent/ideas/999999/status", json!({}))
+        .await
+        .expect_error(404, "not_found");
+}
+
+#[tokio::test]
+async fn a_deleted_idea_is_gone() {
+    let app = TestApp::spawn().await;
+    let client = &app.owner.client;
+    let agent = app.owner.agent_id;
+    let id = seed(&app, agent, &[("Taco", VideoType::Montage)]).await[0];
+    let reply = client
+        .delete(&format!("/v1/agent/ideas/{id}"))
+        .await
+        .expect(204);
+    assert!(reply.text.is_empty());
+    let list = client
+        .get(&format!("/v1/agent/ideas?agent_id={agent}"))
+        .await
+        .expect(200);
+    assert_eq!(list.body, json!([]));
+    client
+        .delete(&format!("/v1/agent/ideas/{id}"))
+        .await
+        .expect_error(404, "not_found");
+    client
+        .post(&format!("/v1/agent/ideas/{id}/status"), json!({}))
+        .await
+        .expect_error(404, "not_found");
+}
+
+#[tokio::test]
+async fn viewers_read_ideas_but_only_editors_change_them_and_strangers_reach_none() {
+    let app = TestApp::spawn().await;
+    let studio = app
+        .owner
+        .client
+        .post(
+            "/v1/organizations",
+            json!({"organization": {"name": "Studio"}}),
+        )
+        .await
+        .expect(201)
+        .body["organization_id"]
+        .as_i64()
+        .unwrap();
+    let agent = app
+        .owner
+        .client
+        .post(
+            "/v1/agents",
+            json!({"organization_id": studio, "agent": {"name": "Shared"}}),
+        )
+        .await
+        .expect(201)
+        .body["agent"]["id"]
+        .as_i64()
+        .unwrap();
+    let id = seed(&app, AgentId::new(agent), &[("Taco", VideoType::Montage)]).await[0];
+
+    let viewer = app.member_of(studio.into(), Role::Viewer).await;
+    let seen = viewer
+        .client
+        .get(&format!("/v1/agent/ideas?agent_id={agent}"))
+        .await
+        .expect(200);
+    assert_eq!(titles(&seen.body), ["Taco"]);
+    viewer
+        .client
+        .post(&format!("/v1/agent/ideas/{id}/status"), json!({}))
+        .await
+        .expect_error(403, "permission_denied");
+    viewer
+        .client
+        .delete(&format!("/v1/agent/ideas/{id}"))
+        .await
+        .expect_error(403, "permission_denied");
+    let editor = app.member_of(studio.into(), Role::Editor).await;
+    editor
+        .client
+        .put(
+            &format!("/v1/agent/ideas/{id}/status/change_idea"),
+            json!({}),
+        )
+        .await
+        .expect(200);
+
+    let stranger = app.user("Stranger").await;
+    let theirs = &stranger.client;
+    theirs
+        .get(&format!("/v1/agent/ideas?agent_id={agent}"))
+        .await
+        .expect_error(404, "not_found");
+    theirs
+        .post(&format!("/v1/agent/ideas/{id}/status"), json!({}))
+        .await
+        .expect_error(404, "not_found");
+    theirs
+        .put(&format!("/v1/agent/ideas/{id}/status/posted"), json!({}))
+        .await
+        .expect_error(404, "not_found");
+    theirs
+        .delete(&format!("/v1/agent/ideas/{id}"))
+        .await
+        .expect_error(404, "not_found");
+    let own = theirs
+        .get(&format!("/v1/agent/ideas?agent_id={}", stranger.agent_id))
+        .await
+        .expect(200);
+    assert_eq!(own.body, json!([]));
+    let ours = app
+        .owner
+        .client
+        .get(&format!("/v1/agent/ideas?agent_id={agent}"))
+        .await
+        .expect(200);
+    assert_eq!(
+        ours.body[0]["status"], "change_idea",
+        "untouched by the stranger"
+    );
+}
