@@ -1,7 +1,10 @@
 //! Step 2's ideas as records: what the agent proposed (kept by [`record`]), listed per agent
 //! newest first, moved along their status flow (cycled, or set to any status), and deleted.
 //! Anyone who may see the agent reads its ideas; its editors move and delete them. An idea of
-//! an agent the caller cannot see is not found.
+//! an agent the caller cannot see is not found. [`preferences`] keeps the rules every ideas
+//! run obeys.
+
+pub mod preferences;
 
 use ace_db::Session;
 use ace_db::ideas as store;

@@ -299,3 +299,56 @@ async fn viewers_read_ideas_but_only_editors_change_them_and_strangers_reach_non
         "untouched by the stranger"
     );
 }
+
+#[tokio::test]
+async fn preferences_are_the_profiles_bulleted_list_both_ways_and_concurrent_changes_all_land() {
+    use ace_app::ideas::preferences;
+
+    let app = TestApp::spawn().await;
+    let agent = app.owner.agent_id;
+    let client = &app.owner.client;
+    let profile = format!("/v1/agent/profile?agent_id={agent}");
+
+    let hooks = ["always use statement hooks".to_owned()];
+    let audience = ["target women 25-34".to_owned()];
+    let (first, second) = tokio::join!(
+        preferences::remember(&app.app, agent, &hooks),
+        preferences::remember(&app.app, agent, &audience),
+    );
+    first.unwrap();
+    second.unwrap();
+    let mut rules = preferences::list(&app.app, agent).await.unwrap();
+    rules.sort();
+    assert_eq!(rules, ["always use statement hooks", "target women 25-34"]);
+    let shown = client.get(&profile).await.expect(200);
+    let bullets = shown.body["brand"]["content_idea_preferences"]
+        .as_str()
+        .unwrap();
+    assert_eq!(bullets.lines().count(), 2);
+    assert!(
+        bullets.lines().all(|line| line.starts_with("- ")),
+        "{bullets}"
+    );
+
+    let left = preferences::forget(&app.app, agent, "Target women 25-34")
+        .await
+        .unwrap();
+    assert_eq!(left, ["always use statement hooks"]);
+    let shown = client.get(&profile).await.expect(200);
+    assert_eq!(
+        shown.body["brand"]["content_idea_preferences"],
+        "- always use statement hooks"
+    );
+
+    client
+        .put(
+            &profile,
+            json!({"brand": {"content_idea_preferences": "- no politics\n- keep it under 15 seconds"}}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        preferences::list(&app.app, agent).await.unwrap(),
+        ["no politics", "keep it under 15 seconds"]
+    );
+}
