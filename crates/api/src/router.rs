@@ -229,6 +229,7 @@ fn api() -> OpenApiRouter<ApiState> {
         .routes(routes!(ideas::cycle_status::cycle_idea_status))
         .routes(routes!(ideas::set_status::set_idea_status))
         .routes(routes!(ideas::delete::delete_idea))
+        .routes(routes!(ideas::make_vidsheet::make_idea_vidsheet))
         .routes(routes!(knowledge::search_posts::search_knowledge_posts))
         .routes(routes!(knowledge::top_comments::top_knowledge_comments))
         .routes(routes!(

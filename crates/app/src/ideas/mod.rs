@@ -2,9 +2,10 @@
 //! newest first, moved along their status flow (cycled, or set to any status), and deleted.
 //! Anyone who may see the agent reads its ideas; its editors move and delete them. An idea of
 //! an agent the caller cannot see is not found. [`preferences`] keeps the rules every ideas
-//! run obeys.
+//! run obeys; [`vidsheet`] turns an idea into a vidsheet row.
 
 pub mod preferences;
+pub mod vidsheet;
 
 use ace_db::Session;
 use ace_db::ideas as store;
@@ -95,7 +96,11 @@ async fn change(
 
 /// The idea, if the caller may change its agent's ideas. One the caller cannot see is not
 /// found, whether or not it exists; a viewer may not change it.
-async fn editable(db: &mut dyn Session, actor: &Actor, id: IdeaId) -> AppResult<IdeaRecord> {
+pub(crate) async fn editable(
+    db: &mut dyn Session,
+    actor: &Actor,
+    id: IdeaId,
+) -> AppResult<IdeaRecord> {
     let idea = store::find(db, id).await?.ok_or_else(|| not_found(id))?;
     match agent_for(db, actor, idea.agent_id, AgentNeed::Edit).await? {
         Ok(_) => Ok(idea),

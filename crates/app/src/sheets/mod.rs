@@ -87,7 +87,7 @@ pub(crate) async fn open(
 
 /// Opens an engine for a change: the write checks, then the engine's lock, held until the
 /// transaction ends.
-async fn open_for_change(
+pub(crate) async fn open_for_change(
     db: &mut dyn Session,
     actor: &Actor,
     agent: AgentId,

@@ -352,3 +352,105 @@ async fn preferences_are_the_profiles_bulleted_list_both_ways_and_concurrent_cha
         ["no politics", "keep it under 15 seconds"]
     );
 }
+
+#[tokio::test]
+async fn an_idea_becomes_row_one_of_its_templates_copy_or_a_new_row_of_a_named_engine() {
+    use crate::harness::cell_in;
+
+    let app = TestApp::spawn().await;
+    let client = &app.owner.client;
+    let agent = app.owner.agent_id;
+    let mut content = idea("The $2 taco at 2am", VideoType::TextDriven);
+    content.full_script =
+        "I drove 40 minutes for this. The line wrapped twice. Worth it? Every bite.".into();
+    let id = ace_app::ideas::record(&app.app, agent, 1, &content)
+        .await
+        .unwrap()
+        .id
+        .get();
+
+    let made = client
+        .post(&format!("/v1/agent/ideas/{id}/vidsheet"), json!({}))
+        .await
+        .expect(201);
+    contract().assert_conforms("makeIdeaVidsheet", 201, &made.body);
+    let engine = &made.body;
+    assert_eq!(engine["title"], "The $2 taco at 2am");
+    let row = &engine["spreadsheet_rows"][0];
+    let value = |title: &str| cell_in(engine, row, title)["value"].clone();
+    assert_eq!(value("TEXT 1"), "The $2 taco at 2am");
+    assert_eq!(value("TEXT 2"), "A late-night taco run.");
+    assert_eq!(value("HOOK"), "I drove 40 minutes for this.");
+    assert_eq!(value("LINE 1"), "The line wrapped twice.");
+    assert_eq!(value("LINE 2"), "Worth it?");
+    assert_eq!(value("LINE 3"), "Every bite.");
+    let listed = client
+        .get(&format!("/v1/agent/ideas?agent_id={agent}"))
+        .await
+        .expect(200);
+    assert_eq!(listed.body[0]["status"], "approve_to_create");
+
+    // A row run takes the idea's lines as they are and makes the rest.
+    let (sheet, row_id) = (engine["id"].as_i64().unwrap(), row["id"].as_i64().unwrap());
+    let plan = client
+        .post(
+            &format!("/v1/autocontentengine/{sheet}/rows/{row_id}/run?agent_id={agent}"),
+            json!({"dry_run": true}),
+        )
+        .await
+        .expect(200);
+    let regenerated: Vec<&str> = plan.body["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|step| step["generate"] == true)
+        .map(|step| step["column_title"].as_str().unwrap())
+        .collect();
+    assert!(!regenerated.contains(&"HOOK"), "{regenerated:?}");
+    assert!(!regenerated.contains(&"LINE 1"), "{regenerated:?}");
+
+    let appended = client
+        .post(
+            &format!("/v1/agent/ideas/{id}/vidsheet"),
+            json!({"sheet_id": sheet.to_string()}),
+        )
+        .await
+        .expect(201);
+    let rows = appended.body["spreadsheet_rows"].as_array().unwrap();
+    assert_eq!(
+        rows.len(),
+        engine["spreadsheet_rows"].as_array().unwrap().len() + 1
+    );
+    let last = rows.last().unwrap();
+    assert_eq!(
+        cell_in(&appended.body, last, "HOOK")["value"],
+        "I drove 40 minutes for this."
+    );
+
+    let stranger = app.user("Stranger").await;
+    stranger
+        .client
+        .post(&format!("/v1/agent/ideas/{id}/vidsheet"), json!({}))
+        .await
+        .expect_error(404, "not_found");
+    let theirs = ace_app::ideas::record(&app.app, stranger.agent_id, 1, &content)
+        .await
+        .unwrap()
+        .id
+        .get();
+    stranger
+        .client
+        .post(
+            &format!("/v1/agent/ideas/{theirs}/vidsheet"),
+            json!({"sheet_id": sheet}),
+        )
+        .await
+        .expect_error(404, "not_found");
+    client
+        .post(
+            &format!("/v1/agent/ideas/{id}/vidsheet"),
+            json!({"sheet_id": 999_999}),
+        )
+        .await
+        .expect_error(404, "not_found");
+}
