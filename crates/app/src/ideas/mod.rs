@@ -13,7 +13,6 @@ use ace_db::ideas as store;
 pub use ace_db::ideas::IdeaRecord;
 use ace_domain::ideas::{IdeaContent, IdeaStatus};
 use ace_domain::ids::{AgentId, IdeaId};
-use chrono::Utc;
 
 use crate::policy::{AgentDenial, AgentNeed, VISIBLE, agent_for, require_agent};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
@@ -29,7 +28,7 @@ pub async fn record(
     idea: &IdeaContent,
 ) -> AppResult<IdeaRecord> {
     let mut tx = app.db.begin().await?;
-    let stored = store::insert(&mut tx, agent, number, idea, Utc::now()).await?;
+    let stored = store::insert(&mut tx, agent, number, idea, app.clock.now()).await?;
     tx.commit().await?;
     Ok(stored)
 }
@@ -82,7 +81,7 @@ async fn change(
     let mut tx = app.db.begin().await?;
     let idea = editable(&mut tx, actor, id).await?;
     let to = next(idea.status)?;
-    let changed = store::change_status(&mut tx, id, idea.status, to, Utc::now())
+    let changed = store::change_status(&mut tx, id, idea.status, to, app.clock.now())
         .await?
         .ok_or_else(|| {
             AppError::unprocessable(

@@ -8,7 +8,6 @@ use ace_db::knowledge as store;
 pub use ace_db::knowledge::{FoundComment, FoundFinding, FoundPost};
 use ace_domain::ids::AgentId;
 use ace_domain::knowledge::query::{MAX_LIMIT, PostQuery};
-use chrono::Utc;
 
 use crate::policy::{AgentNeed, VISIBLE, require_agent};
 use crate::{Actor, App, AppResult};
@@ -22,7 +21,7 @@ pub async fn posts(
 ) -> AppResult<Vec<FoundPost>> {
     let mut conn = app.db.conn().await?;
     require_agent(&mut conn, actor, agent, AgentNeed::View, &VISIBLE).await?;
-    Ok(store::search_posts(&mut conn, agent, query, Utc::now()).await?)
+    Ok(store::search_posts(&mut conn, agent, query, app.clock.now()).await?)
 }
 
 /// The agent's most-liked comments on its posts `posts` (knowledge ids, as [`posts`] answers

@@ -8,7 +8,6 @@ use ace_db::knowledge as store;
 use ace_domain::ids::AgentId;
 use ace_domain::knowledge::content::Finding;
 use ace_sources::Topic;
-use chrono::Utc;
 use futures::future::join_all;
 use tracing::warn;
 
@@ -72,7 +71,7 @@ pub async fn research(
             .map(|source| async move { (source.name(), source.search(topic).await) }),
     )
     .await;
-    let now = Utc::now();
+    let now = app.clock.now();
     let mut researched = Researched::default();
     let mut tx = app.db.begin().await?;
     for (source, answer) in answers {

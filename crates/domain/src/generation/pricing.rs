@@ -204,6 +204,12 @@ const BUILT_IN: &[(&str, Tier, f64, Unit)] = &[
     // content monitoring: GEN's documented USD per post and per comment gathered.
     (SCRAPED_POST_KEY, Tier::GenerativeAi, 0.015, Unit::Call),
     (SCRAPED_COMMENT_KEY, Tier::GenerativeAi, 0.002, Unit::Call),
+    // agent runs (`ideas::pricing`): GEN's documented USD per chat, idea, research and refinement.
+    ("agent_run.chat", Tier::Llm, 0.02, Unit::Call),
+    ("agent_run.idea", Tier::Llm, 0.034, Unit::Call),
+    ("agent_run.research", Tier::Llm, 0.15, Unit::Call),
+    ("agent_run.refine", Tier::Llm, 0.1015, Unit::Call),
+    ("web_research", Tier::Llm, 0.1015, Unit::Call),
 ];
 
 impl Default for PriceTable {
@@ -396,7 +402,7 @@ impl PriceTable {
 
     /// The price under `key`, falling back to the built-in one when this table (deserialised
     /// from a file, say) lacks it.
-    fn price_or_built_in(&self, key: &str) -> Option<Price> {
+    pub(crate) fn price_or_built_in(&self, key: &str) -> Option<Price> {
         self.price(key).copied().or_else(|| {
             BUILT_IN
                 .iter()

@@ -5,6 +5,7 @@
 
 pub mod content;
 pub mod preferences;
+pub mod pricing;
 pub mod row_values;
 pub mod status;
 pub mod video_type;
