@@ -8,7 +8,7 @@ use ace_domain::knowledge::monitoring::{Platform, SearchType};
 use ace_fixtures::{ProviderApi, Seen, logged, reply_json};
 use ace_net::hosted_api::{ApiKey, Service};
 use ace_sources::hosted::install;
-use ace_sources::{FetchError, Query, Sources, Topic};
+use ace_sources::{FetchError, Fetched, Query, Sources, Topic};
 use serde_json::{Value, json};
 
 /// `api`'s source, reached at `api_url`.
@@ -37,6 +37,14 @@ fn query(platform: Platform, search: SearchType, value: &str, comments: u32) -> 
         max_results: 2,
         comments_per_post: comments,
     }
+}
+
+/// One fetch by the source of `sources` serving the query's platform and search.
+async fn fetch(sources: &Sources, query: &Query) -> Result<Fetched, FetchError> {
+    let source = sources
+        .serving(query.platform, query.search)
+        .expect("a source serves the query");
+    source.fetch(query).await
 }
 
 /// The value of query parameter `name` in a request's path, decoded.
@@ -77,18 +85,12 @@ async fn apify_runs_the_tiktok_scraper_then_its_comments_scraper_with_the_key_in
     })
     .await;
     let sources = source("apify", &api.url, Some("apify_api_secret"), "");
-    let apify = sources
-        .serving(Platform::TikTok, SearchType::Hashtag)
-        .unwrap();
-    let fetched = apify
-        .fetch(&query(
-            Platform::TikTok,
-            SearchType::Hashtag,
-            "#skincare",
-            20,
-        ))
-        .await
-        .unwrap();
+    let fetched = fetch(
+        &sources,
+        &query(Platform::TikTok, SearchType::Hashtag, "#skincare", 20),
+    )
+    .await
+    .unwrap();
 
     let ids: Vec<&str> = fetched
         .posts
@@ -139,17 +141,12 @@ async fn apify_keeps_the_posts_when_the_comments_run_fails() {
     })
     .await;
     let sources = source("apify", &api.url, Some("apify_api_secret"), "");
-    let fetched = sources
-        .serving(Platform::TikTok, SearchType::Keyword)
-        .unwrap()
-        .fetch(&query(
-            Platform::TikTok,
-            SearchType::Keyword,
-            "glass skin",
-            5,
-        ))
-        .await
-        .unwrap();
+    let fetched = fetch(
+        &sources,
+        &query(Platform::TikTok, SearchType::Keyword, "glass skin", 5),
+    )
+    .await
+    .unwrap();
     assert_eq!(fetched.posts.len(), 1);
     assert!(fetched.comments.is_empty());
     assert_eq!(
@@ -184,18 +181,12 @@ async fn apify_reads_instagram_posts_and_their_latest_comments_and_maps_refusals
             .is_none(),
         "Instagram has no keyword search"
     );
-    let apify = sources
-        .serving(Platform::Instagram, SearchType::Username)
-        .unwrap();
-    let fetched = apify
-        .fetch(&query(
-            Platform::Instagram,
-            SearchType::Username,
-            "@glowlab",
-            1,
-        ))
-        .await
-        .unwrap();
+    let fetched = fetch(
+        &sources,
+        &query(Platform::Instagram, SearchType::Username, "@glowlab", 1),
+    )
+    .await
+    .unwrap();
     assert_eq!(fetched.posts.len(), 1);
     assert_eq!(fetched.posts[0].metrics.views, Some(9000));
     assert_eq!(
@@ -211,15 +202,8 @@ async fn apify_reads_instagram_posts_and_their_latest_comments_and_maps_refusals
     );
     assert_eq!(input["onlyPostsNewerThan"], "7 days");
 
-    let refused = apify
-        .fetch(&query(
-            Platform::Instagram,
-            SearchType::Hashtag,
-            "#skincare",
-            0,
-        ))
-        .await
-        .unwrap_err();
+    let by_tag = query(Platform::Instagram, SearchType::Hashtag, "#skincare", 0);
+    let refused = fetch(&sources, &by_tag).await.unwrap_err();
     assert!(matches!(refused, FetchError::Refused(_)), "{refused:?}");
     assert!(!refused.is_transient());
     assert_eq!(
@@ -270,18 +254,17 @@ async fn youtube_searches_then_reads_statistics_and_top_comments_in_search_order
     })
     .await;
     let sources = source("youtube", &api.url, Some("AIza-key-123456"), "");
-    let youtube = sources
-        .serving(Platform::YouTube, SearchType::Keyword)
-        .unwrap();
-    let fetched = youtube
-        .fetch(&query(
+    let fetched = fetch(
+        &sources,
+        &query(
             Platform::YouTube,
             SearchType::Keyword,
             "skincare routine",
             5,
-        ))
-        .await
-        .unwrap();
+        ),
+    )
+    .await
+    .unwrap();
     let ids: Vec<&str> = fetched
         .posts
         .iter()
@@ -320,21 +303,18 @@ async fn youtube_finds_a_channel_by_its_handle_and_tells_a_spent_quota_from_a_ra
     })
     .await;
     let sources = source("youtube", &api.url, Some("AIza-key-123456"), "");
-    let youtube = sources
-        .serving(Platform::YouTube, SearchType::Username)
-        .unwrap();
     let by_handle = query(Platform::YouTube, SearchType::Username, "@glowlab", 0);
-    let fetched = youtube.fetch(&by_handle).await.unwrap();
+    let fetched = fetch(&sources, &by_handle).await.unwrap();
     assert_eq!(fetched.posts.len(), 2);
     let seen = api.seen();
     assert_eq!(param(&seen[0], "forHandle").as_deref(), Some("@glowlab"));
     assert_eq!(param(&seen[1], "channelId").as_deref(), Some("UC123"));
     assert_eq!(param(&seen[1], "order").as_deref(), Some("date"));
 
-    let spent = youtube.fetch(&by_handle).await.unwrap_err();
+    let spent = fetch(&sources, &by_handle).await.unwrap_err();
     assert!(!spent.is_transient());
     assert!(spent.to_string().contains("daily quota"), "{spent}");
-    let limited = youtube.fetch(&by_handle).await.unwrap_err();
+    let limited = fetch(&sources, &by_handle).await.unwrap_err();
     assert!(
         matches!(limited, FetchError::RateLimited { .. }),
         "{limited:?}"
@@ -519,13 +499,8 @@ async fn a_key_in_the_url_never_reaches_the_logs_or_the_errors() {
     let logs = logged(async {
         for url in [echo.url.as_str(), "http://127.0.0.1:9"] {
             let sources = source("youtube", url, Some("AIza-never-logged-42"), "");
-            let youtube = sources
-                .serving(Platform::YouTube, SearchType::Keyword)
-                .unwrap();
-            let err = youtube
-                .fetch(&query(Platform::YouTube, SearchType::Keyword, "spf", 0))
-                .await
-                .unwrap_err();
+            let spf = query(Platform::YouTube, SearchType::Keyword, "spf", 0);
+            let err = fetch(&sources, &spf).await.unwrap_err();
             assert!(!err.to_string().contains("AIza-never-logged-42"), "{err}");
         }
     })

@@ -154,13 +154,11 @@ impl Apify {
             .await
             .map_err(fetch_error)?;
         let posts = posts(query, &items, Format::InstagramApify);
+        // Each post's record (kept as its `raw`) carries its latest comments.
         let mut latest = Vec::new();
         if query.comments_per_post > 0 {
-            for item in &items {
-                let Some(post) = posts.iter().find(|post| post.raw == *item) else {
-                    continue;
-                };
-                let Some(Value::Array(comments)) = item.get("latestComments") else {
+            for post in &posts {
+                let Some(Value::Array(comments)) = post.raw.get("latestComments") else {
                     continue;
                 };
                 for comment in comments {
