@@ -28,6 +28,7 @@ use crate::error::ErrorBody;
         (name = "Asset Libraries", description = "Folders and files in one view, and the folders themselves."),
         (name = "Direct Upload", description = "Uploads of up to 1 GB straight to storage."),
         (name = "Ideas", description = "Video ideas the agent proposed, and their status flow."),
+        (name = "Agent Chat", description = "Messages to the agent answered by runs: ideas, refinements, preferences, research and vidsheets; conversations."),
         (name = "Row Runs", description = "An ace addition: a row's cells generated in dependency order and its video rendered, in one call; planned first with a dry run, followed live, run over many rows."),
     )
 )]

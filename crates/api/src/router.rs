@@ -26,10 +26,10 @@ use crate::extract::body::parse_body;
 use crate::middleware::{auth::authenticate, envelope::ensure_envelope, metrics::track};
 use crate::openapi::ApiDoc;
 use crate::routes::{
-    agent_core, agent_profile, agents, asset_folders, asset_libraries, automation, avatars, cells,
-    columns, content_resources, direct_uploads, generations, global_variables, ideas, knowledge,
-    layers, me, ops, organizations, persisted_tokens, renders, row_runs, rows, sheets, templates,
-    user_jobs, voices, workspaces,
+    agent_core, agent_profile, agent_runs, agents, asset_folders, asset_libraries, automation,
+    avatars, cells, columns, content_resources, conversations, direct_uploads, generations,
+    global_variables, ideas, knowledge, layers, me, ops, organizations, persisted_tokens, renders,
+    row_runs, rows, sheets, templates, user_jobs, voices, workspaces,
 };
 use crate::state::ApiState;
 
@@ -230,6 +230,19 @@ fn api() -> OpenApiRouter<ApiState> {
         .routes(routes!(ideas::set_status::set_idea_status))
         .routes(routes!(ideas::delete::delete_idea))
         .routes(routes!(ideas::make_vidsheet::make_idea_vidsheet))
+        .routes(routes!(agent_runs::start::start_agent_run))
+        .routes(routes!(agent_runs::research::run_research))
+        .routes(routes!(agent_runs::show::get_agent_run))
+        .routes(routes!(agent_runs::approve::approve_agent_action))
+        .routes(routes!(agent_runs::cancel::cancel_agent_run))
+        .routes(routes!(conversations::list::list_conversations))
+        .routes(routes!(
+            conversations::show::get_conversation,
+            conversations::update::update_conversation,
+            conversations::delete::delete_conversation
+        ))
+        .routes(routes!(conversations::messages::list_conversation_messages))
+        .routes(routes!(conversations::runs::list_conversation_runs))
         .routes(routes!(knowledge::search_posts::search_knowledge_posts))
         .routes(routes!(knowledge::top_comments::top_knowledge_comments))
         .routes(routes!(
@@ -244,6 +257,11 @@ fn streams() -> OpenApiRouter<ApiState> {
         .routes(routes!(row_runs::events::follow_row_run))
 }
 
+/// Live streams whose link is their credential: no key, no request timeout.
+fn keyless_streams() -> OpenApiRouter<ApiState> {
+    OpenApiRouter::new().routes(routes!(agent_runs::stream::follow_agent_run))
+}
+
 /// The `/v1` routes that stream uploads: no request timeout, and the file size limit.
 fn uploads() -> OpenApiRouter<ApiState> {
     OpenApiRouter::new()
@@ -256,7 +274,12 @@ fn uploads() -> OpenApiRouter<ApiState> {
 
 /// ace's OpenAPI document.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().merge(uploads()).merge(streams()).split_for_parts().1
+    api()
+        .merge(uploads())
+        .merge(streams())
+        .merge(keyless_streams())
+        .split_for_parts()
+        .1
 }
 
 /// The whole HTTP service.
@@ -266,6 +289,8 @@ pub fn router(state: ApiState) -> Router {
     doc.merge(upload_doc);
     let (streams, stream_doc) = streams().split_for_parts();
     doc.merge(stream_doc);
+    let (keyless, keyless_doc) = keyless_streams().split_for_parts();
+    doc.merge(keyless_doc);
     let document: Arc<str> = doc
         .to_json()
         .expect("the OpenAPI document serialises")
@@ -313,6 +338,7 @@ pub fn router(state: ApiState) -> Router {
     Router::new()
         .merge(v1)
         .merge(ops)
+        .merge(keyless)
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(

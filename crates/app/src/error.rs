@@ -57,6 +57,8 @@ pub enum ErrorCode {
     JobStatusInvalid,
     /// An idea cannot be cycled from its status (ace's code).
     IdeaStatusInvalid,
+    /// An agent run is not in a state that allows this (approving one that is not waiting, cancelling one that ended).
+    RunStatusInvalid,
     /// Too many requests for this key; retry after the time in `Retry-After`.
     RateLimited,
     /// The body is not valid JSON (or form data).
@@ -109,6 +111,7 @@ impl ErrorCode {
             ErrorCode::UserJobNotFound => "user_job_not_found",
             ErrorCode::JobStatusInvalid => "job_status_invalid",
             ErrorCode::IdeaStatusInvalid => "idea_status_invalid",
+            ErrorCode::RunStatusInvalid => "run_status_invalid",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::InvalidJson => "invalid_json",
             ErrorCode::BadRequest => "bad_request",

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod agent_core;
 pub mod agent_profile;
+pub mod agent_runs;
 pub mod agents;
 pub mod api_keys;
 pub mod asset_library;
@@ -83,6 +84,9 @@ pub struct Settings {
     pub render_timeout: Duration,
     /// How long a monitoring job waits between its cycles.
     pub monitoring_interval: Duration,
+    /// The agent tools that wait for the user's approval (`deep_research` for research at
+    /// depth `deep`).
+    pub gated_tools: Vec<String>,
 }
 
 impl Default for Settings {
@@ -100,6 +104,9 @@ impl Default for Settings {
             work_dir: std::env::temp_dir().join("ace-work"),
             render_timeout: Duration::from_secs(1_800),
             monitoring_interval: Duration::from_secs(24 * 60 * 60),
+            gated_tools: ace_domain::agent_run::tool::GATED_BY_DEFAULT
+                .map(str::to_owned)
+                .to_vec(),
         }
     }
 }
@@ -238,6 +245,7 @@ impl App {
             Arc::new(row_runs::RowRunJobs::new(self.clone())),
             Arc::new(knowledge::gather::GatherJobs::new(self.clone())),
             Arc::new(knowledge::imports::ImportJobs::new(self.clone())),
+            Arc::new(agent_runs::AgentRunJobs::new(self.clone())),
         ]
     }
 

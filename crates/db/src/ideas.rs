@@ -34,6 +34,24 @@ pub struct IdeaRecord {
     pub updated_at: DateTime<Utc>,
 }
 
+impl IdeaRecord {
+    /// What the idea says, apart from its record's bookkeeping.
+    pub fn content(&self) -> IdeaContent {
+        IdeaContent {
+            title: self.title.clone(),
+            hook: self.hook.clone(),
+            full_script: self.full_script.clone(),
+            description: self.description.clone(),
+            video_type: self.video_type,
+            estimated_duration: self
+                .estimated_duration
+                .and_then(|seconds| u32::try_from(seconds).ok()),
+            aspect_ratio: self.aspect_ratio.clone(),
+            data: self.data.0.clone(),
+        }
+    }
+}
+
 macro_rules! columns {
     () => {
         "id, agent_id, idea_number, title, hook, full_script, description, video_type, status, \
@@ -134,4 +152,36 @@ pub async fn delete(db: &mut dyn Session, id: IdeaId) -> DbResult<bool> {
         sqlx::query("DELETE FROM ideas WHERE id = $1").bind(id.get())
     );
     Ok(deleted > 0)
+}
+
+/// Rewrites idea `id`'s content (a refinement keeps its id, number and status).
+pub async fn update_content(
+    db: &mut dyn Session,
+    id: IdeaId,
+    idea: &IdeaContent,
+    now: DateTime<Utc>,
+) -> DbResult<Option<IdeaRecord>> {
+    let sql = concat!(
+        "UPDATE ideas SET title = $2, hook = $3, full_script = $4, description = $5, \
+           video_type = $6, estimated_duration = $7, aspect_ratio = $8, data = $9, updated_at = $10 \
+         WHERE id = $1 RETURNING ",
+        columns!()
+    );
+    Ok(fetch_optional!(
+        db,
+        sqlx::query_as(sql)
+            .bind(id.get())
+            .bind(&idea.title)
+            .bind(&idea.hook)
+            .bind(&idea.full_script)
+            .bind(&idea.description)
+            .bind(idea.video_type.as_str())
+            .bind(
+                idea.estimated_duration
+                    .map(|s| i32::try_from(s).unwrap_or(i32::MAX))
+            )
+            .bind(&idea.aspect_ratio)
+            .bind(Json(&idea.data))
+            .bind(now)
+    ))
 }

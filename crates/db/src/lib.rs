@@ -9,6 +9,7 @@ mod error;
 mod session;
 
 pub mod agent_core;
+pub mod agent_runs;
 pub mod agents;
 pub mod api_keys;
 pub mod asset_folders;
@@ -16,6 +17,7 @@ pub mod asset_library;
 pub mod automation;
 pub mod avatars;
 pub mod content_resources;
+pub mod conversations;
 pub mod credits;
 pub mod direct_uploads;
 pub mod ideas;

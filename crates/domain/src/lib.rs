@@ -4,6 +4,7 @@
 //! types, so code past the edge works with values that are already known to be valid.
 
 pub mod agent_core;
+pub mod agent_run;
 pub mod credits;
 pub mod generation;
 pub mod ideas;

@@ -1,6 +1,6 @@
 //! `wire_enum!`: a closed set of values spelled as lowercase words on the wire and in the
 //! database (statuses, kinds). Each gets `ALL`, `as_str`, `FromStr`, `TryFrom<String>` (so a
-//! row decodes straight into it) and `Display`, and refuses any other text with
+//! row decodes straight into it), `Display` and serde (as its spelling), and refuses any other text with
 //! [`NotOneOf`], which names the accepted spellings.
 
 use std::fmt;
@@ -67,6 +67,19 @@ macro_rules! wire_enum {
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                text.parse().map_err(::serde::de::Error::custom)
             }
         }
     };

@@ -143,6 +143,10 @@ pub struct ConfigArgs {
     /// Seconds a content monitoring job waits between its fetches. Default: 86400 (daily).
     #[arg(long, env = "ACE_MONITORING_INTERVAL_SECS", global = true)]
     pub monitoring_interval_secs: Option<u64>,
+    /// The agent tools that wait for the user's approval, comma-separated (an empty value
+    /// gates none). Default: make_vidsheet,deep_research.
+    #[arg(long, env = "ACE_AGENT_GATED_TOOLS", global = true)]
+    pub agent_gated_tools: Option<String>,
     /// Where the embedded models are (scripts/models puts them there). Default:
     /// ~/.cache/ace/models
     #[arg(long, env = "ACE_MODELS_DIR", global = true)]
@@ -192,6 +196,8 @@ struct FileSettings {
     pricing_file: Option<PathBuf>,
     render_timeout_secs: Option<u64>,
     monitoring_interval_secs: Option<u64>,
+    /// The gated agent tools.
+    agent_gated_tools: Option<Vec<String>>,
     models_dir: Option<PathBuf>,
     /// `[providers.<name>]` sections.
     providers: Option<toml::Table>,
@@ -237,6 +243,8 @@ pub struct Settings {
     pub models_dir: PathBuf,
     /// The configured providers and the models routed to them (keys redacted in `Debug`).
     pub providers: ProvidersConfig,
+    /// The agent tools that wait for the user's approval.
+    pub agent_gated_tools: Vec<String>,
 }
 
 /// How jobs run.
@@ -367,6 +375,8 @@ impl Settings {
                     .max(1),
             ),
         };
+        let agent_gated_tools =
+            gated_tools(args.agent_gated_tools.as_deref(), file.agent_gated_tools)?;
         let rate = args
             .rate_limit_per_minute
             .or(file.rate_limit_per_minute)
@@ -429,6 +439,7 @@ impl Settings {
                     .unwrap_or_else(ace_providers::local::LocalModels::default_dir),
             )?,
             providers,
+            agent_gated_tools,
             data_dir,
         })
     }
@@ -443,6 +454,32 @@ impl Settings {
         // No provider from the environment: an embedded run is the same wherever it runs.
         Settings::resolve_with_env(&args, std::iter::empty()).expect("embedded settings are valid")
     }
+}
+
+/// The gated agent tools: the flag's comma-separated names, else the file's list, else the
+/// defaults. A name that is no tool stops the start, naming the tools there are.
+fn gated_tools(flag: Option<&str>, file: Option<Vec<String>>) -> anyhow::Result<Vec<String>> {
+    use ace_domain::agent_run::tool::{DEEP_RESEARCH, GATED_BY_DEFAULT, Tool};
+    let names: Vec<String> = match (flag, file) {
+        (Some(text), _) => text
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        (None, Some(list)) => list,
+        (None, None) => GATED_BY_DEFAULT.map(str::to_owned).to_vec(),
+    };
+    for name in &names {
+        if name != DEEP_RESEARCH && name.parse::<Tool>().is_err() {
+            let known: Vec<&str> = Tool::ALL.iter().map(|tool| tool.as_str()).collect();
+            bail!(
+                "agent gated tool {name:?} is not a tool; the tools are {} and {DEEP_RESEARCH}",
+                known.join(", ")
+            );
+        }
+    }
+    Ok(names)
 }
 
 /// `path` against the directory ace was started in, unless it is absolute already.
@@ -569,6 +606,29 @@ mod tests {
         assert_eq!(settings.rate_limit_per_minute, Some(1_200));
         assert_eq!(settings.log_format, LogFormat::Text);
         assert!(matches!(settings.storage, StorageConfig::Local { .. }));
+    }
+
+    #[test]
+    fn gated_agent_tools_default_to_vidsheets_and_deep_research_and_refuse_unknown_names() {
+        assert_eq!(
+            gated_tools(None, None).unwrap(),
+            ["make_vidsheet", "deep_research"]
+        );
+        assert_eq!(
+            gated_tools(Some(" research, make_vidsheet ,"), None).unwrap(),
+            ["research", "make_vidsheet"]
+        );
+        assert!(
+            gated_tools(Some(""), Some(vec!["research".into()]))
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            gated_tools(None, Some(vec!["research".into()])).unwrap(),
+            ["research"]
+        );
+        let refused = gated_tools(Some("publish"), None).unwrap_err().to_string();
+        assert!(refused.contains("\"publish\" is not a tool"), "{refused}");
     }
 
     #[test]

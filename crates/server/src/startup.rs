@@ -300,6 +300,7 @@ pub fn app_settings(settings: &Settings, public_url: &str) -> ace_app::Settings 
         generation_retry_base: settings.jobs.generation_retry_base,
         render_timeout: settings.jobs.render_timeout,
         monitoring_interval: settings.jobs.monitoring_interval,
+        gated_tools: settings.agent_gated_tools.clone(),
         work_dir: settings.data_dir.join("work"),
         ..ace_app::Settings::default()
     }

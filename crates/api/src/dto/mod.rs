@@ -4,6 +4,7 @@
 pub mod agent;
 pub mod agent_core;
 pub mod agent_profile;
+pub mod agent_runs;
 pub mod api_key;
 pub mod avatar;
 pub mod files;

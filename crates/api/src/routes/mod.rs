@@ -2,6 +2,7 @@
 
 pub mod agent_core;
 pub mod agent_profile;
+pub mod agent_runs;
 pub mod agents;
 pub mod asset_folders;
 pub mod asset_libraries;
@@ -10,6 +11,7 @@ pub mod avatars;
 pub mod cells;
 pub mod columns;
 pub mod content_resources;
+pub mod conversations;
 pub mod direct_uploads;
 pub mod generations;
 pub mod global_variables;

@@ -197,8 +197,16 @@ impl LocalText {
             let mut loaded = model.lock().map_err(|_| {
                 ProviderError::Permanent("The text model failed earlier and is unusable.".into())
             })?;
-            write_within_rules(&mut loaded, &ask, &stop)
-                .map_err(|err| ProviderError::Permanent(format!("The text model failed: {err}")))
+            let started = std::time::Instant::now();
+            let written = write_within_rules(&mut loaded, &ask, &stop)
+                .map_err(|err| ProviderError::Permanent(format!("The text model failed: {err}")))?;
+            debug!(
+                tokens = written.tokens,
+                prompt_tokens = written.prompt_tokens,
+                seconds = started.elapsed().as_secs_f64(),
+                "the text model wrote"
+            );
+            Ok(written)
         })
         .await
         .map_err(|err| ProviderError::Transient(format!("The text model stopped: {err}")))?

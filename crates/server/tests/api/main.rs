@@ -4,6 +4,7 @@
 
 mod agent_core;
 mod agent_profile;
+mod agent_runs;
 mod agents;
 mod asset_library;
 mod auth;

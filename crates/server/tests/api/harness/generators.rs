@@ -322,3 +322,51 @@ impl Generator for HangsOnce {
         })
     }
 }
+
+/// Writes what the Ideas agent asks of the text model, by the field its prompt asks for, so
+/// runs are deterministic: numbered titles, a script opening with a question until the
+/// prompt insists on a statement, the second of several preferences, and a chat reply.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AgentWriter;
+
+impl AgentWriter {
+    pub fn answer(prompt: &str) -> String {
+        if let Some(rest) = prompt.split("short video idea ").nth(1) {
+            let number: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            return format!("Taco truth number {number}");
+        }
+        if prompt.contains("Rewrite the title") {
+            return "Short taco title".into();
+        }
+        if prompt.contains("Write what the creator says") {
+            let hook = if prompt.contains("Important:") {
+                "This taco changed my mind."
+            } else {
+                "Is this the best taco in town?"
+            };
+            return format!("{hook} The salsa is smoky and the tortilla is fresh. Go tonight.");
+        }
+        if prompt.contains("Which preference do they mean") {
+            return "2".into();
+        }
+        "Happy to help plan your next videos.".into()
+    }
+}
+
+impl Generator for AgentWriter {
+    fn name(&self) -> &str {
+        "test"
+    }
+
+    fn generate<'a>(&'a self, work: &'a Work) -> BoxFuture<'a, Result<Produced, ProviderError>> {
+        Box::pin(async move {
+            let prompt = work.data["prompt"].as_str().unwrap_or_default();
+            Ok(Produced {
+                text: Some(Self::answer(prompt)),
+                provider: "test".into(),
+                model: "agent-writer".into(),
+                ..Produced::default()
+            })
+        })
+    }
+}

@@ -1,0 +1,146 @@
+//! What a run does for what its message asks: the tool calls, planned by rules for the fixed
+//! commands (each with a call id fixed by its place, so planning again after a restart names
+//! the same calls), and what the run is priced as.
+
+use ace_domain::agent_run::{Intent, Tool};
+use ace_domain::ideas::pricing::AgentWork;
+use serde_json::{Value, json};
+
+use crate::ideas::IdeaRecord;
+
+/// A call the run will make.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Planned {
+    pub call_id: String,
+    pub tool: Tool,
+    pub arguments: Value,
+    /// What it does, in words (shown at an approval gate).
+    pub summary: String,
+}
+
+/// What `intent` is priced as before it runs.
+pub(crate) fn work_of(intent: &Intent) -> AgentWork {
+    match intent {
+        Intent::Ideas {
+            count,
+            with_research,
+            ..
+        } => AgentWork::Ideas {
+            count: *count,
+            with_research: *with_research,
+        },
+        Intent::Refine { .. } => AgentWork::Refine,
+        Intent::Research { .. } => AgentWork::Research,
+        Intent::Remember { .. }
+        | Intent::Forget { .. }
+        | Intent::ListPreferences
+        | Intent::MakeVidsheet { .. }
+        | Intent::Chat => AgentWork::Chat,
+    }
+}
+
+/// The calls that answer `intent`; `latest` is the conversation's latest set of ideas. Chat
+/// needs none: the model answers it.
+pub(crate) fn plan(intent: &Intent, latest: &[IdeaRecord]) -> Vec<Planned> {
+    let one = |tool: Tool, arguments: Value, summary: String| {
+        vec![Planned {
+            call_id: "call_1".into(),
+            tool,
+            arguments,
+            summary,
+        }]
+    };
+    match intent {
+        Intent::Remember { rules } => one(
+            Tool::RememberPreferences,
+            json!({ "rules": rules }),
+            format!(
+                "Remember {} preference(s) for every future idea.",
+                rules.len()
+            ),
+        ),
+        Intent::Forget { words } => one(
+            Tool::ForgetPreference,
+            json!({ "words": words }),
+            format!("Forget the preference about \"{words}\"."),
+        ),
+        Intent::ListPreferences => one(
+            Tool::ListPreferences,
+            json!({}),
+            "List the saved preferences.".into(),
+        ),
+        Intent::Ideas {
+            count,
+            requirements,
+            video_type,
+            with_research,
+        } => {
+            let mut calls = Vec::new();
+            if *with_research {
+                let topic = if requirements.is_empty() {
+                    String::new()
+                } else {
+                    requirements.join(", ")
+                };
+                calls.push(Planned {
+                    call_id: format!("call_{}", calls.len() + 1),
+                    tool: Tool::Research,
+                    arguments: json!({ "topic": topic, "depth": "quick", "within_ideas": true }),
+                    summary: "Research the topic before writing ideas.".into(),
+                });
+            }
+            calls.push(Planned {
+                call_id: format!("call_{}", calls.len() + 1),
+                tool: Tool::ProposeIdeas,
+                arguments: json!({
+                    "count": count,
+                    "requirements": requirements,
+                    "video_type": video_type,
+                }),
+                summary: format!("Write {count} ideas grounded in the knowledge base."),
+            });
+            calls
+        }
+        Intent::Refine { edits } => one(
+            Tool::ReviseIdeas,
+            json!({ "edits": edits }),
+            format!("Revise the latest {} ideas.", latest.len()),
+        ),
+        Intent::Research { topic, depth } => one(
+            Tool::Research,
+            json!({ "topic": topic, "depth": depth }),
+            format!("Research \"{topic}\" ({depth}) and keep the findings."),
+        ),
+        Intent::MakeVidsheet {
+            idea,
+            idea_id,
+            sheet_id,
+        } => {
+            let chosen = match (idea_id, idea) {
+                (Some(id), _) => latest
+                    .iter()
+                    .find(|known| known.id.get() == *id)
+                    .map(|known| (known.id.get(), known.title.clone()))
+                    .or(Some((*id, format!("idea {id}")))),
+                (None, Some(number)) => latest
+                    .iter()
+                    .find(|known| i64::from(known.idea_number) == i64::from(*number))
+                    .map(|known| (known.id.get(), known.title.clone())),
+                (None, None) => None,
+            };
+            let Some((id, title)) = chosen else {
+                return Vec::new();
+            };
+            let place = sheet_id.map_or_else(
+                || "a copy of the matching template".to_owned(),
+                |sheet| format!("vidsheet {sheet}"),
+            );
+            one(
+                Tool::MakeVidsheet,
+                json!({ "idea_id": id, "sheet_id": sheet_id }),
+                format!("Make \"{title}\" a row of {place}."),
+            )
+        }
+        Intent::Chat => Vec::new(),
+    }
+}

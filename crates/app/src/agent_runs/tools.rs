@@ -1,0 +1,350 @@
+//! The agent's tools, executed for a run's stored calls. Each call's result is stored under
+//! its call id once the tool finishes, in the transaction of the tool's own writes where it
+//! has any (new or revised ideas), so a run that resumes never repeats a finished call. The
+//! tools act on behalf of the run's starter, with the access they had when it started.
+
+use std::collections::BTreeSet;
+
+use ace_db::agent_runs::{self as store, CallRecord, RunRecord};
+use ace_db::ideas as idea_store;
+use ace_domain::agent_run::{Depth, Edit, Tool};
+use ace_domain::ideas::preferences::candidates;
+use ace_domain::ideas::{IdeaStatus, VideoType};
+use ace_domain::ids::{IdeaId, SpreadsheetId};
+use ace_sources::research::Topic;
+use serde_json::{Value, json};
+
+use super::ideas_writer::{self, Brief};
+use super::latest_ideas;
+use crate::ideas::{preferences, vidsheet};
+use crate::knowledge::research::research;
+use crate::text::{self, Ask};
+use crate::{Actor, App, AppError, AppResult, ErrorCode};
+
+/// Runs `call` of `run` and stores its result.
+pub(crate) async fn execute(app: &App, run: &RunRecord, call: &CallRecord) -> AppResult<Value> {
+    let tool: Tool = call.tool.parse().map_err(|_| {
+        AppError::internal(anyhow::anyhow!(
+            "run {} calls an unknown tool {}",
+            run.id,
+            call.tool
+        ))
+    })?;
+    let arguments = &call.arguments.0;
+    let result = match tool {
+        Tool::ProposeIdeas => return propose(app, run, call).await,
+        Tool::ReviseIdeas => return revise(app, run, call).await,
+        Tool::RememberPreferences => {
+            let rules = strings(arguments.get("rules"));
+            let after = preferences::remember(app, run.agent_id, &rules).await?;
+            json!({ "remembered": rules, "preferences": after })
+        }
+        Tool::ForgetPreference => {
+            let words = arguments
+                .get("words")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            forget(app, run, words).await?
+        }
+        Tool::ListPreferences => {
+            json!({ "preferences": preferences::list(app, run.agent_id).await? })
+        }
+        Tool::Research => research_topic(app, run, arguments).await?,
+        Tool::MakeVidsheet => {
+            let idea = arguments
+                .get("idea_id")
+                .and_then(Value::as_i64)
+                .unwrap_or_default();
+            let sheet = arguments
+                .get("sheet_id")
+                .and_then(Value::as_i64)
+                .map(SpreadsheetId::new);
+            let actor = Actor::on_behalf_of(run.user_id);
+            let made = vidsheet::make(app, &actor, IdeaId::new(idea), sheet).await?;
+            json!({
+                "spreadsheet_id": made.sheet.id.get(),
+                "title": made.sheet.title,
+                "idea_id": idea,
+            })
+        }
+    };
+    let mut tx = app.db.begin().await?;
+    store::finish_call(&mut tx, &run.id, &call.call_id, &result, app.clock.now()).await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Forgets the preference `words` mean: the one rule sharing most of its words, or the one
+/// the model picks when several tie.
+async fn forget(app: &App, run: &RunRecord, words: &str) -> AppResult<Value> {
+    let rules = preferences::list(app, run.agent_id).await?;
+    let matching: Vec<String> = candidates(&rules, words).into_iter().cloned().collect();
+    let chosen = match matching.as_slice() {
+        [] => None,
+        [only] => Some(only.clone()),
+        several => Some(pick(app, words, several).await?),
+    };
+    let after = match &chosen {
+        Some(rule) => preferences::forget(app, run.agent_id, rule).await?,
+        None => rules,
+    };
+    Ok(json!({ "forgotten": chosen, "asked": words, "preferences": after }))
+}
+
+/// The rule of `several` the model says `words` mean; the first when its answer names none.
+async fn pick(app: &App, words: &str, several: &[String]) -> AppResult<String> {
+    let listed: Vec<String> = several
+        .iter()
+        .enumerate()
+        .map(|(at, rule)| format!("{}. {rule}", at + 1))
+        .collect();
+    let prompt = format!(
+        "Saved preferences:\n{}\nThe user asked to forget: {words}\nWhich preference do they mean? Return only the number, in one word.",
+        listed.join("\n")
+    );
+    let answer = text::write(
+        app,
+        Ask {
+            prompt: &prompt,
+            max_tokens: 4,
+            temperature: 0.0,
+        },
+    )
+    .await?;
+    let number: Option<usize> = answer
+        .text
+        .split(|c: char| !c.is_ascii_digit())
+        .find_map(|digits| digits.parse().ok());
+    Ok(number
+        .and_then(|n| n.checked_sub(1))
+        .and_then(|at| several.get(at))
+        .unwrap_or(&several[0])
+        .clone())
+}
+
+/// Researches a topic at a depth: each round asks every research source, and a deep run's
+/// second round searches again with the words its first findings share most.
+async fn research_topic(app: &App, run: &RunRecord, arguments: &Value) -> AppResult<Value> {
+    let depth: Depth = arguments
+        .get("depth")
+        .and_then(Value::as_str)
+        .and_then(|depth| depth.parse().ok())
+        .unwrap_or(Depth::Default);
+    let mut topic = arguments
+        .get("topic")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    if topic.is_empty() {
+        topic = Brief::of(app, run.agent_id, &[]).await?.topic();
+    }
+    let actor = Actor::on_behalf_of(run.user_id);
+    let mut findings = Vec::new();
+    let mut unanswered = Vec::new();
+    let mut words = topic.clone();
+    for round in 0..depth.rounds() {
+        let asked = Topic::new(words.clone(), depth.days(), depth.findings_per_source());
+        let found = research(app, &actor, run.agent_id, &asked).await?;
+        for kept in found.findings {
+            if findings
+                .iter()
+                .all(|known: &Value| known["url"] != json!(kept.finding.url))
+            {
+                findings.push(json!({
+                    "source": kept.finding.source,
+                    "url": kept.finding.url,
+                    "title": kept.finding.title,
+                    "excerpt": kept.finding.excerpt,
+                    "round": round + 1,
+                }));
+            }
+        }
+        unanswered.extend(
+            found
+                .unanswered
+                .into_iter()
+                .map(|missed| json!({ "source": missed.source, "reason": missed.reason })),
+        );
+        match shared_word(&findings, &topic) {
+            Some(word) => words = format!("{topic} {word}"),
+            None => break,
+        }
+    }
+    Ok(json!({
+        "topic": topic,
+        "depth": depth,
+        "sources_asked": app.sources.research().len(),
+        "findings": findings,
+        "unanswered": unanswered,
+    }))
+}
+
+/// The longest word the findings' titles share most, not already in the topic.
+fn shared_word(findings: &[Value], topic: &str) -> Option<String> {
+    let topic = topic.to_lowercase();
+    let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for finding in findings {
+        let title = finding["title"].as_str().unwrap_or_default().to_lowercase();
+        let words: BTreeSet<&str> = title
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| word.len() > 4 && !topic.contains(word))
+            .collect();
+        for word in words {
+            *counts.entry(word.to_owned()).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, count)| *count > 1)
+        .max_by_key(|(word, count)| (*count, word.len()))
+        .map(|(word, _)| word)
+}
+
+/// Writes the new ideas, then stores them and the call's result together.
+async fn propose(app: &App, run: &RunRecord, call: &CallRecord) -> AppResult<Value> {
+    let arguments = &call.arguments.0;
+    let count = arguments
+        .get("count")
+        .and_then(Value::as_u64)
+        .and_then(|count| u32::try_from(count).ok())
+        .unwrap_or(5)
+        .clamp(1, ace_domain::agent_run::intent::MAX_IDEAS);
+    let requirements = strings(arguments.get("requirements"));
+    let video_type: Option<VideoType> = arguments
+        .get("video_type")
+        .and_then(Value::as_str)
+        .and_then(|kind| kind.parse().ok());
+    let brief = Brief::of(app, run.agent_id, &requirements).await?;
+    let sources = ideas_writer::sources(app, run.agent_id, &brief, count).await?;
+    let mut written = Vec::new();
+    let mut titles = Vec::new();
+    for number in 1..=count {
+        let source = (!sources.is_empty()).then(|| &sources[(number as usize - 1) % sources.len()]);
+        let idea = ideas_writer::write(app, &brief, number, video_type, source, &titles).await?;
+        titles.push(idea.title.clone());
+        written.push(idea);
+    }
+    let now = app.clock.now();
+    let mut tx = app.db.begin().await?;
+    let mut ids = Vec::new();
+    for (at, idea) in written.iter().enumerate() {
+        let number = u32::try_from(at + 1).unwrap_or(u32::MAX);
+        ids.push(
+            idea_store::insert(&mut tx, run.agent_id, number, idea, now)
+                .await?
+                .id
+                .get(),
+        );
+    }
+    let result = json!({
+        "idea_ids": ids,
+        "count": ids.len(),
+        "grounded": !sources.is_empty(),
+    });
+    store::finish_call(&mut tx, &run.id, &call.call_id, &result, now).await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// Applies the edits to the conversation's latest set: rewritten and retyped ideas keep
+/// their ids and numbers; dropped ones are set to `rejected` and leave the set.
+async fn revise(app: &App, run: &RunRecord, call: &CallRecord) -> AppResult<Value> {
+    let edits: Vec<Edit> =
+        serde_json::from_value(call.arguments.0.get("edits").cloned().unwrap_or_default())
+            .map_err(|err| AppError::internal(anyhow::anyhow!("revise_ideas arguments: {err}")))?;
+    let latest = {
+        let mut conn = app.db.conn().await?;
+        latest_ideas(&mut conn, &run.conversation_id).await?
+    };
+    if latest.is_empty() {
+        return Err(AppError::unprocessable(
+            ErrorCode::ValidationError,
+            "This conversation has no ideas to refine yet; ask for ideas first.",
+        ));
+    }
+    let brief = Brief::of(app, run.agent_id, &[]).await?;
+    let numbers: Vec<u32> = latest
+        .iter()
+        .map(|idea| u32::try_from(idea.idea_number).unwrap_or(0))
+        .collect();
+    let named = |ideas: &[u32]| -> Vec<u32> {
+        if ideas.is_empty() {
+            numbers.clone()
+        } else {
+            ideas.to_vec()
+        }
+    };
+    let mut contents: Vec<_> = latest.iter().map(|idea| idea.content()).collect();
+    let mut dropped = BTreeSet::new();
+    let mut changed = BTreeSet::new();
+    let mut missing = BTreeSet::new();
+    for edit in &edits {
+        let (ideas, action) = match edit {
+            Edit::Drop { ideas } => (named(ideas), None),
+            Edit::KeepOnly { ideas } => {
+                let keep = named(ideas);
+                dropped.extend(numbers.iter().filter(|number| !keep.contains(number)));
+                missing.extend(keep.iter().filter(|number| !numbers.contains(number)));
+                continue;
+            }
+            Edit::Retype { ideas, .. } | Edit::Rewrite { ideas, .. } => (named(ideas), Some(edit)),
+        };
+        for number in ideas {
+            let Some(at) = numbers.iter().position(|known| *known == number) else {
+                missing.insert(number);
+                continue;
+            };
+            match action {
+                None => {
+                    dropped.insert(number);
+                }
+                Some(Edit::Retype { video_type, .. }) => {
+                    contents[at] = ideas_writer::retyped(&contents[at], *video_type);
+                    changed.insert(number);
+                }
+                Some(Edit::Rewrite { instruction, .. }) => {
+                    contents[at] =
+                        ideas_writer::rewrite(app, &brief, &contents[at], instruction).await?;
+                    changed.insert(number);
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    let now = app.clock.now();
+    let mut tx = app.db.begin().await?;
+    let mut kept = Vec::new();
+    for ((idea, content), number) in latest.iter().zip(&contents).zip(&numbers) {
+        if dropped.contains(number) {
+            idea_store::change_status(&mut tx, idea.id, idea.status, IdeaStatus::Rejected, now)
+                .await?;
+            continue;
+        }
+        if changed.contains(number) {
+            idea_store::update_content(&mut tx, idea.id, content, now).await?;
+        }
+        kept.push(idea.id.get());
+    }
+    let result = json!({
+        "idea_ids": kept,
+        "changed": changed,
+        "dropped": dropped,
+        "missing": missing,
+    });
+    store::finish_call(&mut tx, &run.id, &call.call_id, &result, now).await?;
+    tx.commit().await?;
+    Ok(result)
+}
