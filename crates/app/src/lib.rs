@@ -246,6 +246,7 @@ impl App {
             Arc::new(knowledge::gather::GatherJobs::new(self.clone())),
             Arc::new(knowledge::imports::ImportJobs::new(self.clone())),
             Arc::new(agent_runs::AgentRunJobs::new(self.clone())),
+            Arc::new(agent_runs::daily::DailyResearchJobs::new(self.clone())),
         ]
     }
 

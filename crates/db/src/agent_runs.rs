@@ -204,6 +204,8 @@ pub struct CallRecord {
     pub run_id: String,
     pub call_id: String,
     pub position: i32,
+    /// The agent's turn it was asked for in, from 1.
+    pub round: i32,
     pub tool: String,
     pub arguments: Json<Value>,
     /// What the call will do, in words, for the approval gate.
@@ -219,7 +221,7 @@ pub struct CallRecord {
 
 macro_rules! call_columns {
     () => {
-        "run_id, call_id, position, tool, arguments, summary, gated, approved, result, \
+        "run_id, call_id, position, round, tool, arguments, summary, gated, approved, result, \
          created_at, finished_at"
     };
 }
@@ -228,6 +230,7 @@ macro_rules! call_columns {
 #[derive(Clone, Debug)]
 pub struct NewCall<'a> {
     pub call_id: &'a str,
+    pub round: i32,
     pub tool: &'a str,
     pub arguments: &'a Value,
     pub summary: &'a str,
@@ -244,10 +247,10 @@ pub async fn plan_call(
     execute!(
         db,
         sqlx::query(
-            "INSERT INTO agent_tool_calls (run_id, call_id, position, tool, arguments, summary, \
-               gated, created_at) \
+            "INSERT INTO agent_tool_calls (run_id, call_id, position, round, tool, arguments, \
+               summary, gated, created_at) \
              VALUES ($1, $2, (SELECT COUNT(*) FROM agent_tool_calls WHERE run_id = $1), \
-               $3, $4, $5, $6, $7) \
+               $8, $3, $4, $5, $6, $7) \
              ON CONFLICT (run_id, call_id) DO NOTHING"
         )
         .bind(run)
@@ -257,6 +260,7 @@ pub async fn plan_call(
         .bind(call.summary)
         .bind(call.gated)
         .bind(now)
+        .bind(call.round)
     );
     Ok(())
 }

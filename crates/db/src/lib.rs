@@ -19,6 +19,7 @@ pub mod avatars;
 pub mod content_resources;
 pub mod conversations;
 pub mod credits;
+pub mod daily_research;
 pub mod direct_uploads;
 pub mod ideas;
 pub mod idempotency;

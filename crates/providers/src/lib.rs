@@ -6,6 +6,7 @@
 
 pub mod local;
 pub mod remote;
+pub mod tool_chat;
 pub mod voice;
 pub mod words;
 
@@ -131,6 +132,11 @@ pub trait Generator: Send + Sync + 'static {
     /// Runs the generation. Dropping the future must stop the work: hold child processes
     /// with `kill_on_drop` and use cancellable requests.
     fn generate<'a>(&'a self, work: &'a Work) -> BoxFuture<'a, Result<Produced, ProviderError>>;
+
+    /// The same model as a chat that calls tools, when it can.
+    fn tool_chat(&self) -> Option<&dyn tool_chat::ToolChat> {
+        None
+    }
 }
 
 /// The generator of a type nothing is installed for.

@@ -215,6 +215,7 @@ pub async fn patch(
         });
     }
     crate::knowledge::monitored::sync_after_change(app, agent).await;
+    crate::agent_runs::daily::sync_after_change(app, agent).await;
     let mut conn = app.db.conn().await?;
     let agent_view = load(&mut conn, actor, agent, AgentNeed::View).await?;
     let canvas = read_canvas(&mut conn, agent_view).await?;

@@ -121,6 +121,38 @@ pub(crate) async fn compose(
     Ok(written)
 }
 
+/// The answer of a model that called tools: its text, with the ideas of its last ideas call
+/// (so a refinement can name them) and the tools it used.
+pub(crate) fn from_model(text: String, calls: &[CallRecord]) -> Written {
+    let ideas = calls
+        .iter()
+        .rev()
+        .filter(|call| {
+            call.tool == Tool::ProposeIdeas.as_str() || call.tool == Tool::ReviseIdeas.as_str()
+        })
+        .find_map(|call| {
+            call.result
+                .as_ref()
+                .map(|result| result.0["idea_ids"].clone())
+        })
+        .filter(Value::is_array);
+    let used: Vec<&str> = calls.iter().map(|call| call.tool.as_str()).collect();
+    let data = match (ideas, used.is_empty()) {
+        (None, true) => None,
+        (ideas, _) => {
+            let mut data = json!({ "tools": used });
+            if let Some(ideas) = ideas {
+                data["idea_ids"] = ideas;
+            }
+            Some(data)
+        }
+    };
+    Written {
+        content: text,
+        data,
+    }
+}
+
 fn strings(value: &Value) -> Vec<String> {
     value
         .as_array()

@@ -27,18 +27,19 @@ const FIELD_ATTEMPTS: usize = 3;
 /// The aspect ratio of every idea: short vertical video.
 const ASPECT_RATIO: &str = "9:16";
 
-/// Angles that keep a set of ideas apart when the knowledge base has few posts.
+/// Angles that keep a set of ideas apart when the knowledge base has few posts, as what the
+/// video does.
 const ANGLES: [&str; 10] = [
-    "a common mistake and its fix",
-    "a quick how-to",
-    "a before and after",
-    "a surprising fact",
-    "a myth busted",
-    "a top three list",
-    "a behind the scenes look",
-    "a hot take",
-    "a short story",
-    "a day in the life",
+    "shows a common mistake and its fix",
+    "is a quick how-to",
+    "shows a before and after",
+    "shares a surprising fact",
+    "busts a myth",
+    "counts down a top three",
+    "goes behind the scenes",
+    "gives a hot take",
+    "tells a short story",
+    "follows a day in the life",
 ];
 /// The video types ideas take in turn when none is asked for.
 const ROTATION: [VideoType; 4] = [
@@ -141,8 +142,9 @@ impl Brief {
     /// What the ideas are about: this batch's requirements, else the agent's keywords, else
     /// the inspiring post's opening, else its niche.
     fn subject(&self, source: Option<&FoundPost>) -> String {
-        if !self.requirements.is_empty() {
-            self.requirements.join("; ")
+        let topical = self.topical();
+        if !topical.is_empty() {
+            topical.join("; ")
         } else if !self.keywords.is_empty() {
             self.keywords.join(", ")
         } else if let Some(post) = source {
@@ -152,6 +154,20 @@ impl Brief {
         }
     }
 
+    /// This batch's requirements that say what the ideas are about: those stating a
+    /// constraint (a duration, a phrase never to say) are held by checks, not told the model,
+    /// which would read them out.
+    fn topical(&self) -> Vec<String> {
+        self.requirements
+            .iter()
+            .filter(|requirement| constraints(std::slice::from_ref(*requirement)).is_empty())
+            .map(|requirement| {
+                let trimmed = requirement.trim();
+                trimmed.strip_prefix("about ").unwrap_or(trimmed).to_owned()
+            })
+            .collect()
+    }
+
     /// The background of a script's prompt: the rules, this batch's requirements, the
     /// inspiring post.
     fn notes(&self, source: Option<&FoundPost>) -> Vec<String> {
@@ -159,8 +175,9 @@ impl Brief {
         if !self.rules.is_empty() {
             notes.push(format!("Audience and style: {}.", self.rules.join("; ")));
         }
-        if !self.requirements.is_empty() {
-            notes.push(format!("This batch: {}.", self.requirements.join("; ")));
+        let topical = self.topical();
+        if !topical.is_empty() {
+            notes.push(format!("This batch: {}.", topical.join("; ")));
         }
         if let Some(post) = source {
             notes.push(format!(
@@ -216,7 +233,7 @@ pub(crate) async fn write(
 ) -> AppResult<IdeaContent> {
     let angle = ANGLES[(number as usize - 1) % ANGLES.len()];
     let request = format!(
-        "Topic: {}. Angle: {angle}.\nWrite a catchy title for short video idea {number} on this topic and angle. Return only the line, at most eight words, with no emojis, hashtags or quotation marks.",
+        "Write a catchy title for a short video about {} that {angle}. Return only the line, at most eight words, with no emojis, hashtags or quotation marks.",
         brief.subject(source)
     );
     let title = field(
@@ -320,6 +337,8 @@ enum Field {
 
 /// The longest hook, in words.
 const HOOK_WORDS: usize = 15;
+/// Where a hook too long is cut, as a last resort.
+const HOOK_WORDS_MENDED: usize = 12;
 
 /// A prompt: background notes, then the request. Small models tend to read their notes out,
 /// so an answer quoting them is asked again without them.
@@ -431,7 +450,7 @@ fn broken(brief: &Brief, text: &str, kind: Field) -> Option<String> {
 }
 
 /// The field mended by rule: sentences reading out the notes dropped (while one is left), a
-/// question hook made a statement, banned phrases removed.
+/// question hook made a statement, a hook too long cut, banned phrases removed.
 fn mended(brief: &Brief, text: &str, kind: Field, prompt: &Prompt) -> String {
     let mut text = text.to_owned();
     if kind == Field::Script {
@@ -449,20 +468,50 @@ fn mended(brief: &Brief, text: &str, kind: Field, prompt: &Prompt) -> String {
             text = format!("{}.{rest}", statement.trim_end());
         }
     }
+    if kind == Field::Script {
+        let (hook, rest) = split_first_sentence(&text);
+        let words: Vec<&str> = hook.split_whitespace().collect();
+        if words.len() > HOOK_WORDS {
+            let cut = words[..HOOK_WORDS_MENDED].join(" ");
+            let cut = cut.trim_end_matches([',', ';', ':', '-']);
+            text = format!("{cut}. {}{rest}", words[HOOK_WORDS_MENDED..].join(" "));
+        }
+    }
     for phrase in brief.banned() {
-        while let Some(at) = text.to_lowercase().find(phrase) {
+        // ASCII lowercasing keeps every byte where it was, so the range stays on the text.
+        while let Some(at) = text.to_ascii_lowercase().find(phrase) {
             text.replace_range(at..at + phrase.len(), "");
         }
     }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The answer without wrapping quotes or a leading "The creator says," (small models add
+/// both), on one line.
 fn tidy(text: &str) -> String {
-    text.trim()
-        .trim_matches(['"', '“', '”'])
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut text = text.trim();
+    for label in [
+        "the creator says:",
+        "the creator says,",
+        "the creator says",
+        "creator:",
+    ] {
+        if text.len() >= label.len()
+            && text.is_char_boundary(label.len())
+            && text[..label.len()].eq_ignore_ascii_case(label)
+        {
+            text = text[label.len()..].trim_start();
+        }
+    }
+    let quotes = ['"', '“', '”', '\''];
+    let unwrapped = match (text.chars().next(), text.chars().last()) {
+        (Some(first), Some(last)) if quotes.contains(&first) && quotes.contains(&last) => {
+            text.trim_matches(quotes)
+        }
+        (Some(first), _) if quotes.contains(&first) => text.trim_start_matches(quotes),
+        _ => text,
+    };
+    unwrapped.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// An idea from its written parts and its source.
@@ -702,6 +751,18 @@ mod tests {
         assert!(broken(&brief(&[]), script, Field::Script).is_none());
         let long = format!("{} end. Then more.", "word ".repeat(20));
         assert!(broken(&brief(&[]), &long, Field::Script).is_some());
+        let cut = mended(&brief(&[]), &long, Field::Script, &plain);
+        assert_eq!(first_sentence(&cut).split_whitespace().count(), 12, "{cut}");
+    }
+
+    #[test]
+    fn a_speaker_label_and_wrapping_quotes_are_taken_off() {
+        assert_eq!(
+            tidy("The creator says, 'Tacos are not always delicious. Go!'"),
+            "Tacos are not always delicious. Go!"
+        );
+        assert_eq!(tidy("\"Late night tacos\""), "Late night tacos");
+        assert_eq!(tidy("It's late."), "It's late.");
     }
 
     #[test]

@@ -2,14 +2,18 @@
 //! survives a restart. Starting a run stores the user's message, reads what it asks for
 //! ([`Intent`]), reserves what that costs and queues the run, all in one transaction; a run
 //! whose conversation is busy waits `queued` behind the active one and starts when it ends.
-//! [`worker`] plans the run's tool calls, executes them (pausing at gated ones until
-//! [`approve`]), and writes the answer. [`cancel`] stops a run and keeps only what it used.
+//! [`worker`] plans the run's tool calls (by rules, or turn by turn by a model that calls
+//! tools), executes them (pausing at gated ones until [`approve`]), and writes the answer.
+//! [`cancel`] stops a run and keeps only what it used. [`daily`] researches Agent Core's
+//! topics every day.
 //! Runs and conversations are their starter's: anyone else gets 404.
 
 mod answer;
 pub mod conversations;
+pub mod daily;
 mod ideas_writer;
 mod planning;
+mod tool_loop;
 mod tools;
 pub mod worker;
 
@@ -230,7 +234,7 @@ pub async fn research(
     }
     let request = RunRequest {
         agent_id: agent,
-        message: format!("{} research {topic}", depth.as_str()),
+        message: format!("Research {topic} ({depth})"),
         conversation_id: None,
         attachments: Value::Null,
         context: json!({ "research": { "topic": topic, "depth": depth.as_str() } }),
@@ -251,7 +255,10 @@ async fn queue_run(
     let now = app.clock.now();
     let id = uuid::Uuid::new_v4().to_string();
     let intent = research_override(asked);
-    let estimate = app.pricing.for_agent(planning::work_of(&intent));
+    let calls_tools = tool_chat_model(app, &intent).is_some();
+    let estimate = app
+        .pricing
+        .for_agent(planning::work_of(&intent, calls_tools));
     let request = serde_json::to_value(Asked {
         intent,
         ..asked.clone()
@@ -291,6 +298,19 @@ async fn queue_run(
         run_id: id,
         conversation_id: conversation.to_owned(),
     })
+}
+
+/// The text model, when `intent` is chat and the model calls tools itself: it then drives
+/// the run.
+pub(crate) fn tool_chat_model(
+    app: &App,
+    intent: &Intent,
+) -> Option<std::sync::Arc<dyn ace_providers::Generator>> {
+    if *intent != Intent::Chat {
+        return None;
+    }
+    let model = app.generator(ace_domain::sheet::card::GenerationType::Text, None);
+    model.tool_chat().is_some().then_some(model)
 }
 
 /// A research request's topic and depth as given, not as its message reads.

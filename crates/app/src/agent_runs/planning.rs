@@ -12,15 +12,21 @@ use crate::ideas::IdeaRecord;
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Planned {
     pub call_id: String,
-    pub tool: Tool,
+    /// The tool's name (a model may name one ace does not have).
+    pub tool: String,
     pub arguments: Value,
     /// What it does, in words (shown at an approval gate).
     pub summary: String,
 }
 
-/// What `intent` is priced as before it runs.
-pub(crate) fn work_of(intent: &Intent) -> AgentWork {
+/// What `intent` is priced as before it runs. Chat with a model that calls tools may end in
+/// any work, so it holds the most a run does (five ideas with research).
+pub(crate) fn work_of(intent: &Intent, calls_tools: bool) -> AgentWork {
     match intent {
+        Intent::Chat if calls_tools => AgentWork::Ideas {
+            count: 5,
+            with_research: true,
+        },
         Intent::Ideas {
             count,
             with_research,
@@ -45,7 +51,7 @@ pub(crate) fn plan(intent: &Intent, latest: &[IdeaRecord]) -> Vec<Planned> {
     let one = |tool: Tool, arguments: Value, summary: String| {
         vec![Planned {
             call_id: "call_1".into(),
-            tool,
+            tool: tool.as_str().to_owned(),
             arguments,
             summary,
         }]
@@ -84,14 +90,14 @@ pub(crate) fn plan(intent: &Intent, latest: &[IdeaRecord]) -> Vec<Planned> {
                 };
                 calls.push(Planned {
                     call_id: format!("call_{}", calls.len() + 1),
-                    tool: Tool::Research,
+                    tool: Tool::Research.as_str().to_owned(),
                     arguments: json!({ "topic": topic, "depth": "quick", "within_ideas": true }),
                     summary: "Research the topic before writing ideas.".into(),
                 });
             }
             calls.push(Planned {
                 call_id: format!("call_{}", calls.len() + 1),
-                tool: Tool::ProposeIdeas,
+                tool: Tool::ProposeIdeas.as_str().to_owned(),
                 arguments: json!({
                     "count": count,
                     "requirements": requirements,

@@ -24,11 +24,10 @@ use crate::{Actor, App, AppError, AppResult, ErrorCode};
 /// Runs `call` of `run` and stores its result.
 pub(crate) async fn execute(app: &App, run: &RunRecord, call: &CallRecord) -> AppResult<Value> {
     let tool: Tool = call.tool.parse().map_err(|_| {
-        AppError::internal(anyhow::anyhow!(
-            "run {} calls an unknown tool {}",
-            run.id,
-            call.tool
-        ))
+        AppError::unprocessable(
+            ErrorCode::ValidationError,
+            format!("There is no tool named {}.", call.tool),
+        )
     })?;
     let arguments = &call.arguments.0;
     let result = match tool {
@@ -264,7 +263,12 @@ async fn propose(app: &App, run: &RunRecord, call: &CallRecord) -> AppResult<Val
 async fn revise(app: &App, run: &RunRecord, call: &CallRecord) -> AppResult<Value> {
     let edits: Vec<Edit> =
         serde_json::from_value(call.arguments.0.get("edits").cloned().unwrap_or_default())
-            .map_err(|err| AppError::internal(anyhow::anyhow!("revise_ideas arguments: {err}")))?;
+            .map_err(|err| {
+                AppError::unprocessable(
+                    ErrorCode::ValidationError,
+                    format!("revise_ideas needs edits: {err}"),
+                )
+            })?;
     let latest = {
         let mut conn = app.db.conn().await?;
         latest_ideas(&mut conn, &run.conversation_id).await?

@@ -16,7 +16,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tracing::warn;
 
-use super::{Asked, answer, ending, enqueue, latest_ideas, planning, reservation_of, tools};
+use super::planning::{self, Planned};
+use super::tool_loop::{self, Next};
+use super::{Asked, answer, ending, enqueue, latest_ideas, reservation_of, tool_chat_model, tools};
 use crate::credits;
 use crate::{App, AppError, AppResult, ErrorKind};
 
@@ -112,33 +114,56 @@ async fn turn(app: &App, job: &Job) -> AppResult<()> {
         return Ok(());
     };
     let asked = Asked::of(&run)?;
+    let driver = tool_chat_model(app, &asked.intent);
     let mut calls = planned(app, &run, &asked).await?;
-    for call in calls.clone().iter().filter(|call| call.result.is_none()) {
-        if call.gated && call.approved != Some(true) {
-            return pause(app, &run, call).await;
+    let written = loop {
+        for call in calls.iter().filter(|call| call.result.is_none()) {
+            if call.gated && call.approved != Some(true) {
+                return pause(app, &run, call).await;
+            }
+            let mut tx = app.db.begin().await?;
+            event(
+                &mut tx,
+                app,
+                &run.id,
+                "thinking",
+                &json!({ "step": call.summary }),
+            )
+            .await?;
+            tx.commit().await?;
+            if let Err(err) = tools::execute(app, &run, call).await {
+                match (users_problem(&err), &driver) {
+                    // A model that calls tools reads what went wrong and carries on.
+                    (Some(reason), Some(_)) => refused(app, &run, call, &reason).await?,
+                    (Some(reason), None) => return fail(app, &run.id, &reason).await,
+                    (None, _) => return Err(err),
+                }
+            }
         }
-        let mut tx = app.db.begin().await?;
-        event(
-            &mut tx,
-            app,
-            &run.id,
-            "thinking",
-            &json!({ "step": call.summary }),
-        )
-        .await?;
-        tx.commit().await?;
-        if let Err(err) = tools::execute(app, &run, call).await {
-            return match users_problem(&err) {
-                Some(reason) => fail(app, &run.id, &reason).await,
-                None => Err(err),
-            };
+        {
+            let mut conn = app.db.conn().await?;
+            calls = store::calls(&mut conn, &run.id).await?;
         }
-    }
-    {
-        let mut conn = app.db.conn().await?;
-        calls = store::calls(&mut conn, &run.id).await?;
-    }
-    let written = match answer::compose(app, &run, &asked, &calls).await {
+        let Some(model) = &driver else {
+            break answer::compose(app, &run, &asked, &calls).await;
+        };
+        let chat = model.tool_chat().ok_or_else(|| {
+            AppError::internal(anyhow::anyhow!("the text model stopped calling tools"))
+        })?;
+        match tool_loop::next(app, chat, &run, &asked, &calls).await {
+            Ok(Next::Answer(text)) => break Ok(answer::from_model(text, &calls)),
+            Ok(Next::Calls {
+                round,
+                calls: asked_for,
+            }) => {
+                store_plan(app, &run, &asked_for, round).await?;
+                let mut conn = app.db.conn().await?;
+                calls = store::calls(&mut conn, &run.id).await?;
+            }
+            Err(err) => break Err(err),
+        }
+    };
+    let written = match written {
         Ok(written) => written,
         Err(err) => {
             return match users_problem(&err) {
@@ -171,6 +196,15 @@ async fn turn(app: &App, job: &Job) -> AppResult<()> {
     Ok(())
 }
 
+/// Records that `call` could not run, as its result, for the model to read.
+async fn refused(app: &App, run: &RunRecord, call: &CallRecord, reason: &str) -> AppResult<()> {
+    let mut tx = app.db.begin().await?;
+    let result = json!({ "error": reason });
+    store::finish_call(&mut tx, &run.id, &call.call_id, &result, app.clock.now()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// A failure the user should read (a model that cannot answer, an idea that is gone), as
 /// opposed to one inside ace, which is retried.
 fn users_problem(err: &AppError) -> Option<String> {
@@ -180,7 +214,7 @@ fn users_problem(err: &AppError) -> Option<String> {
     }
 }
 
-/// The run's calls, planned now if they were not yet.
+/// The run's calls, planned by rules now if they were not yet.
 async fn planned(app: &App, run: &RunRecord, asked: &Asked) -> AppResult<Vec<CallRecord>> {
     let mut conn = app.db.conn().await?;
     let calls = store::calls(&mut conn, &run.id).await?;
@@ -193,17 +227,27 @@ async fn planned(app: &App, run: &RunRecord, asked: &Asked) -> AppResult<Vec<Cal
     if plan.is_empty() {
         return Ok(Vec::new());
     }
+    store_plan(app, run, &plan, 1).await?;
+    let mut conn = app.db.conn().await?;
+    Ok(store::calls(&mut conn, &run.id).await?)
+}
+
+/// Stores `plan` as the run's calls of round `round`, and tells the stream.
+async fn store_plan(app: &App, run: &RunRecord, plan: &[Planned], round: i32) -> AppResult<()> {
     let now = app.clock.now();
     let mut tx = app.db.begin().await?;
-    for step in &plan {
+    for step in plan {
+        let gated = step
+            .tool
+            .parse::<Tool>()
+            .is_ok_and(|tool| tool.is_gated(&step.arguments, &app.settings.gated_tools));
         let call = NewCall {
             call_id: &step.call_id,
-            tool: step.tool.as_str(),
+            round,
+            tool: &step.tool,
             arguments: &step.arguments,
             summary: &step.summary,
-            gated: step
-                .tool
-                .is_gated(&step.arguments, &app.settings.gated_tools),
+            gated,
         };
         store::plan_call(&mut tx, &run.id, &call, now).await?;
     }
@@ -212,10 +256,16 @@ async fn planned(app: &App, run: &RunRecord, asked: &Asked) -> AppResult<Vec<Cal
         .enumerate()
         .map(|(at, step)| format!("{}. {}", at + 1, step.summary))
         .collect();
-    event(&mut tx, app, &run.id, "plan", &json!({ "steps": steps })).await?;
-    let calls = store::calls(&mut tx, &run.id).await?;
+    event(
+        &mut tx,
+        app,
+        &run.id,
+        "plan",
+        &json!({ "steps": steps, "round": round }),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(calls)
+    Ok(())
 }
 
 /// Pauses the run at `call` until the user decides.

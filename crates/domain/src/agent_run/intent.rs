@@ -260,6 +260,8 @@ fn ideas(message: &str, lower: &str, words: &[&str]) -> Option<Intent> {
     let mut video = None;
     let asked = match lower.find(". requirements:") {
         Some(start) => {
+            let head = &message[..start];
+            requirements.extend(clauses(&after_ideas(head, &head.to_lowercase())));
             let rest = &message[start + ". requirements:".len()..];
             let (listed, format) = match rest.to_lowercase().find(". use ") {
                 Some(cut) => (&rest[..cut], Some(rest[cut..].to_lowercase())),
@@ -368,6 +370,13 @@ mod tests {
                 with_research: false,
             }
         );
+        let Intent::Ideas { requirements, .. } = Intent::of(
+            "generate 3 content ideas about late night tacos. Requirements: under 15 seconds",
+            false,
+        ) else {
+            panic!("ideas expected");
+        };
+        assert_eq!(requirements, ["about late night tacos", "under 15 seconds"]);
         assert_eq!(
             Intent::of("generate 5 content ideas", false),
             Intent::Ideas {

@@ -324,16 +324,22 @@ impl Generator for HangsOnce {
 }
 
 /// Writes what the Ideas agent asks of the text model, by the field its prompt asks for, so
-/// runs are deterministic: numbered titles, a script opening with a question until the
+/// runs are deterministic: a title naming its angle, a script opening with a question until the
 /// prompt insists on a statement, the second of several preferences, and a chat reply.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct AgentWriter;
 
 impl AgentWriter {
     pub fn answer(prompt: &str) -> String {
-        if let Some(rest) = prompt.split("short video idea ").nth(1) {
-            let number: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            return format!("Taco truth number {number}");
+        if let Some(rest) = prompt
+            .split("Write a catchy title for a short video about ")
+            .nth(1)
+        {
+            let angle = rest.split(" that ").nth(1).unwrap_or_default();
+            return format!(
+                "Taco truth that {}",
+                angle.split('.').next().unwrap_or_default()
+            );
         }
         if prompt.contains("Rewrite the title") {
             return "Short taco title".into();
