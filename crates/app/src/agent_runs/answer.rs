@@ -103,14 +103,29 @@ pub(crate) async fn compose(
             }
         }
         Intent::MakeVidsheet { .. } => match result(Tool::MakeVidsheet) {
-            Some(made) => Written {
-                content: format!(
-                    "Made vidsheet {} (\"{}\"), its first row filled from the idea. Run the row to make the video.",
+            Some(mut made) => {
+                let mut content = format!(
+                    "Made vidsheet {} (\"{}\"), its row {} filled from the idea.",
                     made["spreadsheet_id"],
-                    made["title"].as_str().unwrap_or_default()
-                ),
-                data: Some(made),
-            },
+                    made["title"].as_str().unwrap_or_default(),
+                    made["row_id"]
+                );
+                match result(Tool::RunRow) {
+                    Some(started) => {
+                        content.push_str(&format!(
+                            " Its row run {} makes the video; follow it at {}.",
+                            started["row_run_id"],
+                            started["follow"].as_str().unwrap_or_default()
+                        ));
+                        made["row_run"] = started;
+                    }
+                    None => content.push_str(" Run the row to make the video."),
+                }
+                Written {
+                    content,
+                    data: Some(made),
+                }
+            }
             None => Written {
                 content: "That idea is not in this conversation's latest set; name it by its number there, or by idea_id.".into(),
                 data: None,

@@ -41,14 +41,14 @@ const ANGLES: [&str; 10] = [
     "tells a short story",
     "follows a day in the life",
 ];
-/// The video types ideas take in turn when none is asked for.
+/// The video types ideas take in turn when none is asked for, those an offline installation
+/// makes first (a talking avatar needs a lipsync provider).
 const ROTATION: [VideoType; 4] = [
-    VideoType::TalkingAvatar,
     VideoType::TextDriven,
-    VideoType::Montage,
     VideoType::NarratedVoiceOver,
+    VideoType::Montage,
+    VideoType::TalkingAvatar,
 ];
-
 /// Who the ideas are for and the rules they obey.
 pub(crate) struct Brief {
     about: String,
@@ -168,12 +168,18 @@ impl Brief {
             .collect()
     }
 
-    /// The background of a script's prompt: the rules, this batch's requirements, the
-    /// inspiring post.
+    /// The background of a script's prompt: the rules (those the checks hold are left out),
+    /// this batch's requirements, the inspiring post.
     fn notes(&self, source: Option<&FoundPost>) -> Vec<String> {
         let mut notes = Vec::new();
-        if !self.rules.is_empty() {
-            notes.push(format!("Audience and style: {}.", self.rules.join("; ")));
+        let told: Vec<&str> = self
+            .rules
+            .iter()
+            .filter(|rule| constraints(std::slice::from_ref(*rule)).is_empty())
+            .map(String::as_str)
+            .collect();
+        if !told.is_empty() {
+            notes.push(format!("Audience and style: {}.", told.join("; ")));
         }
         let topical = self.topical();
         if !topical.is_empty() {
@@ -245,7 +251,7 @@ pub(crate) async fn write(
     )
     .await?;
     let kind = video_type.unwrap_or(ROTATION[(number as usize - 1) % ROTATION.len()]);
-    let script = script(app, brief, brief.notes(source), &title, None).await?;
+    let script = script(app, brief, source, &title, None).await?;
     Ok(assemble(brief, title, script, kind, source))
 }
 
@@ -254,10 +260,12 @@ pub(crate) async fn write(
 async fn script(
     app: &App,
     brief: &Brief,
-    notes: Vec<String>,
+    source: Option<&FoundPost>,
     title: &str,
     rewriting: Option<(&str, &str)>,
 ) -> AppResult<String> {
+    let notes = brief.notes(source);
+    let subject = brief.subject(source);
     let budget = script_words(brief);
     let sentences = (budget / 12).clamp(2, 6);
     let statement = if brief.no_question_hooks() {
@@ -269,7 +277,7 @@ async fn script(
         format!("\nCurrent script: {current}\nChange it as asked: {instruction}.")
     });
     let request = format!(
-        "Video title: {title}{asked}\nWrite what the creator says in this short video: {sentences} short sentences. The first sentence is a bold statement that grabs attention.{statement} Then give one concrete detail, and end with a call to action. Return only the script, at most {budget} words, with no emojis, hashtags, stage directions or quotation marks."
+        "Video title: {title}{asked}\nWrite what the creator says in this short video about {subject}: {sentences} short sentences. The first sentence is a bold statement that grabs attention.{statement} Then give one concrete detail, and end with a call to action. Return only the script, at most {budget} words, with no emojis, hashtags, stage directions or quotation marks."
     );
     field(app, brief, &Prompt::new(notes, request), Field::Script, &[]).await
 }
@@ -309,7 +317,7 @@ pub(crate) async fn rewrite(
         idea.full_script.clone()
     } else {
         let rewriting = Some((idea.full_script.as_str(), instruction));
-        script(app, brief, brief.notes(None), &title, rewriting).await?
+        script(app, brief, None, &title, rewriting).await?
     };
     let mut changed = assemble_parts(brief, title, full_script, idea.video_type);
     changed.data.inspiration_sources = idea.data.inspiration_sources.clone();
@@ -472,9 +480,15 @@ fn mended(brief: &Brief, text: &str, kind: Field, prompt: &Prompt) -> String {
         let (hook, rest) = split_first_sentence(&text);
         let words: Vec<&str> = hook.split_whitespace().collect();
         if words.len() > HOOK_WORDS {
-            let cut = words[..HOOK_WORDS_MENDED].join(" ");
-            let cut = cut.trim_end_matches([',', ';', ':', '-']);
-            text = format!("{cut}. {}{rest}", words[HOOK_WORDS_MENDED..].join(" "));
+            // At the last natural break within the limit, else at a word.
+            let at = words[..HOOK_WORDS]
+                .iter()
+                .rposition(|word| word.ends_with([',', ';', ':']) || *word == "-")
+                .map_or(HOOK_WORDS_MENDED, |at| at + 1)
+                .max(3);
+            let cut = words[..at].join(" ");
+            let cut = cut.trim_end_matches([',', ';', ':', '-', ' ']);
+            text = format!("{cut}. {}{rest}", words[at..].join(" "));
         }
     }
     for phrase in brief.banned() {
@@ -511,7 +525,14 @@ fn tidy(text: &str) -> String {
         (Some(first), _) if quotes.contains(&first) => text.trim_start_matches(quotes),
         _ => text,
     };
-    unwrapped.split_whitespace().collect::<Vec<_>>().join(" ")
+    let joined = unwrapped.split_whitespace().collect::<Vec<_>>().join(" ");
+    // A sentence the model began as if continuing its prompt ("that tacos are ...").
+    let joined = joined.strip_prefix("that ").unwrap_or(&joined);
+    let mut chars = joined.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// An idea from its written parts and its source.
@@ -753,6 +774,9 @@ mod tests {
         assert!(broken(&brief(&[]), &long, Field::Script).is_some());
         let cut = mended(&brief(&[]), &long, Field::Script, &plain);
         assert_eq!(first_sentence(&cut).split_whitespace().count(), 12, "{cut}");
+        let natural = "Late night tacos are great, and the salsa makes them even better for everyone who loves food. Go.";
+        let cut = mended(&brief(&[]), natural, Field::Script, &plain);
+        assert_eq!(first_sentence(&cut), "Late night tacos are great.", "{cut}");
     }
 
     #[test]
@@ -763,6 +787,7 @@ mod tests {
         );
         assert_eq!(tidy("\"Late night tacos\""), "Late night tacos");
         assert_eq!(tidy("It's late."), "It's late.");
+        assert_eq!(tidy("that tacos win."), "Tacos win.");
     }
 
     #[test]

@@ -121,6 +121,7 @@ pub(crate) fn plan(intent: &Intent, latest: &[IdeaRecord]) -> Vec<Planned> {
             idea,
             idea_id,
             sheet_id,
+            run,
         } => {
             let chosen = match (idea_id, idea) {
                 (Some(id), _) => latest
@@ -141,11 +142,22 @@ pub(crate) fn plan(intent: &Intent, latest: &[IdeaRecord]) -> Vec<Planned> {
                 || "a copy of the matching template".to_owned(),
                 |sheet| format!("vidsheet {sheet}"),
             );
-            one(
+            let mut calls = one(
                 Tool::MakeVidsheet,
                 json!({ "idea_id": id, "sheet_id": sheet_id }),
                 format!("Make \"{title}\" a row of {place}."),
-            )
+            );
+            if *run {
+                calls.push(Planned {
+                    call_id: "call_2".into(),
+                    tool: Tool::RunRow.as_str().to_owned(),
+                    arguments: json!({ "from_call": "call_1" }),
+                    summary: format!(
+                        "Run that row: generate what \"{title}\" still needs and render the video (charged per generation)."
+                    ),
+                });
+            }
+            calls
         }
         Intent::Chat => Vec::new(),
     }

@@ -106,7 +106,7 @@ async fn opening(app: &App, run: &RunRecord, asked: &Asked) -> AppResult<Vec<Cha
     };
     let mut system = vec![
         brief.persona(),
-        "You help plan short vertical videos. Use the tools to propose ideas (grounded in the agent's knowledge base), revise or drop ideas of the latest set, remember, forget or list the user's preferences, research topics, and make a vidsheet from an idea. Answer briefly.".to_owned(),
+        "You help plan short vertical videos. Use the tools to propose ideas (grounded in the agent's knowledge base), revise or drop ideas of the latest set, remember, forget or list the user's preferences, research topics, make a vidsheet from an idea and run its row into a video. Answer briefly.".to_owned(),
     ];
     if !rules.is_empty() {
         system.push(format!(
@@ -195,6 +195,19 @@ fn summary_of(tool: Tool, arguments: &Value) -> String {
                 .and_then(Value::as_i64)
                 .unwrap_or_default()
         ),
+        Tool::RunRow => {
+            let id = |key: &str| {
+                arguments
+                    .get(key)
+                    .and_then(Value::as_i64)
+                    .unwrap_or_default()
+            };
+            format!(
+                "Run row {} of vidsheet {} into a video (charged per generation).",
+                id("row_id"),
+                id("sheet_id")
+            )
+        }
     }
 }
 
@@ -260,6 +273,15 @@ pub(crate) fn specs() -> Vec<ToolSpec> {
                 "idea_id": {"type": "integer"},
                 "sheet_id": {"type": "integer"},
             }, "required": ["idea_id"], "additionalProperties": false}),
+        ),
+        spec(
+            Tool::RunRow,
+            "Run a vidsheet row into a video: generate what its cells still need, then render. Charged per generation.",
+            json!({"type": "object", "properties": {
+                "sheet_id": {"type": "integer"},
+                "row_id": {"type": "integer"},
+                "force": {"type": "boolean"},
+            }, "required": ["sheet_id", "row_id"], "additionalProperties": false}),
         ),
     ]
 }

@@ -10,7 +10,7 @@ use ace_db::ideas as idea_store;
 use ace_domain::agent_run::{Depth, Edit, Tool};
 use ace_domain::ideas::preferences::candidates;
 use ace_domain::ideas::{IdeaStatus, VideoType};
-use ace_domain::ids::{IdeaId, SpreadsheetId};
+use ace_domain::ids::{IdeaId, RowId, SpreadsheetId};
 use ace_sources::research::Topic;
 use serde_json::{Value, json};
 
@@ -18,6 +18,7 @@ use super::ideas_writer::{self, Brief};
 use super::latest_ideas;
 use crate::ideas::{preferences, vidsheet};
 use crate::knowledge::research::research;
+use crate::row_runs::{self, RunOptions};
 use crate::text::{self, Ask};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
@@ -59,18 +60,65 @@ pub(crate) async fn execute(app: &App, run: &RunRecord, call: &CallRecord) -> Ap
                 .and_then(Value::as_i64)
                 .map(SpreadsheetId::new);
             let actor = Actor::on_behalf_of(run.user_id);
-            let made = vidsheet::make(app, &actor, IdeaId::new(idea), sheet).await?;
+            let (made, row) = vidsheet::make(app, &actor, IdeaId::new(idea), sheet).await?;
             json!({
                 "spreadsheet_id": made.sheet.id.get(),
+                "row_id": row.get(),
                 "title": made.sheet.title,
                 "idea_id": idea,
             })
         }
+        Tool::RunRow => run_row(app, run, arguments).await?,
     };
     let mut tx = app.db.begin().await?;
     store::finish_call(&mut tx, &run.id, &call.call_id, &result, app.clock.now()).await?;
     tx.commit().await?;
     Ok(result)
+}
+
+/// Starts a row run of the vidsheet row the arguments name (or the one an earlier call of
+/// this run made, with `from_call`): its generations, then its render, charged as they go.
+async fn run_row(app: &App, run: &RunRecord, arguments: &Value) -> AppResult<Value> {
+    let mut place = arguments.clone();
+    if let Some(earlier) = arguments.get("from_call").and_then(Value::as_str) {
+        let mut conn = app.db.conn().await?;
+        place = store::calls(&mut conn, &run.id)
+            .await?
+            .into_iter()
+            .find(|call| call.call_id == earlier)
+            .and_then(|call| call.result.map(|result| result.0))
+            .unwrap_or_default();
+    }
+    let id = |key: &str| place.get(key).and_then(Value::as_i64);
+    let (Some(sheet), Some(row)) = (id("spreadsheet_id").or(id("sheet_id")), id("row_id")) else {
+        return Err(AppError::unprocessable(
+            ErrorCode::ValidationError,
+            "run_row needs the sheet_id and row_id of the row to run.",
+        ));
+    };
+    let actor = Actor::on_behalf_of(run.user_id);
+    let options = RunOptions {
+        force: arguments
+            .get("force")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+    };
+    let started = row_runs::start(
+        app,
+        &actor,
+        run.agent_id,
+        SpreadsheetId::new(sheet),
+        RowId::new(row),
+        options,
+    )
+    .await?;
+    Ok(json!({
+        "row_run_id": started.id,
+        "spreadsheet_id": sheet,
+        "row_id": row,
+        "status": started.status,
+        "follow": format!("/v1/autocontentengine/{sheet}/rows/{row}/runs/{}?agent_id={}", started.id, run.agent_id),
+    }))
 }
 
 fn strings(value: Option<&Value>) -> Vec<String> {

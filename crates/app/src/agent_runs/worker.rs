@@ -190,7 +190,13 @@ async fn turn(app: &App, job: &Job) -> AppResult<()> {
         &json!({ "role": "assistant", "content": written.content, "data": written.data }),
     )
     .await?;
-    end(&mut tx, app, &run, RunStatus::Completed, None).await?;
+    if end(&mut tx, app, &run, RunStatus::Completed, None)
+        .await?
+        .is_none()
+    {
+        // Cancelled meanwhile: the answer is not kept.
+        return Ok(());
+    }
     tx.commit().await?;
     app.queue.wake();
     Ok(())

@@ -33,13 +33,13 @@ fn template_type(kind: VideoType) -> VideoType {
 }
 
 /// Makes the idea a vidsheet row: appended to `into` when given, else row 1 of a new copy of
-/// its video type's template. Answers the engine.
+/// its video type's template. Answers the engine and the row.
 pub async fn make(
     app: &App,
     actor: &Actor,
     id: IdeaId,
     into: Option<SpreadsheetId>,
-) -> AppResult<SheetView> {
+) -> AppResult<(SheetView, RowId)> {
     let now = app.clock.now();
     let mut tx = app.db.begin().await?;
     let idea = editable(&mut tx, actor, id).await?;
@@ -105,7 +105,7 @@ pub async fn make(
     }
     let view = load_engine(&mut tx, sheet).await?;
     tx.commit().await?;
-    Ok(view)
+    Ok((view, row))
 }
 
 /// Writes the idea's parts into the row's text columns that take them.

@@ -47,11 +47,14 @@ pub enum Intent {
         topic: String,
         depth: Depth,
     },
-    /// Make idea number `idea` of the latest set (or the idea with id `idea_id`) a vidsheet.
+    /// Make idea number `idea` of the latest set (or the idea with id `idea_id`) a vidsheet,
+    /// and with `run`, run its row into a video.
     MakeVidsheet {
         idea: Option<u32>,
         idea_id: Option<i64>,
         sheet_id: Option<i64>,
+        #[serde(default)]
+        run: bool,
     },
     Chat,
 }
@@ -91,7 +94,7 @@ impl Intent {
         }
         let lower = message.to_lowercase();
         let words = words_of(&lower);
-        if let Some(intent) = vidsheet(&words) {
+        if let Some(intent) = vidsheet(&lower, &words) {
             return intent;
         }
         if let Some(intent) = research(message, &words) {
@@ -180,11 +183,23 @@ fn video_type(lower: &str) -> Option<VideoType> {
         .map(|(_, kind)| kind)
 }
 
-fn vidsheet(words: &[&str]) -> Option<Intent> {
-    let wants = words
+/// "make a vidsheet from idea 2", or "turn idea 2 into a video" (a vidsheet, then its row
+/// run).
+fn vidsheet(lower: &str, words: &[&str]) -> Option<Intent> {
+    let sheet = words
         .iter()
         .any(|word| matches!(*word, "vidsheet" | "vidsheets" | "spreadsheet"));
-    if !wants {
+    let run = [
+        "into a video",
+        "a video from idea",
+        "a video of idea",
+        "the video of idea",
+        "a video for idea",
+        "the video for idea",
+    ]
+    .iter()
+    .any(|phrase| lower.contains(phrase));
+    if !sheet && !run {
         return None;
     }
     let after = |names: &[&str]| {
@@ -202,6 +217,7 @@ fn vidsheet(words: &[&str]) -> Option<Intent> {
         idea: idea.filter(|_| idea_id.is_none()),
         idea_id,
         sheet_id: after(&["sheet", "sheet_id", "vidsheet", "engine"]),
+        run,
     })
 }
 
@@ -475,7 +491,17 @@ mod tests {
             Intent::MakeVidsheet {
                 idea: Some(2),
                 idea_id: None,
-                sheet_id: None
+                sheet_id: None,
+                run: false
+            }
+        );
+        assert_eq!(
+            Intent::of("turn idea 2 into a video", true),
+            Intent::MakeVidsheet {
+                idea: Some(2),
+                idea_id: None,
+                sheet_id: None,
+                run: true
             }
         );
         assert_eq!(
@@ -483,7 +509,8 @@ mod tests {
             Intent::MakeVidsheet {
                 idea: Some(1),
                 idea_id: None,
-                sheet_id: Some(42)
+                sheet_id: Some(42),
+                run: false
             }
         );
         assert_eq!(Intent::of("hello, who are you?", false), Intent::Chat);

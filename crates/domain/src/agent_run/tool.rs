@@ -1,6 +1,6 @@
 //! The tools a run calls. Those that spend credits or write outside the conversation wait for
-//! the user's approval: by default making a vidsheet and deep research; the list is a
-//! setting. Research at depth `deep` is gated under the name `deep_research`.
+//! the user's approval: by default making a vidsheet, running a row and deep research; the
+//! list is a setting. Research at depth `deep` is gated under the name `deep_research`.
 
 use serde_json::Value;
 
@@ -20,6 +20,8 @@ crate::wire_enum! {
         Research = "research",
         /// Turns an idea into a vidsheet row.
         MakeVidsheet = "make_vidsheet",
+        /// Runs a vidsheet row: its generations, then its render.
+        RunRow = "run_row",
     }
 }
 
@@ -27,7 +29,11 @@ crate::wire_enum! {
 pub const DEEP_RESEARCH: &str = "deep_research";
 
 /// The tools gated unless configured otherwise.
-pub const GATED_BY_DEFAULT: [&str; 2] = [Tool::MakeVidsheet.as_str(), DEEP_RESEARCH];
+pub const GATED_BY_DEFAULT: [&str; 3] = [
+    Tool::MakeVidsheet.as_str(),
+    Tool::RunRow.as_str(),
+    DEEP_RESEARCH,
+];
 
 impl Tool {
     /// The name a call of this tool with `arguments` is gated under.
@@ -57,6 +63,7 @@ mod tests {
     fn vidsheets_and_deep_research_wait_for_approval_by_default() {
         let gated: Vec<String> = GATED_BY_DEFAULT.map(str::to_owned).to_vec();
         assert!(Tool::MakeVidsheet.is_gated(&json!({"idea_id": 1}), &gated));
+        assert!(Tool::RunRow.is_gated(&json!({"sheet_id": 1, "row_id": 2}), &gated));
         assert!(Tool::Research.is_gated(&json!({"depth": "deep"}), &gated));
         assert!(!Tool::Research.is_gated(&json!({"depth": "quick"}), &gated));
         assert!(!Tool::ProposeIdeas.is_gated(&json!({"count": 5}), &gated));

@@ -278,6 +278,51 @@ async fn a_gated_vidsheet_waits_and_approving_with_no_body_runs_the_stored_call(
 }
 
 #[tokio::test]
+async fn turning_an_idea_into_a_video_waits_at_both_gates_then_runs_the_row() {
+    let app = app().await;
+    let client = &app.owner.client;
+    let first = finished(&app, "generate 1 content idea", None).await;
+    let conversation = first["conversation_id"].as_str().unwrap().to_owned();
+
+    let gated = finished(&app, "turn idea 1 into a video", Some(&conversation)).await;
+    assert_eq!(gated["pending_action"]["tool"], "make_vidsheet", "{gated}");
+    let run_id = gated["run_id"].as_str().unwrap();
+    let approval = format!("/v1/agent/runs/{run_id}/approve");
+    let approve = || client.send(Method::POST, &approval, None);
+    approve().await.expect(200);
+    app.drain_jobs().await;
+    let second = run(client, run_id).await;
+    assert_eq!(second["status"], "awaiting_approval");
+    assert_eq!(second["pending_action"]["tool"], "run_row");
+    assert!(
+        second["pending_action"]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("render")
+    );
+
+    approve().await.expect(200);
+    app.drain_jobs().await;
+    let done = run(client, run_id).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    let data = &answer(&done)["data"];
+    let (sheet, row) = (
+        data["spreadsheet_id"].as_i64().unwrap(),
+        data["row_id"].as_i64().unwrap(),
+    );
+    assert_eq!(data["row_run"]["spreadsheet_id"], sheet);
+    assert_eq!(data["row_run"]["row_id"], row);
+    let row_run = data["row_run"]["row_run_id"].as_i64().unwrap();
+    let agent = app.owner.agent_id.get();
+    client
+        .get(&format!(
+            "/v1/autocontentengine/{sheet}/rows/{row}/runs/{row_run}?agent_id={agent}"
+        ))
+        .await
+        .expect(200);
+}
+
+#[tokio::test]
 async fn a_second_message_waits_behind_the_active_run_and_a_rejection_frees_the_conversation() {
     let app = app().await;
     let client = &app.owner.client;
@@ -856,7 +901,7 @@ async fn a_provider_model_that_calls_tools_drives_chat_and_reads_every_result() 
         .filter(|body| body.get("tools").is_some())
         .collect();
     assert_eq!(turns.len(), 2);
-    assert_eq!(turns[0]["tools"].as_array().unwrap().len(), 7);
+    assert_eq!(turns[0]["tools"].as_array().unwrap().len(), 8);
     assert_eq!(turns[0]["tool_choice"], "auto");
     let results: Vec<&Value> = turns[1]["messages"]
         .as_array()

@@ -38,7 +38,7 @@ pub async fn make_idea_vidsheet(
     Path(id): Path<RawId>,
     JsonAs(request): JsonAs<VidsheetRequest>,
 ) -> ApiResult<(StatusCode, Json<SheetResponse>)> {
-    let view =
+    let (view, _row) =
         ace_app::ideas::vidsheet::make(&state.app, &actor, id.into_id(), request.sheet_id).await?;
     Ok((
         StatusCode::CREATED,
