@@ -9,11 +9,11 @@
 use ace_db::knowledge::FoundPost;
 use ace_db::{agent_core, agents, knowledge};
 use ace_domain::generation::instructions::word_count;
+use ace_domain::ideas::manifest::{ASPECT_RATIO, manifest};
 use ace_domain::ideas::preferences::{Constraint, constraints, rules};
 use ace_domain::ideas::{IdeaContent, IdeaData, InspirationSource, SelectedAsset, VideoType};
 use ace_domain::ids::AgentId;
 use ace_domain::knowledge::query::{PostQuery, Ranking};
-use serde_json::{Value, json};
 
 use crate::text::{self, Ask};
 use crate::{App, AppResult};
@@ -24,8 +24,6 @@ const WORDS_PER_SECOND: f64 = 2.5;
 const DEFAULT_SECONDS: u32 = 25;
 /// Attempts at a field before it is mended by rule.
 const FIELD_ATTEMPTS: usize = 3;
-/// The aspect ratio of every idea: short vertical video.
-const ASPECT_RATIO: &str = "9:16";
 
 /// Angles that keep a set of ideas apart when the knowledge base has few posts, as what the
 /// video does.
@@ -345,6 +343,8 @@ enum Field {
 
 /// The longest hook, in words.
 const HOOK_WORDS: usize = 15;
+/// The shortest script worth filming, in words.
+const MIN_SCRIPT_WORDS: usize = 12;
 /// Where a hook too long is cut, as a last resort.
 const HOOK_WORDS_MENDED: usize = 12;
 
@@ -434,6 +434,11 @@ async fn field(
 fn broken(brief: &Brief, text: &str, kind: Field) -> Option<String> {
     if text.is_empty() {
         return Some("write something".into());
+    }
+    if kind == Field::Script && word_count(text) < MIN_SCRIPT_WORDS {
+        return Some(format!(
+            "write at least {MIN_SCRIPT_WORDS} words, in full sentences"
+        ));
     }
     if kind == Field::Script {
         let hook = first_sentence(text);
@@ -680,61 +685,6 @@ fn kind_label(kind: VideoType) -> String {
         .unwrap_or_default()
 }
 
-/// The production spec of a `kind` video of `seconds`: its layers with their timing.
-pub(crate) fn manifest(
-    title: &str,
-    kind: VideoType,
-    seconds: u32,
-    assets: &[SelectedAsset],
-) -> Value {
-    let end = f64::from(seconds);
-    let layer = |name: &str, kind: &str, start: f64, finish: f64| json!({ "name": name, "type": kind, "start": start, "end": finish });
-    let mut layers = match kind {
-        VideoType::TalkingAvatar => vec![layer("Avatar", "video", 0.0, end)],
-        VideoType::Montage => {
-            let third = (end / 3.0 * 10.0).round() / 10.0;
-            vec![
-                layer("Clip 1", "video", 0.0, third),
-                layer("Clip 2", "video", third, third * 2.0),
-                layer("Clip 3", "video", third * 2.0, end),
-                layer("Voiceover", "audio", 0.0, end),
-            ]
-        }
-        VideoType::TextDriven => vec![
-            layer("Background", "video", 0.0, end),
-            layer("Lines", "text", 0.0, end),
-        ],
-        VideoType::NarratedVoiceOver => vec![
-            layer("B-roll", "video", 0.0, end),
-            layer("Voiceover", "audio", 0.0, end),
-        ],
-        VideoType::GreenScreen => vec![
-            layer("Backdrop", "image", 0.0, end),
-            layer("Avatar", "video", 0.0, end),
-        ],
-        VideoType::SplitScreen => vec![
-            layer("Top", "video", 0.0, end),
-            layer("Bottom", "video", 0.0, end),
-        ],
-        VideoType::PovObject | VideoType::Skit | VideoType::Any => {
-            vec![
-                layer("Scene", "video", 0.0, end),
-                layer("Voice", "audio", 0.0, end),
-            ]
-        }
-    };
-    layers.push(layer("Hook", "text", 0.0, end.min(3.0)));
-    layers.push(layer("Captions", "captions", 0.0, end));
-    json!({
-        "video_title": title,
-        "video_type": kind.as_str(),
-        "total_duration": seconds,
-        "aspect_ratio": ASPECT_RATIO,
-        "timeline_layers": layers,
-        "assets": assets,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -753,7 +703,7 @@ mod tests {
     #[test]
     fn a_question_hook_is_refused_and_mended_into_a_statement() {
         let strict = brief(&["never use question hooks"]);
-        let script = "Ever wondered why? Here is the answer.";
+        let script = "Ever wondered why? Here is the answer you have been looking for all along.";
         assert!(broken(&strict, script, Field::Script).is_some());
         let plain = Prompt::new(
             vec!["Inspired by a popular post: the two dollar taco at 2am".into()],
@@ -761,7 +711,7 @@ mod tests {
         );
         assert_eq!(
             mended(&strict, script, Field::Script, &plain),
-            "Ever wondered why. Here is the answer."
+            "Ever wondered why. Here is the answer you have been looking for all along."
         );
         let quoting = "Go now. The two dollar taco at 2am rules. Eat it.";
         assert!(plain.quoted_in(quoting));
@@ -770,6 +720,7 @@ mod tests {
             "Go now. Eat it."
         );
         assert!(broken(&brief(&[]), script, Field::Script).is_none());
+        assert!(broken(&brief(&[]), "Too short. Really.", Field::Script).is_some());
         let long = format!("{} end. Then more.", "word ".repeat(20));
         assert!(broken(&brief(&[]), &long, Field::Script).is_some());
         let cut = mended(&brief(&[]), &long, Field::Script, &plain);

@@ -4,6 +4,7 @@
 //! constraints checked on what a run writes.
 
 pub mod content;
+pub mod manifest;
 pub mod preferences;
 pub mod pricing;
 pub mod row_values;
