@@ -14,6 +14,10 @@
 # ACE_BIN names an ace binary already built (the development build optimises the models'
 # numeric crates too), instead of building the release one.
 #
+# Then free chat: messages no rule reads, which the embedded model answers by picking a tool
+# (decoded under the tools' schemas) or replying. Reported: how many it routed as a person
+# would, and the seconds per message.
+#
 # Targets on this machine: 5 ideas in at most 300 s; every idea passing every check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,7 +64,7 @@ run() {
   while true; do
     run_json=$(curl -fsS -H "X-API-Key: $key" "$base/v1/agent/runs/$id")
     status=$(echo "$run_json" | json_field 'data["status"]')
-    [[ "$status" == completed || "$status" == failed ]] && break
+    [[ "$status" == completed || "$status" == failed || "$status" == awaiting_approval ]] && break
     sleep 0.5
   done
   echo "$run_json"
@@ -120,3 +124,36 @@ for idea in ideas:
           f'hook: {idea["hook"]} | source: {idea["inspiration_sources"][0]["creator"] if idea["inspiration_sources"] else "-"}')
 PY
 done
+
+# Free chat: each message in a conversation of its own, and the tool a person would pick.
+chats=(
+  "Find out what's trending with air fryers|research"
+  "Look into what people say about home espresso machines.|research"
+  "hey there|reply"
+  "what do I prefer again?|list_preferences"
+  "could you come up with a couple of video concepts about school lunches|propose_ideas"
+  "I never want videos longer than 30 seconds|remember_preferences"
+  "thanks, that's great|reply"
+  "what can you do?|reply"
+  "Stop avoiding question hooks|forget_preference"
+  "please dig into cold brew coffee|research"
+)
+: >"$data/chats.tsv"
+for chat in "${chats[@]}"; do
+  message="${chat%%|*}"
+  start=$(date +%s.%N)
+  result=$(run "$message")
+  end=$(date +%s.%N)
+  used=$(echo "$result" | json_field '(data.get("pending_action") or {}).get("tool") or next((m.get("data") or {}).get("tools", ["reply"])[0] for m in reversed(data["messages"]) if m["role"] == "assistant")')
+  printf '%s\t%s\t%s\t%s\n' "$message" "${chat##*|}" "$used" "$(python3 -c "print(round($end - $start, 1))")" >>"$data/chats.tsv"
+done
+python3 - "$data/chats.tsv" <<'PY'
+import statistics, sys
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
+right = [r for r in rows if r[1] == r[2]]
+seconds = [float(r[3]) for r in rows]
+print(f"free chat: {len(right)}/{len(rows)} messages routed as a person would; "
+      f"{statistics.median(seconds):.0f} s per message (median), {max(seconds):.0f} s at most")
+for message, wanted, used, _ in rows:
+    if wanted != used: print(f'  "{message}": {used} (wanted {wanted})')
+PY

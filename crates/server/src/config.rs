@@ -144,7 +144,7 @@ pub struct ConfigArgs {
     #[arg(long, env = "ACE_MONITORING_INTERVAL_SECS", global = true)]
     pub monitoring_interval_secs: Option<u64>,
     /// The agent tools that wait for the user's approval, comma-separated (an empty value
-    /// gates none). Default: make_vidsheet,run_row,deep_research.
+    /// gates none). Default: make_vidsheet,run_row,generate,deep_research.
     #[arg(long, env = "ACE_AGENT_GATED_TOOLS", global = true)]
     pub agent_gated_tools: Option<String>,
     /// Where the embedded models are (scripts/models puts them there). Default:
@@ -609,10 +609,10 @@ mod tests {
     }
 
     #[test]
-    fn gated_agent_tools_default_to_vidsheets_and_deep_research_and_refuse_unknown_names() {
+    fn gated_agent_tools_default_to_what_spends_credits_and_refuse_unknown_names() {
         assert_eq!(
             gated_tools(None, None).unwrap(),
-            ["make_vidsheet", "run_row", "deep_research"]
+            ["make_vidsheet", "run_row", "generate", "deep_research"]
         );
         assert_eq!(
             gated_tools(Some(" research, make_vidsheet ,"), None).unwrap(),

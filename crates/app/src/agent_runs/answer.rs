@@ -8,8 +8,8 @@ use ace_domain::agent_run::{Intent, Tool};
 use ace_domain::ids::IdeaId;
 use serde_json::{Value, json};
 
-use super::Asked;
 use super::ideas_writer::Brief;
+use super::{Asked, planning};
 use crate::text::{self, Ask};
 use crate::{App, AppResult};
 
@@ -133,7 +133,101 @@ pub(crate) async fn compose(
         },
         Intent::Chat => chat(app, run, asked).await?,
     };
-    Ok(written)
+    Ok(with_tools(written, calls))
+}
+
+/// `written` with the tools its run called under `data.tools` (none: as it was).
+fn with_tools(mut written: Written, calls: &[CallRecord]) -> Written {
+    if calls.is_empty() {
+        return written;
+    }
+    let tools: Vec<&str> = calls.iter().map(|call| call.tool.as_str()).collect();
+    if let Some(data) = written
+        .data
+        .get_or_insert_with(|| json!({}))
+        .as_object_mut()
+    {
+        data.insert("tools".into(), json!(tools));
+    }
+    written
+}
+
+/// The answer to a run whose model called tools once and does not read their results (the
+/// embedded model): written as the command its first call amounts to would be, or, if that
+/// call failed, saying why.
+pub(crate) async fn from_results(
+    app: &App,
+    run: &RunRecord,
+    asked: &Asked,
+    calls: &[CallRecord],
+) -> AppResult<Written> {
+    let Some(first) = calls.first() else {
+        return chat(app, run, asked).await;
+    };
+    let tools: Vec<&str> = calls.iter().map(|call| call.tool.as_str()).collect();
+    let failed = first
+        .result
+        .as_ref()
+        .and_then(|result| result.0.get("error"))
+        .and_then(Value::as_str);
+    if let Some(reason) = failed {
+        return Ok(Written {
+            content: format!("I could not do that: {reason}"),
+            data: Some(json!({ "tools": tools })),
+        });
+    }
+    let intent = planning::answered_as(first);
+    if intent == Intent::Chat {
+        let mut data = first
+            .result
+            .as_ref()
+            .map_or_else(|| json!({}), |result| result.0.clone());
+        let content = match (data["follow"].as_str(), data["posts"].as_array()) {
+            (Some(follow), _) => format!("Started: {} Follow it at {follow}.", first.summary),
+            (None, Some(posts)) => knowledge_listing(posts, &data["findings"]),
+            (None, None) => format!("Done: {}", first.summary),
+        };
+        data["tools"] = json!(tools);
+        return Ok(Written {
+            content,
+            data: Some(data),
+        });
+    }
+    let asked = Asked {
+        intent,
+        ..asked.clone()
+    };
+    compose(app, run, &asked, calls).await
+}
+
+/// What a look at the knowledge base found: the posts, best first, and the findings.
+fn knowledge_listing(posts: &[Value], findings: &Value) -> String {
+    if posts.is_empty() {
+        return "The knowledge base has no posts that match yet; scrape, monitor or import posts to fill it.".into();
+    }
+    let mut lines = vec!["The best posts in the knowledge base:".to_owned()];
+    for post in posts {
+        let text: String = post["text"]
+            .as_str()
+            .unwrap_or_default()
+            .chars()
+            .take(120)
+            .collect();
+        lines.push(format!(
+            "- @{} on {}, {} views, {} likes: {text} ({})",
+            post["author"].as_str().unwrap_or("unknown"),
+            post["platform"].as_str().unwrap_or_default(),
+            post["views"].as_i64().unwrap_or_default(),
+            post["likes"].as_i64().unwrap_or_default(),
+            post["url"].as_str().unwrap_or_default()
+        ));
+    }
+    let findings = findings.as_array().map(Vec::as_slice).unwrap_or_default();
+    if !findings.is_empty() {
+        lines.push("Research findings:".into());
+        lines.extend(findings.iter().map(finding_line));
+    }
+    lines.join("\n")
 }
 
 /// The answer of a model that called tools: its text, with the ideas of its last ideas call
@@ -188,7 +282,7 @@ fn strings_of_numbers(value: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn bullets(rules: &[String]) -> String {
+pub(crate) fn bullets(rules: &[String]) -> String {
     rules
         .iter()
         .map(|rule| format!("- {rule}"))
@@ -239,14 +333,7 @@ fn research_summary(topic: &str, done: &Value) -> String {
     } else {
         vec![format!("{} findings on \"{topic}\":", findings.len())]
     };
-    for finding in findings.iter().take(10) {
-        lines.push(format!(
-            "- {} ({}): {}",
-            finding["title"].as_str().unwrap_or_default(),
-            finding["source"].as_str().unwrap_or_default(),
-            finding["url"].as_str().unwrap_or_default()
-        ));
-    }
+    lines.extend(findings.iter().take(10).map(finding_line));
     for missed in done["unanswered"].as_array().into_iter().flatten() {
         lines.push(format!(
             "{} did not answer: {}",
@@ -255,6 +342,16 @@ fn research_summary(topic: &str, done: &Value) -> String {
         ));
     }
     lines.join("\n")
+}
+
+/// A research finding as a line of an answer.
+fn finding_line(finding: &Value) -> String {
+    format!(
+        "- {} ({}): {}",
+        finding["title"].as_str().unwrap_or_default(),
+        finding["source"].as_str().unwrap_or_default(),
+        finding["url"].as_str().unwrap_or_default()
+    )
 }
 
 /// The model's reply to a chat message, in the agent's voice.

@@ -2,7 +2,8 @@
 //! commands (each with a call id fixed by its place, so planning again after a restart names
 //! the same calls), and what the run is priced as.
 
-use ace_domain::agent_run::{Intent, Tool};
+use ace_db::agent_runs::CallRecord;
+use ace_domain::agent_run::{Depth, Intent, Tool};
 use ace_domain::ideas::pricing::AgentWork;
 use serde_json::{Value, json};
 
@@ -160,5 +161,58 @@ pub(crate) fn plan(intent: &Intent, latest: &[IdeaRecord]) -> Vec<Planned> {
             calls
         }
         Intent::Chat => Vec::new(),
+    }
+}
+
+/// The command a model's call amounts to, so its answer is written as that command's is:
+/// for a model that calls tools but does not read their results. A call no command makes
+/// (one cell's generation, a row run, a look at the knowledge base) is chat.
+pub(crate) fn answered_as(call: &CallRecord) -> Intent {
+    let arguments = &call.arguments.0;
+    let text = |key: &str| {
+        arguments
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let number = |key: &str| arguments.get(key).and_then(Value::as_i64);
+    let texts = |key: &str| -> Vec<String> {
+        serde_json::from_value(arguments.get(key).cloned().unwrap_or_default()).unwrap_or_default()
+    };
+    let Ok(tool) = call.tool.parse::<Tool>() else {
+        return Intent::Chat;
+    };
+    match tool {
+        Tool::Generate | Tool::QueryKnowledge | Tool::RunRow => Intent::Chat,
+        Tool::ProposeIdeas => Intent::Ideas {
+            count: number("count")
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(5),
+            requirements: texts("requirements"),
+            video_type: text("video_type").parse().ok(),
+            with_research: false,
+        },
+        Tool::ReviseIdeas => Intent::Refine {
+            edits: serde_json::from_value(arguments.get("edits").cloned().unwrap_or_default())
+                .unwrap_or_default(),
+        },
+        Tool::RememberPreferences => Intent::Remember {
+            rules: texts("rules"),
+        },
+        Tool::ForgetPreference => Intent::Forget {
+            words: text("words"),
+        },
+        Tool::ListPreferences => Intent::ListPreferences,
+        Tool::Research => Intent::Research {
+            topic: text("topic"),
+            depth: text("depth").parse().unwrap_or(Depth::Default),
+        },
+        Tool::MakeVidsheet => Intent::MakeVidsheet {
+            idea: number("idea").and_then(|n| u32::try_from(n).ok()),
+            idea_id: number("idea_id"),
+            sheet_id: number("sheet_id"),
+            run: false,
+        },
     }
 }

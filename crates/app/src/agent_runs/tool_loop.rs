@@ -10,7 +10,9 @@ use ace_db::conversations as talk;
 use ace_domain::agent_run::Tool;
 use ace_domain::agent_run::intent::MAX_IDEAS;
 use ace_domain::ideas::VideoType;
-use ace_providers::tool_chat::{ChatMessage, ChatTurn, ToolCall, ToolChat, ToolSpec};
+use ace_domain::knowledge::monitoring::Platform;
+use ace_domain::knowledge::query::Ranking;
+use ace_providers::tool_chat::{ChatMessage, ChatTurn, ToolCall, ToolChat, ToolExample, ToolSpec};
 use serde_json::{Value, json};
 
 use super::ideas_writer::Brief;
@@ -179,6 +181,10 @@ fn summary_of(tool: Tool, arguments: &Value) -> String {
             .to_owned()
     };
     match tool {
+        Tool::QueryKnowledge => match arguments.get("words").and_then(Value::as_str) {
+            Some(words) => format!("Read the knowledge base's best posts about \"{words}\"."),
+            None => "Read the knowledge base's best posts.".into(),
+        },
         Tool::ProposeIdeas => format!(
             "Write {} ideas grounded in the knowledge base.",
             arguments.get("count").and_then(Value::as_u64).unwrap_or(5)
@@ -188,10 +194,23 @@ fn summary_of(tool: Tool, arguments: &Value) -> String {
         Tool::ForgetPreference => format!("Forget the preference about \"{}\".", text("words")),
         Tool::ListPreferences => "List the saved preferences.".into(),
         Tool::Research => format!("Research \"{}\" ({}).", text("topic"), text("depth")),
-        Tool::MakeVidsheet => format!(
-            "Make idea {} a vidsheet row.",
+        Tool::MakeVidsheet => {
+            let number = |key: &str| arguments.get(key).and_then(Value::as_i64);
+            match (number("idea_id"), number("idea")) {
+                (Some(id), _) => format!("Make the idea with idea_id {id} a vidsheet row."),
+                (None, Some(nth)) => format!("Make idea {nth} of the latest set a vidsheet row."),
+                (None, None) => "Make an idea a vidsheet row.".into(),
+            }
+        }
+        Tool::Generate => format!(
+            "Generate the {} cell of row {} of vidsheet {} (charged as a generation).",
+            text("column"),
             arguments
-                .get("idea_id")
+                .get("row_id")
+                .and_then(Value::as_i64)
+                .unwrap_or_default(),
+            arguments
+                .get("sheet_id")
                 .and_then(Value::as_i64)
                 .unwrap_or_default()
         ),
@@ -214,14 +233,28 @@ fn summary_of(tool: Tool, arguments: &Value) -> String {
 /// The tools, with the JSON schemas of their arguments.
 pub(crate) fn specs() -> Vec<ToolSpec> {
     let video_types: Vec<&str> = VideoType::ALL.iter().map(|kind| kind.as_str()).collect();
+    let platforms: Vec<&str> = Platform::ALL.iter().map(|p| p.as_str()).collect();
+    let rankings: Vec<&str> = Ranking::ALL.iter().map(|r| r.as_str()).collect();
     let spec = |tool: Tool, description: &str, parameters: Value| ToolSpec {
         name: tool.as_str().to_owned(),
         description: description.to_owned(),
         parameters,
+        examples: examples(tool),
     };
     let strings = json!({"type": "array", "items": {"type": "string"}});
     let numbers = json!({"type": "array", "items": {"type": "integer", "minimum": 1}});
     vec![
+        spec(
+            Tool::QueryKnowledge,
+            "Read the agent's knowledge base: its best posts (ranked by engagement unless asked otherwise) and research findings, optionally about some words, on one platform or from the last days.",
+            json!({"type": "object", "properties": {
+                "words": {"type": "string"},
+                "platform": {"type": "string", "enum": platforms},
+                "days": {"type": "integer", "minimum": 1, "maximum": 365},
+                "ranking": {"type": "string", "enum": rankings},
+                "limit": {"type": "integer", "minimum": 1, "maximum": 20},
+            }, "additionalProperties": false}),
+        ),
         spec(
             Tool::ProposeIdeas,
             "Write new video ideas grounded in the agent's knowledge base.",
@@ -268,11 +301,12 @@ pub(crate) fn specs() -> Vec<ToolSpec> {
         ),
         spec(
             Tool::MakeVidsheet,
-            "Make an idea a vidsheet row: a copy of the template of its video type, or a new row of the named vidsheet.",
+            "Make an idea a vidsheet row: a copy of the template of its video type, or a new row of the named vidsheet. Name the idea by its number in the latest set (idea) or by its idea_id.",
             json!({"type": "object", "properties": {
+                "idea": {"type": "integer", "minimum": 1},
                 "idea_id": {"type": "integer"},
                 "sheet_id": {"type": "integer"},
-            }, "required": ["idea_id"], "additionalProperties": false}),
+            }, "additionalProperties": false}),
         ),
         spec(
             Tool::RunRow,
@@ -283,5 +317,94 @@ pub(crate) fn specs() -> Vec<ToolSpec> {
                 "force": {"type": "boolean"},
             }, "required": ["sheet_id", "row_id"], "additionalProperties": false}),
         ),
+        spec(
+            Tool::Generate,
+            "Generate one cell of a vidsheet row, named by its column, as the column's creation card says. Charged as a generation.",
+            json!({"type": "object", "properties": {
+                "sheet_id": {"type": "integer"},
+                "row_id": {"type": "integer"},
+                "column": {"type": "string"},
+            }, "required": ["sheet_id", "row_id", "column"], "additionalProperties": false}),
+        ),
     ]
+}
+
+/// Requests each tool answers, with their arguments: a small model learns the tools from them.
+fn examples(tool: Tool) -> Vec<ToolExample> {
+    let example = |asked: &str, arguments: Value| ToolExample {
+        asked: asked.to_owned(),
+        arguments,
+    };
+    match tool {
+        Tool::QueryKnowledge => vec![
+            example(
+                "What is doing well on TikTok this week?",
+                json!({"platform": "tiktok", "days": 7}),
+            ),
+            example(
+                "show me the most viewed posts about ramen",
+                json!({"words": "ramen", "ranking": "views"}),
+            ),
+        ],
+        Tool::ProposeIdeas => vec![
+            example(
+                "Give me three video ideas about budget travel",
+                json!({"count": 3, "requirements": ["budget travel"]}),
+            ),
+            example(
+                "any thoughts for a video on winter soups?",
+                json!({"count": 1, "requirements": ["winter soups"]}),
+            ),
+        ],
+        Tool::ReviseIdeas => vec![
+            example(
+                "Make idea 1 shorter and drop idea 4",
+                json!({"edits": [
+                    {"change": "rewrite", "ideas": [1], "instruction": "shorter"},
+                    {"change": "drop", "ideas": [4]},
+                ]}),
+            ),
+            example(
+                "The second one is dull",
+                json!({"edits": [{"change": "rewrite", "ideas": [2], "instruction": "less dull"}]}),
+            ),
+        ],
+        Tool::RememberPreferences => vec![
+            example(
+                "From now on, always end with a question to the viewer",
+                json!({"rules": ["End with a question to the viewer."]}),
+            ),
+            example("I hate long intros", json!({"rules": ["No long intros."]})),
+        ],
+        Tool::ForgetPreference => vec![example(
+            "Stop avoiding long intros",
+            json!({"words": "long intros"}),
+        )],
+        Tool::ListPreferences => vec![
+            example("What rules have I given you so far?", json!({})),
+            example("remind me what I like", json!({})),
+        ],
+        Tool::Research => vec![
+            example(
+                "Find out what is new in electric bikes",
+                json!({"topic": "electric bikes", "depth": "quick"}),
+            ),
+            example(
+                "dig into the science of sourdough",
+                json!({"topic": "science of sourdough", "depth": "deep"}),
+            ),
+        ],
+        Tool::MakeVidsheet => vec![
+            example("Let's produce idea 2", json!({"idea": 2})),
+            example("put the first one in a sheet", json!({"idea": 1})),
+        ],
+        Tool::RunRow => vec![example(
+            "Render row 4 of vidsheet 12",
+            json!({"sheet_id": 12, "row_id": 4}),
+        )],
+        Tool::Generate => vec![example(
+            "Write the hook of row 3 in vidsheet 12 again",
+            json!({"sheet_id": 12, "row_id": 3, "column": "HOOK"}),
+        )],
+    }
 }

@@ -7,16 +7,21 @@ use std::collections::BTreeSet;
 
 use ace_db::agent_runs::{self as store, CallRecord, RunRecord};
 use ace_db::ideas as idea_store;
+use ace_db::sheets::{cells as cell_store, columns as column_store};
 use ace_domain::agent_run::{Depth, Edit, Tool};
 use ace_domain::ideas::preferences::candidates;
 use ace_domain::ideas::{IdeaStatus, VideoType};
 use ace_domain::ids::{IdeaId, RowId, SpreadsheetId};
+use ace_domain::knowledge::query::{PostQuery, Ranking};
 use ace_sources::research::Topic;
 use serde_json::{Value, json};
 
+use super::answer::bullets;
 use super::ideas_writer::{self, Brief};
 use super::latest_ideas;
+use crate::generations::trigger::{Target, Trigger, trigger};
 use crate::ideas::{preferences, vidsheet};
+use crate::knowledge::ask;
 use crate::knowledge::research::research;
 use crate::row_runs::{self, RunOptions};
 use crate::text::{self, Ask};
@@ -32,6 +37,7 @@ pub(crate) async fn execute(app: &App, run: &RunRecord, call: &CallRecord) -> Ap
     })?;
     let arguments = &call.arguments.0;
     let result = match tool {
+        Tool::QueryKnowledge => query_knowledge(app, run, arguments).await?,
         Tool::ProposeIdeas => return propose(app, run, call).await,
         Tool::ReviseIdeas => return revise(app, run, call).await,
         Tool::RememberPreferences => {
@@ -50,30 +56,153 @@ pub(crate) async fn execute(app: &App, run: &RunRecord, call: &CallRecord) -> Ap
             json!({ "preferences": preferences::list(app, run.agent_id).await? })
         }
         Tool::Research => research_topic(app, run, arguments).await?,
-        Tool::MakeVidsheet => {
-            let idea = arguments
-                .get("idea_id")
-                .and_then(Value::as_i64)
-                .unwrap_or_default();
-            let sheet = arguments
-                .get("sheet_id")
-                .and_then(Value::as_i64)
-                .map(SpreadsheetId::new);
-            let actor = Actor::on_behalf_of(run.user_id);
-            let (made, row) = vidsheet::make(app, &actor, IdeaId::new(idea), sheet).await?;
-            json!({
-                "spreadsheet_id": made.sheet.id.get(),
-                "row_id": row.get(),
-                "title": made.sheet.title,
-                "idea_id": idea,
-            })
-        }
+        Tool::MakeVidsheet => make_vidsheet(app, run, arguments).await?,
         Tool::RunRow => run_row(app, run, arguments).await?,
+        Tool::Generate => generate(app, run, call).await?,
     };
     let mut tx = app.db.begin().await?;
     store::finish_call(&mut tx, &run.id, &call.call_id, &result, app.clock.now()).await?;
     tx.commit().await?;
     Ok(result)
+}
+
+/// The agent's posts the arguments ask for (words, platform, window, ranking, limit), best
+/// first, and the research findings with the same words.
+async fn query_knowledge(app: &App, run: &RunRecord, arguments: &Value) -> AppResult<Value> {
+    let text = |key: &str| {
+        arguments
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
+    };
+    let query = PostQuery {
+        words: text("words").map(str::to_owned),
+        platform: text("platform").and_then(|name| name.parse().ok()),
+        days: arguments
+            .get("days")
+            .and_then(Value::as_u64)
+            .and_then(|days| u32::try_from(days).ok()),
+        ranking: text("ranking")
+            .and_then(|name| name.parse().ok())
+            .unwrap_or(Ranking::Engagement),
+        limit: arguments
+            .get("limit")
+            .and_then(Value::as_u64)
+            .map_or(5, |limit| limit.clamp(1, 20) as u32),
+        ..PostQuery::default()
+    };
+    let actor = Actor::on_behalf_of(run.user_id);
+    let posts = ask::posts(app, &actor, run.agent_id, &query).await?;
+    let findings = ask::findings(app, &actor, run.agent_id, text("words").unwrap_or(""), 5).await?;
+    let posts: Vec<Value> = posts
+        .iter()
+        .map(|post| {
+            json!({
+                "platform": post.platform, "url": post.url, "author": post.author,
+                "text": post.body, "views": post.views, "likes": post.likes,
+                "engagement": post.engagement,
+            })
+        })
+        .collect();
+    let findings: Vec<Value> = findings
+        .iter()
+        .map(|finding| json!({"title": finding.title, "source": finding.source, "url": finding.url, "excerpt": finding.excerpt}))
+        .collect();
+    Ok(json!({ "ranking": query.ranking, "posts": posts, "findings": findings }))
+}
+
+/// Makes the idea the arguments name (by `idea_id`, or by its number in the conversation's
+/// latest set, `idea`) a vidsheet row: a new one of `sheet_id`, or of a copy of its template.
+async fn make_vidsheet(app: &App, run: &RunRecord, arguments: &Value) -> AppResult<Value> {
+    let number = |key: &str| arguments.get(key).and_then(Value::as_i64);
+    let idea = match (number("idea_id"), number("idea")) {
+        (Some(id), _) => Some(id),
+        (None, Some(nth)) => {
+            let mut conn = app.db.conn().await?;
+            latest_ideas(&mut conn, &run.conversation_id)
+                .await?
+                .into_iter()
+                .find(|idea| i64::from(idea.idea_number) == nth)
+                .map(|idea| idea.id.get())
+        }
+        (None, None) => None,
+    };
+    let Some(idea) = idea else {
+        return Err(AppError::unprocessable(
+            ErrorCode::ValidationError,
+            "make_vidsheet needs an idea of this conversation's latest set: its number (idea) or its idea_id.",
+        ));
+    };
+    let sheet = number("sheet_id").map(SpreadsheetId::new);
+    let actor = Actor::on_behalf_of(run.user_id);
+    let (made, row) = vidsheet::make(app, &actor, IdeaId::new(idea), sheet).await?;
+    Ok(json!({
+        "spreadsheet_id": made.sheet.id.get(),
+        "row_id": row.get(),
+        "title": made.sheet.title,
+        "idea_id": idea,
+    }))
+}
+
+/// Starts a generation of the cell in the named column of a vidsheet row, as the column's
+/// creation card says, charged as any generation. Its idempotency key is the call's, so a
+/// run resumed after a restart finds the generation it started rather than starting another.
+async fn generate(app: &App, run: &RunRecord, call: &CallRecord) -> AppResult<Value> {
+    let arguments = &call.arguments.0;
+    let id = |key: &str| arguments.get(key).and_then(Value::as_i64);
+    let column = arguments
+        .get("column")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let (Some(sheet), Some(row)) = (id("sheet_id"), id("row_id")) else {
+        return Err(AppError::unprocessable(
+            ErrorCode::ValidationError,
+            "generate needs the sheet_id and row_id of the row, and the column to fill.",
+        ));
+    };
+    let sheet = SpreadsheetId::new(sheet);
+    let cell = {
+        let mut conn = app.db.conn().await?;
+        let found = column_store::list(&mut conn, sheet)
+            .await?
+            .into_iter()
+            .find(|known| known.title.eq_ignore_ascii_case(column.trim()));
+        match found {
+            Some(known) => cell_store::find_in_row(&mut conn, row, known.id.get()).await?,
+            None => None,
+        }
+    };
+    let Some(cell) = cell else {
+        return Err(AppError::unprocessable(
+            ErrorCode::ValidationError,
+            format!("Row {row} of vidsheet {sheet} has no column named \"{column}\"."),
+        ));
+    };
+    let asked = Trigger {
+        generation_type: None,
+        data: json!({}),
+        idempotency_key: Some(format!("agent-run:{}:{}", run.id, call.call_id)),
+        row_run: None,
+    };
+    let actor = Actor::on_behalf_of(run.user_id);
+    let started = trigger(
+        app,
+        &actor,
+        run.agent_id,
+        sheet,
+        Target::Cell(cell.id),
+        asked,
+    )
+    .await?;
+    Ok(json!({
+        "generation_id": started.generation_id,
+        "status": started.status,
+        "spreadsheet_id": sheet.get(),
+        "row_id": row,
+        "column": column,
+        "follow": format!("/v1/generations/{}", started.generation_id),
+    }))
 }
 
 /// Starts a row run of the vidsheet row the arguments name (or the one an earlier call of
@@ -151,8 +280,33 @@ async fn forget(app: &App, run: &RunRecord, words: &str) -> AppResult<Value> {
     Ok(json!({ "forgotten": chosen, "asked": words, "preferences": after }))
 }
 
-/// The rule of `several` the model says `words` mean; the first when its answer names none.
+/// The rule of `several` the model says `words` mean: answered in JSON naming one of them
+/// where the model can (held to the list while decoding), else as a number; the first when
+/// its answer names none.
 async fn pick(app: &App, words: &str, several: &[String]) -> AppResult<String> {
+    let model = app.generator(ace_domain::sheet::card::GenerationType::Text, None);
+    if let Some(chat) = model.tool_chat() {
+        let prompt = format!(
+            "Saved preferences:\n{}\nThe user asked to forget: {words}\nWhich preference do they mean?",
+            bullets(several)
+        );
+        let schema = json!({
+            "type": "object",
+            "properties": {"preference": {"type": "string", "enum": several}},
+            "required": ["preference"],
+            "additionalProperties": false,
+        });
+        match chat.answer_json(&prompt, &schema).await {
+            Ok(answer) => {
+                if let Some(rule) = several.iter().find(|rule| answer["preference"] == **rule) {
+                    return Ok(rule.clone());
+                }
+            }
+            Err(err) => {
+                tracing::debug!(error = %err, "no pick in JSON; asking for a number instead");
+            }
+        }
+    }
     let listed: Vec<String> = several
         .iter()
         .enumerate()
@@ -364,7 +518,7 @@ async fn revise(app: &App, run: &RunRecord, call: &CallRecord) -> AppResult<Valu
                     dropped.insert(number);
                 }
                 Some(Edit::Retype { video_type, .. }) => {
-                    contents[at] = ideas_writer::retyped(&contents[at], *video_type);
+                    contents[at] = ideas_writer::retyped(&brief, &contents[at], *video_type);
                     changed.insert(number);
                 }
                 Some(Edit::Rewrite { instruction, .. }) => {

@@ -150,6 +150,9 @@ async fn turn(app: &App, job: &Job) -> AppResult<()> {
         let chat = model.tool_chat().ok_or_else(|| {
             AppError::internal(anyhow::anyhow!("the text model stopped calling tools"))
         })?;
+        if !chat.reads_results() && !calls.is_empty() {
+            break answer::from_results(app, &run, &asked, &calls).await;
+        }
         match tool_loop::next(app, chat, &run, &asked, &calls).await {
             Ok(Next::Answer(text)) => break Ok(answer::from_model(text, &calls)),
             Ok(Next::Calls {

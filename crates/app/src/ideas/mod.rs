@@ -5,6 +5,7 @@
 //! run obeys; [`vidsheet`] turns an idea into a vidsheet row.
 
 pub mod preferences;
+pub(crate) mod timelines;
 pub mod vidsheet;
 
 use ace_db::Session;

@@ -1,7 +1,8 @@
 //! An idea becomes a vidsheet (an ace addition, and an agent tool): a row of an engine the
 //! caller names, or row 1 of a copy of the library template that makes the idea's video type,
 //! filled from the idea (title, angle, hook, script and its lines into the columns the
-//! template has for them; the rest is left to the columns' creation cards), and the idea
+//! template has for them; the rest is left to the columns' creation cards), its video layers
+//! fitted to the idea's duration as its manifest times them, and the idea
 //! moves to `approve_to_create`. It is one transaction, and free: a row run then makes the
 //! video.
 
@@ -9,28 +10,19 @@ use ace_db::sheets::cells as cell_store;
 use ace_db::sheets::engines as sheet_store;
 use ace_db::sheets::{columns as column_store, rows as row_store};
 use ace_db::templates as template_store;
+use ace_domain::ideas::IdeaStatus;
 use ace_domain::ideas::row_values::{IdeaText, value_for};
-use ace_domain::ideas::{IdeaStatus, VideoType};
 use ace_domain::ids::{IdeaId, RowId, SpreadsheetId};
 use ace_domain::sheet::column::ColumnKind;
 use serde_json::json;
 
+use super::timelines::{self, template_type};
 use super::{editable, store};
 use crate::policy::AgentNeed;
 use crate::sheets::engines::copy_engine;
 use crate::sheets::rows::insert_row;
 use crate::sheets::{SheetView, load_engine, open_agent, open_for_change};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
-
-/// The type whose template an idea of `kind` takes: its own, or text-driven for `any` (the
-/// one that needs nothing but words).
-fn template_type(kind: VideoType) -> VideoType {
-    if kind == VideoType::Any {
-        VideoType::TextDriven
-    } else {
-        kind
-    }
-}
 
 /// Makes the idea a vidsheet row: appended to `into` when given, else row 1 of a new copy of
 /// its video type's template. Answers the engine and the row.
@@ -93,6 +85,9 @@ pub async fn make(
         description: idea.description.as_deref(),
     };
     fill(&mut tx, sheet.id, row, text, now).await?;
+    if let Some(seconds) = idea.estimated_duration.and_then(|s| u32::try_from(s).ok()) {
+        timelines::fit_row(&mut tx, sheet.id, row, seconds, now).await?;
+    }
     let further = matches!(
         idea.status,
         IdeaStatus::ApproveToCreate

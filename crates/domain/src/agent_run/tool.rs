@@ -1,6 +1,6 @@
 //! The tools a run calls. Those that spend credits or write outside the conversation wait for
-//! the user's approval: by default making a vidsheet, running a row and deep research; the
-//! list is a setting. Research at depth `deep` is gated under the name `deep_research`.
+//! the user's approval: by default making a vidsheet, running a row, generating a cell and
+//! deep research; the list is a setting. Research at depth `deep` is gated under the name `deep_research`.
 
 use serde_json::Value;
 
@@ -9,6 +9,9 @@ use super::Depth;
 crate::wire_enum! {
     /// A tool the agent can call.
     pub enum Tool {
+        /// Reads the knowledge base: posts ranked by engagement (or views, likes, growth,
+        /// recency), and research findings.
+        QueryKnowledge = "query_knowledge",
         /// Writes new ideas grounded in the knowledge base.
         ProposeIdeas = "propose_ideas",
         /// Changes, retypes or drops ideas of the conversation's latest set.
@@ -22,6 +25,8 @@ crate::wire_enum! {
         MakeVidsheet = "make_vidsheet",
         /// Runs a vidsheet row: its generations, then its render.
         RunRow = "run_row",
+        /// Generates one cell of a vidsheet row, as its column's creation card says.
+        Generate = "generate",
     }
 }
 
@@ -29,9 +34,10 @@ crate::wire_enum! {
 pub const DEEP_RESEARCH: &str = "deep_research";
 
 /// The tools gated unless configured otherwise.
-pub const GATED_BY_DEFAULT: [&str; 3] = [
+pub const GATED_BY_DEFAULT: [&str; 4] = [
     Tool::MakeVidsheet.as_str(),
     Tool::RunRow.as_str(),
+    Tool::Generate.as_str(),
     DEEP_RESEARCH,
 ];
 
@@ -64,6 +70,7 @@ mod tests {
         let gated: Vec<String> = GATED_BY_DEFAULT.map(str::to_owned).to_vec();
         assert!(Tool::MakeVidsheet.is_gated(&json!({"idea_id": 1}), &gated));
         assert!(Tool::RunRow.is_gated(&json!({"sheet_id": 1, "row_id": 2}), &gated));
+        assert!(Tool::Generate.is_gated(&json!({"sheet_id": 1, "row_id": 2}), &gated));
         assert!(Tool::Research.is_gated(&json!({"depth": "deep"}), &gated));
         assert!(!Tool::Research.is_gated(&json!({"depth": "quick"}), &gated));
         assert!(!Tool::ProposeIdeas.is_gated(&json!({"count": 5}), &gated));

@@ -3,7 +3,8 @@
 //! message, the card's `temperature` and `max_length`. The cost is the answer's `usage.cost`
 //! when the provider reports one (OpenRouter does), else its token counts at the configured
 //! per-million-token prices. The same model serves the Ideas agent as a [`ToolChat`]: the
-//! conversation with `tools` and `tool_choice: "auto"`, answered with `tool_calls` or text.
+//! conversation with `tools` and `tool_choice: "auto"`, answered with `tool_calls` or text,
+//! and structured answers with `response_format: json_schema`.
 
 use std::sync::Arc;
 
@@ -169,7 +170,7 @@ impl ChatText {
                     "type": "function",
                     "function": {
                         "name": tool.name,
-                        "description": tool.description,
+                        "description": tool.described(),
                         "parameters": tool.parameters,
                     },
                 })
@@ -268,6 +269,30 @@ impl ToolChat for ChatText {
                 )));
             }
             Ok(ChatTurn::Answer(text.to_owned()))
+        })
+    }
+
+    fn answer_json<'a>(
+        &'a self,
+        prompt: &'a str,
+        schema: &'a Value,
+    ) -> BoxFuture<'a, Result<Value, ProviderError>> {
+        Box::pin(async move {
+            let mut body = self.tool_body(&[ChatMessage::User(prompt.to_owned())], &[]);
+            body["response_format"] = json!({
+                "type": "json_schema",
+                "json_schema": {"name": "answer", "strict": true, "schema": schema},
+            });
+            let (_, message) = self.complete(&body).await?;
+            let text = message
+                .and_then(|message| message.content)
+                .unwrap_or_default();
+            serde_json::from_str(&text).map_err(|_| {
+                ProviderError::Transient(format!(
+                    "{} answered with no JSON of the schema asked for.",
+                    self.service.provider()
+                ))
+            })
         })
     }
 }

@@ -384,6 +384,20 @@ async fn an_idea_becomes_row_one_of_its_templates_copy_or_a_new_row_of_a_named_e
     assert_eq!(value("LINE 1"), "The line wrapped twice.");
     assert_eq!(value("LINE 2"), "Worth it?");
     assert_eq!(value("LINE 3"), "Every bite.");
+    // The template's 15 s timeline, fitted to the idea's 14 s as its manifest times it.
+    let layers = cell_in(engine, row, "VIDEO")["video_layers"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let timing = |name: &str| {
+        let layer = layers.iter().find(|layer| layer["name"] == name).unwrap();
+        let frames = |key: &str| layer["additional_attributes"][key].as_u64().unwrap();
+        (frames("from"), frames("durationInFrames"))
+    };
+    assert_eq!(timing("Hook"), (0, 98));
+    assert_eq!(timing("Line 1"), (98, 98));
+    assert_eq!(timing("Call to action"), (364, 56));
+    assert_eq!(timing("Voice"), (0, 14 * 30));
     let listed = client
         .get(&format!("/v1/agent/ideas?agent_id={agent}"))
         .await

@@ -127,14 +127,22 @@ async fn an_ideas_run_writes_grounded_ideas_and_charges_what_gens_credits_page_s
             "{idea}"
         );
         assert!(source["watch_count"].as_i64().unwrap() >= 800_000);
-        assert!(
-            idea["project_manifest"]["timeline_layers"]
-                .as_array()
-                .unwrap()
-                .len()
-                >= 3
-        );
-        assert!(idea["estimated_duration"].as_i64().unwrap() > 0);
+        // The layers of the template that makes its type, fitted to its duration.
+        let seconds = idea["estimated_duration"].as_f64().unwrap();
+        assert!(seconds > 0.0);
+        let layers = idea["project_manifest"]["timeline_layers"]
+            .as_array()
+            .unwrap();
+        let end = layers
+            .iter()
+            .map(|layer| layer["end"].as_f64().unwrap())
+            .fold(0.0, f64::max);
+        assert!((end - seconds).abs() < 0.05, "{idea}");
+        if idea["video_type"] == "text_driven" {
+            let names: Vec<&str> = layers.iter().map(|l| l["name"].as_str().unwrap()).collect();
+            assert_eq!(names[0], "Background loop 1", "{names:?}");
+            assert!(names.contains(&"Line 3"), "{names:?}");
+        }
     }
     let listed = app
         .owner
@@ -188,6 +196,37 @@ async fn a_preference_set_by_rule_is_kept_on_the_profile_and_obeyed_by_the_next_
             .unwrap()
             .contains("never use question hooks")
     );
+}
+
+/// Saves two preferences about hooks and asks to forget "hooks", which both could mean: the
+/// answer names the one forgotten, and the other stays.
+async fn forget_one_of_two(app: &TestApp) -> (Vec<Value>, Value) {
+    let saved = finished(
+        app,
+        "remember: never use question hooks. keep hooks under eight words",
+        None,
+    )
+    .await;
+    let rules = answer(&saved)["data"]["preferences"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(rules.len(), 2, "{saved}");
+    let forgot = finished(app, "forget: hooks", None).await;
+    assert_eq!(forgot["status"], "completed", "{forgot}");
+    let data = answer(&forgot)["data"].clone();
+    let left = data["preferences"].as_array().unwrap();
+    assert_eq!(left.len(), 1);
+    assert_ne!(left[0], data["forgotten"]);
+    (rules, data["forgotten"].clone())
+}
+
+#[tokio::test]
+async fn forget_with_words_two_preferences_share_forgets_the_one_the_model_picks() {
+    let app = app().await;
+    // The stand-in answers "2" when asked which preference is meant.
+    let (rules, forgotten) = forget_one_of_two(&app).await;
+    assert_eq!(forgotten, rules[1]);
 }
 
 #[tokio::test]

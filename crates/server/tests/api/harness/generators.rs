@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use ace_providers::tool_chat::{ChatMessage, ChatTurn, ToolCall, ToolChat, ToolSpec};
 use ace_providers::{Generator, Produced, ProviderError, Work};
 use futures::future::BoxFuture;
 use tokio::sync::Notify;
@@ -374,5 +375,74 @@ impl Generator for AgentWriter {
                 ..Produced::default()
             })
         })
+    }
+}
+
+/// A small model that calls tools as the embedded one does: once, not reading the results.
+/// Asked for ideas it proposes two, asked what works it reads the knowledge base, asked
+/// "fill SHEET ROW COLUMN" it generates that cell,
+/// asked "nonsense" it calls a tool ace does not have, and otherwise it replies. Its fields are written as [`AgentWriter`] writes them.
+#[derive(Debug, Default)]
+pub struct CallsOnce {
+    /// The turns it was asked for.
+    pub turns: AtomicU32,
+}
+
+impl Generator for CallsOnce {
+    fn name(&self) -> &str {
+        "test"
+    }
+
+    fn generate<'a>(&'a self, work: &'a Work) -> BoxFuture<'a, Result<Produced, ProviderError>> {
+        AgentWriter.generate(work)
+    }
+
+    fn tool_chat(&self) -> Option<&dyn ToolChat> {
+        Some(self)
+    }
+}
+
+impl ToolChat for CallsOnce {
+    fn turn<'a>(
+        &'a self,
+        messages: &'a [ChatMessage],
+        _tools: &'a [ToolSpec],
+    ) -> BoxFuture<'a, Result<ChatTurn, ProviderError>> {
+        Box::pin(async move {
+            self.turns.fetch_add(1, Ordering::SeqCst);
+            let asked = messages.iter().rev().find_map(|message| match message {
+                ChatMessage::User(text) => Some(text.as_str()),
+                _ => None,
+            });
+            let call = |name: &str, arguments: serde_json::Value| {
+                ChatTurn::Calls(vec![ToolCall {
+                    id: "call_1".into(),
+                    name: name.into(),
+                    arguments,
+                }])
+            };
+            Ok(match asked.unwrap_or_default() {
+                text if text.contains("ideas") => {
+                    call("propose_ideas", serde_json::json!({"count": 2}))
+                }
+                text if text.contains("what works") => {
+                    call("query_knowledge", serde_json::json!({}))
+                }
+                text if text.starts_with("fill ") => {
+                    let words: Vec<&str> = text.split_whitespace().collect();
+                    let number = |at: usize| words.get(at).and_then(|w| w.parse::<i64>().ok());
+                    call(
+                        "generate",
+                        serde_json::json!({"sheet_id": number(1), "row_id": number(2), "column": words.get(3)}),
+                    )
+                }
+                text if text.contains("nonsense") => call("no_such_tool", serde_json::json!({})),
+                _ => ChatTurn::Answer("Hello from the small model.".into()),
+            })
+        })
+    }
+
+    fn reads_results(&self) -> bool {
+        false
     }
 }

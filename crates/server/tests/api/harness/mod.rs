@@ -22,8 +22,8 @@ pub use elevenlabs::{GOOD_KEY, app_with, elevenlabs};
 pub use factories::*;
 pub use follow::{wait_for, wait_until_ended};
 pub use generators::{
-    AgentWriter, CountsOverlap, Echoes, FailsThenWrites, HangsOnce, PanicsOnce, SleepsInAChild,
-    Writes,
+    AgentWriter, CallsOnce, CountsOverlap, Echoes, FailsThenWrites, HangsOnce, PanicsOnce,
+    SleepsInAChild, Writes,
 };
 pub use sources::{Answer, ScriptedSource};
 

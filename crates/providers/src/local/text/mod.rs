@@ -29,6 +29,9 @@ use tokio::sync::OnceCell;
 use tracing::{debug, warn};
 
 use crate::local::{LocalModels, StopOnDrop};
+
+mod constrained;
+mod tool_turn;
 use crate::{Generator, Produced, ProviderError, Work};
 
 /// The embedded text models, best first.
@@ -125,6 +128,8 @@ struct Loaded {
     stops: Vec<u32>,
     /// Each token's text, read once when a limit first needs it.
     pieces: Option<Vec<String>>,
+    /// The parsers of JSON schemas over this vocabulary, made on the first constrained answer.
+    grammar: Option<llguidance::ParserFactory>,
 }
 
 /// The embedded text model.
@@ -242,6 +247,7 @@ fn load(path: &Path, family: Family) -> Result<Loaded, String> {
         tokenizer,
         stops,
         pieces: None,
+        grammar: None,
     })
 }
 
@@ -622,6 +628,12 @@ pub fn seed_of(prompt: &str, place: &str) -> u64 {
 impl Generator for LocalText {
     fn name(&self) -> &str {
         "local"
+    }
+
+    /// Qwen only: SmolLM2's vocabulary trips llguidance (a token its mask allows is then
+    /// refused), and a model that small picks tools no better than chance.
+    fn tool_chat(&self) -> Option<&dyn crate::tool_chat::ToolChat> {
+        (self.family == Family::Qwen).then_some(self as &dyn crate::tool_chat::ToolChat)
     }
 
     fn generate<'a>(&'a self, work: &'a Work) -> BoxFuture<'a, Result<Produced, ProviderError>> {

@@ -2,19 +2,23 @@
 //! hook, a script) one short field at a time, each with its limits stated so the local model
 //! holds them while decoding; everything factual is built: the inspiration sources are real
 //! knowledge-base posts (none when it is empty, and the rationale says so), the manifest's
-//! layers and timing follow the video type, the duration follows the script. The constraints
+//! layers and timing are those of the template that makes the video type, fitted to the
+//! duration, which follows the script. The constraints
 //! the agent's preferences state are checked on each idea; a field that breaks one is
 //! written again with the fix in its prompt, and as a last resort mended by rule.
+
+use std::collections::HashMap;
 
 use ace_db::knowledge::FoundPost;
 use ace_db::{agent_core, agents, knowledge};
 use ace_domain::generation::instructions::word_count;
-use ace_domain::ideas::manifest::{ASPECT_RATIO, manifest};
+use ace_domain::ideas::manifest::{ASPECT_RATIO, TimelineLayer, manifest};
 use ace_domain::ideas::preferences::{Constraint, constraints, rules};
 use ace_domain::ideas::{IdeaContent, IdeaData, InspirationSource, SelectedAsset, VideoType};
 use ace_domain::ids::AgentId;
 use ace_domain::knowledge::query::{PostQuery, Ranking};
 
+use crate::ideas::timelines::{self, template_type};
 use crate::text::{self, Ask};
 use crate::{App, AppResult};
 
@@ -54,6 +58,8 @@ pub(crate) struct Brief {
     constraints: Vec<Constraint>,
     requirements: Vec<String>,
     keywords: Vec<String>,
+    /// The library templates' timelines, by the video type each makes.
+    timelines: HashMap<VideoType, Vec<TimelineLayer>>,
 }
 
 impl Brief {
@@ -79,7 +85,15 @@ impl Brief {
             rules,
             requirements: requirements.to_vec(),
             keywords: core.keywords.0.clone(),
+            timelines: timelines::by_type(&mut conn).await?,
         })
+    }
+
+    /// The timeline of the template that makes `kind` videos (empty when none does).
+    fn timeline(&self, kind: VideoType) -> &[TimelineLayer] {
+        self.timelines
+            .get(&template_type(kind))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Who the agent is, for a chat reply's prompt.
@@ -277,7 +291,15 @@ async fn script(
     let request = format!(
         "Video title: {title}{asked}\nWrite what the creator says in this short video about {subject}: {sentences} short sentences. The first sentence is a bold statement that grabs attention.{statement} Then give one concrete detail, and end with a call to action. Return only the script, at most {budget} words, with no emojis, hashtags, stage directions or quotation marks."
     );
-    field(app, brief, &Prompt::new(notes, request), Field::Script, &[]).await
+    let titled = [title.to_owned()];
+    field(
+        app,
+        brief,
+        &Prompt::new(notes, request),
+        Field::Script,
+        &titled,
+    )
+    .await
 }
 
 /// The words a script may take to fit the longest duration.
@@ -325,12 +347,17 @@ pub(crate) async fn rewrite(
 }
 
 /// `idea` as a video of `kind`: its manifest rebuilt for that type.
-pub(crate) fn retyped(idea: &IdeaContent, kind: VideoType) -> IdeaContent {
+pub(crate) fn retyped(brief: &Brief, idea: &IdeaContent, kind: VideoType) -> IdeaContent {
     let seconds = idea.estimated_duration.unwrap_or(DEFAULT_SECONDS);
     let mut changed = idea.clone();
     changed.video_type = kind;
-    changed.data.project_manifest =
-        manifest(&idea.title, kind, seconds, &idea.data.selected_assets);
+    changed.data.project_manifest = manifest(
+        &idea.title,
+        kind,
+        seconds,
+        &idea.data.selected_assets,
+        brief.timeline(kind),
+    );
     changed
 }
 
@@ -389,9 +416,10 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// One field from the model, checked against the brief's constraints (and, for a title,
-/// against the titles of the set so far): written again with the fix stated, then mended by
-/// rule.
+/// One field from the model, checked against the brief's constraints and against `earlier`
+/// (for a title, the titles of the set so far, which it may not repeat; for a script, its
+/// title, which its hook may not restate, nor may it greet): written again with the fix
+/// stated, then mended by rule.
 async fn field(
     app: &App,
     brief: &Brief,
@@ -418,16 +446,51 @@ async fn field(
             with_notes = false;
             continue;
         }
-        let repeated = earlier
-            .iter()
-            .find(|title| title.eq_ignore_ascii_case(&last))
-            .map(|title| format!("use other words than {title}"));
+        let repeated = match kind {
+            Field::Script => weak_hook(&last, earlier).map(str::to_owned),
+            _ => earlier
+                .iter()
+                .find(|title| title.eq_ignore_ascii_case(&last))
+                .map(|title| format!("use other words than {title}")),
+        };
         match repeated.or_else(|| broken(brief, &last, kind)) {
             None => return Ok(last),
             Some(fix) => fixes.push(fix),
         }
     }
+    if kind == Field::Script && weak_hook(&last, earlier).is_some() {
+        // The next sentence opens instead (mended like any hook), if two are left.
+        let (_, rest) = split_first_sentence(&last);
+        if sentences(rest).len() >= 2 {
+            last = rest.trim().to_owned();
+        }
+    }
     Ok(mended(brief, &last, kind, prompt))
+}
+
+/// What makes the script's first sentence no hook, as a fix to ask for: a greeting, or the
+/// title (of `titles`) said again.
+fn weak_hook(script: &str, titles: &[String]) -> Option<&'static str> {
+    const GREETINGS: [&str; 5] = ["hey", "hi", "hello", "welcome", "greetings"];
+    let hook = words(&first_sentence(script));
+    if hook
+        .first()
+        .is_some_and(|word| GREETINGS.contains(&word.as_str()))
+    {
+        return Some("open with a bold statement, not a greeting");
+    }
+    titles
+        .iter()
+        .any(|title| restates(script, title))
+        .then_some("do not repeat the title: open with a different bold statement")
+}
+
+/// Whether the script's first sentence opens as the title does (its first three words, or
+/// all of a two-word title).
+fn restates(script: &str, title: &str) -> bool {
+    let (hook, title) = (words(&first_sentence(script)), words(title));
+    let opening = title.len().min(3);
+    opening >= 2 && hook.len() >= opening && hook[..opening] == title[..opening]
 }
 
 /// What a field breaks of the brief, as a fix to ask for.
@@ -553,8 +616,13 @@ fn assemble(
         idea.data.inspiration_sources = vec![inspiration(post)];
         idea.data.selected_assets = post.url.iter().map(|url| reference(post, url)).collect();
         let seconds = idea.estimated_duration.unwrap_or(DEFAULT_SECONDS);
-        idea.data.project_manifest =
-            manifest(&idea.title, kind, seconds, &idea.data.selected_assets);
+        idea.data.project_manifest = manifest(
+            &idea.title,
+            kind,
+            seconds,
+            &idea.data.selected_assets,
+            brief.timeline(kind),
+        );
         idea.data.rationale = format!(
             "Built on {}, the strongest match for this brief in the knowledge base{}.{}",
             who(post),
@@ -577,7 +645,7 @@ fn assemble_parts(brief: &Brief, title: String, script: String, kind: VideoType)
     let description = format!("{} video: {title}", kind_label(kind));
     IdeaContent {
         data: IdeaData {
-            project_manifest: manifest(&title, kind, seconds, &[]),
+            project_manifest: manifest(&title, kind, seconds, &[], brief.timeline(kind)),
             ..IdeaData::default()
         },
         title,
@@ -686,87 +754,4 @@ fn kind_label(kind: VideoType) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn brief(rules: &[&str]) -> Brief {
-        let rules: Vec<String> = rules.iter().map(|rule| (*rule).to_owned()).collect();
-        Brief {
-            about: "Jordan".into(),
-            constraints: constraints(&rules),
-            rules,
-            requirements: Vec::new(),
-            keywords: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn a_question_hook_is_refused_and_mended_into_a_statement() {
-        let strict = brief(&["never use question hooks"]);
-        let script = "Ever wondered why? Here is the answer you have been looking for all along.";
-        assert!(broken(&strict, script, Field::Script).is_some());
-        let plain = Prompt::new(
-            vec!["Inspired by a popular post: the two dollar taco at 2am".into()],
-            String::new(),
-        );
-        assert_eq!(
-            mended(&strict, script, Field::Script, &plain),
-            "Ever wondered why. Here is the answer you have been looking for all along."
-        );
-        let quoting = "Go now. The two dollar taco at 2am rules. Eat it.";
-        assert!(plain.quoted_in(quoting));
-        assert_eq!(
-            mended(&brief(&[]), quoting, Field::Script, &plain),
-            "Go now. Eat it."
-        );
-        assert!(broken(&brief(&[]), script, Field::Script).is_none());
-        assert!(broken(&brief(&[]), "Too short. Really.", Field::Script).is_some());
-        let long = format!("{} end. Then more.", "word ".repeat(20));
-        assert!(broken(&brief(&[]), &long, Field::Script).is_some());
-        let cut = mended(&brief(&[]), &long, Field::Script, &plain);
-        assert_eq!(first_sentence(&cut).split_whitespace().count(), 12, "{cut}");
-        let natural = "Late night tacos are great, and the salsa makes them even better for everyone who loves food. Go.";
-        let cut = mended(&brief(&[]), natural, Field::Script, &plain);
-        assert_eq!(first_sentence(&cut), "Late night tacos are great.", "{cut}");
-    }
-
-    #[test]
-    fn a_speaker_label_and_wrapping_quotes_are_taken_off() {
-        assert_eq!(
-            tidy("The creator says, 'Tacos are not always delicious. Go!'"),
-            "Tacos are not always delicious. Go!"
-        );
-        assert_eq!(tidy("\"Late night tacos\""), "Late night tacos");
-        assert_eq!(tidy("It's late."), "It's late.");
-        assert_eq!(tidy("that tacos win."), "Tacos win.");
-    }
-
-    #[test]
-    fn a_longest_duration_shortens_the_script_and_the_estimate() {
-        let short = brief(&["keep videos under 12 seconds"]);
-        assert_eq!(short.seconds(), 12);
-        assert_eq!(script_words(&short), 30);
-        let script = format!("Hook here. {}", "word ".repeat(60));
-        let idea = assemble_parts(&short, "T".into(), script, VideoType::Montage);
-        assert_eq!(idea.hook, "Hook here.");
-        assert_eq!(idea.estimated_duration, Some(12));
-        let layers = idea.data.project_manifest["timeline_layers"]
-            .as_array()
-            .unwrap()
-            .len();
-        assert_eq!(layers, 6);
-    }
-
-    #[test]
-    fn an_empty_knowledge_base_leaves_sources_empty_and_says_so() {
-        let idea = assemble(
-            &brief(&[]),
-            "T".into(),
-            "H. S.".into(),
-            VideoType::TextDriven,
-            None,
-        );
-        assert!(idea.data.inspiration_sources.is_empty());
-        assert!(idea.data.rationale.contains("no posts"));
-    }
-}
+mod tests;
