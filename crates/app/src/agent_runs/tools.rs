@@ -41,7 +41,7 @@ pub(crate) async fn execute(app: &App, run: &RunRecord, call: &CallRecord) -> Ap
         Tool::ProposeIdeas => return propose(app, run, call).await,
         Tool::ReviseIdeas => return revise(app, run, call).await,
         Tool::RememberPreferences => {
-            let rules = strings(arguments.get("rules"));
+            let rules = grounded(run, strings(arguments.get("rules")))?;
             let after = preferences::remember(app, run.agent_id, &rules).await?;
             json!({ "remembered": rules, "preferences": after })
         }
@@ -261,6 +261,29 @@ fn strings(value: Option<&Value>) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The rules to save. A model's (a chat message's) only where they share a word with the
+/// message: a preference is the user's, so a model that calls this tool on a question ("what
+/// do I prefer?") saves nothing. A rule's are the user's own words.
+fn grounded(run: &RunRecord, rules: Vec<String>) -> AppResult<Vec<String>> {
+    let asked = super::Asked::of(run)?;
+    if asked.intent != ace_domain::agent_run::Intent::Chat {
+        return Ok(rules);
+    }
+    let message = asked.message;
+    let shared: Vec<String> = rules
+        .iter()
+        .filter(|rule| !candidates(std::slice::from_ref(*rule), &message).is_empty())
+        .cloned()
+        .collect();
+    if shared.is_empty() {
+        return Err(AppError::unprocessable(
+            ErrorCode::ValidationError,
+            "Your message states no preference to save; say it as \"remember: …\".",
+        ));
+    }
+    Ok(shared)
 }
 
 /// Forgets the preference `words` mean: the one rule sharing most of its words, or the one

@@ -26,8 +26,11 @@ use crate::tool_chat::{ChatMessage, ChatTurn, ToolCall, ToolChat, ToolSpec};
 const REPLY: &str = "reply";
 /// What a reply is for.
 const REPLY_DESCRIPTION: &str = "answer the user yourself: a greeting, thanks, a question about you, or anything no other function does.";
-/// A message a reply answers, shown as an example.
-const REPLY_EXAMPLE: &str = "Thanks, that looks great!";
+/// Messages a reply answers, shown as examples.
+const REPLY_EXAMPLES: [&str; 2] = [
+    "Thanks, that looks great!",
+    "Who are you, and how do you work?",
+];
 /// The most tokens of a call.
 const CALL_TOKENS: usize = 160;
 /// The most tokens of prompt and call: tools take room.
@@ -189,10 +192,7 @@ fn tools_chat(messages: &[ChatMessage], tools: &[ToolSpec]) -> String {
         .map(|tool| tool.examples.len())
         .max()
         .unwrap_or(0);
-    let reply = (
-        REPLY_EXAMPLE.to_owned(),
-        json!({ "name": REPLY }).to_string(),
-    );
+    let reply = json!({ "name": REPLY }).to_string();
     for nth in 0..most {
         for tool in tools {
             if let Some(example) = tool.examples.get(nth) {
@@ -201,9 +201,9 @@ fn tools_chat(messages: &[ChatMessage], tools: &[ToolSpec]) -> String {
                 turns.push(("assistant", call.to_string()));
             }
         }
-        if nth == 0 {
-            turns.push(("user", reply.0.clone()));
-            turns.push(("assistant", reply.1.clone()));
+        if let Some(asked) = REPLY_EXAMPLES.get(nth) {
+            turns.push(("user", (*asked).to_owned()));
+            turns.push(("assistant", reply.clone()));
         }
     }
     for message in messages {

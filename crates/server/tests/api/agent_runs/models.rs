@@ -246,9 +246,24 @@ async fn a_model_that_does_not_read_results_calls_once_and_the_answer_is_written
     assert_eq!(posts.len(), 2);
     assert_eq!(posts[0]["author"], "tacoqueen", "{posts:?}");
 
+    // A preference the message never states is not saved.
+    let asked = finished(&app, "what do I prefer again?", None).await;
+    assert_eq!(
+        answer(&asked)["content"],
+        "I could not do that: Your message states no preference to save; say it as \"remember: …\"."
+    );
+    let agent = app.owner.agent_id.get();
+    let profile = app
+        .owner
+        .client
+        .get(&format!("/v1/agent/profile?agent_id={agent}"))
+        .await
+        .expect(200);
+    assert!(profile.body["brand"]["content_idea_preferences"].is_null());
+
     let chat = finished(&app, "hello there", None).await;
     assert_eq!(answer(&chat)["content"], "Hello from the small model.");
-    assert_eq!(model.turns.load(Ordering::SeqCst), 4);
+    assert_eq!(model.turns.load(Ordering::SeqCst), 5);
 }
 
 #[tokio::test]

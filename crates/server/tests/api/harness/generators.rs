@@ -379,7 +379,8 @@ impl Generator for AgentWriter {
 }
 
 /// A small model that calls tools as the embedded one does: once, not reading the results.
-/// Asked for ideas it proposes two, asked what works it reads the knowledge base, asked
+/// Asked for ideas it proposes two, asked what works it reads the knowledge base, asked what
+/// you prefer it saves a preference you never stated, asked
 /// "fill SHEET ROW COLUMN" it generates that cell,
 /// asked "nonsense" it calls a tool ace does not have, and otherwise it replies. Its fields are written as [`AgentWriter`] writes them.
 #[derive(Debug, Default)]
@@ -425,6 +426,10 @@ impl ToolChat for CallsOnce {
                 text if text.contains("ideas") => {
                     call("propose_ideas", serde_json::json!({"count": 2}))
                 }
+                text if text.contains("prefer") => call(
+                    "remember_preferences",
+                    serde_json::json!({"rules": ["Remember every rule."]}),
+                ),
                 text if text.contains("what works") => {
                     call("query_knowledge", serde_json::json!({}))
                 }
