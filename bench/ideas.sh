@@ -127,15 +127,15 @@ done
 
 # Free chat: each message in a conversation of its own, and the tool a person would pick.
 chats=(
-  "Find out what's trending with air fryers|research"
+  "Find out what's trending with air fryers|research/query_knowledge"
   "Look into what people say about home espresso machines.|research"
   "hey there|reply"
   "what do I prefer again?|list_preferences"
   "could you come up with a couple of video concepts about school lunches|propose_ideas"
   "I never want videos longer than 30 seconds|remember_preferences"
+  "what has been getting the most views lately?|query_knowledge"
   "thanks, that's great|reply"
   "what can you do?|reply"
-  "Stop avoiding question hooks|forget_preference"
   "please dig into cold brew coffee|research"
 )
 : >"$data/chats.tsv"
@@ -150,10 +150,10 @@ done
 python3 - "$data/chats.tsv" <<'PY'
 import statistics, sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
-right = [r for r in rows if r[1] == r[2]]
+right = [r for r in rows if r[2] in r[1].split("/")]
 seconds = [float(r[3]) for r in rows]
 print(f"free chat: {len(right)}/{len(rows)} messages routed as a person would; "
       f"{statistics.median(seconds):.0f} s per message (median), {max(seconds):.0f} s at most")
 for message, wanted, used, _ in rows:
-    if wanted != used: print(f'  "{message}": {used} (wanted {wanted})')
+    if used not in wanted.split("/"): print(f'  "{message}": {used} (wanted {wanted})')
 PY

@@ -21,6 +21,17 @@ use super::{Asked, latest_ideas};
 use crate::ideas::preferences;
 use crate::{App, AppError, AppResult, ErrorCode, ErrorKind};
 
+/// The tools a small model (one that does not read results) is offered: those whose arguments
+/// a free message fills. Ideas, rows and preferences named by number or by words are
+/// commands the rules read exactly ("make idea 2 punchier", "forget: …"), and a choice among
+/// fewer tools is right more often.
+const SMALL_MODEL_TOOLS: [&str; 5] = [
+    Tool::QueryKnowledge.as_str(),
+    Tool::ProposeIdeas.as_str(),
+    Tool::RememberPreferences.as_str(),
+    Tool::ListPreferences.as_str(),
+    Tool::Research.as_str(),
+];
 /// The most turns a run takes before it must answer.
 pub(crate) const MAX_ROUNDS: i32 = 6;
 /// The messages before this run the model sees.
@@ -70,8 +81,13 @@ pub(crate) async fn next(
     }
     let specs = if rounds >= MAX_ROUNDS {
         Vec::new()
+    } else if chat.reads_results() {
+        specs()
     } else {
         specs()
+            .into_iter()
+            .filter(|spec| SMALL_MODEL_TOOLS.contains(&spec.name.as_str()))
+            .collect()
     };
     let turn = chat.turn(&messages, &specs).await.map_err(|err| {
         AppError::new(

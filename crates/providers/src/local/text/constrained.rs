@@ -126,7 +126,8 @@ pub(super) fn write_json(
             .map_err(|err| candle_core::Error::msg(err.to_string()))?;
         let mut values = logits.to_vec1::<f32>()?;
         for (id, value) in values.iter_mut().enumerate() {
-            let allowed = u32::try_from(id).is_ok_and(|id| mask.is_allowed(id));
+            // Ids past the vocabulary (padding rows of the output layer) are never allowed.
+            let allowed = id < mask.len() && u32::try_from(id).is_ok_and(|id| mask.is_allowed(id));
             if !allowed {
                 *value = f32::NEG_INFINITY;
             }
