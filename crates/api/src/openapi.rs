@@ -29,6 +29,7 @@ use crate::error::ErrorBody;
         (name = "Direct Upload", description = "Uploads of up to 1 GB straight to storage."),
         (name = "Ideas", description = "Video ideas the agent proposed, and their status flow."),
         (name = "Agent Chat", description = "Messages to the agent answered by runs: ideas, refinements, preferences, research and vidsheets; conversations."),
+        (name = "Publishing", description = "Posts to the agent's own TikTok accounts, connected with Login Kit: now or scheduled, followed until TikTok publishes them."),
         (name = "Row Runs", description = "An ace addition: a row's cells generated in dependency order and its video rendered, in one call; planned first with a dry run, followed live, run over many rows."),
     )
 )]

@@ -29,7 +29,7 @@ use crate::routes::{
     agent_core, agent_profile, agent_runs, agents, asset_folders, asset_libraries, automation,
     avatars, cells, columns, content_resources, conversations, direct_uploads, generations,
     global_variables, ideas, knowledge, layers, me, ops, organizations, persisted_tokens, renders,
-    row_runs, rows, sheets, templates, user_jobs, voices, workspaces,
+    row_runs, rows, sheets, social_accounts, templates, user_jobs, voices, workspaces,
 };
 use crate::state::ApiState;
 
@@ -219,8 +219,13 @@ fn api() -> OpenApiRouter<ApiState> {
         ))
         .routes(routes!(
             user_jobs::show::get_user_job,
-            user_jobs::update::update_monitoring_job
+            user_jobs::update::update_monitoring_job,
+            user_jobs::cancel::cancel_user_job
         ))
+        // Publishing
+        .routes(routes!(social_accounts::connect::connect_tiktok_account))
+        .routes(routes!(social_accounts::list::list_social_accounts))
+        .routes(routes!(social_accounts::update::update_social_account))
         .routes(routes!(
             knowledge::show_monitoring::get_core_monitoring,
             knowledge::set_monitoring::set_core_monitoring
@@ -262,6 +267,11 @@ fn keyless_streams() -> OpenApiRouter<ApiState> {
     OpenApiRouter::new().routes(routes!(agent_runs::stream::follow_agent_run))
 }
 
+/// Redirects whose one-time state is their credential: no key.
+fn redirects() -> OpenApiRouter<ApiState> {
+    OpenApiRouter::new().routes(routes!(social_accounts::callback::tiktok_callback))
+}
+
 /// The `/v1` routes that stream uploads: no request timeout, and the file size limit.
 fn uploads() -> OpenApiRouter<ApiState> {
     OpenApiRouter::new()
@@ -278,6 +288,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .merge(uploads())
         .merge(streams())
         .merge(keyless_streams())
+        .merge(redirects())
         .split_for_parts()
         .1
 }
@@ -291,6 +302,12 @@ pub fn router(state: ApiState) -> Router {
     doc.merge(stream_doc);
     let (keyless, keyless_doc) = keyless_streams().split_for_parts();
     doc.merge(keyless_doc);
+    let (redirects, redirect_doc) = redirects().split_for_parts();
+    doc.merge(redirect_doc);
+    let redirects = redirects.layer(TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        REQUEST_TIMEOUT,
+    ));
     let document: Arc<str> = doc
         .to_json()
         .expect("the OpenAPI document serialises")
@@ -339,6 +356,7 @@ pub fn router(state: ApiState) -> Router {
         .merge(v1)
         .merge(ops)
         .merge(keyless)
+        .merge(redirects)
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(

@@ -18,7 +18,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::agent_core::{CoreView, apply_brand, check_changes, read_canvas};
-use crate::agents::{AgentFields, VoiceAttributes, agent_not_found, apply_fields, save};
+use crate::agents::{AgentFields, VoiceAttributes, apply_fields, save};
+use crate::policy::agent_not_found;
 use crate::policy::{AgentDenial, AgentNeed, agent_for};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
@@ -63,7 +64,7 @@ pub async fn write(app: &App, actor: &Actor, agent: AgentId, body: &Value) -> Ap
         .map_err(|taken| AppError::unprocessable(ErrorCode::ValidationError, taken.0))?;
     for section in core_patch.sections {
         match section.change {
-            Change::Brand(brand) => apply_brand(&mut tx, agent, &brand, now).await?,
+            Change::Brand(brand) => apply_brand(app, &mut tx, agent, &brand, now).await?,
             Change::Personality(text) => {
                 let mut core = store::find(&mut tx, agent).await?;
                 core.personality = text;
@@ -136,7 +137,7 @@ pub async fn reset_brand(app: &App, actor: &Actor, agent: AgentId) -> AppResult<
         linked_accounts: Some(Vec::new()),
         ..BrandChange::default()
     };
-    apply_brand(&mut tx, agent, &cleared, now).await?;
+    apply_brand(app, &mut tx, agent, &cleared, now).await?;
     let mut core = store::find(&mut tx, agent).await?;
     core.content_idea_preferences = None;
     store::save(&mut tx, agent, &core, now).await?;

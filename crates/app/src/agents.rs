@@ -16,7 +16,7 @@ use ace_domain::voice::{VoiceRef, VoiceSource, canonical_voice_id};
 use chrono::{DateTime, Utc};
 
 use crate::avatars::{self, AvatarRequest};
-use crate::policy::{AgentDenial, AgentNeed, agent_for};
+use crate::policy::{AgentDenial, AgentNeed, agent_for, agent_not_found};
 use crate::voices::Unavailable;
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
@@ -402,10 +402,6 @@ async fn load(
             "Your role in this workspace does not allow changing this agent.",
         )),
     }
-}
-
-pub(crate) fn agent_not_found(id: AgentId) -> AppError {
-    AppError::unprocessable(ErrorCode::AgentNotFound, format!("Agent {id} not found."))
 }
 
 async fn workspace_for_new_agent(

@@ -59,6 +59,10 @@ pub enum ErrorCode {
     IdeaStatusInvalid,
     /// An agent run is not in a state that allows this (approving one that is not waiting, cancelling one that ended).
     RunStatusInvalid,
+    /// Publishing is not set up on this server (no TikTok app or no token key).
+    PublishingNotConfigured,
+    /// The social account cannot post: not connected, or its grant stopped working.
+    SocialAccountNotConnected,
     /// Too many requests for this key; retry after the time in `Retry-After`.
     RateLimited,
     /// The body is not valid JSON (or form data).
@@ -112,6 +116,8 @@ impl ErrorCode {
             ErrorCode::JobStatusInvalid => "job_status_invalid",
             ErrorCode::IdeaStatusInvalid => "idea_status_invalid",
             ErrorCode::RunStatusInvalid => "run_status_invalid",
+            ErrorCode::PublishingNotConfigured => "publishing_not_configured",
+            ErrorCode::SocialAccountNotConnected => "social_account_not_connected",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::InvalidJson => "invalid_json",
             ErrorCode::BadRequest => "bad_request",

@@ -24,6 +24,7 @@ pub mod idempotency;
 pub mod knowledge;
 pub mod organizations;
 pub mod policy;
+pub mod publishing;
 pub mod renders;
 pub mod row_runs;
 pub mod sheets;
@@ -144,6 +145,8 @@ pub struct Parts {
     pub jwt_secret: Vec<u8>,
     /// Signs the ids and URLs ace hands out; never the JWT secret itself.
     pub url_signing_key: Vec<u8>,
+    /// Where finished videos are posted, and the key their grants are sealed with.
+    pub publishing: publishing::Publishing,
 }
 
 /// Everything a use case needs: the database, the blob store, the clock, the settings and the
@@ -168,6 +171,7 @@ pub struct App {
     jwt: Arc<auth::JwtKeys>,
     keys: Arc<auth::KeyCache>,
     signer: Arc<Signer>,
+    publishing: Arc<publishing::Publishing>,
 }
 
 impl App {
@@ -193,6 +197,7 @@ impl App {
             jwt: Arc::new(auth::JwtKeys::new(&parts.jwt_secret)),
             signer: Arc::new(Signer::new(&parts.url_signing_key)),
             keys: Arc::new(auth::KeyCache::new(db_is_single_process)),
+            publishing: Arc::new(parts.publishing),
         }
     }
 
@@ -247,6 +252,8 @@ impl App {
             Arc::new(knowledge::imports::ImportJobs::new(self.clone())),
             Arc::new(agent_runs::AgentRunJobs::new(self.clone())),
             Arc::new(agent_runs::daily::DailyResearchJobs::new(self.clone())),
+            Arc::new(publishing::run::PublishJobs::new(self.clone())),
+            Arc::new(publishing::revoke::RevokeJobs::new(self.clone())),
         ]
     }
 

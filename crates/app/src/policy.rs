@@ -96,6 +96,22 @@ pub fn agent_not_accessible(agent: AgentId) -> AppError {
     )
 }
 
+/// GEN's answer for an agent that does not exist: 422 `agent_not_found`.
+pub fn agent_not_found(agent: AgentId) -> AppError {
+    AppError::unprocessable(
+        ErrorCode::AgentNotFound,
+        format!("Agent {agent} not found."),
+    )
+}
+
+/// GEN's answer for an agent of another workspace: 403 `permission_denied`.
+pub fn no_access_to_agent(_: AgentId) -> AppError {
+    AppError::forbidden(
+        ErrorCode::PermissionDenied,
+        "You do not have access to this agent.",
+    )
+}
+
 /// Loads the agent for `need`, answering a denial with the endpoint's own errors.
 pub async fn require_agent(
     db: &mut dyn Session,

@@ -6,6 +6,8 @@ use ace_db::Session;
 use ace_db::user_jobs::{self as store, JobFilter, JobRecord};
 use ace_domain::generation::{GenerationStatus, JobKind};
 use ace_domain::ids::{AgentId, UserJobId};
+use ace_jobs::StartError;
+use chrono::{DateTime, Utc};
 
 use crate::generations::{GenerationView, load_view};
 use crate::policy::{AgentNeed, Denials, VISIBLE, require_agent};
@@ -96,4 +98,17 @@ pub(crate) fn not_found(id: UserJobId) -> AppError {
         ErrorCode::UserJobNotFound,
         format!("User job {id} not found for this agent."),
     )
+}
+
+/// Moves the pending jobs of freshly claimed runs to processing, in the claiming transaction
+/// (a reclaimed run's job is processing already and stays so).
+pub(crate) async fn start_claimed(
+    tx: &mut dyn Session,
+    now: DateTime<Utc>,
+    ids: Vec<UserJobId>,
+) -> Result<(), StartError> {
+    store::start_many(tx, &ids, now)
+        .await
+        .map(|_| ())
+        .map_err(|err| StartError::from(err.to_string()))
 }

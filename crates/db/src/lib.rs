@@ -31,6 +31,7 @@ pub mod queue;
 pub mod row_runs;
 pub mod server_state;
 pub mod sheets;
+pub mod social_connections;
 pub mod templates;
 pub mod user_jobs;
 pub mod users;

@@ -5,6 +5,7 @@
 //! fails the generation with a reason saying so and never fakes an output.
 
 pub mod local;
+pub mod publishers;
 pub mod remote;
 pub mod tool_chat;
 pub mod voice;

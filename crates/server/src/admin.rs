@@ -59,6 +59,33 @@ pub enum AdminCommand {
         #[arg(long, default_value = "MONTHLY")]
         cycle: String,
     },
+    /// Connect an agent's TikTok account with tokens obtained elsewhere (for servers TikTok
+    /// cannot redirect a browser to). The tokens are checked with TikTok, then kept sealed.
+    LinkTiktok(LinkTiktok),
+}
+
+/// The arguments of `link-tiktok`. Prefer the environment variables for the tokens, so they
+/// stay out of the shell history and the process list.
+#[derive(Debug, Args)]
+pub struct LinkTiktok {
+    #[arg(long)]
+    agent: ace_domain::ids::AgentId,
+    /// The creator's `open_id`, from TikTok's token answer.
+    #[arg(long)]
+    open_id: String,
+    #[arg(long, env = "ACE_TIKTOK_ACCESS_TOKEN", hide_env_values = true)]
+    access_token: String,
+    /// Seconds the access token has left (`expires_in`).
+    #[arg(long, default_value_t = 86_400)]
+    expires_in: u64,
+    #[arg(long, env = "ACE_TIKTOK_REFRESH_TOKEN", hide_env_values = true)]
+    refresh_token: Option<String>,
+    /// Seconds the refresh token has left (`refresh_expires_in`).
+    #[arg(long)]
+    refresh_expires_in: Option<u64>,
+    /// The scopes granted, comma-separated.
+    #[arg(long, default_value = "user.info.basic,video.publish")]
+    scope: String,
 }
 
 /// Which way credits move.
@@ -179,6 +206,28 @@ pub async fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<(
             println!(
                 "Organization {organization} is on plan {name} ({}).",
                 cycle.to_uppercase()
+            );
+        }
+        AdminCommand::LinkTiktok(link) => {
+            let tokens = ace_app::publishing::accounts::ObtainedTokens {
+                open_id: link.open_id,
+                access_token: ace_net::hosted_api::ApiKey::new(link.access_token),
+                expires_in: link.expires_in,
+                refresh_token: link.refresh_token.map(ace_net::hosted_api::ApiKey::new),
+                refresh_expires_in: link.refresh_expires_in,
+                scope: link.scope,
+            };
+            let connected = ace_app::publishing::accounts::link(&app, link.agent, tokens)
+                .await
+                .map_err(fail)?;
+            println!(
+                "Connected TikTok account {} to agent {} as linked account {}.",
+                connected
+                    .username
+                    .as_deref()
+                    .map_or_else(|| connected.open_id.clone(), |name| format!("@{name}")),
+                link.agent,
+                connected.account_id
             );
         }
     }

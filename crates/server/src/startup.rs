@@ -254,6 +254,10 @@ pub async fn assemble(
         outbound,
         jwt_secret,
         url_signing_key,
+        publishing: settings
+            .publishing
+            .build()
+            .context("the publishing settings")?,
     };
     customize(&mut parts);
     Ok(App::assemble(parts))

@@ -16,6 +16,7 @@ pub mod organization;
 pub mod renders;
 pub mod row_runs;
 pub mod sheets;
+pub mod social_accounts;
 pub mod templates;
 pub mod time;
 pub mod user;

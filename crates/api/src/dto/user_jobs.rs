@@ -15,11 +15,13 @@ use crate::extract::Resource;
 /// object, from JSON bodies).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateUserJobBody {
-    /// train_social (publish_content arrives with publishing).
+    /// train_social or publish_content.
     #[serde(default)]
     pub user_job_type: Option<String>,
     /// For train_social: platform, type, value, days, country, max_results, monitoring,
-    /// comment_monitoring.
+    /// comment_monitoring. For publish_content: platform, media_url, description, title,
+    /// media_type, schedule_type, scheduled_time, thumbnail_url, timezone_offset, and (ace
+    /// additions) account_id and force.
     #[serde(default)]
     #[schema(value_type = Object)]
     pub data: Option<Value>,

@@ -26,6 +26,7 @@ pub mod renders;
 pub mod row_runs;
 pub mod rows;
 pub mod sheets;
+pub mod social_accounts;
 pub mod templates;
 pub mod user_jobs;
 pub mod voices;

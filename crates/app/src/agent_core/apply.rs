@@ -65,7 +65,7 @@ async fn write_in_transaction(
     agents::lock(&mut tx, agent).await?;
     let outcome = match change {
         Change::Brand(brand) => {
-            apply_brand(&mut tx, agent, &brand, now).await?;
+            apply_brand(app, &mut tx, agent, &brand, now).await?;
             Ok(())
         }
         Change::Personality(text) => {
@@ -129,6 +129,7 @@ async fn set_voice(
 
 /// Applies brand changes inside `tx`.
 pub(crate) async fn apply_brand(
+    app: &App,
     tx: &mut dyn Session,
     agent: AgentId,
     change: &BrandChange,
@@ -146,6 +147,11 @@ pub(crate) async fn apply_brand(
         store::replace_monitored(tx, agent, &desired, now).await?;
     }
     if let Some(accounts) = &change.linked_accounts {
+        let kept: Vec<i64> = accounts
+            .iter()
+            .filter_map(|a| a.id.map(|id| id.get()))
+            .collect();
+        crate::publishing::revoke::release_removed(tx, app, agent, &kept).await?;
         store::replace_linked_accounts(tx, agent, accounts, now).await?;
     }
     Ok(())

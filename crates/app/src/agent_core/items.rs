@@ -85,6 +85,13 @@ pub async fn remove_account(
     let mut tx = app.db.begin().await?;
     load(&mut tx, actor, agent, AgentNeed::Edit).await?;
     agents::lock(&mut tx, agent).await?;
+    let kept: Vec<i64> = store::linked_accounts(&mut tx, agent)
+        .await?
+        .iter()
+        .map(|row| row.id.get())
+        .filter(|id| *id != account.get())
+        .collect();
+    crate::publishing::revoke::release_removed(&mut tx, app, agent, &kept).await?;
     if !store::delete_linked_account(&mut tx, agent, account).await? {
         return Err(AppError::not_found(
             ErrorCode::NotFound,

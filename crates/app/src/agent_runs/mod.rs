@@ -30,7 +30,7 @@ use serde_json::{Value, json};
 use crate::credits::{self, Reservation};
 use crate::ideas::IdeaRecord;
 use crate::idempotency::Idempotent;
-use crate::policy::{AgentNeed, Denials, require_agent};
+use crate::policy::{AgentNeed, Denials, agent_not_found, require_agent};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
 
 /// A stored run, as the routes answer it.
@@ -117,13 +117,6 @@ const RUNNING: Denials = Denials {
     stranger: agent_not_found,
     role: role_too_low,
 };
-
-fn agent_not_found(agent: AgentId) -> AppError {
-    AppError::unprocessable(
-        ErrorCode::AgentNotFound,
-        format!("Agent {agent} not found."),
-    )
-}
 
 fn role_too_low(_: AgentId) -> AppError {
     AppError::forbidden(

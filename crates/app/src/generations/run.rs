@@ -106,8 +106,8 @@ async fn run(app: &App, job: &Job) -> AppResult<Outcome> {
             return crate::voices::preview::run(app, job, &record, routes).await;
         }
         JobKind::Card(kind) => kind,
-        JobKind::TrainSocial | JobKind::ImportSocial => {
-            warn!(job = job.id, generation = %id, "a knowledge job was queued as a generation");
+        JobKind::TrainSocial | JobKind::ImportSocial | JobKind::PublishContent => {
+            warn!(job = job.id, generation = %id, "a user job was queued as a generation");
             return Ok(Outcome::Done);
         }
     };

@@ -217,7 +217,11 @@ impl Handler for ImportJobs {
         jobs: &'a mut [Job],
     ) -> BoxFuture<'a, Result<(), StartError>> {
         let ids: Vec<UserJobId> = jobs.iter().filter_map(user_job_id).collect();
-        Box::pin(super::start_claimed(tx, self.app.clock.now(), ids))
+        Box::pin(crate::user_jobs::start_claimed(
+            tx,
+            self.app.clock.now(),
+            ids,
+        ))
     }
 
     fn run(&self, job: Job) -> BoxFuture<'static, Outcome> {

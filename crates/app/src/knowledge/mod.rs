@@ -12,13 +12,9 @@ mod keep;
 pub mod monitored;
 pub mod research;
 
-use ace_db::Session;
-use ace_db::user_jobs;
-use ace_domain::ids::{AgentId, UserJobId};
-use ace_jobs::StartError;
-use chrono::{DateTime, Utc};
+use ace_domain::ids::AgentId;
 
-use crate::policy::Denials;
+use crate::policy::{Denials, agent_not_found, no_access_to_agent};
 use crate::{AppError, ErrorCode};
 
 pub use keep::Tally;
@@ -28,40 +24,13 @@ pub use keep::Tally;
 /// for content monitoring.
 const GATHERING: Denials = Denials {
     missing: agent_not_found,
-    stranger: no_access,
+    stranger: no_access_to_agent,
     role: role_too_low,
 };
-
-fn agent_not_found(agent: AgentId) -> AppError {
-    AppError::unprocessable(
-        ErrorCode::AgentNotFound,
-        format!("Agent {agent} not found."),
-    )
-}
-
-fn no_access(_: AgentId) -> AppError {
-    AppError::forbidden(
-        ErrorCode::PermissionDenied,
-        "You do not have access to this agent.",
-    )
-}
 
 fn role_too_low(_: AgentId) -> AppError {
     AppError::forbidden(
         ErrorCode::PermissionDenied,
         "Your role in this workspace does not allow gathering content for this agent.",
     )
-}
-
-/// Moves the pending jobs of freshly claimed runs to processing, in the claiming transaction
-/// (a reclaimed run's job is processing already and stays so).
-async fn start_claimed(
-    tx: &mut dyn Session,
-    now: DateTime<Utc>,
-    ids: Vec<UserJobId>,
-) -> Result<(), StartError> {
-    user_jobs::start_many(tx, &ids, now)
-        .await
-        .map(|_| ())
-        .map_err(|err| StartError::from(err.to_string()))
 }

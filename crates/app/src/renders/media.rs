@@ -101,44 +101,52 @@ async fn locate(
 
 /// Downloads `url` to `target` under the outbound rules.
 async fn fetch(app: &App, url: &str, target: &Path) -> Result<String, String> {
+    download(app, url, app.settings.outbound_reach, "its src URL", target).await?;
+    Ok(target.to_string_lossy().into_owned())
+}
+
+/// Downloads `url` to `target`, reaching only `reach`, with no redirects and at most the
+/// largest file ace accepts. Errors are for the client and start with `what`.
+pub(crate) async fn download(
+    app: &App,
+    url: &str,
+    reach: outbound::Reach,
+    what: &str,
+    target: &Path,
+) -> Result<(), String> {
     let fetch = outbound::Fetch {
         url,
-        field: "its src URL",
-        reach: app.settings.outbound_reach,
+        field: what,
+        reach,
         timeout: FETCH_TIMEOUT,
-        user_agent: "ace-render/1",
+        user_agent: concat!("ace/", env!("CARGO_PKG_VERSION")),
     };
     let mut response = fetch.send().await?;
     let limit = app.settings.max_file_bytes;
+    let too_large = || format!("{what} is larger than {} MiB", limit / (1024 * 1024));
     if response
         .content_length()
         .is_some_and(|length| length > limit)
     {
-        return Err(format!(
-            "its src is larger than {} MiB",
-            limit / (1024 * 1024)
-        ));
+        return Err(too_large());
     }
-    let failed = |_| "its src could not be saved for the render".to_owned();
+    let failed = |_| format!("{what} could not be saved");
     let mut file = tokio::fs::File::create(target).await.map_err(failed)?;
     let mut written = 0u64;
     loop {
         let chunk = response.chunk().await.map_err(|err| {
             format!(
-                "its src could not be fetched: {}",
+                "{what} could not be fetched: {}",
                 outbound::describe(&err, FETCH_TIMEOUT)
             )
         })?;
         let Some(chunk) = chunk else { break };
         written += chunk.len() as u64;
         if written > limit {
-            return Err(format!(
-                "its src is larger than {} MiB",
-                limit / (1024 * 1024)
-            ));
+            return Err(too_large());
         }
         file.write_all(&chunk).await.map_err(failed)?;
     }
     file.flush().await.map_err(failed)?;
-    Ok(target.to_string_lossy().into_owned())
+    Ok(())
 }

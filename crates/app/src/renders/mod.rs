@@ -5,7 +5,7 @@
 //! and its MP4 becomes a video content resource that the row's final video cell shows.
 
 pub(crate) mod binding;
-mod media;
+pub(crate) mod media;
 mod run;
 
 use ace_db::sheets::{engines, layers, tree};

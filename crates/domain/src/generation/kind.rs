@@ -22,6 +22,8 @@ pub enum JobKind {
     TrainSocial,
     /// An exported file of social content read into the agent's knowledge (an ace addition).
     ImportSocial,
+    /// A post of a video to the agent's connected social account.
+    PublishContent,
 }
 
 /// Every spelling [`JobKind`] reads.
@@ -39,6 +41,7 @@ const SPELLINGS: &[&str] = &[
     "voice_preview",
     "train_social",
     "import_social",
+    "publish_content",
 ];
 
 impl JobKind {
@@ -50,6 +53,7 @@ impl JobKind {
             JobKind::VoicePreview => "voice_preview",
             JobKind::TrainSocial => "train_social",
             JobKind::ImportSocial => "import_social",
+            JobKind::PublishContent => "publish_content",
         }
     }
 
@@ -65,7 +69,8 @@ impl JobKind {
             JobKind::Render
             | JobKind::VoicePreview
             | JobKind::TrainSocial
-            | JobKind::ImportSocial => None,
+            | JobKind::ImportSocial
+            | JobKind::PublishContent => None,
         }
     }
 }
@@ -85,6 +90,7 @@ impl FromStr for JobKind {
             "voice_preview" => Ok(JobKind::VoicePreview),
             "train_social" => Ok(JobKind::TrainSocial),
             "import_social" => Ok(JobKind::ImportSocial),
+            "publish_content" => Ok(JobKind::PublishContent),
             card => card
                 .parse::<GenerationType>()
                 .map(JobKind::Card)
@@ -118,6 +124,7 @@ mod tests {
             JobKind::VoicePreview,
             JobKind::TrainSocial,
             JobKind::ImportSocial,
+            JobKind::PublishContent,
         ]);
         let spelled: Vec<&str> = kinds.clone().map(JobKind::as_str).collect();
         assert_eq!(spelled, SPELLINGS);

@@ -33,6 +33,7 @@ mod organizations;
 mod persisted_tokens;
 mod providers;
 mod public_files;
+mod publishing;
 mod renders;
 mod row_runs;
 mod rows;

@@ -1,6 +1,7 @@
 //! Start a user job.
 
 use ace_app::knowledge::gather;
+use ace_app::publishing::post;
 use ace_domain::generation::JobKind;
 use axum::Json;
 use axum::extract::{RawQuery, State};
@@ -14,9 +15,11 @@ use crate::extract::{Authenticated, FormOrJson};
 use crate::state::ApiState;
 
 /// Starts a scrape or ongoing monitoring of social content (`train_social`) into the agent's
-/// knowledge. Takes url-encoded, multipart or JSON bodies, the fields wrapped in `user_job`
-/// or not; `data` is a JSON string. Monitoring stays `processing` and fetches again on its
-/// schedule until turned off.
+/// knowledge, or a post to the agent's connected TikTok account (`publish_content`), now or
+/// at `scheduled_time`. Takes url-encoded, multipart or JSON bodies, the fields wrapped in
+/// `user_job` or not; `data` is a JSON string. Monitoring stays `processing` and fetches
+/// again on its schedule until turned off; a post ends `completed` with `result.publish_id`
+/// (and `result.post_id` for public posts) once TikTok publishes it.
 #[utoipa::path(post, path = "/v1/user_jobs", tag = "Content Monitoring", operation_id = "createUserJob",
     params(("agent_id" = i64, Query)),
     request_body(content = CreateUserJobBody, description = "`user_job[user_job_type]=train_social` and `user_job[data]=<JSON string>`, url-encoded, multipart or JSON"),
@@ -43,15 +46,11 @@ pub async fn create_user_job(
         .ok_or_else(|| ApiError::validation("data is required: a JSON object in a string."))?;
     let view = match kind.parse::<JobKind>() {
         Ok(JobKind::TrainSocial) => gather::create(&state.app, &actor, agent, &data).await?,
-        _ if kind == "publish_content" => {
-            return Err(ApiError::validation(
-                "user_job_type publish_content is not available on this server yet; train_social is.",
-            ));
-        }
+        Ok(JobKind::PublishContent) => post::create(&state.app, &actor, agent, &data).await?,
         _ if kind.is_empty() => return Err(ApiError::validation("user_job_type is required.")),
         _ => {
             return Err(ApiError::validation(format!(
-                "user_job_type {kind:?} cannot be created here; use train_social."
+                "user_job_type {kind:?} cannot be created here; use train_social or publish_content."
             )));
         }
     };

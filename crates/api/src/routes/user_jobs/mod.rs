@@ -1,6 +1,7 @@
 //! User jobs (GEN's `/user_jobs`): start a scrape or monitoring, read any job of an agent's,
-//! change a monitoring job, and list an agent's jobs (an ace addition).
+//! change a monitoring job, and (ace additions) list an agent's jobs and cancel a scheduled post.
 
+pub mod cancel;
 pub mod create;
 pub mod list;
 pub mod show;

@@ -54,6 +54,7 @@ pub struct TestAppBuilder {
     public_webhooks_only: bool,
     sources: ace_sources::Sources,
     monitoring_interval: Option<Duration>,
+    publishing: Option<ace_server::config::PublishingSettings>,
 }
 
 impl TestAppBuilder {
@@ -141,6 +142,14 @@ impl TestAppBuilder {
         self
     }
 
+    /// Publishes through `settings` (a TikTok stand-in, a token key); a post's status is read
+    /// every 20 ms and a rate limit waited out for 100 ms, so tests need not wait.
+    #[must_use]
+    pub fn publishing(mut self, settings: ace_server::config::PublishingSettings) -> Self {
+        self.publishing = Some(settings);
+        self
+    }
+
     /// Turns the server's own job worker off (for tests that run workers themselves).
     #[must_use]
     pub fn without_jobs(mut self) -> Self {
@@ -181,6 +190,9 @@ impl TestAppBuilder {
         if let Some(interval) = self.monitoring_interval {
             settings.jobs.monitoring_interval = interval;
         }
+        if let Some(publishing) = self.publishing {
+            settings.publishing = publishing;
+        }
         let generators = self.generators;
         let sources = self.sources;
         let server = Application::build_with(&settings, move |parts| {
@@ -188,6 +200,8 @@ impl TestAppBuilder {
             // Scripted sources first, then those the providers' configuration brings.
             let configured = std::mem::replace(&mut parts.sources, sources);
             parts.sources.extend(configured);
+            parts.publishing.status_interval = Duration::from_millis(20);
+            parts.publishing.rate_limit_wait = Duration::from_millis(100);
         })
         .await
         .expect("the app starts");
@@ -287,12 +301,28 @@ impl TestApp {
 
     /// Starts another server on this app's database.
     pub async fn another_process(&self) -> OtherProcess {
+        self.another_process_publishing(ace_server::config::PublishingSettings::default())
+            .await
+    }
+
+    /// Starts another server on this app's database that publishes through `publishing`
+    /// (reading a post's status every 20 ms).
+    pub async fn another_process_publishing(
+        &self,
+        publishing: ace_server::config::PublishingSettings,
+    ) -> OtherProcess {
         let data_dir = tempfile::tempdir().expect("a temporary data directory");
         let mut settings = Settings::embedded(data_dir.path());
         settings.database_url = self.database.url().to_owned();
         settings.rate_limit_per_minute = None;
+        settings.publishing = publishing;
         test_jobs(&mut settings);
-        let (client, stop) = serve(&settings).await;
+        let server = Application::build_with(&settings, |parts| {
+            parts.publishing.status_interval = Duration::from_millis(20);
+        })
+        .await
+        .expect("the app starts");
+        let (client, stop) = run(server);
         OtherProcess {
             client,
             _stop: stop,
@@ -334,12 +364,7 @@ fn test_jobs(settings: &mut Settings) {
     settings.jobs.generation_retry_base = Duration::from_millis(50);
 }
 
-/// Builds and runs a server; returns a client of it and the switch that stops it.
-async fn serve(settings: &Settings) -> (Client, oneshot::Sender<()>) {
-    let server = Application::build(settings).await.expect("the app starts");
-    run(server)
-}
-
+/// Runs a built server; returns a client of it and the switch that stops it.
 fn run(server: Application) -> (Client, oneshot::Sender<()>) {
     let address = server.local_addr();
     let (stop, stopped) = oneshot::channel::<()>();

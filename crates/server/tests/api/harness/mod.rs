@@ -13,6 +13,7 @@ mod factories;
 mod follow;
 mod generators;
 mod sources;
+mod tiktok;
 
 pub use ace_fixtures::*;
 pub use app::{Member, TestApp, TestAppBuilder};
@@ -26,6 +27,7 @@ pub use generators::{
     SleepsInAChild, Writes,
 };
 pub use sources::{Answer, ScriptedSource};
+pub use tiktok::{StandInTikTok, TikTokState};
 
 /// The storage config for a bucket made by [`fresh_bucket`].
 pub fn bucket_storage(bucket: TestBucket) -> ace_storage::StorageConfig {

@@ -2,6 +2,8 @@
 //! default, the config file (`--config`, TOML, same names), the `ACE_*` environment variable,
 //! and the command-line flag.
 
+mod publishing;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -14,6 +16,8 @@ use ace_storage::{S3Config, StorageConfig};
 use anyhow::{Context, bail};
 use clap::Args;
 use serde::Deserialize;
+
+pub use publishing::{PublishingArgs, PublishingSettings};
 
 /// Flags and environment variables shared by every subcommand.
 #[derive(Clone, Debug, Default, Args)]
@@ -156,6 +160,8 @@ pub struct ConfigArgs {
     /// come from `[providers.<name>]` and `ACE_PROVIDER_<NAME>_{API_KEY,BASE_URL,API}`.
     #[arg(long, env = "ACE_MODELS", global = true)]
     pub models: Option<String>,
+    #[command(flatten)]
+    pub publishing: PublishingArgs,
 }
 
 /// The same settings as read from a config file.
@@ -203,6 +209,8 @@ struct FileSettings {
     providers: Option<toml::Table>,
     /// `[models]`: GEN model (or type) = "provider:model".
     models: Option<toml::Table>,
+    /// `[publishing]`: the token key and the TikTok app.
+    publishing: Option<publishing::PublishingFile>,
 }
 
 /// How logs are written.
@@ -245,6 +253,8 @@ pub struct Settings {
     pub providers: ProvidersConfig,
     /// The agent tools that wait for the user's approval.
     pub agent_gated_tools: Vec<String>,
+    /// The token key and the TikTok app.
+    pub publishing: PublishingSettings,
 }
 
 /// How jobs run.
@@ -377,6 +387,11 @@ impl Settings {
         };
         let agent_gated_tools =
             gated_tools(args.agent_gated_tools.as_deref(), file.agent_gated_tools)?;
+        let publishing = PublishingSettings::resolve(
+            &args.publishing,
+            file.publishing.take().unwrap_or_default(),
+        )
+        .context("the publishing settings")?;
         let rate = args
             .rate_limit_per_minute
             .or(file.rate_limit_per_minute)
@@ -440,6 +455,7 @@ impl Settings {
             )?,
             providers,
             agent_gated_tools,
+            publishing,
             data_dir,
         })
     }

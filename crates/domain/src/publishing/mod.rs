@@ -1,0 +1,10 @@
+//! Publishing a video to a social account (`publish_content`): the request as GEN's clients
+//! send it, and the per-account posting settings ace adds (which privacy level and which
+//! interactions a post gets). Pure: the adapter that speaks TikTok's API lives in
+//! `ace-providers`, the use case in `ace-app`.
+
+pub mod request;
+pub mod settings;
+
+pub use request::{MAX_DESCRIPTION_CHARS, MediaType, PublishPlatform, PublishRequest, Schedule};
+pub use settings::{CreatorAllows, PostChoice, PostSettings, PrivacyLevel};
