@@ -226,6 +226,7 @@ fn api() -> OpenApiRouter<ApiState> {
         .routes(routes!(social_accounts::connect::connect_tiktok_account))
         .routes(routes!(social_accounts::list::list_social_accounts))
         .routes(routes!(social_accounts::update::update_social_account))
+        .routes(routes!(content_resources::check::check_content_resource))
         .routes(routes!(
             knowledge::show_monitoring::get_core_monitoring,
             knowledge::set_monitoring::set_core_monitoring

@@ -123,6 +123,23 @@ pub async fn find(
     ))
 }
 
+/// The agent's resource stored under `key`, if any.
+pub async fn find_by_key(
+    db: &mut dyn Session,
+    agent: AgentId,
+    key: &str,
+) -> DbResult<Option<ResourceRecord>> {
+    let sql = concat!(
+        "SELECT ",
+        columns!(),
+        " FROM content_resources WHERE agent_id = $1 AND storage_key = $2"
+    );
+    Ok(fetch_optional!(
+        db,
+        sqlx::query_as(sql).bind(agent.get()).bind(key)
+    ))
+}
+
 /// A page of the agent's resources, newest first.
 pub async fn list(
     db: &mut dyn Session,

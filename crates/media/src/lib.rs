@@ -14,4 +14,4 @@ mod process;
 pub mod variables_workbook;
 
 pub use probe::{Probe, VideoStream};
-pub use process::{MediaError, Tools};
+pub use process::{Loudness, MediaError, Tools};

@@ -18,6 +18,10 @@ pub struct Probe {
     pub has_audio: bool,
     /// The length, when the container knows it.
     pub duration_ms: Option<i64>,
+    /// ffprobe's names of the container's format, such as `mov,mp4,m4a,3gp,3g2,mj2`.
+    pub container: Option<String>,
+    /// The first video stream's codec, such as `h264`.
+    pub video_codec: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -30,6 +34,7 @@ struct Output {
 #[derive(Deserialize)]
 struct Stream {
     codec_type: Option<String>,
+    codec_name: Option<String>,
     width: Option<u32>,
     height: Option<u32>,
     duration: Option<String>,
@@ -46,22 +51,25 @@ struct Disposition {
 #[derive(Deserialize)]
 struct Format {
     duration: Option<String>,
+    format_name: Option<String>,
 }
 
 impl Probe {
     /// Parses `ffprobe -print_format json -show_format -show_streams` output.
     pub fn parse(json: &[u8]) -> Result<Probe, String> {
         let output: Output = serde_json::from_slice(json).map_err(|e| e.to_string())?;
-        let video = output
+        let first_video = output
             .streams
             .iter()
-            .filter(|s| s.codec_type.as_deref() == Some("video") && s.disposition.attached_pic == 0)
-            .find_map(|s| {
-                Some(VideoStream {
-                    width: s.width?,
-                    height: s.height?,
-                })
-            });
+            .find(|s| s.codec_type.as_deref() == Some("video") && s.disposition.attached_pic == 0);
+        let video = first_video.and_then(|s| {
+            Some(VideoStream {
+                width: s.width?,
+                height: s.height?,
+            })
+        });
+        let video_codec = first_video.and_then(|s| s.codec_name.clone());
+        let container = output.format.as_ref().and_then(|f| f.format_name.clone());
         let has_audio = output
             .streams
             .iter()
@@ -81,6 +89,8 @@ impl Probe {
             video,
             has_audio,
             duration_ms,
+            container,
+            video_codec,
         })
     }
 }
@@ -101,6 +111,8 @@ mod tests {
         );
         assert!(probe.has_audio);
         assert_eq!(probe.duration_ms, Some(2_000));
+        assert_eq!(probe.video_codec.as_deref(), Some("h264"));
+        assert!(probe.container.unwrap().contains("mp4"));
     }
 
     #[test]

@@ -39,6 +39,15 @@ pub enum MediaError {
     },
 }
 
+/// How loud a file's sound is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Loudness {
+    /// Integrated loudness (EBU R128), in LUFS.
+    pub integrated_lufs: f64,
+    /// The loudest sample, in dBFS.
+    pub peak_dbfs: f64,
+}
+
 /// The media tools, with their limits. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Tools {
@@ -131,6 +140,48 @@ impl Tools {
             .collect())
     }
 
+    /// How loud `input`'s first audio stream is: EBU R128 integrated loudness (ffmpeg's
+    /// `ebur128`) and the sample peak (`astats`), read from the metadata each filter writes
+    /// into files under `scratch`. Fails when it has no audio stream.
+    pub async fn loudness(
+        &self,
+        input: &str,
+        scratch: &std::path::Path,
+    ) -> Result<Loudness, MediaError> {
+        let integrated = scratch.join("loudness.txt");
+        let peak = scratch.join("peak.txt");
+        let graph = format!(
+            "ebur128=metadata=1,ametadata=mode=print:key=lavfi.r128.I:file={},\
+             astats=metadata=1:reset=0,ametadata=mode=print:key=lavfi.astats.Overall.Peak_level:file={}",
+            filter_path(&integrated),
+            filter_path(&peak)
+        );
+        let args = [
+            "-i", input, "-map", "0:a:0", "-af", &graph, "-f", "null", "-",
+        ];
+        self.ffmpeg(&args).await?;
+        let last = |path: &std::path::Path, key: &str| -> Result<f64, MediaError> {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            text.lines()
+                .rev()
+                .find_map(|line| {
+                    line.strip_prefix(key)?
+                        .strip_prefix('=')?
+                        .trim()
+                        .parse()
+                        .ok()
+                })
+                .ok_or_else(|| MediaError::BadOutput {
+                    tool: "ffmpeg",
+                    detail: format!("no {key} was measured"),
+                })
+        };
+        Ok(Loudness {
+            integrated_lufs: last(&integrated, "lavfi.r128.I")?,
+            peak_dbfs: last(&peak, "lavfi.astats.Overall.Peak_level")?,
+        })
+    }
+
     /// Runs ffmpeg with `args` (after `-nostdin -v error`) and returns what it wrote to
     /// stdout: for the generators that make media from scratch.
     pub async fn ffmpeg(&self, args: &[&str]) -> Result<Vec<u8>, MediaError> {
@@ -185,4 +236,13 @@ impl Tools {
             })
         }
     }
+}
+
+/// A path as a filter option: `\`, `:` and `'` escaped, as ffmpeg's filter syntax wants.
+fn filter_path(path: &std::path::Path) -> String {
+    path.to_string_lossy()
+        .replace('\\', "\\\\")
+        .replace(':', "\\:")
+        .replace('\'', "\\'")
+        .replace(',', "\\,")
 }

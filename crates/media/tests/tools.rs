@@ -84,3 +84,20 @@ async fn a_missing_tool_says_so() {
         Err(MediaError::NotInstalled("ffprobe"))
     ));
 }
+
+#[tokio::test]
+async fn loudness_is_measured_as_ebu_r128_and_the_sample_peak() {
+    let dir = tempfile::tempdir().unwrap();
+    let clip = clip(dir.path());
+    let loudness = Tools::default().loudness(&clip, dir.path()).await.unwrap();
+    // ffmpeg's sine source is 1/8 of full scale: a peak of -18 dBFS, and -0.691 + 10·log10(1/128)
+    // ≈ -21.8 LUFS (K-weighting is flat at 440 Hz).
+    assert!(
+        (-23.0..=-20.5).contains(&loudness.integrated_lufs),
+        "{loudness:?}"
+    );
+    assert!(
+        (-18.8..=-17.3).contains(&loudness.peak_dbfs),
+        "{loudness:?}"
+    );
+}

@@ -6,6 +6,7 @@ use ace_app::asset_library::LibraryEntry;
 use ace_app::content_resources::{ContentResource, Generator};
 use ace_app::direct_uploads::Ticket;
 use ace_domain::patch::Patch;
+use ace_domain::publishing::gates::GateReport;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -259,6 +260,43 @@ impl From<&Ticket> for DirectUploadResponse {
             headers: ticket.headers.iter().cloned().collect(),
             metadata: ticket.metadata.clone(),
             created_at: iso(ticket.created_at),
+        }
+    }
+}
+
+/// A video's quality gates: whether it may be posted, and each check.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GateReportResponse {
+    /// No check failed (warnings and skipped checks do not stop a post).
+    pub passed: bool,
+    pub checks: Vec<GateCheck>,
+}
+
+/// One gate.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GateCheck {
+    /// container, resolution, aspect_ratio, duration, loudness or sound.
+    pub name: String,
+    /// passed, warning, failed or skipped.
+    pub verdict: String,
+    pub measured: String,
+    pub expected: String,
+}
+
+impl From<GateReport> for GateReportResponse {
+    fn from(report: GateReport) -> Self {
+        Self {
+            passed: report.passed,
+            checks: report
+                .checks
+                .into_iter()
+                .map(|check| GateCheck {
+                    name: check.name,
+                    verdict: check.verdict.as_str().to_owned(),
+                    measured: check.measured,
+                    expected: check.expected,
+                })
+                .collect(),
         }
     }
 }

@@ -1,10 +1,12 @@
 //! Publishing (`publish_content`): an agent's own TikTok accounts connected with Login Kit
 //! ([`accounts`]), posts started now or at a scheduled time as user jobs ([`post`]), and the
 //! job that posts them through TikTok's Content Posting API and follows them until TikTok
-//! publishes them ([`run`]). Grants are sealed at rest with a key of their own ([`sealing`]);
-//! a linked account removed from Agent Core has its grant revoked ([`revoke`]).
+//! publishes them ([`run`]), once the video passed the quality gates ([`gates`]). Grants are
+//! sealed at rest with a key of their own ([`sealing`]); a linked account removed from Agent
+//! Core has its grant revoked ([`revoke`]).
 
 pub mod accounts;
+pub mod gates;
 pub mod post;
 pub mod revoke;
 pub mod run;

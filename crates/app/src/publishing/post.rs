@@ -12,7 +12,7 @@ use ace_db::agent_core as core_store;
 use ace_db::social_connections::{self as connections, ConnectionRecord};
 use ace_db::user_jobs::{self as store, NewJob};
 use ace_domain::generation::{GenerationStatus, JobKind};
-use ace_domain::ids::{AgentId, UserJobId};
+use ace_domain::ids::{AgentId, IdeaId, UserJobId};
 use ace_domain::publishing::{MediaType, PublishRequest};
 use ace_jobs::Enqueue;
 use ace_net::outbound;
@@ -57,6 +57,15 @@ pub async fn create(
             ErrorCode::NoActiveCreditPurchase,
             "This agent's workspace has no active credit purchase. Add credits to publish.",
         ));
+    }
+    if let Some(idea) = request.idea_id {
+        let found = ace_db::ideas::find(&mut tx, IdeaId::new(idea)).await?;
+        if found.is_none_or(|found| found.agent_id != agent) {
+            return Err(AppError::unprocessable(
+                ErrorCode::ValidationError,
+                format!("data.idea_id {idea} is not one of this agent's ideas."),
+            ));
+        }
     }
     let connection = poster(&mut tx, agent, request.account_id).await?;
     request.account_id = Some(connection.linked_account_id);

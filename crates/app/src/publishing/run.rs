@@ -13,7 +13,9 @@ use std::time::Duration;
 use ace_db::social_connections as connections;
 use ace_db::user_jobs::{self as store, Completion, Cycle, JobRecord};
 use ace_domain::generation::GenerationStatus;
-use ace_domain::ids::UserJobId;
+use ace_domain::ideas::IdeaStatus;
+use ace_domain::ids::{IdeaId, UserJobId};
+use ace_domain::publishing::gates::GateReport;
 use ace_domain::publishing::{PostSettings, PublishRequest};
 use ace_jobs::{Enqueue, Handler, Job, Outcome, Payload, StartError};
 use ace_net::hosted_api::ApiKey;
@@ -29,6 +31,7 @@ use tracing::warn;
 
 use super::LANE;
 use super::accounts::{self, Unusable};
+use super::gates;
 use crate::generations::outcome::WorkDir;
 use crate::{App, AppError, AppResult};
 
@@ -66,6 +69,8 @@ struct Progress {
     post_ids: Vec<String>,
     /// Things ace did not do as asked, and why.
     notes: Vec<String>,
+    /// The quality gates' checks of the video.
+    gates: Option<GateReport>,
     following_since: Option<DateTime<Utc>>,
 }
 
@@ -204,18 +209,18 @@ async fn advance(app: &App, job: &Job) -> AppResult<Outcome> {
     };
     if let Some(publish_id) = progress.publish_id.clone() {
         if progress.uploaded {
-            return step.follow(progress, &publish_id).await;
+            return step.follow(progress, &publish_id, &request).await;
         }
         // A run died mid-upload: if TikTok has the whole file the post goes on, else it
         // starts again.
         match app.publishing.tiktok.status(&token, &publish_id).await {
             Ok(PostStatus::Processing(word)) if word != "PROCESSING_UPLOAD" => {
                 progress.uploaded = true;
-                return step.follow(progress, &publish_id).await;
+                return step.follow(progress, &publish_id, &request).await;
             }
             Ok(PostStatus::Complete { .. }) => {
                 progress.uploaded = true;
-                return step.follow(progress, &publish_id).await;
+                return step.follow(progress, &publish_id, &request).await;
             }
             Err(err) if err.is_transient() => return step.retry_later(progress, &err).await,
             _ => progress.publish_id = None,
@@ -265,26 +270,25 @@ impl Step<'_> {
                     .await;
             }
         };
-        let probed = app.media.probe(&file.to_string_lossy()).await;
-        let Some(duration_ms) = probed
-            .as_ref()
-            .ok()
-            .filter(|p| p.video.is_some())
-            .and_then(|p| p.duration_ms)
-        else {
+        let sound = match app.storage.key_of_public_url(&request.media_url) {
+            Some(key) => gates::stack_has_sound_of_key(app, self.connection.agent_id, key).await?,
+            None => None,
+        };
+        let measured = gates::measure(app, &file.to_string_lossy(), &dir, sound).await;
+        let (Some(duration_ms), Some(_)) = (measured.duration_ms, measured.width) else {
             return self
                 .end("The video could not be read: data.media_url is not a video file.")
                 .await;
         };
-        if let Some(max) = creator.max_video_seconds
-            && duration_ms > i64::try_from(max.saturating_mul(1_000)).unwrap_or(i64::MAX)
-        {
-            return self
-                .end(&format!(
-                    "The video is {:.1} s long; TikTok lets this creator post at most {max} s.",
-                    duration_ms as f64 / 1_000.0
-                ))
-                .await;
+        let max_seconds = creator
+            .max_video_seconds
+            .unwrap_or(gates::ASSUMED_MAX_SECONDS);
+        let report = ace_domain::publishing::gates::check(&measured, max_seconds);
+        let failure = report.failure();
+        progress.gates = Some(report);
+        if let Some(reason) = failure.filter(|_| !request.force) {
+            self.record(&progress).await?;
+            return self.end(&reason).await;
         }
         let cover_ms = cover(request, duration_ms, &mut progress.notes);
         let size = tokio::fs::metadata(&file)
@@ -344,14 +348,19 @@ impl Step<'_> {
     }
 
     /// Reads the post's status and ends the job, or reads again later.
-    async fn follow(&self, mut progress: Progress, publish_id: &str) -> AppResult<Outcome> {
+    async fn follow(
+        &self,
+        mut progress: Progress,
+        publish_id: &str,
+        request: &PublishRequest,
+    ) -> AppResult<Outcome> {
         let app = self.app;
         match app.publishing.tiktok.status(self.token, publish_id).await {
             Ok(PostStatus::Complete { post_ids }) => {
                 progress.status = Some("PUBLISH_COMPLETE".into());
                 progress.post_id = post_ids.first().cloned();
                 progress.post_ids = post_ids;
-                self.complete(&progress).await
+                self.complete(&progress, request.idea_id).await
             }
             Ok(PostStatus::Failed { reason }) => {
                 self.end(&format!(
@@ -454,7 +463,8 @@ impl Step<'_> {
         Ok(Outcome::Done)
     }
 
-    async fn complete(&self, progress: &Progress) -> AppResult<Outcome> {
+    /// Ends the post `completed`, and moves the idea it was made from to `posted`.
+    async fn complete(&self, progress: &Progress, idea: Option<i64>) -> AppResult<Outcome> {
         let app = self.app;
         let result = json!({
             "platform": progress.platform,
@@ -466,6 +476,7 @@ impl Step<'_> {
             "privacy_level": progress.privacy_level,
             "status": progress.status,
             "notes": progress.notes,
+            "gates": progress.gates,
         });
         let done = Completion {
             result: Some(&result),
@@ -474,8 +485,15 @@ impl Step<'_> {
             model: "content_posting_api",
             attached_resource: None,
         };
+        let now = app.clock.now();
         let mut tx = app.db.begin().await?;
-        store::complete(&mut tx, self.id, &done, app.clock.now()).await?;
+        if store::complete(&mut tx, self.id, &done, now)
+            .await?
+            .is_some()
+            && let Some(idea) = idea
+        {
+            posted(&mut tx, IdeaId::new(idea), now).await?;
+        }
         tx.commit().await?;
         Ok(Outcome::Done)
     }
@@ -483,6 +501,16 @@ impl Step<'_> {
     async fn end(&self, reason: &str) -> AppResult<Outcome> {
         ended(self.app, self.id, self.job, reason).await
     }
+}
+
+/// Moves the idea to `posted` from wherever its status stands.
+async fn posted(tx: &mut dyn ace_db::Session, idea: IdeaId, now: DateTime<Utc>) -> AppResult<()> {
+    if let Some(record) = ace_db::ideas::find(tx, idea).await?
+        && record.status != IdeaStatus::Posted
+    {
+        ace_db::ideas::change_status(tx, idea, record.status, IdeaStatus::Posted, now).await?;
+    }
+    Ok(())
 }
 
 async fn ended(app: &App, id: UserJobId, job: &Job, reason: &str) -> AppResult<Outcome> {

@@ -1,8 +1,9 @@
 //! Publishing a video to a social account (`publish_content`): the request as GEN's clients
 //! send it, and the per-account posting settings ace adds (which privacy level and which
-//! interactions a post gets). Pure: the adapter that speaks TikTok's API lives in
+//! interactions a post gets), and the quality gates a video passes first. Pure: the adapter that speaks TikTok's API lives in
 //! `ace-providers`, the use case in `ace-app`.
 
+pub mod gates;
 pub mod request;
 pub mod settings;
 

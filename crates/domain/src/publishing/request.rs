@@ -1,6 +1,7 @@
 //! A `publish_content` request: GEN's documented data fields, checked one by one so every
-//! refusal names its field, plus ace's two additions (`account_id` picks one of several
-//! connected accounts, `force` skips the quality gates). A scheduled time with no zone of its
+//! refusal names its field, plus ace's additions (`account_id` picks one of several connected
+//! accounts, `force` skips the quality gates, `idea_id` names the idea the video was made
+//! from). A scheduled time with no zone of its
 //! own is read at `timezone_offset`.
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeDelta, Utc};
@@ -57,6 +58,9 @@ pub struct PublishRequest {
     pub account_id: Option<i64>,
     /// Skip the quality gates (an ace addition).
     pub force: bool,
+    /// The idea the video was made from (an ace addition): it moves to `posted` when the post
+    /// completes.
+    pub idea_id: Option<i64>,
 }
 
 impl PublishRequest {
@@ -94,6 +98,7 @@ impl PublishRequest {
             "timezone_offset": self.timezone_offset,
             "account_id": self.account_id,
             "force": self.force,
+            "idea_id": self.idea_id,
         })
     }
 
@@ -162,6 +167,7 @@ impl PublishRequest {
             timezone_offset,
             account_id: whole(fields, "account_id")?,
             force: flag(fields, "force")?.unwrap_or(false),
+            idea_id: whole(fields, "idea_id")?,
         })
     }
 }

@@ -41,7 +41,7 @@ fn idea(title: &str, video_type: VideoType) -> IdeaContent {
     }
 }
 
-async fn seed(app: &TestApp, agent: AgentId, titles: &[(&str, VideoType)]) -> Vec<i64> {
+pub(crate) async fn seed(app: &TestApp, agent: AgentId, titles: &[(&str, VideoType)]) -> Vec<i64> {
     let mut ids = Vec::new();
     for (number, (title, kind)) in titles.iter().enumerate() {
         let stored =

@@ -8,7 +8,8 @@ mod posts;
 use serde_json::{Value, json};
 
 pub(super) use crate::harness::StandInTikTok;
-use crate::harness::{Client, TestApp, TikTokState, uploaded};
+pub(super) use crate::harness::uploaded;
+use crate::harness::{Client, TestApp, TikTokState};
 
 /// An app that publishes through a fresh stand-in.
 async fn publishing_app() -> (TestApp, StandInTikTok) {

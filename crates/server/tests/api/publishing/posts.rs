@@ -90,7 +90,7 @@ async fn a_large_video_goes_up_in_ordered_chunks_and_a_public_post_has_its_id() 
     .await;
     let client = &app.owner.client;
     let agent = app.owner.agent_id.get();
-    let bytes = noise_mp4(36);
+    let bytes = noise_mp4(13);
     let size = bytes.len() as u64;
     assert!(
         size >= 10 * 1024 * 1024,
@@ -361,4 +361,123 @@ async fn a_scheduled_post_is_kept_in_the_database_and_runs_at_its_time_after_a_r
     assert_eq!(done["status"], "completed", "{done}");
     let init = &tiktok.calls("/v2/post/publish/video/init/");
     assert_eq!(init.len(), 1, "posted once");
+}
+
+#[tokio::test]
+async fn a_video_that_fails_a_gate_is_not_sent_to_tiktok_unless_forced() {
+    let (app, tiktok) = connected_app(|_| {}).await;
+    let client = &app.owner.client;
+    let agent = app.owner.agent_id.get();
+    let url = video(client, agent, mp4(320, 240, 1)).await;
+    let failed = posted(&app, post_now(&url)).await;
+    assert_eq!(failed["status"], "failed");
+    let reason = failed["failed_reason"].as_str().unwrap();
+    assert!(
+        reason.contains("resolution: 320×240 (expected at least 720 px on the short side)"),
+        "{reason}"
+    );
+    assert!(tiktok.calls("/v2/post/publish/video/init/").is_empty());
+    let checks = failed["result"]["gates"]["checks"].as_array().unwrap();
+    assert!(
+        checks
+            .iter()
+            .any(|c| c["name"] == "aspect_ratio" && c["verdict"] == "warning")
+    );
+
+    let forced = posted(&app, with(&post_now(&url), "force", json!(true))).await;
+    assert_eq!(forced["status"], "completed", "{forced}");
+    assert_eq!(tiktok.calls("/v2/post/publish/video/init/").len(), 1);
+}
+
+#[tokio::test]
+async fn any_video_of_the_agent_is_checked_against_the_gates_for_free() {
+    let app = TestApp::spawn().await;
+    let client = &app.owner.client;
+    let agent = app.owner.agent_id.get();
+    let small = super::uploaded(client, agent, "small.mp4", mp4(320, 240, 1)).await;
+    let vertical = super::uploaded(client, agent, "vertical.mp4", mp4(720, 1280, 1)).await;
+    let check = |resource: &Value| {
+        format!(
+            "/v1/content_resources/{}/check?agent_id={agent}",
+            resource["id"]
+        )
+    };
+    let refused = client.post(&check(&small), json!({})).await.expect(200);
+    crate::contract().assert_conforms("checkContentResource", 200, &refused.body);
+    assert_eq!(refused.body["passed"], false);
+    let verdicts: Vec<(String, String)> = refused.body["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_owned(),
+                c["verdict"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        verdicts.contains(&("resolution".into(), "failed".into())),
+        "{verdicts:?}"
+    );
+    assert!(
+        verdicts.contains(&("container".into(), "passed".into())),
+        "{verdicts:?}"
+    );
+    assert!(
+        verdicts.contains(&("loudness".into(), "skipped".into())),
+        "{verdicts:?}"
+    );
+    let passed = client.post(&check(&vertical), json!({})).await.expect(200);
+    assert_eq!(passed.body["passed"], true, "{}", passed.body);
+
+    let stranger = app.user("stranger").await;
+    let path = check(&vertical).replace(
+        &format!("agent_id={agent}"),
+        &format!("agent_id={}", stranger.agent_id),
+    );
+    stranger.client.post(&path, json!({})).await.expect(404);
+}
+
+#[tokio::test]
+async fn publishing_an_ideas_video_moves_the_idea_to_posted() {
+    let (app, _tiktok) = connected_app(|_| {}).await;
+    let client = &app.owner.client;
+    let agent = app.owner.agent_id.get();
+    let idea = crate::ideas::seed(
+        &app,
+        app.owner.agent_id,
+        &[("Taco run", ace_domain::ideas::VideoType::TalkingAvatar)],
+    )
+    .await[0];
+    let url = video(client, agent, mp4(720, 1280, 1)).await;
+    let done = posted(&app, with(&post_now(&url), "idea_id", json!(idea))).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    let ideas = client
+        .get(&format!("/v1/agent/ideas?agent_id={agent}"))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(ideas[0]["status"], "posted", "{ideas}");
+
+    let stranger = app.user("stranger").await;
+    let theirs = crate::ideas::seed(
+        &app,
+        stranger.agent_id,
+        &[("Not mine", ace_domain::ideas::VideoType::Montage)],
+    )
+    .await[0];
+    let refused = client
+        .post(
+            &format!("/v1/user_jobs?agent_id={agent}"),
+            with(&post_now(&url), "idea_id", json!(theirs)),
+        )
+        .await
+        .expect_error(422, "validation_error");
+    assert!(
+        refused.body["error"]
+            .as_str()
+            .unwrap()
+            .contains("data.idea_id")
+    );
 }
