@@ -374,3 +374,77 @@ async fn a_server_started_with_a_relative_data_dir_makes_images_videos_and_rende
     assert_eq!(rendered["status"], "completed", "{rendered}");
     assert!(dir.path().join("data/ace.db").exists());
 }
+
+#[tokio::test]
+async fn admin_link_tiktok_keeps_tokens_checked_with_tiktok_and_sealed() {
+    let tiktok = crate::harness::StandInTikTok::start().await;
+    tiktok
+        .lock()
+        .access_tokens
+        .push("act.from-elsewhere".into());
+    let app = TestApp::builder()
+        .publishing(tiktok.settings())
+        .spawn()
+        .await;
+    let agent = app.owner.agent_id.get().to_string();
+    let settings = tiktok.settings();
+    let link = |token: &str, with_key: bool| {
+        let mut command = ace(app.data_dir(), Some(app.database_url()));
+        command
+            .args([
+                "admin",
+                "link-tiktok",
+                "--agent",
+                &agent,
+                "--open-id",
+                "open-7f3a",
+            ])
+            .env("ACE_TIKTOK_ACCESS_TOKEN", token)
+            .env("ACE_TIKTOK_REFRESH_TOKEN", "rft.from-elsewhere")
+            .env(
+                "ACE_TIKTOK_API_URL",
+                settings.tiktok_api_url.clone().unwrap(),
+            )
+            .env(
+                "ACE_TIKTOK_CLIENT_KEY",
+                settings.tiktok_client_key.clone().unwrap(),
+            )
+            .env(
+                "ACE_TIKTOK_CLIENT_SECRET",
+                settings.tiktok_client_secret.clone().unwrap().expose(),
+            );
+        if with_key {
+            command.env(
+                "ACE_TOKEN_ENCRYPTION_KEY",
+                settings.token_encryption_key.clone().unwrap().expose(),
+            );
+        }
+        // The stand-in answers on this runtime, so the binary runs off it.
+        tokio::task::spawn_blocking(move || run(&mut command))
+    };
+    let (ok, _, stderr) = link("act.from-elsewhere", false).await.unwrap();
+    assert!(
+        !ok && stderr.contains("ACE_TOKEN_ENCRYPTION_KEY"),
+        "{stderr}"
+    );
+    let (ok, _, stderr) = link("act.not-a-token", true).await.unwrap();
+    assert!(
+        !ok && stderr.contains("connect the account again"),
+        "{stderr}"
+    );
+    let (ok, stdout, stderr) = link("act.from-elsewhere", true).await.unwrap();
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("Connected TikTok account @santiago_real"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("act.from-elsewhere") && !stderr.contains("act.from-elsewhere"));
+    let listed = app
+        .owner
+        .client
+        .get(&format!("/v1/agents/{agent}/social_accounts"))
+        .await
+        .expect(200);
+    assert_eq!(listed.body[0]["username"], "santiago_real");
+    assert_eq!(listed.body[0]["status"], "connected");
+}
