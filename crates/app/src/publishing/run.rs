@@ -409,9 +409,21 @@ impl Step<'_> {
         }
     }
 
-    /// While following a post, a failed read is tried again at the next interval.
+    /// While following a post, a failed read is tried again at the next interval, until the
+    /// post has been followed for as long as ace follows posts.
     async fn retry_later(&self, progress: Progress, err: &TikTokError) -> AppResult<Outcome> {
         warn!(user_job = %self.id, error = %err, "a post's status could not be read");
+        if let Some(since) = progress.following_since {
+            let followed = (self.app.clock.now() - since).to_std().unwrap_or_default();
+            if followed > self.app.publishing.follow_for {
+                let hours = self.app.publishing.follow_for.as_secs() / 3_600;
+                return self
+                    .end(&format!(
+                        "TikTok's post status could not be read for {hours} hours: {err}."
+                    ))
+                    .await;
+            }
+        }
         let wait = match err {
             TikTokError::RateLimited { .. } => self.app.publishing.rate_limit_wait,
             _ => self.app.publishing.status_interval,
