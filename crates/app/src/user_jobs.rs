@@ -112,3 +112,16 @@ pub(crate) async fn start_claimed(
         .map(|_| ())
         .map_err(|err| StartError::from(err.to_string()))
 }
+
+/// A user job's run as the job engine takes it: an error inside ace is logged and the run is
+/// tried again later; `what` names the run for the client ("cycle", "import", "post").
+pub(crate) fn outcome_of(
+    result: AppResult<ace_jobs::Outcome>,
+    job: i64,
+    what: &str,
+) -> ace_jobs::Outcome {
+    result.unwrap_or_else(|err| {
+        tracing::warn!(job, error = %err, "a {what} failed inside ace");
+        ace_jobs::Outcome::Retry(format!("ace could not finish the {what}"))
+    })
+}

@@ -336,13 +336,11 @@ impl Handler for GatherJobs {
     fn run(&self, job: Job) -> BoxFuture<'static, Outcome> {
         let app = self.app.clone();
         Box::pin(async move {
-            match cycle(&app, &job).await {
-                Ok(outcome) => outcome,
-                Err(err) => {
-                    warn!(job = job.id, error = %err, "a content monitoring cycle failed inside ace");
-                    Outcome::Retry("ace could not finish the cycle".into())
-                }
-            }
+            crate::user_jobs::outcome_of(
+                cycle(&app, &job).await,
+                job.id,
+                "content monitoring cycle",
+            )
         })
     }
 

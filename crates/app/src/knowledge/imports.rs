@@ -226,15 +226,9 @@ impl Handler for ImportJobs {
 
     fn run(&self, job: Job) -> BoxFuture<'static, Outcome> {
         let app = self.app.clone();
-        Box::pin(async move {
-            match run(&app, &job).await {
-                Ok(outcome) => outcome,
-                Err(err) => {
-                    warn!(job = job.id, error = %err, "an import failed inside ace");
-                    Outcome::Retry("ace could not finish the import".into())
-                }
-            }
-        })
+        Box::pin(
+            async move { crate::user_jobs::outcome_of(run(&app, &job).await, job.id, "import") },
+        )
     }
 
     fn give_up(&self, job: Job, reason: String) -> BoxFuture<'static, ()> {

@@ -123,15 +123,9 @@ impl Handler for PublishJobs {
 
     fn run(&self, job: Job) -> BoxFuture<'static, Outcome> {
         let app = self.app.clone();
-        Box::pin(async move {
-            match advance(&app, &job).await {
-                Ok(outcome) => outcome,
-                Err(err) => {
-                    warn!(job = job.id, error = %err, "a post's run failed inside ace");
-                    Outcome::Retry("ace could not finish the run".into())
-                }
-            }
-        })
+        Box::pin(
+            async move { crate::user_jobs::outcome_of(advance(&app, &job).await, job.id, "post") },
+        )
     }
 
     fn give_up(&self, job: Job, reason: String) -> BoxFuture<'static, ()> {
