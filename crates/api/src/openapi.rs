@@ -30,6 +30,7 @@ use crate::error::ErrorBody;
         (name = "Ideas", description = "Video ideas the agent proposed, and their status flow."),
         (name = "Agent Chat", description = "Messages to the agent answered by runs: ideas, refinements, preferences, research and vidsheets; conversations."),
         (name = "Publishing", description = "Posts to the agent's own TikTok accounts, connected with Login Kit: now or scheduled, followed until TikTok publishes them."),
+        (name = "Pipelines", description = "An ace addition on the paths GEN documents as coming soon: a sheet's autopilot, a trigger (schedule or signed webhook) starting a chain of actions (ideas, row runs, posts) within a credits budget."),
         (name = "Row Runs", description = "An ace addition: a row's cells generated in dependency order and its video rendered, in one call; planned first with a dry run, followed live, run over many rows."),
     )
 )]

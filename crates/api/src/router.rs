@@ -28,8 +28,9 @@ use crate::openapi::ApiDoc;
 use crate::routes::{
     agent_core, agent_profile, agent_runs, agents, asset_folders, asset_libraries, automation,
     avatars, cells, columns, content_resources, conversations, direct_uploads, generations,
-    global_variables, ideas, knowledge, layers, me, ops, organizations, persisted_tokens, renders,
-    row_runs, rows, sheets, social_accounts, templates, user_jobs, voices, workspaces,
+    global_variables, ideas, knowledge, layers, me, ops, organizations, persisted_tokens,
+    pipelines, renders, row_runs, rows, sheets, social_accounts, templates, user_jobs, voices,
+    workspaces,
 };
 use crate::state::ApiState;
 
@@ -227,6 +228,29 @@ fn api() -> OpenApiRouter<ApiState> {
         .routes(routes!(social_accounts::list::list_social_accounts))
         .routes(routes!(social_accounts::update::update_social_account))
         .routes(routes!(content_resources::check::check_content_resource))
+        // Pipelines
+        .routes(routes!(
+            pipelines::list::list_pipelines,
+            pipelines::create::create_pipeline
+        ))
+        .routes(routes!(pipelines::test_prompt::run_pipeline_test_prompt))
+        .routes(routes!(
+            pipelines::show::get_pipeline,
+            pipelines::update::update_pipeline,
+            pipelines::delete::delete_pipeline
+        ))
+        .routes(routes!(pipelines::create_action::create_pipeline_action))
+        .routes(routes!(
+            pipelines::show_action::get_pipeline_action,
+            pipelines::update_action::update_pipeline_action,
+            pipelines::delete_action::delete_pipeline_action
+        ))
+        .routes(routes!(
+            pipelines::list_runs::list_pipeline_runs,
+            pipelines::start_run::create_pipeline_run
+        ))
+        .routes(routes!(pipelines::show_run::get_pipeline_run))
+        .routes(routes!(pipelines::cancel_run::cancel_pipeline_run))
         .routes(routes!(
             knowledge::show_monitoring::get_core_monitoring,
             knowledge::set_monitoring::set_core_monitoring
@@ -261,6 +285,7 @@ fn streams() -> OpenApiRouter<ApiState> {
     OpenApiRouter::new()
         .routes(routes!(generations::events::follow_generation))
         .routes(routes!(row_runs::events::follow_row_run))
+        .routes(routes!(pipelines::follow_run::follow_pipeline_run))
 }
 
 /// Live streams whose link is their credential: no key, no request timeout.
@@ -272,6 +297,14 @@ fn keyless_streams() -> OpenApiRouter<ApiState> {
 fn redirects() -> OpenApiRouter<ApiState> {
     OpenApiRouter::new().routes(routes!(social_accounts::callback::tiktok_callback))
 }
+
+/// Webhooks whose signed URL is their credential: no key; small JSON bodies.
+fn hooks() -> OpenApiRouter<ApiState> {
+    OpenApiRouter::new().routes(routes!(pipelines::webhook::fire_pipeline_webhook))
+}
+
+/// The largest body a webhook may bring.
+const HOOK_BODY_LIMIT: usize = 64 * 1024;
 
 /// The `/v1` routes that stream uploads: no request timeout, and the file size limit.
 fn uploads() -> OpenApiRouter<ApiState> {
@@ -290,6 +323,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .merge(streams())
         .merge(keyless_streams())
         .merge(redirects())
+        .merge(hooks())
         .split_for_parts()
         .1
 }
@@ -305,6 +339,15 @@ pub fn router(state: ApiState) -> Router {
     doc.merge(keyless_doc);
     let (redirects, redirect_doc) = redirects().split_for_parts();
     doc.merge(redirect_doc);
+    let (hooks, hook_doc) = hooks().split_for_parts();
+    doc.merge(hook_doc);
+    let hooks = hooks
+        .route_layer(from_fn_with_state(state.clone(), parse_body))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(DefaultBodyLimit::max(HOOK_BODY_LIMIT));
     let redirects = redirects.layer(TimeoutLayer::with_status_code(
         StatusCode::REQUEST_TIMEOUT,
         REQUEST_TIMEOUT,
@@ -358,6 +401,7 @@ pub fn router(state: ApiState) -> Router {
         .merge(ops)
         .merge(keyless)
         .merge(redirects)
+        .merge(hooks)
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(

@@ -215,6 +215,15 @@ impl AppError {
         Self::unprocessable(code, field.to_string())
     }
 
+    /// Whether the caller's request was refused (a 4xx other than 429): asking again the same
+    /// way would be refused again, so work carried on for a user records it as the reason.
+    pub fn is_client_error(&self) -> bool {
+        !matches!(
+            self.kind,
+            ErrorKind::TooManyRequests | ErrorKind::Internal | ErrorKind::Unavailable
+        )
+    }
+
     /// A failure on our side. The client sees a generic message; the cause goes to the logs.
     pub fn internal(source: impl Into<anyhow::Error>) -> Self {
         Self {

@@ -23,6 +23,7 @@ pub mod ideas;
 pub mod idempotency;
 pub mod knowledge;
 pub mod organizations;
+pub mod pipelines;
 pub mod policy;
 pub mod publishing;
 pub mod renders;
@@ -254,6 +255,8 @@ impl App {
             Arc::new(agent_runs::daily::DailyResearchJobs::new(self.clone())),
             Arc::new(publishing::run::PublishJobs::new(self.clone())),
             Arc::new(publishing::revoke::RevokeJobs::new(self.clone())),
+            Arc::new(pipelines::PipelineFirings::new(self.clone())),
+            Arc::new(pipelines::AdvancePipelineRuns::new(self.clone())),
         ]
     }
 

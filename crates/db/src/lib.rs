@@ -27,6 +27,8 @@ pub mod knowledge;
 pub mod knowledge_monitors;
 pub mod notify;
 pub mod organizations;
+pub mod pipeline_runs;
+pub mod pipelines;
 pub mod queue;
 pub mod row_runs;
 pub mod server_state;

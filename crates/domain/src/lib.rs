@@ -12,6 +12,7 @@ pub mod ids;
 mod job_data;
 pub mod knowledge;
 pub mod patch;
+pub mod pipeline;
 pub mod publishing;
 pub mod role;
 pub mod sheet;

@@ -13,6 +13,7 @@ pub mod ideas;
 pub mod knowledge;
 pub mod message;
 pub mod organization;
+pub mod pipelines;
 pub mod renders;
 pub mod row_runs;
 pub mod sheets;

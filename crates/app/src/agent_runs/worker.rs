@@ -20,6 +20,7 @@ use super::planning::{self, Planned};
 use super::tool_loop::{self, Next};
 use super::{Asked, answer, ending, enqueue, latest_ideas, reservation_of, tool_chat_model, tools};
 use crate::credits;
+use crate::pipelines::wakeup;
 use crate::{App, AppError, AppResult, ErrorKind};
 
 /// The job that runs (or resumes) a run.
@@ -314,8 +315,8 @@ async fn fail(app: &App, id: &str, reason: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// Ends `run` in `tx`: its status, its charge settled to what it used, its stream closed, and
-/// the next run waiting in its conversation queued. `None` when it had ended already.
+/// Ends `run` in `tx`: its status, its charge settled to what it used, its stream closed, a
+/// pipeline run waiting on it woken, and the next run waiting in its conversation queued. `None` when it had ended already.
 pub(crate) async fn end(
     tx: &mut dyn Session,
     app: &App,
@@ -349,6 +350,7 @@ pub(crate) async fn end(
         &json!({ "status": status.shown() }),
     )
     .await?;
+    wakeup::wake(tx, app, &wakeup::agent_run(&run.id)).await?;
     if !store::conversation_busy(tx, &run.conversation_id).await?
         && let Some(next) = store::next_waiting(tx, &run.conversation_id).await?
     {

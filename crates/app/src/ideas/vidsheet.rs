@@ -1,5 +1,5 @@
 //! An idea becomes a vidsheet (an ace addition, and an agent tool): a row of an engine the
-//! caller names, or row 1 of a copy of the library template that makes the idea's video type,
+//! caller names (with the layer stacks of the engine's first row, its timeline), or row 1 of a copy of the library template that makes the idea's video type,
 //! filled from the idea (title, angle, hook, script and its lines into the columns the
 //! template has for them; the rest is left to the columns' creation cards), its video layers
 //! fitted to the idea's duration as its manifest times them, and the idea
@@ -7,6 +7,7 @@
 //! video.
 
 use ace_db::sheets::cells as cell_store;
+use ace_db::sheets::copy;
 use ace_db::sheets::engines as sheet_store;
 use ace_db::sheets::{columns as column_store, rows as row_store};
 use ace_db::templates as template_store;
@@ -39,7 +40,11 @@ pub async fn make(
     let (sheet, row) = match into {
         Some(sheet) => {
             let sheet = open_for_change(&mut tx, actor, agent, sheet).await?;
+            let model = row_store::list(&mut tx, sheet.id).await?.into_iter().next();
             let row = insert_row(&mut tx, &sheet, None, &json!({}), now).await?;
+            if let Some(model) = model {
+                copy::row_layers(&mut tx, model.id, row, now).await?;
+            }
             (sheet, row)
         }
         None => {

@@ -1,6 +1,7 @@
 //! Batches: one call runs many rows of an engine, at most `max_parallel_rows` at a time. Every
 //! row is planned (and refused, naming the row, if it cannot run) before any starts; the rest
-//! wait as queued runs and start as others end. A batch ends when its last run does.
+//! wait as queued runs and start as others end. A batch ends when its last run does, and
+//! wakes a pipeline run waiting on it.
 
 use ace_db::row_runs::{self as store, BatchRecord, RunRecord};
 use ace_db::sheets::rows;
@@ -11,6 +12,7 @@ use super::wakeup::queue_advance;
 use super::{
     RunOptions, RunView, engine_to_run, halt, load_view, planning, record, refuse_unrunnable,
 };
+use crate::pipelines::wakeup;
 use crate::policy::AgentNeed;
 use crate::sheets::{agent_access, not_found};
 use crate::{Actor, App, AppError, AppResult, ErrorCode};
@@ -200,9 +202,11 @@ pub async fn stop(
             ),
         ));
     }
-    let mut writer = app.db.writer().await?;
-    store::end_batch(&mut writer, batch, BatchStatus::Stopped, app.clock.now()).await?;
-    drop(writer);
+    let mut tx = app.db.begin().await?;
+    store::end_batch(&mut tx, batch, BatchStatus::Stopped, app.clock.now()).await?;
+    wakeup::wake(&mut tx, app, &wakeup::row_batch(batch)).await?;
+    tx.commit().await?;
+    app.queue.wake();
     for run in view.runs.iter().filter(|run| !run.is_terminal()) {
         halt(app, actor, run).await?;
     }
@@ -251,8 +255,11 @@ pub(crate) async fn after_run(app: &App, run: &RunRecord) -> AppResult<()> {
         } else {
             BatchStatus::Stopped
         };
-        let mut writer = app.db.writer().await?;
-        store::end_batch(&mut writer, batch, status, now).await?;
+        let mut tx = app.db.begin().await?;
+        store::end_batch(&mut tx, batch, status, now).await?;
+        wakeup::wake(&mut tx, app, &wakeup::row_batch(batch)).await?;
+        tx.commit().await?;
+        app.queue.wake();
     }
     Ok(())
 }

@@ -91,6 +91,17 @@ pub async fn row(db: &mut dyn Session, from: RowId, to: RowId, now: DateTime<Utc
         db,
         sqlx::query(cells).bind(from.get()).bind(to.get()).bind(now)
     );
+    row_layers(db, from, to, now).await
+}
+
+/// Copies the layer stacks of row `from`'s video cells onto the same columns' cells of row
+/// `to`, which has its cells already.
+pub async fn row_layers(
+    db: &mut dyn Session,
+    from: RowId,
+    to: RowId,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
     let pairs = "SELECT c.spreadsheet_id, c.id, new_cell.id FROM spreadsheet_cells c \
            JOIN spreadsheet_cells new_cell ON new_cell.row_id = $2 AND new_cell.column_id = c.column_id \
          WHERE c.row_id = $1 AND EXISTS (SELECT 1 FROM video_layers l WHERE l.cell_id = c.id)";

@@ -31,6 +31,7 @@ mod me;
 mod ops;
 mod organizations;
 mod persisted_tokens;
+mod pipelines;
 mod providers;
 mod public_files;
 mod publishing;

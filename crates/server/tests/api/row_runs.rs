@@ -10,7 +10,9 @@ use ace_domain::sheet::card::GenerationType;
 use serde_json::{Value, json};
 
 use crate::contract;
-use crate::harness::{add_row, balance, cell_in, id, read};
+use crate::harness::{
+    add_row, balance, cell_in, id, line_over_backdrop, read, stack_layers, text_columns,
+};
 
 /// An engine whose row writes a HOOK about its TOPIC, then a LINE after the HOOK, and shows
 /// both over a shape: `(sheet, row)`.
@@ -18,29 +20,23 @@ async fn story_row(member: &Member) -> (i64, i64) {
     let (client, agent) = (&member.client, member.agent_id.get());
     let sheet = crate::harness::engine(client, agent, "Runs").await;
     let sheet = id(&sheet);
-    for (title, card) in [
-        ("TOPIC", Value::Null),
-        (
-            "HOOK",
-            json!({"generation_type": "text", "data": {"prompt": "A hook about {{TOPIC}}"}}),
-        ),
-        (
-            "LINE",
-            json!({"generation_type": "text", "data": {"prompt": "After {{HOOK}} comes"}}),
-        ),
-    ] {
-        let mut column = json!({"title": title, "type": "text"});
-        if !card.is_null() {
-            column["additional_attributes"] = json!({"creation_card": card});
-        }
-        client
-            .post(
-                &format!("/v1/autocontentengine/{sheet}/columns?agent_id={agent}"),
-                column,
-            )
-            .await
-            .expect(201);
-    }
+    text_columns(
+        client,
+        agent,
+        sheet,
+        &[
+            ("TOPIC", Value::Null),
+            (
+                "HOOK",
+                json!({"generation_type": "text", "data": {"prompt": "A hook about {{TOPIC}}"}}),
+            ),
+            (
+                "LINE",
+                json!({"generation_type": "text", "data": {"prompt": "After {{HOOK}} comes"}}),
+            ),
+        ],
+    )
+    .await;
     let row = add_row(client, agent, sheet).await;
     let engine = read(client, agent, sheet).await;
     let topic = id(&cell_in(&engine, &row, "TOPIC"));
@@ -52,26 +48,7 @@ async fn story_row(member: &Member) -> (i64, i64) {
         .await
         .expect(200);
     let video = id(&cell_in(&engine, &row, "VIDEO"));
-    for (name, kind, attributes) in [
-        (
-            "Backdrop",
-            "shape",
-            json!({"from": 0, "durationInFrames": 30, "width": 1080, "height": 1920, "styles": {"fill": "#203040"}}),
-        ),
-        (
-            "Line",
-            "text",
-            json!({"content": "{{LINE}}", "from": 0, "durationInFrames": 30, "width": 900, "height": 300, "styles": {"fontSize": "60px"}}),
-        ),
-    ] {
-        client
-            .post(
-                &format!("/v1/autocontentengine/{sheet}/cells/{video}/layers?agent_id={agent}"),
-                json!({"name": name, "type": kind, "additional_attributes": attributes}),
-            )
-            .await
-            .expect(201);
-    }
+    stack_layers(client, agent, sheet, video, &line_over_backdrop()).await;
     (sheet, id(&row))
 }
 

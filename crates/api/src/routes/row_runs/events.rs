@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::time::Duration;
 
 use ace_app::Actor;
 use ace_app::row_runs::RunView;
@@ -13,16 +12,14 @@ use ace_domain::ids::{AgentId, RowId, SpreadsheetId};
 use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::Stream;
+use futures::future::BoxFuture;
 use serde_json::json;
-use tokio::sync::broadcast::{self, error::RecvError};
 
 use crate::dto::row_runs::RunResponse;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AgentParam, Authenticated, RawId};
+use crate::routes::following::{Followed, event, follow};
 use crate::state::ApiState;
-
-/// How long to wait for a change notice before reading the run anyway.
-const RECHECK: Duration = Duration::from_secs(2);
 
 /// Streams the run's changes until it ends.
 #[utoipa::path(get, path = "/v1/autocontentengine/{sheet_id}/rows/{row_id}/runs/{run_id}/events", tag = "Row Runs", operation_id = "followRowRun",
@@ -38,23 +35,13 @@ pub async fn follow_row_run(
     let changes = state.app.generation_events().subscribe();
     let (sheet, row) = (sheet.into_id(), row.into_id());
     let first = ace_app::row_runs::get(&state.app, &actor, agent, sheet, row, run.0).await?;
-    let follower = Follower {
+    let followed = RowRun {
         state,
         actor,
         place: (agent, sheet, row, run.0),
-        changes,
-        next: Some(first),
         seen: Seen::default(),
-        pending: Vec::new(),
-        ended: false,
     };
-    let events = futures::stream::unfold(follower, |mut follower| async move {
-        follower
-            .next_event()
-            .await
-            .map(|event| (Ok(event), follower))
-    });
-    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+    Ok(Sse::new(follow(followed, first, changes)).keep_alive(KeepAlive::default()))
 }
 
 /// What the stream has told so far.
@@ -66,53 +53,26 @@ struct Seen {
     progress: Option<f64>,
 }
 
-struct Follower {
+struct RowRun {
     state: ApiState,
     actor: Actor,
     place: (AgentId, SpreadsheetId, RowId, i64),
-    changes: broadcast::Receiver<i64>,
-    next: Option<RunView>,
     seen: Seen,
-    /// Events worked out but not yet sent.
-    pending: Vec<Event>,
-    ended: bool,
 }
 
-impl Follower {
-    async fn next_event(&mut self) -> Option<Event> {
-        loop {
-            if !self.pending.is_empty() {
-                return Some(self.pending.remove(0));
-            }
-            if self.ended {
-                return None;
-            }
-            let view = match self.next.take() {
-                Some(view) => view,
-                None => {
-                    self.wait_for_change().await;
-                    let (agent, sheet, row, run) = self.place;
-                    match ace_app::row_runs::get(
-                        &self.state.app,
-                        &self.actor,
-                        agent,
-                        sheet,
-                        row,
-                        run,
-                    )
-                    .await
-                    {
-                        Ok(view) => view,
-                        Err(_) => return None,
-                    }
-                }
-            };
-            self.pending = self.changes_in(&view);
-        }
+impl Followed for RowRun {
+    type View = RunView;
+
+    fn read(&mut self) -> BoxFuture<'_, Option<RunView>> {
+        let (agent, sheet, row, run) = self.place;
+        Box::pin(async move {
+            ace_app::row_runs::get(&self.state.app, &self.actor, agent, sheet, row, run)
+                .await
+                .ok()
+        })
     }
 
-    /// The events `view` holds that the stream has not told yet.
-    fn changes_in(&mut self, view: &RunView) -> Vec<Event> {
+    fn tell(&mut self, view: &RunView) -> (Vec<Event>, bool) {
         let body = RunResponse::from(view);
         let mut events = Vec::new();
         for step in &body.steps {
@@ -138,22 +98,6 @@ impl Follower {
             self.seen.status = Some(body.status.clone());
             events.push(event("status", &json!(body)));
         }
-        self.ended = view.is_terminal();
-        events
+        (events, view.is_terminal())
     }
-
-    /// Returns when the run may have changed.
-    async fn wait_for_change(&mut self) {
-        match tokio::time::timeout(RECHECK, self.changes.recv()).await {
-            Ok(Ok(_) | Err(RecvError::Lagged(_))) | Err(_) => {}
-            Ok(Err(RecvError::Closed)) => tokio::time::sleep(RECHECK).await,
-        }
-    }
-}
-
-fn event(name: &str, data: &serde_json::Value) -> Event {
-    Event::default()
-        .event(name)
-        .json_data(data)
-        .unwrap_or_default()
 }

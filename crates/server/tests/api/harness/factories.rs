@@ -56,6 +56,58 @@ pub async fn engine(client: &Client, agent: i64, title: &str) -> Value {
     reply.body
 }
 
+/// Adds columns `(title, creation card or null)` of type text to the engine.
+pub async fn text_columns(client: &Client, agent: i64, sheet: i64, columns: &[(&str, Value)]) {
+    for (title, card) in columns {
+        let mut column = json!({"title": title, "type": "text"});
+        if !card.is_null() {
+            column["additional_attributes"] = json!({"creation_card": card});
+        }
+        client
+            .post(
+                &format!("/v1/autocontentengine/{sheet}/columns?agent_id={agent}"),
+                column,
+            )
+            .await
+            .expect(201);
+    }
+}
+
+/// Stacks layers `(name, type, additional_attributes)` on a video cell, back to front.
+pub async fn stack_layers(
+    client: &Client,
+    agent: i64,
+    sheet: i64,
+    cell: i64,
+    layers: &[(&str, &str, Value)],
+) {
+    for (name, kind, attributes) in layers {
+        client
+            .post(
+                &format!("/v1/autocontentengine/{sheet}/cells/{cell}/layers?agent_id={agent}"),
+                json!({"name": name, "type": kind, "additional_attributes": attributes}),
+            )
+            .await
+            .expect(201);
+    }
+}
+
+/// A one-second stack: the `{{LINE}}` column's text over a full-frame backdrop.
+pub fn line_over_backdrop() -> [(&'static str, &'static str, Value); 2] {
+    [
+        (
+            "Backdrop",
+            "shape",
+            json!({"from": 0, "durationInFrames": 30, "width": 1080, "height": 1920, "styles": {"fill": "#203040"}}),
+        ),
+        (
+            "Line",
+            "text",
+            json!({"content": "{{LINE}}", "from": 0, "durationInFrames": 30, "width": 900, "height": 300, "styles": {"fontSize": "60px"}}),
+        ),
+    ]
+}
+
 pub fn id(value: &Value) -> i64 {
     value["id"].as_i64().expect("an id")
 }

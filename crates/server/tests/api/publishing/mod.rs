@@ -47,7 +47,12 @@ async fn authorization_url(client: &Client, agent: i64) -> String {
 
 /// Connects the agent's TikTok account the way a creator does: ace's authorization URL,
 /// approved at TikTok, then TikTok's redirect to ace's callback. Returns the account.
-async fn connect(app: &TestApp, tiktok: &StandInTikTok, client: &Client, agent: i64) -> Value {
+pub(crate) async fn connect(
+    app: &TestApp,
+    tiktok: &StandInTikTok,
+    client: &Client,
+    agent: i64,
+) -> Value {
     let url = authorization_url(client, agent).await;
     let code = tiktok.approve(&url);
     let state = param(&url, "state");
