@@ -255,6 +255,7 @@ impl App {
             Arc::new(agent_runs::daily::DailyResearchJobs::new(self.clone())),
             Arc::new(publishing::run::PublishJobs::new(self.clone())),
             Arc::new(publishing::revoke::RevokeJobs::new(self.clone())),
+            Arc::new(publishing::metrics::FigureJobs::new(self.clone())),
             Arc::new(pipelines::PipelineFirings::new(self.clone())),
             Arc::new(pipelines::AdvancePipelineRuns::new(self.clone())),
         ]

@@ -29,6 +29,7 @@ pub mod notify;
 pub mod organizations;
 pub mod pipeline_runs;
 pub mod pipelines;
+pub mod post_metrics;
 pub mod queue;
 pub mod row_runs;
 pub mod server_state;

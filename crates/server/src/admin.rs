@@ -84,7 +84,7 @@ pub struct LinkTiktok {
     #[arg(long)]
     refresh_expires_in: Option<u64>,
     /// The scopes granted, comma-separated.
-    #[arg(long, default_value = "user.info.basic,video.publish")]
+    #[arg(long, default_value = "user.info.basic,video.publish,video.list")]
     scope: String,
 }
 

@@ -89,21 +89,42 @@ pub(crate) async fn stack_has_sound_of_key(
     }
 }
 
-async fn stack_has_sound(app: &App, resource: &ResourceRecord) -> AppResult<Option<bool>> {
+/// The video cell a video of the agent's own storage (by its key) was rendered from; `None`
+/// when ace did not render it.
+pub(crate) async fn rendered_cell_of_key(
+    db: &mut dyn ace_db::Session,
+    agent: AgentId,
+    key: &str,
+) -> AppResult<Option<CellId>> {
+    match resources::find_by_key(db, agent, key).await? {
+        Some(resource) => rendered_cell(db, &resource).await,
+        None => Ok(None),
+    }
+}
+
+/// The video cell `resource` was rendered from, when a render made it.
+async fn rendered_cell(
+    db: &mut dyn ace_db::Session,
+    resource: &ResourceRecord,
+) -> AppResult<Option<CellId>> {
     let Some(job) = resource.user_job_id else {
         return Ok(None);
     };
-    let mut conn = app.db.conn().await?;
-    let Some(job) = user_jobs::find(&mut conn, UserJobId::new(job)).await? else {
+    let Some(job) = user_jobs::find(db, UserJobId::new(job)).await? else {
         return Ok(None);
     };
     if job.user_job_type != JobKind::Render {
         return Ok(None);
     }
-    let Some(cell) = job.data.0["video_cell_id"].as_i64() else {
+    Ok(job.data.0["video_cell_id"].as_i64().map(CellId::new))
+}
+
+async fn stack_has_sound(app: &App, resource: &ResourceRecord) -> AppResult<Option<bool>> {
+    let mut conn = app.db.conn().await?;
+    let Some(cell) = rendered_cell(&mut conn, resource).await? else {
         return Ok(None);
     };
-    let stack = layers::list_for_cell(&mut conn, CellId::new(cell)).await?;
+    let stack = layers::list_for_cell(&mut conn, cell).await?;
     Ok(Some(
         stack.iter().any(|layer| layer.kind == LayerKind::Sound),
     ))

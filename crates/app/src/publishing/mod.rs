@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod gates;
+pub mod metrics;
 pub mod post;
 pub mod revoke;
 pub mod run;
@@ -39,6 +40,8 @@ pub struct Publishing {
     pub follow_for: Duration,
     /// How long a post waits when TikTok says to slow down.
     pub rate_limit_wait: Duration,
+    /// The interval of a published post's hourly readings (daily ones are 24 of them).
+    pub figures_interval: Duration,
 }
 
 impl Default for Publishing {
@@ -51,6 +54,7 @@ impl Default for Publishing {
             status_interval: Duration::from_secs(10),
             follow_for: Duration::from_secs(24 * 60 * 60),
             rate_limit_wait: Duration::from_secs(60),
+            figures_interval: Duration::from_secs(60 * 60),
         }
     }
 }

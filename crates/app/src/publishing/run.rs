@@ -31,7 +31,7 @@ use tracing::warn;
 
 use super::LANE;
 use super::accounts::{self, Unusable};
-use super::gates;
+use super::{gates, metrics};
 use crate::generations::outcome::WorkDir;
 use crate::{App, AppError, AppResult};
 
@@ -354,7 +354,7 @@ impl Step<'_> {
                 progress.status = Some("PUBLISH_COMPLETE".into());
                 progress.post_id = post_ids.first().cloned();
                 progress.post_ids = post_ids;
-                self.complete(&progress, request.idea_id).await
+                self.complete(&progress, request).await
             }
             Ok(PostStatus::Failed { reason }) => {
                 self.end(&format!(
@@ -469,8 +469,9 @@ impl Step<'_> {
         Ok(Outcome::Done)
     }
 
-    /// Ends the post `completed`, and moves the idea it was made from to `posted`.
-    async fn complete(&self, progress: &Progress, idea: Option<i64>) -> AppResult<Outcome> {
+    /// Ends the post `completed`, moves the idea it was made from to `posted`, and starts
+    /// reading a public post's figures back.
+    async fn complete(&self, progress: &Progress, request: &PublishRequest) -> AppResult<Outcome> {
         let app = self.app;
         let result = json!({
             "platform": progress.platform,
@@ -496,11 +497,24 @@ impl Step<'_> {
         if store::complete(&mut tx, self.id, &done, now)
             .await?
             .is_some()
-            && let Some(idea) = idea
         {
-            posted(&mut tx, IdeaId::new(idea), now).await?;
+            if let Some(idea) = request.idea_id {
+                posted(&mut tx, IdeaId::new(idea), now).await?;
+            }
+            if let Some(post_id) = &progress.post_id {
+                let published = metrics::Published {
+                    user_job_id: self.id,
+                    agent: self.connection.agent_id,
+                    account_id: self.connection.linked_account_id,
+                    post_id,
+                    media_url: &request.media_url,
+                    tenant: self.job.tenant,
+                };
+                metrics::follow(&mut tx, app, &published).await?;
+            }
         }
         tx.commit().await?;
+        app.queue.wake();
         Ok(Outcome::Done)
     }
 

@@ -2,7 +2,8 @@
 //! generations or its render ends, the row's STATS cell is written again from the current
 //! generation of each of its cells and layers, in the transaction that ended it, as
 //! `{credits, steps: [{column_title, status, provider, model, credits, seconds}],
-//! render: {seconds, width, height, duration_s, bytes}}`.
+//! render: {seconds, width, height, duration_s, bytes}}`, with `post` (the figures of the
+//! row's latest post, as last read back) once its video is published.
 
 use ace_db::Session;
 use ace_db::sheets::stats::{self as store, StatsSource};
@@ -16,7 +17,22 @@ use crate::AppResult;
 /// Writes the STATS cell of the row that `cell` is in.
 pub(crate) async fn refresh(db: &mut dyn Session, cell: i64, now: DateTime<Utc>) -> AppResult<()> {
     let sources = store::sources(db, cell).await?;
-    let value = summary(&sources).to_string();
+    let mut value = summary(&sources);
+    if let Some(post) = ace_db::post_metrics::latest_of_row(db, cell).await? {
+        value["post"] = json!({
+            "user_job_id": post.user_job_id,
+            "platform": post.platform,
+            "post_id": post.post_id,
+            "views": post.views,
+            "likes": post.likes,
+            "comments": post.comments,
+            "shares": post.shares,
+            "readings": post.readings,
+            "read_at": post.read_at,
+            "stopped": post.stopped,
+        });
+    }
+    let value = value.to_string();
     store::write(db, cell, &value, now).await?;
     Ok(())
 }

@@ -7,20 +7,23 @@
 //! the agent's preferences state are checked on each idea; a field that breaks one is
 //! written again with the fix in its prompt, and as a last resort mended by rule.
 
+mod sources;
+
 use std::collections::HashMap;
 
 use ace_db::knowledge::FoundPost;
-use ace_db::{agent_core, agents, knowledge};
+use ace_db::{agent_core, agents};
 use ace_domain::generation::instructions::word_count;
 use ace_domain::ideas::manifest::{ASPECT_RATIO, TimelineLayer, manifest};
 use ace_domain::ideas::preferences::{Constraint, constraints, rules};
 use ace_domain::ideas::{IdeaContent, IdeaData, InspirationSource, SelectedAsset, VideoType};
 use ace_domain::ids::AgentId;
-use ace_domain::knowledge::query::{PostQuery, Ranking};
 
 use crate::ideas::timelines::{self, template_type};
 use crate::text::{self, Ask};
 use crate::{App, AppResult};
+
+pub(crate) use sources::sources;
 
 /// Words spoken per second, for a script's length.
 const WORDS_PER_SECOND: f64 = 2.5;
@@ -60,6 +63,8 @@ pub(crate) struct Brief {
     keywords: Vec<String>,
     /// The library templates' timelines, by the video type each makes.
     timelines: HashMap<VideoType, Vec<TimelineLayer>>,
+    /// The handles of the agent's own connected accounts, whose posts are its own.
+    own_handles: Vec<String>,
 }
 
 impl Brief {
@@ -86,6 +91,21 @@ impl Brief {
             requirements: requirements.to_vec(),
             keywords: core.keywords.0.clone(),
             timelines: timelines::by_type(&mut conn).await?,
+            own_handles: ace_db::social_connections::for_agent(&mut conn, agent)
+                .await?
+                .into_iter()
+                .filter_map(|connection| connection.username)
+                .collect(),
+        })
+    }
+
+    /// Whether `post` is one of the agent's own (posted through a connected account).
+    fn is_own(&self, post: &FoundPost) -> bool {
+        post.author.as_deref().is_some_and(|author| {
+            let author = author.trim_start_matches('@');
+            self.own_handles
+                .iter()
+                .any(|handle| handle.trim_start_matches('@').eq_ignore_ascii_case(author))
         })
     }
 
@@ -198,44 +218,21 @@ impl Brief {
             notes.push(format!("This batch: {}.", topical.join("; ")));
         }
         if let Some(post) = source {
-            notes.push(format!(
-                "Inspired by a popular post: {}",
-                first_sentence(&post.body)
-            ));
+            if self.is_own(post) {
+                notes.push(format!(
+                    "Builds on one of your own posts that did well ({} views): {}",
+                    post.views.unwrap_or_default(),
+                    first_sentence(&post.body)
+                ));
+            } else {
+                notes.push(format!(
+                    "Inspired by a popular post: {}",
+                    first_sentence(&post.body)
+                ));
+            }
         }
         notes
     }
-}
-
-/// The posts the ideas draw on: the agent's most viewed posts matching its brief, else its
-/// most viewed posts at all.
-pub(crate) async fn sources(
-    app: &App,
-    agent: AgentId,
-    brief: &Brief,
-    count: u32,
-) -> AppResult<Vec<FoundPost>> {
-    let mut conn = app.db.conn().await?;
-    let now = app.clock.now();
-    let limit = (count * 2).clamp(4, 40);
-    for words in brief.search_words() {
-        let query = PostQuery {
-            words: Some(words),
-            ranking: Ranking::Views,
-            limit,
-            ..PostQuery::default()
-        };
-        let found = knowledge::search_posts(&mut conn, agent, &query, now).await?;
-        if !found.is_empty() {
-            return Ok(found);
-        }
-    }
-    let query = PostQuery {
-        ranking: Ranking::Views,
-        limit,
-        ..PostQuery::default()
-    };
-    Ok(knowledge::search_posts(&mut conn, agent, &query, now).await?)
 }
 
 /// Writes idea `number` (from 1) of a set, grounded in `source` when there is one: a title

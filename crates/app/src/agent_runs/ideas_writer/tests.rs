@@ -11,7 +11,45 @@ fn brief(rules: &[&str]) -> Brief {
         requirements: Vec::new(),
         keywords: Vec::new(),
         timelines: HashMap::new(),
+        own_handles: vec!["santiago_real".into()],
     }
+}
+
+fn post(author: &str) -> FoundPost {
+    FoundPost {
+        id: 1,
+        platform: "tiktok".into(),
+        platform_id: "1".into(),
+        url: None,
+        author: Some(author.into()),
+        body: "The birria stand nobody talks about. It opens at midnight.".into(),
+        posted_at: None,
+        views: Some(48_000),
+        likes: None,
+        comments: None,
+        shares: None,
+        saves: None,
+        engagement: None,
+        growth: 0,
+    }
+}
+
+#[test]
+fn an_idea_grounded_in_the_agents_own_post_says_it_builds_on_what_worked() {
+    let brief = brief(&[]);
+    let own = brief.notes(Some(&post("@Santiago_Real")));
+    assert!(
+        own.iter().any(|note| note
+            == "Builds on one of your own posts that did well (48000 views): The birria stand nobody talks about."),
+        "{own:?}"
+    );
+    let theirs = brief.notes(Some(&post("tacoqueen")));
+    assert!(
+        theirs
+            .iter()
+            .any(|note| note.starts_with("Inspired by a popular post: ")),
+        "{theirs:?}"
+    );
 }
 
 #[test]

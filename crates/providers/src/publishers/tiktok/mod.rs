@@ -1,11 +1,13 @@
 //! TikTok: Login Kit's OAuth (authorization code with PKCE, refresh, revoke) in [`oauth`], and
 //! the Content Posting API (creator info, a direct post uploaded in chunks or pulled from a
-//! verified URL, its status) in [`posting`]. Every answer carries TikTok's envelope
+//! verified URL, its status) in [`posting`], and the Display API's video query (how a post
+//! performs) in [`videos`]. Every answer carries TikTok's envelope
 //! `{data, error: {code, message, log_id}}`; a failure becomes a [`TikTokError`] that keeps
 //! TikTok's code and log id, so a failed post can be traced with TikTok's support.
 
 mod oauth;
 mod posting;
+mod videos;
 
 use std::time::Duration;
 
@@ -18,13 +20,17 @@ use tracing::warn;
 
 pub use oauth::{Grant, Pkce};
 pub use posting::{ChunkPlan, Creator, PostStatus, Upload, VideoPost, VideoSource};
+pub use videos::VideoFigures;
 
 /// Where TikTok's API is.
 pub const API_URL: &str = "https://open.tiktokapis.com";
 /// Where Login Kit asks the creator to authorize an app.
 pub const AUTHORIZE_URL: &str = "https://www.tiktok.com/v2/auth/authorize/";
-/// What ace asks a creator for: who they are, and posting on their behalf.
-pub const SCOPES: &str = "user.info.basic,video.publish";
+/// What ace asks a creator for: who they are, posting on their behalf, and reading their
+/// videos' figures back.
+pub const SCOPES: &str = "user.info.basic,video.publish,video.list";
+/// The scope reading videos back needs.
+pub const VIDEO_LIST_SCOPE: &str = "video.list";
 /// The largest answer read.
 const MAX_ANSWER_BYTES: usize = 1024 * 1024;
 

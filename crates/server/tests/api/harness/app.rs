@@ -202,6 +202,8 @@ impl TestAppBuilder {
             parts.sources.extend(configured);
             parts.publishing.status_interval = Duration::from_millis(20);
             parts.publishing.rate_limit_wait = Duration::from_millis(100);
+            // A post's 78 readings in a few seconds.
+            parts.publishing.figures_interval = Duration::from_millis(2);
         })
         .await
         .expect("the app starts");
@@ -319,6 +321,7 @@ impl TestApp {
         test_jobs(&mut settings);
         let server = Application::build_with(&settings, |parts| {
             parts.publishing.status_interval = Duration::from_millis(20);
+            parts.publishing.figures_interval = Duration::from_millis(2);
         })
         .await
         .expect("the app starts");

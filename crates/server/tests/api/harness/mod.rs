@@ -27,7 +27,7 @@ pub use generators::{
     SleepsInAChild, Writes,
 };
 pub use sources::{Answer, ScriptedSource};
-pub use tiktok::{StandInTikTok, TikTokState};
+pub use tiktok::{StandInTikTok, TikTokState, USERNAME};
 
 /// The storage config for a bucket made by [`fresh_bucket`].
 pub fn bucket_storage(bucket: TestBucket) -> ace_storage::StorageConfig {

@@ -124,6 +124,23 @@ async fn a_pipeline_run_takes_ideas_to_rows_to_videos_to_posts_offline() {
         assert_eq!(found["status"], "posted", "{found}");
     }
 
+    // Each post's figures were read back into its row's STATS cell.
+    let engine = crate::harness::read(client, agent, sheet).await;
+    for row in rows {
+        let row_id = row["row_id"].as_i64().unwrap();
+        let shown = engine["spreadsheet_rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"].as_i64() == Some(row_id))
+            .unwrap();
+        let stats = crate::harness::cell_in(&engine, shown, "STATS");
+        let stats: Value = serde_json::from_str(stats["value"].as_str().unwrap()).unwrap();
+        assert_eq!(stats["post"]["readings"], 78, "{stats}");
+        assert_eq!(stats["post"]["views"], 78_000, "{stats}");
+        assert_eq!(stats["render"]["status"], "completed", "{stats}");
+    }
+
     // The ledger charged exactly what the run spent, within its budget.
     let spent = body["credits_spent"].as_f64().unwrap();
     assert!(spent > 0.0 && spent <= 500.0, "{spent}");

@@ -16,7 +16,10 @@ async fn an_agent_connects_its_tiktok_account_and_it_appears_in_linked_accounts(
         url.starts_with(&format!("{}/v2/auth/authorize/", tiktok.api.url)),
         "{url}"
     );
-    assert_eq!(param(&url, "scope"), "user.info.basic,video.publish");
+    assert_eq!(
+        param(&url, "scope"),
+        "user.info.basic,video.publish,video.list"
+    );
     assert_eq!(param(&url, "response_type"), "code");
     assert!(param(&url, "redirect_uri").ends_with("/v1/social_accounts/tiktok/callback"));
     assert!(param(&url, "code_challenge").len() >= 43);

@@ -3,6 +3,7 @@
 //! by field, uploaded in order, followed until published, scheduled and cancelled.
 
 mod accounts;
+mod figures;
 mod posts;
 
 use serde_json::{Value, json};
