@@ -30,6 +30,9 @@ pub enum Backend {
 pub struct ConnectOptions {
     pub max_connections: u32,
     pub acquire_timeout: Duration,
+    /// How long a SQLite statement waits for another process's write lock before failing
+    /// with "database is locked".
+    pub busy_timeout: Duration,
 }
 
 impl Default for ConnectOptions {
@@ -37,6 +40,7 @@ impl Default for ConnectOptions {
         Self {
             max_connections: 16,
             acquire_timeout: Duration::from_secs(10),
+            busy_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -69,7 +73,7 @@ impl Database {
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10))
+                .busy_timeout(options.busy_timeout)
                 .foreign_keys(true);
             // The writer first: it creates the file and switches it to WAL.
             let writer = SqlitePoolOptions::new()

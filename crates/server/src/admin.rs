@@ -11,7 +11,7 @@ use anyhow::{Context, anyhow};
 use clap::{Args, Subcommand};
 
 use crate::config::Settings;
-use crate::startup::{assemble, connect};
+use crate::startup::{Caller, assemble, connect};
 
 /// Operator commands.
 #[derive(Debug, Subcommand)]
@@ -236,7 +236,7 @@ pub async fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<(
 
 /// The use-case context for admin commands: same database, storage and secret as the server.
 async fn context(settings: &Settings) -> anyhow::Result<App> {
-    let db = connect(settings).await?;
+    let db = connect(settings, Caller::Command).await?;
     let public_url = settings
         .public_url
         .clone()

@@ -69,7 +69,7 @@ pub fn run() -> ExitCode {
             }
             Command::Worker => startup::run_worker(&settings, startup::shutdown_signal()).await,
             Command::Migrate => {
-                startup::connect(&settings).await?;
+                startup::connect(&settings, startup::Caller::Command).await?;
                 println!("The database schema is up to date.");
                 Ok(())
             }

@@ -55,7 +55,7 @@ impl Application {
                 settings.data_dir.display()
             )
         })?;
-        let db = connect(settings).await?;
+        let db = connect(settings, Caller::Server).await?;
         let listener = TcpListener::bind(settings.bind)
             .await
             .with_context(|| format!("binding {}", settings.bind))?;
@@ -152,7 +152,7 @@ pub async fn run_worker(
             settings.data_dir.display()
         )
     })?;
-    let db = connect(settings).await?;
+    let db = connect(settings, Caller::Server).await?;
     let public_url = settings
         .public_url
         .clone()
@@ -190,11 +190,28 @@ fn pricing(settings: &Settings) -> anyhow::Result<PriceTable> {
         .map_err(|err| anyhow::anyhow!("the pricing file {}: {err}", path.display()))
 }
 
+/// How long a one-shot command waits for a busy server's write lock.
+const COMMAND_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Who connects, which sets how long a write waits for another process's lock on SQLite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Caller {
+    /// The server answers requests, so a write fails after the default wait.
+    Server,
+    /// A one-shot command (`migrate`, `admin …`) run beside a busy server waits it out.
+    Command,
+}
+
 /// Connects to the configured database and brings its schema up to date.
-pub async fn connect(settings: &Settings) -> anyhow::Result<Database> {
+pub async fn connect(settings: &Settings, caller: Caller) -> anyhow::Result<Database> {
+    let defaults = ConnectOptions::default();
     let options = ConnectOptions {
         max_connections: settings.db_max_connections,
-        ..ConnectOptions::default()
+        busy_timeout: match caller {
+            Caller::Server => defaults.busy_timeout,
+            Caller::Command => COMMAND_BUSY_TIMEOUT,
+        },
+        ..defaults
     };
     let db = Database::connect(&settings.database_url, &options)
         .await
