@@ -10,10 +10,8 @@ use std::fmt::Write;
 
 use crate::css::Color;
 use crate::fonts::Fonts;
+use crate::placement::{LINE_HEIGHT_PER_EM, box_padding, caption_anchor, caption_outline, margins};
 use crate::stack::{Align, Canvas, CaptionTemplate, Content, Font, Layer, Line, Motion};
-
-/// ASS line height per CSS em, for DejaVu.
-const EM_TO_ASS: f64 = 1.164;
 /// How long an enter or exit effect lasts, at most.
 pub const EFFECT_MS: u64 = 500;
 
@@ -116,14 +114,14 @@ impl Document {
         };
         let mut tags = format!(
             "\\an{alignment}\\fn{family}\\fs{:.1}\\b{}\\1c{}\\1a{}\\shad0",
-            font.size_px * EM_TO_ASS,
+            font.size_px * LINE_HEIGHT_PER_EM,
             font.weight,
             font.color.ass_rgb(),
             font.color.ass_alpha(layer.opacity),
         );
         let style = match font.background {
             Some(background) => {
-                let pad = (font.size_px * 0.25).round().max(1.0);
+                let pad = box_padding(font);
                 let _ = write!(
                     tags,
                     "\\3c{}\\3a{}\\bord{pad}",
@@ -302,33 +300,16 @@ impl Document {
             highlight,
         } = *look;
         let family = self.family(layer, font, fonts).to_owned();
-        let rect = layer.rect;
-        let whole_canvas = rect.left == 0.0
-            && rect.top == 0.0
-            && rect.width == f64::from(self.canvas.width)
-            && rect.height == f64::from(self.canvas.height);
-        let (w, h) = (f64::from(self.canvas.width), f64::from(self.canvas.height));
-        // Without a box, captions sit in the lower third, clear of the platform's buttons.
-        let (placement, margin_l, margin_r) = if whole_canvas {
-            (
-                format!("\\an2\\pos({:.1},{:.1})", w / 2.0, h * 0.78),
-                (w * 0.08) as i64,
-                (w * 0.08) as i64,
-            )
-        } else {
-            let (l, r) = margins(self.canvas, rect.left, rect.width);
-            (
-                format!(
-                    "\\an5\\pos({:.1},{:.1})",
-                    rect.left + rect.width / 2.0,
-                    rect.top + rect.height / 2.0
-                ),
-                l,
-                r,
-            )
-        };
-        let size = font.size_px * EM_TO_ASS;
-        let outline = (font.size_px / 12.0).max(2.0).round();
+        let anchor = caption_anchor(self.canvas, layer.rect);
+        let placement = format!(
+            "\\an{}\\pos({:.1},{:.1})",
+            if anchor.stands { 2 } else { 5 },
+            anchor.x,
+            anchor.y
+        );
+        let (margin_l, margin_r) = anchor.margins;
+        let size = font.size_px * LINE_HEIGHT_PER_EM;
+        let outline = caption_outline(font);
         let base = format!(
             "{placement}\\fn{family}\\fs{size:.1}\\b{}\\1c{}\\1a{}\\3c&H000000&\\3a{}\\bord{outline}\\shad0",
             font.weight,
@@ -445,12 +426,6 @@ impl Document {
         }
         out
     }
-}
-
-/// Left and right margins that make text wrap inside `[left, left + width]`.
-fn margins(canvas: Canvas, left: f64, width: f64) -> (i64, i64) {
-    let right = f64::from(canvas.width) - (left + width);
-    (left.max(0.0).round() as i64, right.max(0.0).round() as i64)
 }
 
 /// `H:MM:SS.cc`.

@@ -13,9 +13,11 @@ pub mod ass;
 pub mod compile;
 pub mod css;
 pub mod fonts;
+pub mod placement;
 pub mod run;
 pub mod stack;
 
 pub use compile::{Media, Plan, compile, probe};
+pub use placement::text_placement;
 pub use run::{Progress, RenderError, render, render_still};
 pub use stack::{Canvas, Layer, Source, Stack, StackError};

@@ -394,3 +394,55 @@ async fn a_clip_plays_from_its_start_time_at_its_place() {
     );
     assert_eq!(probe(&out)["streams"][0]["nb_read_frames"], "60");
 }
+
+/// The box around the bright pixels of `frame`.
+fn drawn_box(frame: &image::RgbImage) -> (u32, u32, u32, u32) {
+    let (mut left, mut top, mut right, mut bottom) = (u32::MAX, u32::MAX, 0, 0);
+    for (x, y, pixel) in frame.enumerate_pixels() {
+        if pixel.0.iter().map(|c| u32::from(*c)).sum::<u32>() > 3 * 128 {
+            left = left.min(x);
+            top = top.min(y);
+            right = right.max(x + 1);
+            bottom = bottom.max(y + 1);
+        }
+    }
+    (left, top, right, bottom)
+}
+
+#[tokio::test]
+async fn the_estimated_place_of_text_and_captions_holds_what_libass_draws() {
+    let canvas = Canvas {
+        width: 540,
+        height: 960,
+    };
+    let white = |size: &str| json!({"fontSize": size, "fontFamily": "DejaVu Sans", "fontWeight": "800", "color": "#ffffff", "textAlign": "center"});
+    let hook = json!([{"name": "Hook", "type": "text", "position": 1,
+        "additional_attributes": {"content": "Most people get this one thing wrong every day",
+            "from": 0, "durationInFrames": 30, "left": 45, "top": 130, "width": 420, "height": 120,
+            "styles": white("36px")}}]);
+    let captions = json!([{"name": "Captions", "type": "caption", "position": 1,
+        "additional_attributes": {"template": "classic", "styles": white("32px"),
+            "captions": [{"startMs": 0, "endMs": 1000, "words": [
+                {"word": "Nobody", "startMs": 0, "endMs": 250},
+                {"word": "measures", "startMs": 250, "endMs": 500},
+                {"word": "everything", "startMs": 500, "endMs": 750},
+                {"word": "properly", "startMs": 750, "endMs": 1000}]}]}}]);
+    for layers in [hook, captions] {
+        let scratch = Scratch::new();
+        let records: Vec<LayerRecord> = serde_json::from_value(layers.clone()).unwrap();
+        let stack = Stack::read(canvas, &records, true).unwrap();
+        let estimated = ace_render::text_placement(canvas, &stack.layers).extents[0].clone();
+        let out = scratch.render(canvas, layers).await;
+        let (left, top, right, bottom) = drawn_box(&frame(&out, 0.5));
+        let label = format!("{estimated:?} holds {:?}", (left, top, right, bottom));
+        // The estimate holds every drawn pixel, give or take two for anti-aliasing …
+        assert!(f64::from(left) >= estimated.left - 2.0, "{label}");
+        assert!(f64::from(top) >= estimated.top - 2.0, "{label}");
+        assert!(f64::from(right) <= estimated.right + 2.0, "{label}");
+        assert!(f64::from(bottom) <= estimated.bottom + 2.0, "{label}");
+        // … without claiming much more room than the text takes.
+        let drawn = f64::from((right - left) * (bottom - top));
+        let claimed = (estimated.right - estimated.left) * (estimated.bottom - estimated.top);
+        assert!(claimed < drawn * 1.6, "{label}");
+    }
+}

@@ -264,11 +264,11 @@ impl Step<'_> {
                     .await;
             }
         };
-        let sound = match app.storage.key_of_public_url(&request.media_url) {
-            Some(key) => gates::stack_has_sound_of_key(app, self.connection.agent_id, key).await?,
+        let stack = match app.storage.key_of_public_url(&request.media_url) {
+            Some(key) => gates::rendered_stack_of_key(app, self.connection.agent_id, key).await?,
             None => None,
         };
-        let measured = gates::measure(app, &file.to_string_lossy(), &dir, sound).await;
+        let measured = gates::measure(app, &file.to_string_lossy(), &dir, stack).await;
         let (Some(duration_ms), Some(_)) = (measured.duration_ms, measured.width) else {
             return self
                 .end("The video could not be read: data.media_url is not a video file.")

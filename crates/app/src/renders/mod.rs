@@ -15,7 +15,7 @@ use ace_domain::generation::{GenerationStatus, JobKind};
 use ace_domain::ids::{AgentId, CellId, SpreadsheetId};
 use ace_domain::sheet::column::ColumnRole;
 use ace_domain::sheet::layer::FPS;
-use ace_render::stack::{Canvas, Content, LayerRecord, Stack, frames_in_ms};
+use ace_render::stack::{Canvas, Content, LayerRecord, Stack, StackError, frames_in_ms};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -198,6 +198,24 @@ pub(crate) fn canvas_of(aspect_ratio: &str) -> Canvas {
         width: 1080,
         height: 1920,
     })
+}
+
+/// A video cell's stack as its render draws it: the layers filled from the row's cells on the
+/// engine's canvas, with the names of those left out for want of media (or why the stack
+/// cannot be read). `None` when the engine is gone.
+pub(crate) async fn bound_stack(
+    db: &mut dyn ace_db::Session,
+    agent: AgentId,
+    sheet: SpreadsheetId,
+    video_cell: CellId,
+) -> AppResult<Option<(Result<Stack, StackError>, Vec<String>)>> {
+    let Some(engine) = engines::find(db, agent, sheet).await? else {
+        return Ok(None);
+    };
+    let mut records = layer_records(db, video_cell).await?;
+    let left_out = binding::bind(db, engine.id, video_cell, &mut records).await?;
+    let stack = Stack::read(canvas_of(&engine.aspect_ratio), &records, false);
+    Ok(Some((stack, left_out)))
 }
 
 /// A video cell's layers as the renderer reads them.

@@ -7,18 +7,17 @@
 
 use std::time::{Duration, Instant};
 
-use ace_db::sheets::engines;
 use ace_db::user_jobs::{self as store, JobRecord};
 use ace_domain::generation::pricing::RENDER_KEY;
 use ace_domain::ids::{CellId, SpreadsheetId};
 use ace_jobs::{Job, Outcome};
 use ace_providers::Produced;
 use ace_render::fonts::{DEFAULT_FAMILY, Fonts};
-use ace_render::{Progress, RenderError, Stack, compile};
+use ace_render::{Progress, RenderError, compile};
 use serde_json::Value;
 use tracing::{info, warn};
 
-use super::{binding, canvas_of, layer_records, media};
+use super::{bound_stack, media};
 use crate::automation::delivery::Routes;
 use crate::generations::outcome::{Priced, WorkDir, fail, finish};
 use crate::{App, AppError, AppResult};
@@ -117,17 +116,21 @@ async fn plan(
         return Ok(Err("This render names no video cell.".into()));
     };
     let mut conn = app.db.conn().await?;
-    let Some(engine) = engines::find(&mut conn, record.agent_id, SpreadsheetId::new(sheet)).await?
-    else {
+    let bound = bound_stack(
+        &mut conn,
+        record.agent_id,
+        SpreadsheetId::new(sheet),
+        video_cell,
+    )
+    .await?;
+    drop(conn);
+    let Some((stack, left_out)) = bound else {
         return Ok(Err("The engine was deleted before the render ran.".into()));
     };
-    let mut records = layer_records(&mut conn, video_cell).await?;
-    let left_out = binding::bind(&mut conn, engine.id, video_cell, &mut records).await?;
-    drop(conn);
     if !left_out.is_empty() {
         info!(generation = %record.id, layers = ?left_out, "layers whose columns are empty are left out of the render");
     }
-    let stack = match Stack::read(canvas_of(&engine.aspect_ratio), &records, false) {
+    let stack = match stack {
         Ok(stack) => stack,
         Err(err) => return Ok(Err(err.to_string())),
     };

@@ -7,10 +7,12 @@ use ace_domain::FieldError;
 use ace_domain::ideas::VideoType;
 use ace_domain::sheet::column::{self, ColumnKind, ColumnRole};
 use ace_domain::sheet::layer::{self, LayerKind};
-use ace_domain::sheet::variables::references;
+use ace_domain::sheet::variables::{Sources, references, substitute};
 use ace_domain::sheet::{ASPECT_RATIOS, card};
+use ace_render::stack::{Canvas, LayerRecord, Stack};
+use ace_render::text_placement;
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 /// One template file.
 #[derive(Clone, Debug, Deserialize)]
@@ -246,6 +248,7 @@ fn check(file: TemplateFile) -> Result<Template, FieldError> {
             }
         }
         layer_kinds.push(kinds);
+        text_in_safe_area(&file, row).map_err(|err| err.within(&format!("rows[{r}]")))?;
     }
     if file.rows.is_empty() {
         return Err(FieldError::new(
@@ -262,6 +265,82 @@ fn check(file: TemplateFile) -> Result<Template, FieldError> {
         columns,
         layer_kinds,
     })
+}
+
+/// A text as long as a generated hook or line may be, for the safe-area rule.
+const SAMPLE_TEXT: &str = "Most people get this one thing wrong every day";
+/// A caption line as the transcriber cuts them (four words), with long words.
+const SAMPLE_CAPTION: [&str; 4] = ["Nobody", "measures", "everything", "properly"];
+
+/// The row's text and caption layers, filled with the template's variables, the row's values
+/// and, for generated columns, a sample as long as they get, must sit inside TikTok's safe
+/// area, or a video made from the template would fail its own quality gate.
+fn text_in_safe_area(file: &TemplateFile, row: &TemplateRow) -> Result<(), FieldError> {
+    let globals: Vec<(String, String)> = file
+        .variables
+        .iter()
+        .map(|v| (v.key.clone(), v.value.clone()))
+        .collect();
+    let cells: Vec<(String, Option<String>)> = file
+        .columns
+        .iter()
+        .map(|column| {
+            let value = row.values.get(&column.title).and_then(Value::as_str);
+            (
+                column.title.clone(),
+                Some(value.unwrap_or(SAMPLE_TEXT).to_owned()),
+            )
+        })
+        .collect();
+    let sources = Sources {
+        card: None,
+        globals: &globals,
+        cells: &cells,
+    };
+    let words: Vec<Value> = SAMPLE_CAPTION
+        .iter()
+        .enumerate()
+        .map(|(i, word)| json!({"word": word, "startMs": i * 400, "endMs": i * 400 + 400}))
+        .collect();
+    let records: Vec<LayerRecord> = row
+        .layers
+        .iter()
+        .enumerate()
+        .filter(|(_, layer)| matches!(layer.kind.as_str(), "text" | "caption" | "captions"))
+        .map(|(position, layer)| {
+            let mut attributes = layer.additional_attributes.clone();
+            if let Some(content) = attributes["content"].as_str() {
+                attributes["content"] = substitute(content, &sources).text.into();
+            } else if layer.kind == "text" {
+                attributes["content"] = SAMPLE_TEXT.into();
+            }
+            if layer.kind.starts_with("caption") {
+                attributes["captions"] = json!([{"startMs": 0, "endMs": 1600, "words": words}]);
+            }
+            LayerRecord {
+                name: layer.name.clone(),
+                kind: layer.kind.clone(),
+                position: i64::try_from(position).unwrap_or(i64::MAX),
+                additional_attributes: attributes,
+            }
+        })
+        .collect();
+    let canvas = Canvas::for_aspect_ratio(Some(&file.aspect_ratio))
+        .ok_or_else(|| FieldError::new("aspect_ratio", "is not a canvas ace renders"))?;
+    let stack = Stack::read(canvas, &records, false)
+        .map_err(|err| FieldError::new("layers", err.to_string()))?;
+    let outside = text_placement(canvas, &stack.layers).outside();
+    if outside.is_empty() {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            "layers",
+            format!(
+                "must keep text inside TikTok's safe area, with text as long as it gets: {}",
+                outside.join("; ")
+            ),
+        ))
+    }
 }
 
 /// The strings in a card field: itself, or the strings of a list.
@@ -324,6 +403,25 @@ mod tests {
         });
         assert!(
             reason.contains("rows[0].layers[0].additional_attributes.from"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn text_under_tiktoks_buttons_is_refused() {
+        let reason = refused(talking_avatar(), |f| {
+            let hook = f["rows"][0]["layers"]
+                .as_array_mut()
+                .unwrap()
+                .iter_mut()
+                .find(|layer| layer["name"] == "Hook")
+                .unwrap();
+            hook["additional_attributes"]["top"] = 1700.into();
+        });
+        assert!(
+            reason.contains("rows[0].layers")
+                && reason.contains("\"Hook\" reaches y")
+                && reason.contains("the area ends at 1600"),
             "{reason}"
         );
     }

@@ -1,10 +1,13 @@
 //! The quality gates a video passes before it leaves ace: what TikTok accepts (container and
 //! codec, resolution, aspect ratio, length), whether it will sound right (loudness near
-//! −16 LUFS, a warning only; no silent video when its stack has sound). Pure: the measurements
+//! −16 LUFS, a warning only; no silent video when its stack has sound), and whether its text
+//! and captions stay inside TikTok's safe area (`safe_area`). Pure: the measurements
 //! come in, the verdicts go out, each with what was measured and what was expected, so a
 //! failed post says exactly what to fix.
 
 use serde::{Deserialize, Serialize};
+
+use super::safe_area::{SafeArea, TextPlacement};
 
 /// What was measured of a video.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21,6 +24,9 @@ pub struct Measured {
     /// Whether the layer stack it was rendered from has sound layers; `None` when ace did not
     /// render it.
     pub stack_has_sound: Option<bool>,
+    /// Where the text and captions of the stack it was rendered from sit; `None` when ace
+    /// did not render it.
+    pub text: Option<TextPlacement>,
 }
 
 crate::wire_enum! {
@@ -72,6 +78,7 @@ pub fn check(measured: &Measured, max_seconds: u64) -> GateReport {
         duration(measured, max_seconds),
         loudness(measured),
         sound(measured),
+        safe_area(measured),
     ];
     GateReport {
         passed: !checks.iter().any(|c| c.verdict == Verdict::Failed),
@@ -211,8 +218,43 @@ fn sound(m: &Measured) -> Check {
     }
 }
 
+fn safe_area(m: &Measured) -> Check {
+    let name = "safe_area".to_owned();
+    let Some(text) = &m.text else {
+        return Check {
+            name,
+            verdict: Verdict::Skipped,
+            measured: "not rendered by ace, so its text is not known".into(),
+            expected: "text and captions inside TikTok's safe area".into(),
+        };
+    };
+    let area = SafeArea::tiktok(text.canvas_width, text.canvas_height);
+    let expected = format!(
+        "text and captions inside {} of {}×{}, clear of TikTok's buttons, description and top bar",
+        area.describe(),
+        text.canvas_width,
+        text.canvas_height
+    );
+    let outside = text.outside();
+    let measured = if text.extents.is_empty() {
+        "no text or captions".to_owned()
+    } else if outside.is_empty() {
+        format!("{} text layers, all inside", text.extents.len())
+    } else {
+        outside.join("; ")
+    };
+    Check {
+        name,
+        verdict: verdict(outside.is_empty()),
+        measured,
+        expected,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use crate::publishing::safe_area::TextExtent;
+
     use super::*;
 
     fn vertical() -> Measured {
@@ -225,6 +267,17 @@ mod tests {
             loudness_lufs: Some(-15.2),
             peak_dbfs: Some(-1.5),
             stack_has_sound: Some(true),
+            text: Some(TextPlacement {
+                canvas_width: 1080,
+                canvas_height: 1920,
+                extents: vec![TextExtent {
+                    layer: "Hook".into(),
+                    left: 120.0,
+                    top: 260.0,
+                    right: 900.0,
+                    bottom: 460.0,
+                }],
+            }),
         }
     }
 
@@ -301,5 +354,39 @@ mod tests {
             verdict_of(&check(&panorama, 600), "aspect_ratio"),
             Verdict::Failed
         );
+        let uploaded = Measured {
+            text: None,
+            ..vertical()
+        };
+        assert_eq!(
+            verdict_of(&check(&uploaded, 600), "safe_area"),
+            Verdict::Skipped
+        );
+    }
+
+    #[test]
+    fn text_under_tiktoks_buttons_fails_naming_the_layer_and_where_it_reaches() {
+        let mut covered = vertical();
+        if let Some(text) = covered.text.as_mut() {
+            text.extents.push(TextExtent {
+                layer: "Captions".into(),
+                left: 86.0,
+                top: 1620.0,
+                right: 994.0,
+                bottom: 1700.0,
+            });
+        }
+        let report = check(&covered, 600);
+        assert!(!report.passed);
+        let reason = report.failure().unwrap();
+        assert!(
+            reason.contains(
+                "safe_area: \"Captions\" reaches x 994 (the area ends at 960), \
+                 reaches y 1700 (the area ends at 1600) (expected text and captions inside \
+                 x 60–960, y 180–1600 of 1080×1920"
+            ),
+            "{reason}"
+        );
+        assert!(!reason.contains("Hook"), "{reason}");
     }
 }

@@ -103,7 +103,7 @@ pub fn line_over_backdrop() -> [(&'static str, &'static str, Value); 2] {
         (
             "Line",
             "text",
-            json!({"content": "{{LINE}}", "from": 0, "durationInFrames": 30, "width": 900, "height": 300, "styles": {"fontSize": "60px"}}),
+            json!({"content": "{{LINE}}", "from": 0, "durationInFrames": 30, "left": 90, "top": 700, "width": 840, "height": 300, "styles": {"fontSize": "60px"}}),
         ),
     ]
 }

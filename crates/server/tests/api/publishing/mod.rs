@@ -1,10 +1,12 @@
 //! Publishing to TikTok against a stand-in that speaks TikTok's wire format: accounts
 //! connected with Login Kit (PKCE), tokens sealed, refreshed and revoked; posts checked field
-//! by field, uploaded in order, followed until published, scheduled and cancelled.
+//! by field, uploaded in order, followed until published, scheduled and cancelled; the
+//! quality gates, down to TikTok's safe area.
 
 mod accounts;
 mod figures;
 mod posts;
+mod safe_area;
 
 use serde_json::{Value, json};
 
