@@ -6,6 +6,8 @@
 pub mod dto;
 pub mod error;
 pub mod extract;
+#[cfg(feature = "mcp")]
+pub mod mcp;
 pub mod middleware;
 pub mod openapi;
 pub mod router;

@@ -396,6 +396,15 @@ pub fn router(state: ApiState) -> Router {
         )
         .layer(DefaultBodyLimit::max(file_limit));
     let request_id = HeaderName::from_static(REQUEST_ID);
+    #[cfg(feature = "mcp")]
+    let ops = ops.merge(
+        Router::new()
+            .route_service(
+                "/mcp",
+                crate::mcp::http_service(state.clone(), state.settings.mcp_allowed_hosts.clone()),
+            )
+            .layer(from_fn_with_state(state.clone(), authenticate)),
+    );
     Router::new()
         .merge(v1)
         .merge(ops)

@@ -18,6 +18,8 @@ pub struct EdgeSettings {
     pub max_file_bytes: u64,
     /// Requests per minute per API key; `None` turns rate limiting off.
     pub rate_limit_per_minute: Option<u32>,
+    /// The `Host` names `/mcp` answers (a guard against DNS rebinding).
+    pub mcp_allowed_hosts: Vec<String>,
 }
 
 impl Default for EdgeSettings {
@@ -27,6 +29,7 @@ impl Default for EdgeSettings {
             max_upload_bytes: 64 * 1024 * 1024,
             max_file_bytes: 1024 * 1024 * 1024,
             rate_limit_per_minute: Some(1_200),
+            mcp_allowed_hosts: ["localhost", "127.0.0.1", "::1"].map(String::from).to_vec(),
         }
     }
 }

@@ -11,7 +11,7 @@ use anyhow::{Context, anyhow};
 use clap::{Args, Subcommand};
 
 use crate::config::Settings;
-use crate::startup::{Caller, assemble, connect};
+use crate::startup;
 
 /// Operator commands.
 #[derive(Debug, Subcommand)]
@@ -142,7 +142,7 @@ async fn move_credits(
 
 /// Runs one admin command.
 pub async fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
-    let app = context(settings).await?;
+    let app = startup::command_context(settings).await?;
     let fail = |err: ace_app::AppError| anyhow!("{}", err.message);
     match command {
         AdminCommand::CreateUser {
@@ -232,14 +232,4 @@ pub async fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<(
         }
     }
     Ok(())
-}
-
-/// The use-case context for admin commands: same database, storage and secret as the server.
-async fn context(settings: &Settings) -> anyhow::Result<App> {
-    let db = connect(settings, Caller::Command).await?;
-    let public_url = settings
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://localhost:{}", settings.bind.port()));
-    assemble(settings, db, &public_url, |_| {}).await
 }

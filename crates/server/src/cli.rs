@@ -1,5 +1,5 @@
 //! The command line: `ace serve`, `ace worker`, `ace migrate`, `ace admin ...` and
-//! `ace render`.
+//! `ace render` and `ace mcp`.
 
 use std::process::ExitCode;
 
@@ -36,6 +36,11 @@ pub enum Command {
     Admin(AdminCommand),
     /// Render a layer stack file to an MP4, without a server.
     Render(crate::render_cli::RenderArgs),
+    /// Serve MCP over stdio, configured like GEN's MCP server: `GEN_API_KEY`, and
+    /// `GEN_API_BASE_URL` to relay to a server elsewhere (else the tools run here, on the
+    /// local data directory).
+    #[cfg(feature = "mcp")]
+    Mcp,
 }
 
 /// Parses the command line and runs it.
@@ -75,6 +80,8 @@ pub fn run() -> ExitCode {
             }
             Command::Admin(command) => admin::run(&settings, command).await,
             Command::Render(args) => crate::render_cli::run(&args).await,
+            #[cfg(feature = "mcp")]
+            Command::Mcp => crate::mcp_cli::run(&settings).await,
         }
     });
     match outcome {

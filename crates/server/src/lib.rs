@@ -7,6 +7,8 @@ pub mod bootstrap;
 pub mod cli;
 pub mod config;
 pub mod housekeeping;
+#[cfg(feature = "mcp")]
+pub mod mcp_cli;
 pub mod render_cli;
 pub mod startup;
 pub mod telemetry;

@@ -70,10 +70,18 @@ impl Application {
         ace_app::templates::sync::sync_from(&app, settings.templates_dir.as_deref())
             .await
             .map_err(|err| anyhow::anyhow!("loading the template library: {err}"))?;
+        let mut mcp_allowed_hosts = EdgeSettings::default().mcp_allowed_hosts;
+        mcp_allowed_hosts.extend(
+            url::Url::parse(&public_url)
+                .ok()
+                .and_then(|url| url.host_str().map(str::to_owned)),
+        );
+        mcp_allowed_hosts.extend(settings.mcp_allowed_hosts.iter().cloned());
         let edge = EdgeSettings {
             rate_limit_per_minute: settings.rate_limit_per_minute,
             max_upload_bytes: settings.max_upload_bytes,
             max_file_bytes: settings.max_file_bytes,
+            mcp_allowed_hosts,
             ..EdgeSettings::default()
         };
         let router = ace_api::router(ApiState::new(app.clone(), edge));
@@ -192,6 +200,17 @@ fn pricing(settings: &Settings) -> anyhow::Result<PriceTable> {
 
 /// How long a one-shot command waits for a busy server's write lock.
 const COMMAND_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// The use-case context for one-shot commands (`admin`, `mcp` on stdio): the server's
+/// database, storage and secrets, without its HTTP side.
+pub async fn command_context(settings: &Settings) -> anyhow::Result<App> {
+    let db = connect(settings, Caller::Command).await?;
+    let public_url = settings
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://localhost:{}", settings.bind.port()));
+    assemble(settings, db, &public_url, |_| {}).await
+}
 
 /// Who connects, which sets how long a write waits for another process's lock on SQLite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

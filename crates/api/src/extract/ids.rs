@@ -31,6 +31,18 @@ impl<'de> Deserialize<'de> for RawId {
 #[derive(Clone, Copy, Debug)]
 pub struct AgentParam(pub AgentId);
 
+impl AgentParam {
+    /// Reads an `agent_id` as sent; it is required.
+    pub fn parse(raw: Option<String>) -> Result<AgentParam, ApiError> {
+        let raw = raw.ok_or_else(|| {
+            ApiError::validation("agent_id is required (as a query parameter or in the body).")
+        })?;
+        parse_raw_id(&raw)
+            .map(|id| AgentParam(AgentId::new(id)))
+            .map_err(|_| ApiError::validation(format!("agent_id {raw:?} must be a numeric id.")))
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for AgentParam {
     type Rejection = ApiError;
 
@@ -48,11 +60,6 @@ impl<S: Send + Sync> FromRequestParts<S> for AgentParam {
                 _ => None,
             },
         };
-        let raw = raw.ok_or_else(|| {
-            ApiError::validation("agent_id is required (as a query parameter or in the body).")
-        })?;
-        parse_raw_id(&raw)
-            .map(|id| AgentParam(AgentId::new(id)))
-            .map_err(|_| ApiError::validation(format!("agent_id {raw:?} must be a numeric id.")))
+        AgentParam::parse(raw)
     }
 }

@@ -14,13 +14,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
-        let query = parts.uri.query().unwrap_or_default();
-        let deserializer =
-            serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize(deserializer)
-            .map(Query)
-            .map_err(|err| {
-                ApiError::validation(format!("Query parameter {}: {}.", err.path(), err.inner()))
-            })
+        parse_query(parts.uri.query().unwrap_or_default()).map(Query)
     }
+}
+
+/// Reads a query string as `T`, as a route reads its own.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let deserializer =
+        serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+        ApiError::validation(format!("Query parameter {}: {}.", err.path(), err.inner()))
+    })
 }

@@ -61,6 +61,15 @@ pub struct ConfigArgs {
     /// Requests per minute per API key; 0 turns rate limiting off.
     #[arg(long, env = "ACE_RATE_LIMIT_PER_MINUTE", global = true)]
     pub rate_limit_per_minute: Option<u32>,
+    /// More `Host` names `/mcp` answers, comma-separated (it always answers localhost and the
+    /// public URL's host).
+    #[arg(
+        long,
+        env = "ACE_MCP_ALLOWED_HOSTS",
+        global = true,
+        value_delimiter = ','
+    )]
+    pub mcp_allowed_hosts: Vec<String>,
     /// Largest avatar or logo upload accepted, in MiB.
     #[arg(long, env = "ACE_MAX_UPLOAD_MB", global = true)]
     pub max_upload_mb: Option<usize>,
@@ -178,6 +187,7 @@ struct FileSettings {
     jwt_secret: Option<String>,
     url_signing_key: Option<String>,
     rate_limit_per_minute: Option<u32>,
+    mcp_allowed_hosts: Option<Vec<String>>,
     max_upload_mb: Option<usize>,
     max_file_mb: Option<u64>,
     templates_dir: Option<PathBuf>,
@@ -235,6 +245,8 @@ pub struct Settings {
     pub url_signing_key: Option<String>,
     /// `None` turns rate limiting off.
     pub rate_limit_per_minute: Option<u32>,
+    /// The `Host` names `/mcp` answers beyond localhost and the public URL's host.
+    pub mcp_allowed_hosts: Vec<String>,
     pub max_upload_bytes: usize,
     pub max_file_bytes: u64,
     /// `None`: the built-in template library.
@@ -421,6 +433,11 @@ impl Settings {
             jwt_secret: args.jwt_secret.clone().or(file.jwt_secret),
             url_signing_key: args.url_signing_key.clone().or(file.url_signing_key),
             rate_limit_per_minute: (rate > 0).then_some(rate),
+            mcp_allowed_hosts: if args.mcp_allowed_hosts.is_empty() {
+                file.mcp_allowed_hosts.unwrap_or_default()
+            } else {
+                args.mcp_allowed_hosts.clone()
+            },
             max_upload_bytes: args.max_upload_mb.or(file.max_upload_mb).unwrap_or(64) * 1024 * 1024,
             max_file_bytes: args.max_file_mb.or(file.max_file_mb).unwrap_or(1024) * 1024 * 1024,
             templates_dir: args

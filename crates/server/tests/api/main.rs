@@ -27,6 +27,7 @@ mod knowledge;
 mod layers;
 mod ledger;
 mod local_cards;
+mod mcp;
 mod me;
 mod ops;
 mod organizations;

@@ -1,0 +1,234 @@
+//! ace's MCP server: the tools GEN's MCP server has, under the same names and arguments,
+//! answering as the REST routes do, for the caller only, over `/mcp` and over `ace mcp`
+//! (stdio), both in-process on the data directory and relaying to a server.
+
+mod setup;
+mod vidsheets;
+
+use std::collections::BTreeSet;
+use std::process::Stdio;
+use std::sync::Mutex;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdin, ChildStdout};
+
+use crate::harness::{Client, Reply, TestApp};
+
+/// An MCP client, over one transport.
+pub struct Mcp {
+    wire: Wire,
+    next_id: Mutex<i64>,
+    /// The tools called so far.
+    pub called: Mutex<BTreeSet<String>>,
+}
+
+enum Wire {
+    /// POSTs to `/mcp`, one request each.
+    Http(Client),
+    /// Lines to and from an `ace mcp` child.
+    Stdio(Box<tokio::sync::Mutex<Pipe>>),
+}
+
+struct Pipe {
+    _child: Child,
+    input: ChildStdin,
+    output: Lines<BufReader<ChildStdout>>,
+}
+
+impl Pipe {
+    /// Writes one message, a line.
+    async fn send(&mut self, message: &Value) {
+        let line = format!("{message}\n");
+        self.input.write_all(line.as_bytes()).await.unwrap();
+        self.input.flush().await.unwrap();
+    }
+}
+
+/// A tool's result: its JSON, and whether it is an error result.
+#[derive(Debug)]
+pub struct Called {
+    pub is_error: bool,
+    pub value: Value,
+}
+
+impl Called {
+    /// The value of a result that is not an error.
+    #[track_caller]
+    pub fn ok(self) -> Value {
+        assert!(!self.is_error, "the tool failed: {}", self.value);
+        self.value
+    }
+
+    /// GEN's error code of an error result.
+    #[track_caller]
+    pub fn error_code(&self) -> &str {
+        assert!(self.is_error, "the tool succeeded: {}", self.value);
+        self.value["error_code"].as_str().unwrap_or_default()
+    }
+}
+
+/// How `ace mcp` reaches the tools.
+#[derive(Clone, Copy, Debug)]
+pub enum StdioMode {
+    /// On the app's own database and data directory.
+    InProcess,
+    /// Relaying to the app's `/mcp`.
+    Relay,
+}
+
+impl Mcp {
+    fn with(wire: Wire) -> Mcp {
+        Mcp {
+            wire,
+            next_id: Mutex::new(0),
+            called: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    /// A client of `/mcp` with `client`'s credential.
+    pub fn http(client: &Client) -> Mcp {
+        Mcp::with(Wire::Http(client.clone()))
+    }
+
+    /// An `ace mcp` child for `app`'s owner, initialized.
+    pub async fn stdio(app: &TestApp, mode: StdioMode) -> Mcp {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_ace"));
+        command
+            .arg("--data-dir")
+            .arg(app.data_dir())
+            .arg("--database-url")
+            .arg(app.database_url())
+            // The server's own configuration, so the links it hands out are the same.
+            .arg("--public-url")
+            .arg(app.anonymous().url("").replace("127.0.0.1", "localhost"))
+            .arg("mcp")
+            .env_remove("ACE_DATABASE_URL")
+            .env_remove("GEN_API_BASE_URL")
+            .env("RUST_LOG", "warn")
+            .env(
+                "GEN_API_KEY",
+                app.owner.client.key().expect("the owner's key"),
+            )
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true);
+        if let StdioMode::Relay = mode {
+            command.env("GEN_API_BASE_URL", app.anonymous().url("/v1"));
+        }
+        let mut child = command.spawn().expect("starting ace mcp");
+        let input = child.stdin.take().unwrap();
+        let output = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mcp = Mcp::with(Wire::Stdio(Box::new(tokio::sync::Mutex::new(Pipe {
+            _child: child,
+            input,
+            output,
+        }))));
+        mcp.result(
+            "initialize",
+            json!({"protocolVersion": "2025-06-18", "capabilities": {},
+                "clientInfo": {"name": "ace-tests", "version": "1.0.0"}}),
+        )
+        .await;
+        mcp.notify("notifications/initialized").await;
+        mcp
+    }
+
+    fn next_id(&self) -> i64 {
+        let mut next = self.next_id.lock().unwrap();
+        *next += 1;
+        *next
+    }
+
+    /// Posts one JSON-RPC request to `/mcp` and answers the HTTP reply (HTTP only).
+    pub async fn post(&self, method: &str, params: Value) -> Reply {
+        let Wire::Http(client) = &self.wire else {
+            panic!("post is for /mcp");
+        };
+        let message =
+            json!({"jsonrpc": "2.0", "id": self.next_id(), "method": method, "params": params});
+        let response = client
+            .request(Method::POST, "/mcp")
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-protocol-version", "2025-06-18")
+            .json(&message)
+            .send()
+            .await
+            .expect("the request reaches the server");
+        Client::read(response).await
+    }
+
+    async fn notify(&self, method: &str) {
+        if let Wire::Stdio(pipe) = &self.wire {
+            let message = json!({"jsonrpc": "2.0", "method": method});
+            pipe.lock().await.send(&message).await;
+        }
+    }
+
+    /// The answer to one JSON-RPC request.
+    pub async fn request(&self, method: &str, params: Value) -> Value {
+        match &self.wire {
+            Wire::Http(_) => self.post(method, params).await.expect(200).body,
+            Wire::Stdio(pipe) => {
+                let id = self.next_id();
+                let mut pipe = pipe.lock().await;
+                pipe.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
+                    .await;
+                loop {
+                    let line = pipe
+                        .output
+                        .next_line()
+                        .await
+                        .unwrap()
+                        .expect("ace mcp answers before it exits");
+                    let message: Value = serde_json::from_str(&line)
+                        .unwrap_or_else(|_| panic!("stdout holds only MCP messages: {line}"));
+                    if message["id"] == id {
+                        return message;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The result of a JSON-RPC request that must succeed.
+    pub async fn result(&self, method: &str, params: Value) -> Value {
+        let answer = self.request(method, params).await;
+        assert!(answer["error"].is_null(), "{answer}");
+        answer["result"].clone()
+    }
+
+    /// Every tool the server lists.
+    pub async fn tools(&self) -> Vec<Value> {
+        self.result("tools/list", json!({})).await["tools"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Calls a tool.
+    pub async fn call(&self, name: &str, arguments: Value) -> Called {
+        self.called.lock().unwrap().insert(name.to_owned());
+        let result = self
+            .result("tools/call", json!({"name": name, "arguments": arguments}))
+            .await;
+        let text = result["content"][0]["text"].as_str().unwrap_or_default();
+        Called {
+            is_error: result["isError"] == true,
+            value: serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned())),
+        }
+    }
+
+    /// Checks that every tool the server lists was called.
+    pub async fn called_every_tool(&self) {
+        let listed: BTreeSet<String> = self
+            .tools()
+            .await
+            .iter()
+            .map(|tool| tool["name"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(listed, *self.called.lock().unwrap());
+    }
+}
