@@ -162,10 +162,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for JsonAs<T> {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
         json_only(parts)?;
-        serde_path_to_error::deserialize(body_value(parts))
-            .map(JsonAs)
-            .map_err(|err| ApiError::from(ace_domain::validation::from_json_path_error(&err)))
+        read_as(body_value(parts)).map(JsonAs)
     }
+}
+
+/// Reads `body` as `T`; a field of the wrong shape is named in a 422.
+pub fn read_as<T: DeserializeOwned>(body: Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(body)
+        .map_err(|err| ApiError::from(ace_domain::validation::from_json_path_error(&err)))
 }
 
 /// A request body GEN documents under a resource key (Rails-style parameter wrapping), such as

@@ -16,10 +16,10 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::body::unwrap_resource;
+use crate::extract::body::{read_as, unwrap_resource};
 use crate::extract::query::parse_query;
 use crate::extract::{
-    AgentParam, Authenticated, FormData, FormOrJson, Query, RawId, Resource, Wrapped,
+    AgentParam, Authenticated, FormData, FormOrJson, JsonAs, Query, RawId, Resource, Wrapped,
 };
 use crate::state::ApiState;
 
@@ -249,6 +249,11 @@ impl Call {
     /// The named arguments that are set, as a body GEN may wrap under `T`'s key.
     pub fn wrapped<T: Resource>(&self, names: &[&str]) -> ApiResult<Wrapped<T>> {
         unwrap_resource(&Value::Object(self.fields(names))).map(Wrapped)
+    }
+
+    /// `body` read as `T`, as a route reads a body GEN never wraps.
+    pub fn json_as<T: DeserializeOwned>(&self, body: Value) -> ApiResult<JsonAs<T>> {
+        read_as(body).map(JsonAs)
     }
 
     /// `body` as a JSON request body.

@@ -43,14 +43,18 @@ async fn migrate_prepares_an_empty_database_and_exits() {
 #[tokio::test]
 async fn admin_commands_create_users_add_members_move_credits_and_issue_jwts() {
     let app = TestApp::spawn().await;
+    // The server answers on this runtime, so the binary runs off it: a write the server had
+    // begun when the test blocked would hold SQLite's lock until the binary gave up.
     let admin = |args: &[&str]| {
         let mut command = ace(app.data_dir(), Some(app.database_url()));
         command.arg("admin").args(args);
-        run(&mut command)
+        tokio::task::spawn_blocking(move || run(&mut command))
     };
 
     let (ok, stdout, stderr) =
-        admin(&["create-user", "--email", "ops@example.com", "--name", "Ops"]);
+        admin(&["create-user", "--email", "ops@example.com", "--name", "Ops"])
+            .await
+            .unwrap();
     assert!(ok, "{stderr}");
     let key = stdout
         .split_whitespace()
@@ -72,7 +76,9 @@ async fn admin_commands_create_users_add_members_move_credits_and_issue_jwts() {
         "ops@example.com",
         "--role",
         "viewer",
-    ]);
+    ])
+    .await
+    .unwrap();
     assert!(ok, "{stderr}");
     let orgs = ops.get("/v1/organizations").await.expect(200);
     assert!(
@@ -89,7 +95,9 @@ async fn admin_commands_create_users_add_members_move_credits_and_issue_jwts() {
         &workspace,
         "--amount",
         "12.5",
-    ]);
+    ])
+    .await
+    .unwrap();
     assert!(ok, "{stderr}");
     let (ok, _, stderr) = admin(&[
         "deduct-credits",
@@ -99,7 +107,9 @@ async fn admin_commands_create_users_add_members_move_credits_and_issue_jwts() {
         "2.5",
         "--note",
         "correction",
-    ]);
+    ])
+    .await
+    .unwrap();
     assert!(ok, "{stderr}");
     let org = app
         .owner
@@ -114,10 +124,14 @@ async fn admin_commands_create_users_add_members_move_credits_and_issue_jwts() {
         &workspace,
         "--amount",
         "99999",
-    ]);
+    ])
+    .await
+    .unwrap();
     assert!(!ok && stderr.contains("Cannot deduct"), "{stderr}");
 
-    let (ok, stdout, stderr) = admin(&["issue-jwt", "--user", "owner@ace.local", "--ttl", "10m"]);
+    let (ok, stdout, stderr) = admin(&["issue-jwt", "--user", "owner@ace.local", "--ttl", "10m"])
+        .await
+        .unwrap();
     assert!(ok, "{stderr}");
     let me = app
         .anonymous()
@@ -127,7 +141,9 @@ async fn admin_commands_create_users_add_members_move_credits_and_issue_jwts() {
         .expect(200);
     assert_eq!(me.body["id"], app.owner.user_id.get());
 
-    let (ok, _, stderr) = admin(&["set-plan", "--organization", &workspace, "--name", "Pro"]);
+    let (ok, _, stderr) = admin(&["set-plan", "--organization", &workspace, "--name", "Pro"])
+        .await
+        .unwrap();
     assert!(ok, "{stderr}");
     let org = app
         .owner

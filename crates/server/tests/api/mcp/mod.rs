@@ -2,6 +2,7 @@
 //! answering as the REST routes do, for the caller only, over `/mcp` and over `ace mcp`
 //! (stdio), both in-process on the data directory and relaying to a server.
 
+mod editing;
 mod setup;
 mod vidsheets;
 
@@ -219,6 +220,20 @@ impl Mcp {
             is_error: result["isError"] == true,
             value: serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned())),
         }
+    }
+
+    /// A generation read with `gen_get_generation`, checked against its REST read.
+    pub async fn generation(&self, client: &Client, id: &str) -> Value {
+        let read = self
+            .call("gen_get_generation", json!({"generation_id": id}))
+            .await
+            .ok();
+        let rest = client
+            .get(&format!("/v1/generations/{id}"))
+            .await
+            .expect(200);
+        assert_eq!(read, rest.body);
+        read
     }
 
     /// Checks that every tool the server lists was called.

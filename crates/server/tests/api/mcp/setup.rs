@@ -69,6 +69,7 @@ async fn every_tool_answers_over_stdio_in_process_and_relayed() {
 async fn every_tool(app: &TestApp, mcp: &Mcp) {
     journey(app, mcp).await;
     super::vidsheets::journey(app, mcp).await;
+    super::editing::journey(app, mcp).await;
     mcp.called_every_tool().await;
 }
 

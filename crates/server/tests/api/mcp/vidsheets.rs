@@ -96,18 +96,7 @@ pub async fn journey(app: &TestApp, mcp: &Mcp) {
         "{stopped:?} {continued:?}"
     );
     app.drain_jobs().await;
-    let ended = mcp
-        .call("gen_get_generation", json!({"generation_id": generation}))
-        .await
-        .ok();
-    assert_eq!(
-        ended,
-        client
-            .get(&format!("/v1/generations/{generation}"))
-            .await
-            .expect(200)
-            .body
-    );
+    let ended = mcp.generation(client, &generation).await;
     assert!(
         ["completed", "failed"].contains(&ended["status"].as_str().unwrap()),
         "{ended}"
