@@ -217,7 +217,8 @@ pub async fn command_context(settings: &Settings) -> anyhow::Result<App> {
 pub enum Caller {
     /// The server answers requests, so a write fails after the default wait.
     Server,
-    /// A one-shot command (`migrate`, `admin …`) run beside a busy server waits it out.
+    /// A command run beside a busy server (`migrate`, `admin …`, and `ace mcp` serving on
+    /// stdio) waits it out.
     Command,
 }
 
