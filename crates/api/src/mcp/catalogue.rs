@@ -4,19 +4,22 @@
 //! arguments, so a tool and its route share every rule, shape and error.
 
 use std::fmt::Write;
+use std::sync::Arc;
 
 use ace_app::Actor;
 use ace_domain::ids::parse_raw_id;
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
 use futures::future::BoxFuture;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::body::{read_as, unwrap_resource};
+use crate::extract::body::{ParsedBody, read_as, unwrap_resource};
 use crate::extract::query::parse_query;
 use crate::extract::{
     AgentParam, Authenticated, FormData, FormOrJson, JsonAs, Query, RawId, Resource, Wrapped,
@@ -62,6 +65,8 @@ pub enum Kind {
     Flag,
     Object,
     Texts,
+    /// A list of objects.
+    Objects,
     OneOf(&'static [&'static str]),
 }
 
@@ -113,6 +118,7 @@ impl Tool {
                     Kind::Flag => json!({"type": "boolean"}),
                     Kind::Object => json!({"type": "object"}),
                     Kind::Texts => json!({"type": "array", "items": {"type": "string"}}),
+                    Kind::Objects => json!({"type": "array", "items": {"type": "object"}}),
                     Kind::OneOf(values) => json!({"type": "string", "enum": values}),
                 };
                 schema["description"] = arg.about.into();
@@ -153,6 +159,9 @@ impl Tool {
                 Kind::Texts => value
                     .as_array()
                     .is_some_and(|items| items.iter().all(Value::is_string)),
+                Kind::Objects => value
+                    .as_array()
+                    .is_some_and(|items| items.iter().all(Value::is_object)),
                 Kind::OneOf(values) => value.as_str().is_some_and(|v| values.contains(&v)),
             };
             if !fits {
@@ -162,6 +171,7 @@ impl Tool {
                     Kind::Flag => "true or false".to_owned(),
                     Kind::Object => "an object".to_owned(),
                     Kind::Texts => "a list of strings".to_owned(),
+                    Kind::Objects => "a list of objects".to_owned(),
                     Kind::OneOf(values) => format!("one of {}", values.join(", ")),
                 };
                 return Err(ApiError::validation(format!(
@@ -226,13 +236,19 @@ impl Call {
 
     /// The named arguments that are set, as a query string read the route's way.
     pub fn query<T: DeserializeOwned>(&self, names: &[&str]) -> ApiResult<Query<T>> {
+        let RawQuery(query) = self.raw_query(names);
+        parse_query(&query.unwrap_or_default()).map(Query)
+    }
+
+    /// The named arguments that are set, as a raw query string.
+    pub fn raw_query(&self, names: &[&str]) -> RawQuery {
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         for name in names {
             if let Some(value) = self.text(name) {
                 query.append_pair(name, &value);
             }
         }
-        parse_query(&query.finish()).map(Query)
+        RawQuery(Some(query.finish()))
     }
 
     /// The named arguments that are set, as a JSON object.
@@ -263,6 +279,17 @@ impl Call {
             uploads: Vec::new(),
         })
     }
+
+    /// `body` as a whole JSON request, for a route that reads the request itself.
+    pub fn request(&self, body: Value) -> Request {
+        let mut request = Request::new(Body::empty());
+        request.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        request.extensions_mut().insert(ParsedBody(Arc::new(body)));
+        request
+    }
 }
 
 /// A handler's answer as the tool's result.
@@ -291,4 +318,21 @@ impl Answer for StatusCode {
 /// A handler's result as a tool's.
 pub fn answer(result: ApiResult<impl Answer>) -> ApiResult<Value> {
     result.map(Answer::into_value)
+}
+
+/// The result of a handler that builds its own response (its status varies), as a tool's:
+/// the response's JSON body.
+pub async fn answer_response(result: ApiResult<Response>) -> ApiResult<Value> {
+    let bytes = to_bytes(result?.into_body(), usize::MAX)
+        .await
+        .map_err(|err| internal(anyhow::Error::new(err).context("reading a handler's answer")))?;
+    if bytes.is_empty() {
+        return Ok(Value::Null);
+    }
+    serde_json::from_slice(&bytes)
+        .map_err(|err| internal(anyhow::Error::new(err).context("a handler's answer is not JSON")))
+}
+
+fn internal(err: anyhow::Error) -> ApiError {
+    ApiError(ace_app::AppError::internal(err))
 }

@@ -2,7 +2,10 @@
 //! answering as the REST routes do, for the caller only, over `/mcp` and over `ace mcp`
 //! (stdio), both in-process on the data directory and relaying to a server.
 
+mod agent_setup;
 mod editing;
+mod ideas;
+mod runs;
 mod setup;
 mod vidsheets;
 
@@ -10,6 +13,9 @@ use std::collections::BTreeSet;
 use std::process::Stdio;
 use std::sync::Mutex;
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use md5::{Digest, Md5};
 use reqwest::Method;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
@@ -107,6 +113,8 @@ impl Mcp {
             .arg("mcp")
             .env_remove("ACE_DATABASE_URL")
             .env_remove("GEN_API_BASE_URL")
+            // The test's own worker runs the jobs, with its scripted generators.
+            .env("ACE_SERVE_JOBS", "false")
             .env("RUST_LOG", "warn")
             .env(
                 "GEN_API_KEY",
@@ -234,6 +242,31 @@ impl Mcp {
             .expect(200);
         assert_eq!(read, rest.body);
         read
+    }
+
+    /// Uploads `bytes` as GEN's direct upload flow does: declared with
+    /// `gen_create_direct_upload`, then PUT where it says; answers the upload's signed_id.
+    pub async fn upload_directly(
+        &self,
+        filename: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Value {
+        let ticket = self
+            .call(
+                "gen_create_direct_upload",
+                json!({"filename": filename, "byte_size": bytes.len(),
+                    "checksum": STANDARD.encode(Md5::digest(&bytes)), "content_type": content_type}),
+            )
+            .await
+            .ok();
+        let mut put = reqwest::Client::new().put(ticket["direct_upload"]["url"].as_str().unwrap());
+        for (name, value) in ticket["direct_upload"]["headers"].as_object().unwrap() {
+            put = put.header(name, value.as_str().unwrap());
+        }
+        let sent = put.body(bytes).send().await.unwrap();
+        assert!(sent.status().is_success(), "{}", sent.status());
+        ticket["signed_id"].clone()
     }
 
     /// Checks that every tool the server lists was called.

@@ -2,8 +2,12 @@
 
 use serde_json::{Value, json};
 
+use std::sync::Arc;
+
+use ace_domain::sheet::card::GenerationType;
+
 use super::{Mcp, StdioMode};
-use crate::harness::TestApp;
+use crate::harness::{AgentWriter, TestApp};
 
 #[tokio::test]
 async fn an_mcp_client_initializes_and_lists_gens_tools_with_their_arguments_and_costs() {
@@ -54,22 +58,33 @@ async fn an_mcp_client_initializes_and_lists_gens_tools_with_their_arguments_and
 
 #[tokio::test]
 async fn every_tool_answers_over_http_as_its_rest_route_does() {
-    let app = TestApp::spawn().await;
+    let app = journey_app().await;
     every_tool(&app, &Mcp::http(&app.owner.client)).await;
 }
 
 #[tokio::test]
 async fn every_tool_answers_over_stdio_in_process_and_relayed() {
-    let app = TestApp::spawn().await;
+    let app = journey_app().await;
     every_tool(&app, &Mcp::stdio(&app, StdioMode::InProcess).await).await;
     every_tool(&app, &Mcp::stdio(&app, StdioMode::Relay).await).await;
+}
+
+/// An app whose agent runs are written by the scripted text model.
+async fn journey_app() -> TestApp {
+    TestApp::builder()
+        .generator(GenerationType::Text, Arc::new(AgentWriter))
+        .spawn()
+        .await
 }
 
 /// Calls every tool the server lists.
 async fn every_tool(app: &TestApp, mcp: &Mcp) {
     journey(app, mcp).await;
+    super::agent_setup::journey(app, mcp).await;
+    super::ideas::journey(app, mcp).await;
     super::vidsheets::journey(app, mcp).await;
     super::editing::journey(app, mcp).await;
+    super::runs::journey(app, mcp).await;
     mcp.called_every_tool().await;
 }
 
