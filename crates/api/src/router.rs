@@ -372,6 +372,8 @@ pub fn router(state: ApiState) -> Router {
         .merge(streams)
         .route_layer(from_fn_with_state(state.clone(), parse_body))
         .route_layer(from_fn_with_state(state.clone(), authenticate));
+    #[cfg(feature = "mcp")]
+    let reference = document.clone();
     let ops = Router::new()
         .route("/healthz", get(ops::health::healthz))
         .route("/readyz", get(ops::health::readyz))
@@ -401,7 +403,11 @@ pub fn router(state: ApiState) -> Router {
         Router::new()
             .route_service(
                 "/mcp",
-                crate::mcp::http_service(state.clone(), state.settings.mcp_allowed_hosts.clone()),
+                crate::mcp::http_service(
+                    state.clone(),
+                    state.settings.mcp_allowed_hosts.clone(),
+                    reference,
+                ),
             )
             .layer(from_fn_with_state(state.clone(), authenticate)),
     );

@@ -122,7 +122,12 @@ async fn serve_locally(settings: &Settings, key: &str) -> anyhow::Result<()> {
                 .await;
         })
     });
-    let server = McpServer::for_caller(ApiState::new(app.clone(), EdgeSettings::default()), caller)
+    let reference: std::sync::Arc<str> = ace_api::router::openapi()
+        .to_json()
+        .context("writing the API reference")?
+        .into();
+    let state = ApiState::new(app.clone(), EdgeSettings::default());
+    let server = McpServer::for_caller(state, reference, caller)
         .serve(rmcp::transport::stdio())
         .await
         .context("starting MCP on stdio")?;

@@ -4,6 +4,8 @@
 //! load balancer answers any request) and over stdio by `ace mcp`.
 
 pub mod catalogue;
+mod progress;
+mod resources;
 mod server;
 pub mod tools;
 
@@ -18,17 +20,19 @@ use crate::state::ApiState;
 
 /// The `/mcp` service: stateless streamable HTTP answering with JSON where it can. Callers are
 /// authenticated before it (the route sits behind the auth middleware); `allowed_hosts` are
-/// the `Host` values it answers (a guard against DNS rebinding).
+/// the `Host` values it answers (a guard against DNS rebinding); `reference` is the OpenAPI
+/// document served as a resource.
 pub fn http_service(
     state: ApiState,
     allowed_hosts: Vec<String>,
+    reference: Arc<str>,
 ) -> StreamableHttpService<McpServer, NeverSessionManager> {
     let config = StreamableHttpServerConfig::default()
         .with_legacy_session_mode(false)
         .with_json_response(true)
         .with_allowed_hosts(allowed_hosts);
     StreamableHttpService::new(
-        move || Ok(McpServer::per_request(state.clone())),
+        move || Ok(McpServer::per_request(state.clone(), reference.clone())),
         Arc::new(NeverSessionManager::default()),
         config,
     )

@@ -40,11 +40,15 @@ pub static TOOLS: &[Tool] = &[
             ENGINE_ID,
             AGENT_ID,
             Arg::text("name", "The pipeline's name."),
-            Arg::text(
-                "trigger_type",
-                "webhook, schedule_minutely, schedule_hourly, schedule_daily, \
-                 schedule_weekly, schedule_monthly or schedule_once.",
-            ),
+            Arg::text("trigger_type", "What starts a run.").of(Kind::OneOf(&[
+                "webhook",
+                "schedule_minutely",
+                "schedule_hourly",
+                "schedule_daily",
+                "schedule_weekly",
+                "schedule_monthly",
+                "schedule_once",
+            ])),
             Arg::text(
                 "trigger_config",
                 "{every, at, weekday, day_of_month, run_at, timezone}, as the trigger needs.",

@@ -5,13 +5,18 @@
 mod agent_setup;
 mod editing;
 mod ideas;
+mod progress;
+mod resources;
 mod runs;
 mod setup;
+mod tenancy;
 mod vidsheets;
 
 use std::collections::BTreeSet;
 use std::process::Stdio;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+
+use ace_domain::sheet::card::GenerationType;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -21,7 +26,15 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout};
 
-use crate::harness::{Client, Reply, TestApp};
+use crate::harness::{AgentWriter, Client, Reply, TestApp};
+
+/// An app whose text (agent runs included) is written by the scripted text model.
+pub async fn scripted_app() -> TestApp {
+    TestApp::builder()
+        .generator(GenerationType::Text, Arc::new(AgentWriter))
+        .spawn()
+        .await
+}
 
 /// An MCP client, over one transport.
 pub struct Mcp {
@@ -61,6 +74,14 @@ pub struct Called {
 }
 
 impl Called {
+    fn from_result(result: &Value) -> Called {
+        let text = result["content"][0]["text"].as_str().unwrap_or_default();
+        Called {
+            is_error: result["isError"] == true,
+            value: serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned())),
+        }
+    }
+
     /// The value of a result that is not an error.
     #[track_caller]
     pub fn ok(self) -> Value {
@@ -178,13 +199,38 @@ impl Mcp {
 
     /// The answer to one JSON-RPC request.
     pub async fn request(&self, method: &str, params: Value) -> Value {
+        self.exchange(method, params).await.0
+    }
+
+    /// The answer to one JSON-RPC request, with the notifications sent before it.
+    pub async fn exchange(&self, method: &str, params: Value) -> (Value, Vec<Value>) {
         match &self.wire {
-            Wire::Http(_) => self.post(method, params).await.expect(200).body,
+            Wire::Http(_) => {
+                let reply = self.post(method, params).await.expect(200);
+                let streamed = reply
+                    .headers
+                    .get("content-type")
+                    .is_some_and(|kind| kind.as_bytes().starts_with(b"text/event-stream"));
+                if !streamed {
+                    return (reply.body, Vec::new());
+                }
+                // An event stream: the notifications, then the answer.
+                let mut messages: Vec<Value> = reply
+                    .text
+                    .lines()
+                    .filter_map(|line| line.strip_prefix("data:"))
+                    .filter(|data| !data.trim().is_empty())
+                    .map(|data| serde_json::from_str(data.trim()).expect("each event is JSON"))
+                    .collect();
+                let answer = messages.pop().expect("the stream ends with the answer");
+                (answer, messages)
+            }
             Wire::Stdio(pipe) => {
                 let id = self.next_id();
                 let mut pipe = pipe.lock().await;
                 pipe.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
                     .await;
+                let mut notifications = Vec::new();
                 loop {
                     let line = pipe
                         .output
@@ -195,8 +241,9 @@ impl Mcp {
                     let message: Value = serde_json::from_str(&line)
                         .unwrap_or_else(|_| panic!("stdout holds only MCP messages: {line}"));
                     if message["id"] == id {
-                        return message;
+                        return (message, notifications);
                     }
+                    notifications.push(message);
                 }
             }
         }
@@ -223,11 +270,22 @@ impl Mcp {
         let result = self
             .result("tools/call", json!({"name": name, "arguments": arguments}))
             .await;
-        let text = result["content"][0]["text"].as_str().unwrap_or_default();
-        Called {
-            is_error: result["isError"] == true,
-            value: serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned())),
-        }
+        Called::from_result(&result)
+    }
+
+    /// Calls a tool asking for progress under `token`; answers the result and the progress
+    /// notifications sent before it.
+    pub async fn call_following(
+        &self,
+        name: &str,
+        arguments: Value,
+        token: &str,
+    ) -> (Called, Vec<Value>) {
+        let params = json!({"name": name, "arguments": arguments,
+            "_meta": {"progressToken": token}});
+        let (answer, notifications) = self.exchange("tools/call", params).await;
+        assert!(answer["error"].is_null(), "{answer}");
+        (Called::from_result(&answer["result"]), notifications)
     }
 
     /// A generation read with `gen_get_generation`, checked against its REST read.

@@ -2,12 +2,8 @@
 
 use serde_json::{Value, json};
 
-use std::sync::Arc;
-
-use ace_domain::sheet::card::GenerationType;
-
-use super::{Mcp, StdioMode};
-use crate::harness::{AgentWriter, TestApp};
+use super::{Mcp, StdioMode, scripted_app};
+use crate::harness::TestApp;
 
 #[tokio::test]
 async fn an_mcp_client_initializes_and_lists_gens_tools_with_their_arguments_and_costs() {
@@ -58,23 +54,15 @@ async fn an_mcp_client_initializes_and_lists_gens_tools_with_their_arguments_and
 
 #[tokio::test]
 async fn every_tool_answers_over_http_as_its_rest_route_does() {
-    let app = journey_app().await;
+    let app = scripted_app().await;
     every_tool(&app, &Mcp::http(&app.owner.client)).await;
 }
 
 #[tokio::test]
 async fn every_tool_answers_over_stdio_in_process_and_relayed() {
-    let app = journey_app().await;
+    let app = scripted_app().await;
     every_tool(&app, &Mcp::stdio(&app, StdioMode::InProcess).await).await;
     every_tool(&app, &Mcp::stdio(&app, StdioMode::Relay).await).await;
-}
-
-/// An app whose agent runs are written by the scripted text model.
-async fn journey_app() -> TestApp {
-    TestApp::builder()
-        .generator(GenerationType::Text, Arc::new(AgentWriter))
-        .spawn()
-        .await
 }
 
 /// Calls every tool the server lists.
@@ -267,46 +255,6 @@ async fn a_tools_failure_is_an_error_result_carrying_gens_error_code() {
             .unwrap()
             .contains("gen_make_coffee")
     );
-}
-
-#[tokio::test]
-async fn another_tenants_key_sees_only_its_own_data_through_the_tools() {
-    let app = TestApp::spawn().await;
-    let stranger = app.user("stranger").await;
-    let theirs = Mcp::http(&stranger.client);
-    let owner_agent = app.owner.agent_id.get().to_string();
-    // Each refusal is the one the REST route gives the same caller.
-    for (tool, path) in [
-        ("gen_get_agent", format!("/v1/agents/{owner_agent}")),
-        (
-            "gen_get_agent_core",
-            format!("/v1/agents/{owner_agent}/core"),
-        ),
-    ] {
-        let refused = theirs.call(tool, json!({"agent_id": owner_agent})).await;
-        let rest = stranger.client.get(&path).await;
-        assert!(rest.status >= 400, "{}", rest.text);
-        assert_eq!(refused.error_code(), rest.error_code(), "{tool}");
-    }
-    let deleted = theirs
-        .call("gen_delete_agent", json!({"agent_id": owner_agent}))
-        .await;
-    assert!(deleted.is_error);
-    app.owner
-        .client
-        .get(&format!("/v1/agents/{owner_agent}"))
-        .await
-        .expect(200);
-    let agents = theirs.call("gen_list_agents", json!({})).await.ok();
-    let ids: Vec<i64> = agents
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["id"].as_i64().unwrap())
-        .collect();
-    assert_eq!(ids, [stranger.agent_id.get()]);
-    let me = theirs.call("gen_get_me", json!({})).await.ok();
-    assert_eq!(me["id"], stranger.user_id.get());
 }
 
 #[tokio::test]
