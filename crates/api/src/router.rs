@@ -401,14 +401,7 @@ pub fn router(state: ApiState) -> Router {
     #[cfg(feature = "mcp")]
     let ops = ops.merge(
         Router::new()
-            .route_service(
-                "/mcp",
-                crate::mcp::http_service(
-                    state.clone(),
-                    state.settings.mcp_allowed_hosts.clone(),
-                    reference,
-                ),
-            )
+            .route_service("/mcp", crate::mcp::http_service(state.clone(), reference))
             .layer(from_fn_with_state(state.clone(), authenticate)),
     );
     Router::new()

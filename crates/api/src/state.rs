@@ -20,6 +20,9 @@ pub struct EdgeSettings {
     pub rate_limit_per_minute: Option<u32>,
     /// The `Host` names `/mcp` answers (a guard against DNS rebinding).
     pub mcp_allowed_hosts: Vec<String>,
+    /// The browser origins `/mcp` answers (`scheme://host:port`, `:*` for any port); a request
+    /// with any other `Origin` is refused, one with none (a desktop client) is not.
+    pub mcp_allowed_origins: Vec<String>,
 }
 
 impl Default for EdgeSettings {
@@ -30,6 +33,7 @@ impl Default for EdgeSettings {
             max_file_bytes: 1024 * 1024 * 1024,
             rate_limit_per_minute: Some(1_200),
             mcp_allowed_hosts: ["localhost", "127.0.0.1", "::1"].map(String::from).to_vec(),
+            mcp_allowed_origins: Vec::new(),
         }
     }
 }

@@ -70,18 +70,30 @@ impl Application {
         ace_app::templates::sync::sync_from(&app, settings.templates_dir.as_deref())
             .await
             .map_err(|err| anyhow::anyhow!("loading the template library: {err}"))?;
+        let public = url::Url::parse(&public_url).ok();
         let mut mcp_allowed_hosts = EdgeSettings::default().mcp_allowed_hosts;
         mcp_allowed_hosts.extend(
-            url::Url::parse(&public_url)
-                .ok()
+            public
+                .as_ref()
                 .and_then(|url| url.host_str().map(str::to_owned)),
         );
         mcp_allowed_hosts.extend(settings.mcp_allowed_hosts.iter().cloned());
+        let mut mcp_allowed_origins: Vec<String> = public
+            .as_ref()
+            .map(|url| {
+                let port = url.port_or_known_default().unwrap_or_default();
+                let host = url.host_str().unwrap_or_default();
+                format!("{}://{host}:{port}", url.scheme())
+            })
+            .into_iter()
+            .collect();
+        mcp_allowed_origins.extend(settings.mcp_allowed_origins.iter().cloned());
         let edge = EdgeSettings {
             rate_limit_per_minute: settings.rate_limit_per_minute,
             max_upload_bytes: settings.max_upload_bytes,
             max_file_bytes: settings.max_file_bytes,
             mcp_allowed_hosts,
+            mcp_allowed_origins,
             ..EdgeSettings::default()
         };
         let router = ace_api::router(ApiState::new(app.clone(), edge));

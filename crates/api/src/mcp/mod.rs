@@ -19,18 +19,19 @@ pub use server::McpServer;
 use crate::state::ApiState;
 
 /// The `/mcp` service: stateless streamable HTTP answering with JSON where it can. Callers are
-/// authenticated before it (the route sits behind the auth middleware); `allowed_hosts` are
-/// the `Host` values it answers (a guard against DNS rebinding); `reference` is the OpenAPI
-/// document served as a resource.
+/// authenticated before it (the route sits behind the auth middleware); it answers only the
+/// configured `Host` names (a guard against DNS rebinding) and browser origins (any other
+/// `Origin` is refused); `reference` is the OpenAPI document served as a resource.
 pub fn http_service(
     state: ApiState,
-    allowed_hosts: Vec<String>,
     reference: Arc<str>,
 ) -> StreamableHttpService<McpServer, NeverSessionManager> {
     let config = StreamableHttpServerConfig::default()
         .with_legacy_session_mode(false)
         .with_json_response(true)
-        .with_allowed_hosts(allowed_hosts);
+        .with_allowed_hosts(state.settings.mcp_allowed_hosts.clone())
+        .with_allowed_origins(state.settings.mcp_allowed_origins.clone())
+        .enforce_origin_validation();
     StreamableHttpService::new(
         move || Ok(McpServer::per_request(state.clone(), reference.clone())),
         Arc::new(NeverSessionManager::default()),

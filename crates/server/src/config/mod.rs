@@ -70,6 +70,16 @@ pub struct ConfigArgs {
         value_delimiter = ','
     )]
     pub mcp_allowed_hosts: Vec<String>,
+    /// More browser origins `/mcp` answers, comma-separated, as `https://app.example.com:443`
+    /// (`:*` for any port). It always answers the public URL's origin, and clients that send no
+    /// `Origin` (desktop and CLI clients); any other origin is refused.
+    #[arg(
+        long,
+        env = "ACE_MCP_ALLOWED_ORIGINS",
+        global = true,
+        value_delimiter = ','
+    )]
+    pub mcp_allowed_origins: Vec<String>,
     /// Largest avatar or logo upload accepted, in MiB.
     #[arg(long, env = "ACE_MAX_UPLOAD_MB", global = true)]
     pub max_upload_mb: Option<usize>,
@@ -188,6 +198,7 @@ struct FileSettings {
     url_signing_key: Option<String>,
     rate_limit_per_minute: Option<u32>,
     mcp_allowed_hosts: Option<Vec<String>>,
+    mcp_allowed_origins: Option<Vec<String>>,
     max_upload_mb: Option<usize>,
     max_file_mb: Option<u64>,
     templates_dir: Option<PathBuf>,
@@ -247,6 +258,8 @@ pub struct Settings {
     pub rate_limit_per_minute: Option<u32>,
     /// The `Host` names `/mcp` answers beyond localhost and the public URL's host.
     pub mcp_allowed_hosts: Vec<String>,
+    /// The browser origins `/mcp` answers beyond the public URL's.
+    pub mcp_allowed_origins: Vec<String>,
     pub max_upload_bytes: usize,
     pub max_file_bytes: u64,
     /// `None`: the built-in template library.
@@ -437,6 +450,11 @@ impl Settings {
                 file.mcp_allowed_hosts.unwrap_or_default()
             } else {
                 args.mcp_allowed_hosts.clone()
+            },
+            mcp_allowed_origins: if args.mcp_allowed_origins.is_empty() {
+                file.mcp_allowed_origins.unwrap_or_default()
+            } else {
+                args.mcp_allowed_origins.clone()
             },
             max_upload_bytes: args.max_upload_mb.or(file.max_upload_mb).unwrap_or(64) * 1024 * 1024,
             max_file_bytes: args.max_file_mb.or(file.max_file_mb).unwrap_or(1024) * 1024 * 1024,

@@ -5,26 +5,21 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
-use super::Mcp;
+use super::{Mcp, with};
 use crate::harness::{SAMPLE_SCRIPT, TestApp, espeak_wav, image};
 
 /// Calls every agent setup tool on the owner's agent.
 pub async fn journey(app: &TestApp, mcp: &Mcp) {
     let client = &app.owner.client;
     let agent = app.owner.agent_id.get().to_string();
-    let with = |more: Value| {
-        let mut args = json!({ "agent_id": agent });
-        args.as_object_mut()
-            .unwrap()
-            .extend(more.as_object().unwrap().clone());
-        args
-    };
+    let agent_args = json!({ "agent_id": agent });
+    let of_agent = |more: Value| with(&agent_args, more);
 
     // ace has no DeGods: refused as the route refuses it, and an uploaded image is taken.
     let degod = mcp
         .call(
             "gen_create_agent_avatar",
-            with(json!({"degod_avatar_id": "4711"})),
+            of_agent(json!({"degod_avatar_id": "4711"})),
         )
         .await;
     assert_eq!(degod.error_code(), "avatar_creation_failed");
@@ -35,12 +30,12 @@ pub async fn journey(app: &TestApp, mcp: &Mcp) {
     let added = mcp
         .call(
             "gen_create_agent_avatar",
-            with(json!({ "file": signed_id })),
+            of_agent(json!({ "file": signed_id })),
         )
         .await
         .ok();
     let avatars = mcp
-        .call("gen_list_agent_avatars", with(json!({})))
+        .call("gen_list_agent_avatars", of_agent(json!({})))
         .await
         .ok();
     let rest = client.get(&format!("/v1/agents/{agent}/avatars")).await;
@@ -51,7 +46,7 @@ pub async fn journey(app: &TestApp, mcp: &Mcp) {
         .unwrap_or_else(|| panic!("an avatar: {added}"));
     mcp.call(
         "gen_delete_agent_avatar",
-        with(json!({"avatar_id": avatar.to_string()})),
+        of_agent(json!({"avatar_id": avatar.to_string()})),
     )
     .await
     .ok();
@@ -59,7 +54,7 @@ pub async fn journey(app: &TestApp, mcp: &Mcp) {
     let patched = mcp
         .call(
             "gen_update_agent_core",
-            with(json!({
+            of_agent(json!({
                 "overview": {"brand_name": "Taco Nights", "keywords": ["tacos", "late night"]},
                 "personality": "Warm, quick and a little loud.",
             })),
@@ -69,13 +64,13 @@ pub async fn journey(app: &TestApp, mcp: &Mcp) {
     assert!(patched.to_string().contains("overview"), "{patched}");
     mcp.call(
         "gen_add_agent_account",
-        with(json!({"url": "https://www.tiktok.com/@taconights"})),
+        of_agent(json!({"url": "https://www.tiktok.com/@taconights"})),
     )
     .await
     .ok();
     mcp.call(
         "gen_add_agent_inspiration",
-        with(json!({"url": "https://www.tiktok.com/@keithlee", "platform": "tiktok"})),
+        of_agent(json!({"url": "https://www.tiktok.com/@keithlee", "platform": "tiktok"})),
     )
     .await
     .ok();
@@ -93,17 +88,20 @@ pub async fn journey(app: &TestApp, mcp: &Mcp) {
 
     let brand = json!({"brand_name": "Taco Nights", "keywords": ["tacos"],
         "content_idea_preferences": "- always use statement hooks"});
-    mcp.call("gen_create_agent_profile", with(json!({ "brand": brand })))
-        .await
-        .ok();
+    mcp.call(
+        "gen_create_agent_profile",
+        of_agent(json!({ "brand": brand })),
+    )
+    .await
+    .ok();
     mcp.call(
         "gen_update_agent_profile",
-        with(json!({"identity": {"persona": "The taco critic"}})),
+        of_agent(json!({"identity": {"persona": "The taco critic"}})),
     )
     .await
     .ok();
     let profile = mcp
-        .call("gen_get_agent_profile", with(json!({})))
+        .call("gen_get_agent_profile", of_agent(json!({})))
         .await
         .ok();
     let rest = client
@@ -111,19 +109,22 @@ pub async fn journey(app: &TestApp, mcp: &Mcp) {
         .await;
     assert_eq!(profile, rest.expect(200).body);
     assert!(profile.to_string().contains("The taco critic"), "{profile}");
-    mcp.call("gen_reset_agent_profile", with(json!({})))
+    mcp.call("gen_reset_agent_profile", of_agent(json!({})))
         .await
         .ok();
 
-    voices(app, mcp, &with).await;
+    voices(app, mcp, &of_agent).await;
 }
 
 /// The voice tools: the library, a design kept, a clone, a preview and a deletion.
-async fn voices(app: &TestApp, mcp: &Mcp, with: &impl Fn(Value) -> Value) {
+async fn voices(app: &TestApp, mcp: &Mcp, of_agent: &impl Fn(Value) -> Value) {
     let client = &app.owner.client;
     let agent = app.owner.agent_id.get();
     let library = mcp
-        .call("gen_list_agent_voices", with(json!({"source": "public"})))
+        .call(
+            "gen_list_agent_voices",
+            of_agent(json!({"source": "public"})),
+        )
         .await
         .ok();
     let rest = client
@@ -132,7 +133,10 @@ async fn voices(app: &TestApp, mcp: &Mcp, with: &impl Fn(Value) -> Value) {
     assert_eq!(library, rest.expect(200).body);
 
     let script = mcp
-        .call("gen_generate_voice_script", with(json!({"language": "en"})))
+        .call(
+            "gen_generate_voice_script",
+            of_agent(json!({"language": "en"})),
+        )
         .await
         .ok();
     assert!(
@@ -142,21 +146,21 @@ async fn voices(app: &TestApp, mcp: &Mcp, with: &impl Fn(Value) -> Value) {
     );
     mcp.call(
         "gen_generate_voice_description",
-        with(json!({"gender": "female", "script": SAMPLE_SCRIPT})),
+        of_agent(json!({"gender": "female", "script": SAMPLE_SCRIPT})),
     )
     .await
     .ok();
     let samples = mcp
         .call(
             "gen_generate_voice_samples",
-            with(json!({"text": SAMPLE_SCRIPT, "description": "a warm, calm narrator"})),
+            of_agent(json!({"text": SAMPLE_SCRIPT, "description": "a warm, calm narrator"})),
         )
         .await
         .ok();
     let designed = mcp
         .call(
             "gen_design_voice",
-            with(
+            of_agent(
                 json!({"generation_id": samples["samples"][0]["generation_id"],
                 "name": "Narrator", "gender": "female"}),
             ),
@@ -175,7 +179,7 @@ async fn voices(app: &TestApp, mcp: &Mcp, with: &impl Fn(Value) -> Value) {
     let cloned = mcp
         .call(
             "gen_clone_voice",
-            with(json!({"name": "Me", "audio_base64": STANDARD.encode(wav)})),
+            of_agent(json!({"name": "Me", "audio_base64": STANDARD.encode(wav)})),
         )
         .await
         .ok();
@@ -184,7 +188,7 @@ async fn voices(app: &TestApp, mcp: &Mcp, with: &impl Fn(Value) -> Value) {
     let preview = mcp
         .call(
             "gen_preview_voice",
-            with(json!({"voice_id": designed["voice_id"], "text": "Tacos tonight."})),
+            of_agent(json!({"voice_id": designed["voice_id"], "text": "Tacos tonight."})),
         )
         .await
         .ok();
@@ -193,7 +197,7 @@ async fn voices(app: &TestApp, mcp: &Mcp, with: &impl Fn(Value) -> Value) {
     let heard = mcp
         .call(
             "gen_get_voice_preview_status",
-            with(json!({ "job_id": job })),
+            of_agent(json!({ "job_id": job })),
         )
         .await
         .ok();
@@ -202,7 +206,7 @@ async fn voices(app: &TestApp, mcp: &Mcp, with: &impl Fn(Value) -> Value) {
 
     mcp.call(
         "gen_delete_voice",
-        with(json!({"voice_id": cloned["voice_id"]})),
+        of_agent(json!({"voice_id": cloned["voice_id"]})),
     )
     .await
     .ok();
@@ -210,7 +214,7 @@ async fn voices(app: &TestApp, mcp: &Mcp, with: &impl Fn(Value) -> Value) {
     let refused = mcp
         .call(
             "gen_connect_agent_elevenlabs",
-            with(json!({"api_key": "sk_not_a_real_key"})),
+            of_agent(json!({"api_key": "sk_not_a_real_key"})),
         )
         .await;
     let rest = client

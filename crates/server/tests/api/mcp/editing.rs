@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::Mcp;
+use super::{Mcp, with};
 use crate::harness::{TestApp, cell_in, engine, id};
 
 /// Calls every editing tool on a fresh engine.
@@ -20,13 +20,8 @@ pub async fn journey(app: &TestApp, mcp: &Mcp) {
             .expect(200)
             .body
     };
-    let at = |more: Value| {
-        let mut args = json!({"engine_id": sheet.to_string(), "agent_id": agent.to_string()});
-        for (key, value) in more.as_object().unwrap() {
-            args[key] = value.clone();
-        }
-        args
-    };
+    let at_args = json!({"engine_id": sheet.to_string(), "agent_id": agent.to_string()});
+    let at = |more: Value| with(&at_args, more);
 
     let column = mcp
         .call(

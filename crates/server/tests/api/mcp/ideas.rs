@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::Mcp;
+use super::{Mcp, with};
 use crate::harness::TestApp;
 
 /// Calls every ideas tool, with runs written by the scripted text model.
@@ -161,14 +161,9 @@ async fn monitoring(app: &TestApp, mcp: &Mcp) {
         .ok();
     let job = created["id"].to_string();
     app.drain_due_jobs().await;
-    let change = |more: Value| {
-        let mut args = json!({"agent_id": agent, "job_id": job, "platform": "tiktok",
+    let change_args = json!({"agent_id": agent, "job_id": job, "platform": "tiktok",
             "search_type": "keyword", "value": "birria"});
-        args.as_object_mut()
-            .unwrap()
-            .extend(more.as_object().unwrap().clone());
-        args
-    };
+    let change = |more: Value| with(&change_args, more);
     mcp.call("gen_update_monitoring_job", change(json!({"days": 7})))
         .await
         .ok();

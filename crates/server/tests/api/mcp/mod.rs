@@ -36,6 +36,15 @@ pub async fn scripted_app() -> TestApp {
         .await
 }
 
+/// `base`'s arguments with `more`'s added (or replaced).
+pub fn with(base: &Value, more: Value) -> Value {
+    let mut args = base.clone();
+    args.as_object_mut()
+        .expect("arguments are an object")
+        .extend(more.as_object().expect("arguments are an object").clone());
+    args
+}
+
 /// An MCP client, over one transport.
 pub struct Mcp {
     wire: Wire,

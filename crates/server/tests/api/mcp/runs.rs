@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::Mcp;
+use super::{Mcp, with};
 use crate::harness::{
     TestApp, add_row, cell_in, engine, id, line_over_backdrop, mp4, read, stack_layers,
     text_columns,
@@ -15,13 +15,8 @@ pub async fn journey(app: &TestApp, mcp: &Mcp) {
     let video = files(app, mcp).await;
     let client = &app.owner.client;
     let agent = app.owner.agent_id.get();
-    let at = |more: Value| {
-        let mut args = json!({ "agent_id": agent.to_string() });
-        args.as_object_mut()
-            .unwrap()
-            .extend(more.as_object().unwrap().clone());
-        args
-    };
+    let at_args = json!({ "agent_id": agent.to_string() });
+    let at = |more: Value| with(&at_args, more);
 
     let checked = mcp
         .call("ace_check_video", at(json!({ "resource_id": video })))
@@ -64,13 +59,8 @@ pub async fn journey(app: &TestApp, mcp: &Mcp) {
     let full = read(client, agent, sheet).await;
     let video_cell = id(&cell_in(&full, &row, "VIDEO"));
     stack_layers(client, agent, sheet, video_cell, &line_over_backdrop()).await;
-    let on_row = |more: Value| {
-        let mut args = at(json!({"engine_id": sheet.to_string(), "row_id": row["id"].to_string()}));
-        args.as_object_mut()
-            .unwrap()
-            .extend(more.as_object().unwrap().clone());
-        args
-    };
+    let on_row_args = at(json!({"engine_id": sheet.to_string(), "row_id": row["id"].to_string()}));
+    let on_row = |more: Value| with(&on_row_args, more);
 
     let plan = mcp
         .call("ace_run_row", on_row(json!({"dry_run": true})))
@@ -111,13 +101,8 @@ pub async fn journey(app: &TestApp, mcp: &Mcp) {
         "an ended run is not stopped"
     );
 
-    let on_sheet = |more: Value| {
-        let mut args = at(json!({"engine_id": sheet.to_string()}));
-        args.as_object_mut()
-            .unwrap()
-            .extend(more.as_object().unwrap().clone());
-        args
-    };
+    let on_sheet_args = at(json!({"engine_id": sheet.to_string()}));
+    let on_sheet = |more: Value| with(&on_sheet_args, more);
     let batch = mcp
         .call(
             "ace_run_sheet",
@@ -234,13 +219,8 @@ async fn pipelines(app: &TestApp, mcp: &Mcp, sheet: i64, on_sheet: &impl Fn(Valu
         .await
         .ok();
     let pipeline = created["id"].to_string();
-    let on_pipeline = |more: Value| {
-        let mut args = on_sheet(json!({ "pipeline_id": pipeline }));
-        args.as_object_mut()
-            .unwrap()
-            .extend(more.as_object().unwrap().clone());
-        args
-    };
+    let on_pipeline_args = on_sheet(json!({ "pipeline_id": pipeline }));
+    let on_pipeline = |more: Value| with(&on_pipeline_args, more);
     mcp.call(
         "ace_add_pipeline_action",
         on_pipeline(

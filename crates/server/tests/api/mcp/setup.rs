@@ -279,7 +279,7 @@ async fn ace_mcp_on_stdio_refuses_to_start_without_a_working_key() {
 }
 
 #[tokio::test]
-async fn mcp_needs_a_key_and_a_known_host() {
+async fn mcp_needs_a_key_a_known_host_and_a_known_origin() {
     let app = TestApp::spawn().await;
     let anonymous = Mcp::http(&app.anonymous());
     anonymous
@@ -297,4 +297,20 @@ async fn mcp_needs_a_key_and_a_known_host() {
         .await
         .unwrap();
     assert_eq!(rebound.status(), 403);
+    // A browser page of another site is refused; one of the server's own origin is not.
+    let from = |origin: String| {
+        app.owner
+            .client
+            .request(reqwest::Method::POST, "/mcp")
+            .header("origin", origin)
+            .header("accept", "application/json, text/event-stream")
+            .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}))
+            .send()
+    };
+    let foreign = from("https://attacker.example".into()).await.unwrap();
+    assert_eq!(foreign.status(), 403);
+    // The public URL is localhost's, as no other is configured.
+    let own = app.anonymous().url("").replace("127.0.0.1", "localhost");
+    let own = from(own.trim_end_matches('/').to_owned()).await.unwrap();
+    assert_eq!(own.status(), 200);
 }
