@@ -330,6 +330,12 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// The whole HTTP service.
 pub fn router(state: ApiState) -> Router {
+    router_with(state, Router::new())
+}
+
+/// The whole HTTP service with `pages` (the console) beside the API, behind the same request
+/// ids, tracing, panic catching and metrics.
+pub fn router_with(state: ApiState, pages: Router) -> Router {
     let (core, mut doc) = api().split_for_parts();
     let (uploads, upload_doc) = uploads().split_for_parts();
     doc.merge(upload_doc);
@@ -410,6 +416,8 @@ pub fn router(state: ApiState) -> Router {
         .merge(keyless)
         .merge(redirects)
         .merge(hooks)
+        .with_state(state)
+        .merge(pages)
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(
@@ -429,7 +437,6 @@ pub fn router(state: ApiState) -> Router {
                 .layer(from_fn(ensure_envelope))
                 .layer(from_fn(track)),
         )
-        .with_state(state)
 }
 
 async fn no_route() -> Response {

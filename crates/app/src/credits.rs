@@ -3,6 +3,7 @@
 //! transaction as the job it pays for, so a job never runs unpaid and credits are never held
 //! for a job that was not created.
 
+pub use ace_db::credits::LedgerEntry;
 use ace_db::credits::{self as ledger, EntryKind, NewEntry};
 use ace_db::{Session, organizations};
 use ace_domain::credits::{CreditBalance, CreditBucket, Credits};
@@ -24,6 +25,18 @@ pub struct Reservation {
     pub id: LedgerEntryId,
     pub organization_id: OrganizationId,
     pub amount: Credits,
+}
+
+/// The organization's latest `limit` ledger entries, newest first, for one of its members.
+pub async fn history(
+    app: &App,
+    actor: &crate::Actor,
+    org: OrganizationId,
+    limit: i64,
+) -> AppResult<Vec<LedgerEntry>> {
+    crate::organizations::get(app, actor, org).await?;
+    let mut conn = app.db.conn().await?;
+    Ok(ledger::history(&mut conn, org, limit).await?)
 }
 
 /// The organization's balance.

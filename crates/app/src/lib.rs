@@ -261,6 +261,11 @@ impl App {
         ]
     }
 
+    /// The absolute URL clients reach ace at.
+    pub fn public_url(&self) -> &str {
+        &self.settings.public_url
+    }
+
     /// Issues and checks the signed ids and URLs this server hands out.
     pub fn signer(&self) -> &Signer {
         &self.signer

@@ -96,7 +96,8 @@ impl Application {
             mcp_allowed_origins,
             ..EdgeSettings::default()
         };
-        let router = ace_api::router(ApiState::new(app.clone(), edge));
+        let pages = ace_console::router(app.clone());
+        let router = ace_api::router::router_with(ApiState::new(app.clone(), edge), pages);
         Ok(Application {
             listener,
             router,

@@ -1,5 +1,6 @@
 //! The safety net: any error response that is not already JSON (from a layer, a rejection, or
-//! the router itself) is rewritten as GEN's envelope, so clients never see plain text or HTML.
+//! the router itself) is rewritten as GEN's envelope, so API clients never see plain text. The
+//! console's HTML pages, written for their error, pass as they are.
 
 use ace_app::ErrorCode;
 use axum::extract::Request;
@@ -9,16 +10,17 @@ use axum::response::Response;
 
 use crate::error::envelope;
 
-/// Middleware: rewrites non-JSON error responses.
+/// Middleware: rewrites error responses that are neither JSON nor an HTML page.
 pub async fn ensure_envelope(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
-    let is_json = response
+    // JSON is an envelope already; HTML is a console page written for the error.
+    let composed = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/json"));
-    if status.as_u16() < 400 || is_json {
+        .is_some_and(|ct| ct.starts_with("application/json") || ct.starts_with("text/html"));
+    if status.as_u16() < 400 || composed {
         return response;
     }
     let (mut parts, _) = response.into_parts();

@@ -14,6 +14,7 @@ mod cells;
 mod cli;
 mod columns;
 mod conformance;
+mod console;
 mod content_resources;
 mod direct_uploads;
 mod edge;

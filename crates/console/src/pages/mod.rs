@@ -1,0 +1,6 @@
+//! The console's pages, one file per page (or form action).
+
+pub mod home;
+pub mod sign_in;
+pub mod sign_out;
+pub mod workspace;
