@@ -3,8 +3,9 @@
 use axum::http::header;
 use axum::response::IntoResponse;
 
-/// Where the stylesheet is served; its name changes with its content, so it caches for good.
-pub const STYLESHEET: &str = "/app/assets/console-1.css";
+/// Where the stylesheet is served. Its name changes whenever its content does (bump the
+/// number), so browsers may cache it for good.
+pub const STYLESHEET: &str = "/app/assets/console-2.css";
 
 /// The stylesheet.
 pub async fn stylesheet() -> impl IntoResponse {

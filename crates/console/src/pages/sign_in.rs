@@ -82,10 +82,10 @@ fn sign_in_form(csrf: &str, error: Option<&str>) -> Markup {
     html! {
         h1 { "Sign in to ace" }
         section {
-            @if let Some(error) = error {
-                p.error role="alert" { (error) }
-            }
             form.stack method="post" action=(PATH) {
+                @if let Some(error) = error {
+                    p.error role="alert" { (error) }
+                }
                 input type="hidden" name="csrf" value=(csrf);
                 label for="api_key" { "API key" }
                 input #api_key type="password" name="api_key" autocomplete="current-password"
