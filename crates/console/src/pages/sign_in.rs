@@ -57,7 +57,11 @@ pub async fn sign_in(
     let actor = match ace_app::auth::authenticate_api_key(&console.app, key).await {
         Ok(actor) => actor,
         Err(err) if err.kind == ace_app::ErrorKind::Internal => return failure(&err, None),
-        Err(err) => return fresh_form(&console, StatusCode::UNAUTHORIZED, Some(&err.message)),
+        Err(err) => {
+            let status =
+                StatusCode::from_u16(err.kind.http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
+            return fresh_form(&console, status, Some(&err.message));
+        }
     };
     let token =
         match ace_app::auth::issue_jwt(&console.app, actor.user_id, Duration::hours(SESSION_HOURS))
