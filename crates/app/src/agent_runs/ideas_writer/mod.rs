@@ -371,6 +371,8 @@ const HOOK_WORDS: usize = 15;
 const MIN_SCRIPT_WORDS: usize = 12;
 /// Where a hook too long is cut, as a last resort.
 const HOOK_WORDS_MENDED: usize = 12;
+/// The longest title, in words as a reader counts them (a lone dash counts).
+const TITLE_WORDS: usize = 8;
 
 /// A prompt: background notes, then the request. Small models tend to read their notes out,
 /// so an answer quoting them is asked again without them.
@@ -495,6 +497,9 @@ fn broken(brief: &Brief, text: &str, kind: Field) -> Option<String> {
     if text.is_empty() {
         return Some("write something".into());
     }
+    if kind == Field::Title && text.split_whitespace().count() > TITLE_WORDS {
+        return Some(format!("at most {TITLE_WORDS} words"));
+    }
     if kind == Field::Script && word_count(text) < MIN_SCRIPT_WORDS {
         return Some(format!(
             "write at least {MIN_SCRIPT_WORDS} words, in full sentences"
@@ -522,10 +527,53 @@ fn broken(brief: &Brief, text: &str, kind: Field) -> Option<String> {
         .map(|phrase| format!("never say \"{phrase}\""))
 }
 
+/// A title cut to [`TITLE_WORDS`]: before its subtitle (after a colon or a dash) when that
+/// part fits, else at a word, without a dangling dash or stop word.
+fn shortened_title(title: &str) -> String {
+    let words: Vec<&str> = title.split_whitespace().collect();
+    if words.len() <= TITLE_WORDS {
+        return title.to_owned();
+    }
+    let at = words[..TITLE_WORDS]
+        .iter()
+        .rposition(|word| word.ends_with(':') || matches!(*word, "-" | "–" | "—"))
+        .filter(|&at| at >= 1)
+        .map_or(TITLE_WORDS, |at| {
+            if words[at].ends_with(':') { at + 1 } else { at }
+        });
+    let mut kept = words[..at].to_vec();
+    while kept.len() > 1
+        && kept.last().is_some_and(|word| {
+            matches!(
+                word.trim_end_matches([':', ',']).to_lowercase().as_str(),
+                "-" | "–"
+                    | "—"
+                    | "and"
+                    | "or"
+                    | "the"
+                    | "a"
+                    | "an"
+                    | "of"
+                    | "to"
+                    | "in"
+                    | "on"
+                    | "for"
+                    | "with"
+            )
+        })
+    {
+        kept.pop();
+    }
+    kept.join(" ").trim_end_matches([':', ',', ';']).to_owned()
+}
+
 /// The field mended by rule: sentences reading out the notes dropped (while one is left), a
-/// question hook made a statement, a hook too long cut, banned phrases removed.
+/// question hook made a statement, a hook or title too long cut, banned phrases removed.
 fn mended(brief: &Brief, text: &str, kind: Field, prompt: &Prompt) -> String {
     let mut text = text.to_owned();
+    if kind == Field::Title {
+        text = shortened_title(&text);
+    }
     if kind == Field::Script {
         let kept: Vec<&str> = sentences(&text)
             .into_iter()

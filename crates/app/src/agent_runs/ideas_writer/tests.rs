@@ -141,3 +141,38 @@ fn a_hook_that_opens_as_the_title_does_restates_it() {
         "one word is no title's opening"
     );
 }
+
+#[test]
+fn a_title_over_eight_words_is_refused_and_cut_before_its_subtitle() {
+    let plain = Prompt::new(Vec::new(), String::new());
+    let long = "Tacos on the Late Night - Before and After";
+    assert!(broken(&brief(&[]), long, Field::Title).is_some());
+    assert_eq!(
+        mended(&brief(&[]), long, Field::Title, &plain),
+        "Tacos on the Late Night"
+    );
+    assert_eq!(
+        mended(
+            &brief(&[]),
+            "Taco Fix: the mistakes everyone makes late at night",
+            Field::Title,
+            &plain
+        ),
+        "Taco Fix"
+    );
+    let cut = mended(
+        &brief(&[]),
+        "Why every single late night taco stand runs out of salsa",
+        Field::Title,
+        &plain,
+    );
+    assert_eq!(cut, "Why every single late night taco stand runs");
+    assert!(
+        broken(
+            &brief(&[]),
+            "Late Night Taco Fix: Mistakes and Fixes",
+            Field::Title
+        )
+        .is_none()
+    );
+}
