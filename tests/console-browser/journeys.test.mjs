@@ -97,3 +97,60 @@ test('a wrong key is refused with the API’s message, and the form stays usable
   await page.waitForURL('**/app/workspace');
   await context.close();
 });
+
+test('clone a template, run a row, watch its cells fill and play the render', { timeout: 900_000 }, async () => {
+  const context = await browser.newContext({ viewport: DESKTOP });
+  const page = await context.newPage();
+  await signIn(page);
+
+  await page.getByRole('link', { name: 'Templates' }).click();
+  await page.getByRole('heading', { name: 'Templates', level: 1 }).waitFor();
+  await accessible(page, 'the template library');
+  await page.screenshot({ path: `${shots}/templates.png`, fullPage: true });
+  await page.getByRole('link', { name: 'Preview Text-Driven' }).click();
+  await page.getByRole('heading', { name: 'Text-Driven', level: 1 }).waitFor();
+  await accessible(page, 'a template preview');
+  await page.getByRole('button', { name: 'Clone this template' }).click();
+  await page.waitForURL(/\/app\/agents\/\d+\/sheets\/\d+$/);
+  const grid = page.getByRole('region', { name: 'The vidsheet grid' });
+  await grid.waitFor();
+  await accessible(page, 'the vidsheet grid');
+  await page.screenshot({ path: `${shots}/grid-cloned.png`, fullPage: true });
+
+  await page.getByRole('link', { name: 'Plan and run row 1' }).click();
+  await page.getByRole('heading', { name: 'Run this row', level: 1 }).waitFor();
+  assert.match(await page.getByRole('table').innerText(), /HOOK[\s\S]*Total, at most/);
+  await accessible(page, 'the plan of a row run');
+  await page.screenshot({ path: `${shots}/row-plan.png`, fullPage: true });
+  await page.getByRole('button', { name: /Run this row for up to [\d.]+ credits/ }).click();
+  await grid.waitFor();
+  await page.evaluate(() => { window.stayed = true; });
+
+  // The cells fill over the grid's own event stream, without a reload.
+  await page.waitForFunction(() => {
+    const cells = [...document.querySelectorAll('td.cell')];
+    return cells.some((cell) => cell.dataset.status === 'completed');
+  }, null, { timeout: 600_000 });
+  await page.screenshot({ path: `${shots}/grid-filling.png`, fullPage: true });
+  const render = page.locator('video[aria-label="FINAL VIDEO of row 1"]');
+  await render.waitFor({ timeout: 800_000 });
+  await page.screenshot({ path: `${shots}/grid-rendered.png`, fullPage: true });
+  assert.equal(await page.evaluate(() => window.stayed), true, 'the page was never reloaded');
+
+  // The render plays where it is.
+  await render.click();
+  await page.waitForFunction(
+    (label) => {
+      const video = document.querySelector(`video[aria-label="${label}"]`);
+      return video && video.currentTime > 0.2 && video.videoWidth > 0;
+    },
+    'FINAL VIDEO of row 1',
+    { timeout: 30_000 },
+  );
+  await page.getByRole('link', { name: 'Timeline of VIDEO of row 1' }).click();
+  await page.getByRole('heading', { name: 'Row 1: timeline', level: 1 }).waitFor();
+  assert.ok(await page.locator('li.track').count() > 3, 'a track per layer');
+  await accessible(page, 'a video cell’s timeline');
+  await page.screenshot({ path: `${shots}/timeline.png`, fullPage: true });
+  await context.close();
+});

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
-use crate::assets::STYLESHEET;
+use crate::assets::{HTMX, SCRIPT, STYLESHEET};
 use crate::session::Signed;
 
 /// A whole page titled `title`; `signed` puts the navigation and sign-out in the header.
@@ -18,7 +18,12 @@ pub fn page(title: &str, signed: Option<&Signed>, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · ace" }
+                link rel="icon" href="data:,";
                 link rel="stylesheet" href=(STYLESHEET);
+                @if signed.is_some() {
+                    script src=(HTMX) defer {}
+                    script src=(SCRIPT) defer {}
+                }
             }
             body {
                 a.skip href="#main" { "Skip to the content" }
@@ -27,6 +32,8 @@ pub fn page(title: &str, signed: Option<&Signed>, body: Markup) -> Markup {
                     @if let Some(signed) = signed {
                         nav aria-label="Main" {
                             a href="/app/workspace" { "Workspace" }
+                            a href="/app/templates" { "Templates" }
+                            a href="/app/sheets" { "Vidsheets" }
                             form method="post" action="/app/sign-out" {
                                 input type="hidden" name="csrf" value=(signed.csrf);
                                 button type="submit" { "Sign out" }
@@ -56,4 +63,19 @@ pub fn failure(err: &AppError, signed: Option<&Signed>) -> Response {
         p { a href="/app/workspace" { "Back to your workspace" } }
     };
     (status, page("Error", signed, body)).into_response()
+}
+
+impl Signed {
+    /// A form's token checked against this session's: `None` when it is this session's, else
+    /// the page saying the form is stale (403), as a forged one is.
+    pub fn refusal(&self, csrf: &str) -> Option<Response> {
+        if self.holds(csrf) {
+            return None;
+        }
+        let err = AppError::forbidden(
+            ace_app::ErrorCode::Forbidden,
+            "This form has expired; reload the page and try again.",
+        );
+        Some(failure(&err, Some(self)))
+    }
 }

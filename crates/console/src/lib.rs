@@ -12,6 +12,11 @@ use ace_app::App;
 use axum::Router;
 use axum::routing::{get, post};
 
+use pages::sheets;
+
+/// A vidsheet's pages.
+const SHEET: &str = "/app/agents/{agent}/sheets/{sheet}";
+
 /// What every console handler shares.
 #[derive(Clone)]
 pub struct Console {
@@ -35,6 +40,50 @@ pub fn router(app: App) -> Router {
         )
         .route("/app/sign-out", post(pages::sign_out::sign_out))
         .route("/app/workspace", get(pages::workspace::workspace))
+        .route("/app/templates", get(pages::templates::list))
+        .route("/app/templates/{slug}", get(pages::templates::preview))
+        .route("/app/templates/{slug}/clone", post(pages::templates::clone))
+        .route("/app/sheets", get(sheets::list))
+        .route(SHEET, get(sheets::grid::grid))
+        .route(&format!("{SHEET}/events"), get(sheets::live::events))
+        .route(
+            &format!("{SHEET}/cells/{{cell}}"),
+            get(sheets::timeline::timeline),
+        )
+        .route(
+            &format!("{SHEET}/cells/{{cell}}/generate"),
+            post(sheets::cell::generate),
+        )
+        .route(
+            &format!("{SHEET}/cells/{{cell}}/stop"),
+            post(sheets::cell::stop),
+        )
+        .route(
+            &format!("{SHEET}/cells/{{cell}}/layers/{{layer}}"),
+            post(sheets::timeline::save_layer),
+        )
+        .route(
+            &format!("{SHEET}/rows/{{row}}/plan"),
+            get(sheets::rows::plan),
+        )
+        .route(
+            &format!("{SHEET}/rows/{{row}}/run"),
+            post(sheets::rows::run),
+        )
+        .route(
+            &format!("{SHEET}/rows/{{row}}/render"),
+            post(sheets::rows::render),
+        )
+        .route(
+            &format!("{SHEET}/rows/{{row}}/duplicate"),
+            post(sheets::rows::duplicate),
+        )
+        .route(
+            &format!("{SHEET}/rows/{{row}}/move"),
+            post(sheets::rows::reorder),
+        )
         .route(assets::STYLESHEET, get(assets::stylesheet))
+        .route(assets::SCRIPT, get(assets::script))
+        .route(assets::HTMX, get(assets::htmx))
         .with_state(console)
 }

@@ -50,7 +50,7 @@ impl FromRequestParts<Console> for Signed {
 }
 
 impl Signed {
-    /// Whether a form's token is this session's.
+    /// Whether a form's token is this session's (see [`crate::layout`] for the refusal).
     pub fn holds(&self, csrf: &str) -> bool {
         same(&self.csrf, csrf)
     }

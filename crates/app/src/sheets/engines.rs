@@ -12,7 +12,7 @@ use ace_domain::sheet::{ASPECT_RATIOS, slug};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::{SheetView, load_engine, open, open_agent};
+use super::{SheetView, agent_access, load_engine, open, open_agent};
 use crate::policy::AgentNeed;
 use crate::{Actor, App, AppError, AppResult, ErrorCode, ErrorKind};
 
@@ -70,6 +70,38 @@ pub async fn create(
     let view = load_engine(&mut tx, sheet).await?;
     tx.commit().await?;
     Ok(view)
+}
+
+/// An engine as a list shows it.
+#[derive(Clone, Debug)]
+pub struct EngineSummary {
+    pub id: SpreadsheetId,
+    pub title: String,
+    pub slug: String,
+    pub is_default: bool,
+    pub aspect_ratio: String,
+    /// The library template it was cloned from.
+    pub template_id: Option<TemplateId>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The agent's engines, the most recently changed first.
+pub async fn list(app: &App, actor: &Actor, agent: AgentId) -> AppResult<Vec<EngineSummary>> {
+    let mut conn = app.db.conn().await?;
+    agent_access(&mut conn, actor, agent, AgentNeed::View).await?;
+    let sheets = store::for_agent(&mut conn, agent).await?;
+    Ok(sheets
+        .into_iter()
+        .map(|sheet| EngineSummary {
+            id: sheet.id,
+            title: sheet.title,
+            slug: sheet.slug,
+            is_default: sheet.is_default,
+            aspect_ratio: sheet.aspect_ratio,
+            template_id: sheet.template_id.map(TemplateId::new),
+            updated_at: sheet.updated_at,
+        })
+        .collect())
 }
 
 /// One of the agent's engines with all its columns, rows, cells, layers and variables.

@@ -35,6 +35,13 @@ pub struct SheetView {
     pub(crate) contents: Contents,
 }
 
+impl SheetView {
+    /// The engine's id.
+    pub fn id(&self) -> SpreadsheetId {
+        self.sheet.id
+    }
+}
+
 const WRITE: Denials = Denials::hidden_or(read_only);
 
 fn read_only(agent: AgentId) -> AppError {

@@ -1,6 +1,8 @@
 //! The console's pages, one file per page (or form action).
 
 pub mod home;
+pub mod sheets;
 pub mod sign_in;
 pub mod sign_out;
+pub mod templates;
 pub mod workspace;

@@ -6,7 +6,6 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::Console;
-use crate::layout::failure;
 use crate::session::{SESSION, Signed, redirect, set_cookie};
 
 #[derive(Deserialize)]
@@ -20,12 +19,8 @@ pub async fn sign_out(
     signed: Signed,
     Form(form): Form<SignOut>,
 ) -> Response {
-    if !signed.holds(&form.csrf) {
-        let err = ace_app::AppError::forbidden(
-            ace_app::ErrorCode::Forbidden,
-            "This form has expired; reload the page and try again.",
-        );
-        return failure(&err, Some(&signed));
+    if let Some(refused) = signed.refusal(&form.csrf) {
+        return refused;
     }
     let cleared = set_cookie(&console, SESSION, "", "/app", 0);
     redirect("/app/sign-in", vec![cleared])

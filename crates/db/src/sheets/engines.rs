@@ -82,6 +82,16 @@ pub async fn find(
     ))
 }
 
+/// The agent's engines, the most recently changed first.
+pub async fn for_agent(db: &mut dyn Session, agent: AgentId) -> DbResult<Vec<SheetRecord>> {
+    let sql = concat!(
+        "SELECT ",
+        columns!(),
+        " FROM spreadsheets WHERE agent_id = $1 ORDER BY updated_at DESC, id DESC"
+    );
+    Ok(fetch_all!(db, sqlx::query_as(sql).bind(agent.get())))
+}
+
 /// Any engine, the templates' included.
 pub async fn find_any(db: &mut dyn Session, id: SpreadsheetId) -> DbResult<Option<SheetRecord>> {
     let sql = concat!("SELECT ", columns!(), " FROM spreadsheets WHERE id = $1");

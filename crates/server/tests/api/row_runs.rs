@@ -16,7 +16,7 @@ use crate::harness::{
 
 /// An engine whose row writes a HOOK about its TOPIC, then a LINE after the HOOK, and shows
 /// both over a shape: `(sheet, row)`.
-async fn story_row(member: &Member) -> (i64, i64) {
+pub(crate) async fn story_row(member: &Member) -> (i64, i64) {
     let (client, agent) = (&member.client, member.agent_id.get());
     let sheet = crate::harness::engine(client, agent, "Runs").await;
     let sheet = id(&sheet);
@@ -94,7 +94,7 @@ fn step<'a>(run: &'a Value, title: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no step {title} in {run}"))
 }
 
-async fn writing_app(builder: TestAppBuilder) -> TestApp {
+pub(crate) async fn writing_app(builder: TestAppBuilder) -> TestApp {
     builder
         .generator(GenerationType::Text, Arc::new(Echoes))
         .spawn()

@@ -9,15 +9,17 @@ use reqwest::{Response, StatusCode};
 
 use crate::harness::{Member, TestApp};
 
+mod sheets;
+
 /// A browser: no redirects followed, cookies kept by hand.
-struct Browser {
+pub(super) struct Browser {
     http: reqwest::Client,
     base: String,
     cookies: Vec<String>,
 }
 
 impl Browser {
-    fn new(app: &TestApp) -> Browser {
+    pub(super) fn new(app: &TestApp) -> Browser {
         Browser {
             http: reqwest::Client::builder()
                 .redirect(Policy::none())
@@ -28,7 +30,7 @@ impl Browser {
         }
     }
 
-    fn cookie_header(&self) -> String {
+    pub(super) fn cookie_header(&self) -> String {
         self.cookies.join("; ")
     }
 
@@ -45,7 +47,7 @@ impl Browser {
         }
     }
 
-    async fn get(&mut self, path: &str) -> (StatusCode, String, HeaderMap) {
+    pub(super) async fn get(&mut self, path: &str) -> (StatusCode, String, HeaderMap) {
         let response = self
             .http
             .get(format!("{}{path}", self.base.trim_end_matches('/')))
@@ -56,16 +58,52 @@ impl Browser {
         self.read(response).await
     }
 
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> (StatusCode, String, HeaderMap) {
-        let response = self
+    pub(super) async fn post(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, String, HeaderMap) {
+        self.send_form(path, form, false).await
+    }
+
+    /// A form posted as htmx posts it (with `HX-Request`).
+    pub(super) async fn post_htmx(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, String, HeaderMap) {
+        self.send_form(path, form, true).await
+    }
+
+    async fn send_form(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        htmx: bool,
+    ) -> (StatusCode, String, HeaderMap) {
+        let mut request = self
             .http
             .post(format!("{}{path}", self.base.trim_end_matches('/')))
             .header(COOKIE, self.cookie_header())
-            .form(form)
+            .form(form);
+        if htmx {
+            request = request.header("hx-request", "true");
+        }
+        let response = request.send().await.unwrap();
+        self.read(response).await
+    }
+
+    /// An open event stream.
+    pub(super) async fn stream(&self, path: &str) -> Response {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base.trim_end_matches('/')))
+            .header(COOKIE, self.cookie_header())
             .send()
             .await
             .unwrap();
-        self.read(response).await
+        assert_eq!(response.status(), StatusCode::OK);
+        response
     }
 
     /// The status, the body and the headers.
@@ -76,7 +114,7 @@ impl Browser {
     }
 
     /// The CSRF token in a page's form.
-    fn csrf(page: &str) -> String {
+    pub(super) fn csrf(page: &str) -> String {
         let at = page
             .find(r#"name="csrf" value=""#)
             .expect("a form with a token")
@@ -85,7 +123,7 @@ impl Browser {
     }
 
     /// Signs in with `member`'s key; answers the workspace page.
-    async fn sign_in(&mut self, member: &Member) -> String {
+    pub(super) async fn sign_in(&mut self, member: &Member) -> String {
         let (_, form, _) = self.get("/app/sign-in").await;
         let csrf = Browser::csrf(&form);
         let key = member.client.key().unwrap();
