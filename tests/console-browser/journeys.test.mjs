@@ -154,3 +154,38 @@ test('clone a template, run a row, watch its cells fill and play the render', { 
   await page.screenshot({ path: `${shots}/timeline.png`, fullPage: true });
   await context.close();
 });
+
+test('ask the agent for ideas, approve a vidsheet it proposes, and open it', { timeout: 900_000 }, async () => {
+  const context = await browser.newContext({ viewport: DESKTOP });
+  const page = await context.newPage();
+  await signIn(page);
+  await page.getByRole('link', { name: 'Vidsheets' }).click();
+  const before = await page.locator('main li a').count();
+
+  await page.getByRole('link', { name: 'Ideas', exact: true }).click();
+  await page.getByRole('heading', { name: 'Ideas', level: 1 }).waitFor();
+  await page.getByLabel('Message to the agent').fill('generate 2 content ideas about late-night tacos');
+  await page.getByRole('button', { name: 'Send' }).click();
+  // The run is followed live; the page reloads when it has ended.
+  await page.locator('li.idea').first().waitFor({ timeout: 600_000 });
+  assert.equal(await page.locator('li.idea').count(), 2);
+  await accessible(page, 'the ideas board');
+  await page.screenshot({ path: `${shots}/ideas-board.png`, fullPage: true });
+
+  await page.getByLabel('Message to the agent').fill('make a vidsheet from idea 1');
+  await page.getByRole('button', { name: 'Send' }).click();
+  const approve = page.getByRole('button', { name: 'Approve' });
+  await approve.waitFor({ timeout: 600_000 });
+  assert.match(await page.locator('.run').innerText(), /The agent asks:/);
+  await page.screenshot({ path: `${shots}/ideas-approval.png`, fullPage: true });
+  await approve.click();
+  await page.locator('.run .status.completed').waitFor({ timeout: 600_000 });
+  await page.screenshot({ path: `${shots}/ideas-approved.png`, fullPage: true });
+
+  await page.getByRole('link', { name: 'Vidsheets' }).click();
+  assert.equal(await page.locator('main li a').count(), before + 1, 'the idea became a vidsheet');
+  await page.locator('main li a').first().click();
+  await page.getByRole('region', { name: 'The vidsheet grid' }).waitFor();
+  await page.screenshot({ path: `${shots}/ideas-vidsheet.png`, fullPage: true });
+  await context.close();
+});

@@ -1,6 +1,7 @@
-// ace console: a grid with data-live follows its event stream with the browser's own
-// EventSource. Each `cell` event carries a cell's new HTML, which replaces the old one, unless
-// a video or audio in it is playing: then it waits until that pauses or ends. A cell's video
+// ace console: an element with data-live follows its event stream with the browser's own
+// EventSource. Each `swap` event carries an element's new HTML (a grid cell, a run), which
+// replaces the old one, unless a video or audio in it is playing: then it waits until that
+// pauses or ends. A `reload` event reloads the page. A cell's video
 // plays on a click (or Enter or Space) and then shows its controls; without this script it
 // shows them from the start.
 (() => {
@@ -35,9 +36,13 @@
     if (focused) fresh.querySelector(`[aria-label="${CSS.escape(focused)}"]`)?.focus();
   }
 
-  function follow(grid) {
-    const source = new EventSource(grid.dataset.live);
-    source.addEventListener('cell', (event) => {
+  function follow(element) {
+    const source = new EventSource(element.dataset.live);
+    source.addEventListener('reload', () => {
+      source.close();
+      window.location.reload();
+    });
+    source.addEventListener('swap', (event) => {
       const { id, html } = JSON.parse(event.data);
       const old = document.getElementById(id);
       if (!old) return;

@@ -12,10 +12,14 @@ use ace_app::App;
 use axum::Router;
 use axum::routing::{get, post};
 
-use pages::sheets;
+use pages::{ideas, sheets};
 
 /// A vidsheet's pages.
 const SHEET: &str = "/app/agents/{agent}/sheets/{sheet}";
+/// An agent's ideas board.
+const IDEAS: &str = "/app/agents/{agent}/ideas";
+/// An agent run, followed and decided from the board.
+const RUN: &str = "/app/agents/{agent}/runs/{run}";
 
 /// What every console handler shares.
 #[derive(Clone)]
@@ -82,6 +86,24 @@ pub fn router(app: App) -> Router {
             &format!("{SHEET}/rows/{{row}}/move"),
             post(sheets::rows::reorder),
         )
+        .route("/app/ideas", get(ideas::first_board))
+        .route(IDEAS, get(ideas::board))
+        .route(&format!("{IDEAS}/chat"), post(ideas::chat::send))
+        .route(
+            &format!("{IDEAS}/{{idea}}/move"),
+            post(ideas::cards::move_on),
+        )
+        .route(
+            &format!("{IDEAS}/{{idea}}/reject"),
+            post(ideas::cards::reject),
+        )
+        .route(
+            &format!("{IDEAS}/{{idea}}/vidsheet"),
+            post(ideas::cards::make_vidsheet),
+        )
+        .route(&format!("{RUN}/approve"), post(ideas::chat::approve))
+        .route(&format!("{RUN}/reject"), post(ideas::chat::reject))
+        .route(&format!("{RUN}/events"), get(ideas::chat::events))
         .route(assets::STYLESHEET, get(assets::stylesheet))
         .route(assets::SCRIPT, get(assets::script))
         .route(assets::HTMX, get(assets::htmx))

@@ -159,6 +159,7 @@ fn agent_list(agents: &[Agent]) -> Markup {
                             }
                             div {
                                 p { strong { (agent.name) } }
+                                p { a href=(crate::pages::ideas::board_path(agent.id.get())) aria-label={ "Ideas of " (agent.name) } { "Ideas" } }
                                 p.muted { (agent.organization_name) }
                                 p.muted {
                                     "Voice: "

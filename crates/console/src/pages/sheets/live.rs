@@ -1,6 +1,6 @@
 //! The grid's live stream (Server-Sent Events, read by the browser's own `EventSource`):
 //! whenever a generation changes, the vidsheet is read again and each cell whose fragment
-//! changed is sent as a `cell` event, `{"id", "html"}`. Changes arriving together are read
+//! changed is sent as a `swap` event, `{"id", "html"}`. Changes arriving together are read
 //! once. A stream whose page was drawn from an older reading (its `digest` differs) starts
 //! by sending every cell.
 
@@ -106,7 +106,7 @@ impl Watch {
             if all || self.shown.get(&id).is_some_and(|shown| *shown != html) {
                 let data = json!({ "id": id, "html": html }).to_string();
                 self.pending
-                    .push_back(Event::default().event("cell").data(data));
+                    .push_back(Event::default().event("swap").data(data));
             }
             self.shown.insert(id, html);
         }

@@ -9,6 +9,7 @@ use reqwest::{Response, StatusCode};
 
 use crate::harness::{Member, TestApp};
 
+mod ideas;
 mod sheets;
 
 /// A browser: no redirects followed, cookies kept by hand.

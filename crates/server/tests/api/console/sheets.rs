@@ -19,7 +19,7 @@ fn grid(agent: i64, sheet: i64) -> String {
     format!("/app/agents/{agent}/sheets/{sheet}")
 }
 
-/// The `(element id, html)` of each `cell` event on `stream` until `enough` holds for one (the
+/// The `(element id, html)` of each `swap` event on `stream` until `enough` holds for one (the
 /// test fails on what came if none does within a minute).
 async fn cells_until(
     stream: &mut reqwest::Response,
@@ -31,13 +31,13 @@ async fn cells_until(
     loop {
         let chunk = tokio::time::timeout_at(deadline, stream.chunk())
             .await
-            .unwrap_or_else(|_| panic!("no cell event came that was enough: {seen:?}"))
+            .unwrap_or_else(|_| panic!("no swap event came that was enough: {seen:?}"))
             .unwrap()
             .expect("the stream stays open");
         text.push_str(std::str::from_utf8(&chunk).unwrap());
         while let Some(end) = text.find("\n\n") {
             let event: String = text.drain(..end + 2).collect();
-            if !event.starts_with("event: cell") {
+            if !event.starts_with("event: swap") {
                 continue;
             }
             let data: String = event
