@@ -189,3 +189,36 @@ test('ask the agent for ideas, approve a vidsheet it proposes, and open it', { t
   await page.screenshot({ path: `${shots}/ideas-vidsheet.png`, fullPage: true });
   await context.close();
 });
+
+test('drop an image on the asset library and see it uploaded with its preview', { timeout: 120_000 }, async () => {
+  const context = await browser.newContext({ viewport: DESKTOP });
+  const page = await context.newPage();
+  await signIn(page);
+  await page.getByRole('link', { name: 'Assets' }).click();
+  await page.getByRole('heading', { name: 'Assets', level: 1 }).waitFor();
+  await accessible(page, 'the asset library');
+
+  // A real drop: a PNG drawn in the page, dropped on the zone as a file.
+  const reloaded = page.waitForEvent('load');
+  await page.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 64;
+    canvas.height = 64;
+    const pen = canvas.getContext('2d');
+    pen.fillStyle = '#1f4fd1';
+    pen.fillRect(0, 0, 64, 64);
+    const blob = await new Promise((done) => canvas.toBlob(done, 'image/png'));
+    const files = new DataTransfer();
+    files.items.add(new File([blob], 'dropped-logo.png', { type: 'image/png' }));
+    const zone = document.querySelector('.dropzone');
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: files, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: files, bubbles: true, cancelable: true }));
+  });
+  await reloaded;
+  const file = page.locator('.assets li', { hasText: 'dropped-logo.png' });
+  await file.waitFor();
+  assert.equal(await file.locator('img').count(), 1, 'a preview');
+  await accessible(page, 'the asset library with a file');
+  await page.screenshot({ path: `${shots}/assets.png`, fullPage: true });
+  await context.close();
+});

@@ -6,9 +6,9 @@ use axum::response::IntoResponse;
 
 /// Where the stylesheet is served. Names change whenever contents do (bump the number), so
 /// browsers may cache these files for good.
-pub const STYLESHEET: &str = "/app/assets/console-5.css";
+pub const STYLESHEET: &str = "/app/assets/console-6.css";
 /// The console's script.
-pub const SCRIPT: &str = "/app/assets/console-3.js";
+pub const SCRIPT: &str = "/app/assets/console-4.js";
 /// htmx, as published on npm (`htmx.org`, `dist/htmx.min.js`).
 pub const HTMX: &str = "/app/assets/htmx-2.0.11.min.js";
 

@@ -12,12 +12,14 @@ use ace_app::App;
 use axum::Router;
 use axum::routing::{get, post};
 
-use pages::{ideas, sheets};
+use pages::{assets as library, ideas, sheets};
 
 /// A vidsheet's pages.
 const SHEET: &str = "/app/agents/{agent}/sheets/{sheet}";
 /// An agent's ideas board.
 const IDEAS: &str = "/app/agents/{agent}/ideas";
+/// An agent's asset library.
+const LIBRARY: &str = "/app/agents/{agent}/assets";
 /// An agent run, followed and decided from the board.
 const RUN: &str = "/app/agents/{agent}/runs/{run}";
 
@@ -104,6 +106,16 @@ pub fn router(app: App) -> Router {
         .route(&format!("{RUN}/approve"), post(ideas::chat::approve))
         .route(&format!("{RUN}/reject"), post(ideas::chat::reject))
         .route(&format!("{RUN}/events"), get(ideas::chat::events))
+        .route("/app/assets", get(library::first_library))
+        .route(
+            LIBRARY,
+            get(library::library).post(library::uploads::record),
+        )
+        .route(
+            &format!("{LIBRARY}/uploads"),
+            post(library::uploads::ticket),
+        )
+        .route(&format!("{LIBRARY}/folders"), post(library::create_folder))
         .route(assets::STYLESHEET, get(assets::stylesheet))
         .route(assets::SCRIPT, get(assets::script))
         .route(assets::HTMX, get(assets::htmx))

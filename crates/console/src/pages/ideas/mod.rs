@@ -61,19 +61,8 @@ pub async fn board(
 
 /// `/app/ideas`: the board of your first agent (the workspace page links each one's).
 pub async fn first_board(State(console): State<Console>, signed: Signed) -> Response {
-    match ace_app::agents::list(&console.app, &signed.actor, None).await {
-        Ok(agents) => match agents.first() {
-            Some(agent) => crate::session::redirect(&board_path(agent.id.get()), Vec::new()),
-            None => {
-                let body = html! {
-                    h1 { "Ideas" }
-                    p.empty { "You have no agent yet. Create one in a workspace; its ideas will show here." }
-                };
-                page("Ideas", Some(&signed), body).into_response()
-            }
-        },
-        Err(err) => failure(&err, Some(&signed)),
-    }
+    let none = "You have no agent yet. Create one in a workspace; its ideas will show here.";
+    crate::pages::first_agents(&console, &signed, board_path, "Ideas", none).await
 }
 
 /// The agent's ideas, the conversation shown (the one asked for, else the latest), and the

@@ -9,13 +9,14 @@ use reqwest::{Response, StatusCode};
 
 use crate::harness::{Member, TestApp};
 
+mod assets;
 mod ideas;
 mod sheets;
 
 /// A browser: no redirects followed, cookies kept by hand.
 pub(super) struct Browser {
     http: reqwest::Client,
-    base: String,
+    pub(super) base: String,
     cookies: Vec<String>,
 }
 
