@@ -45,8 +45,8 @@ async function weight(path, cookie = '') {
 }
 await page.goto(`${base}/app/sign-in`);
 const signInWeight = await weight('/app/sign-in');
-await page.getByLabel('API key').fill(key);
-await page.getByRole('button', { name: 'Sign in' }).click();
+await page.getByLabel('API key', { exact: true }).fill(key);
+await page.getByRole('button', { name: 'Sign in with the key' }).click();
 await page.waitForURL('**/app/workspace');
 const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
 const workspaceWeight = await weight('/app/workspace', cookie);

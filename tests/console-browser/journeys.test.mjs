@@ -50,7 +50,7 @@ async function signIn(page) {
   await page.waitForURL('**/app/sign-in');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to the content');
-  await page.getByLabel('API key').focus();
+  await page.getByLabel('API key', { exact: true }).focus();
   await page.keyboard.type(key);
   await page.keyboard.press('Enter');
   await page.waitForURL('**/app/workspace');
@@ -85,15 +85,15 @@ test('a wrong key is refused with the API’s message, and the form stays usable
   const context = await browser.newContext({ viewport: DESKTOP });
   const page = await context.newPage();
   await page.goto(`${base}/app/sign-in`);
-  await page.getByLabel('API key').fill('ace_pat_not_a_key');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('API key', { exact: true }).fill('ace_pat_not_a_key');
+  await page.getByRole('button', { name: 'Sign in with the key' }).click();
   const alert = page.getByRole('alert');
   await alert.waitFor();
   assert.match(await alert.innerText(), /key/i);
   await accessible(page, 'the refused sign-in page');
   await page.screenshot({ path: `${shots}/sign-in-refused.png`, fullPage: true });
-  await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('API key', { exact: true }).fill(key);
+  await page.getByRole('button', { name: 'Sign in with the key' }).click();
   await page.waitForURL('**/app/workspace');
   await context.close();
 });

@@ -35,6 +35,7 @@ pub fn page(title: &str, signed: Option<&Signed>, body: Markup) -> Markup {
                             a href="/app/templates" { "Templates" }
                             a href="/app/sheets" { "Vidsheets" }
                             a href="/app/ideas" { "Ideas" }
+                            a href="/app/knowledge" { "Knowledge" }
                             a href="/app/assets" { "Assets" }
                             form method="post" action="/app/sign-out" {
                                 input type="hidden" name="csrf" value=(signed.csrf);

@@ -106,6 +106,15 @@ pub fn router(app: App) -> Router {
         .route(&format!("{RUN}/approve"), post(ideas::chat::approve))
         .route(&format!("{RUN}/reject"), post(ideas::chat::reject))
         .route(&format!("{RUN}/events"), get(ideas::chat::events))
+        .route(
+            "/app/agents/{agent}/core",
+            get(pages::agent_core::core).post(pages::agent_core::save),
+        )
+        .route("/app/knowledge", get(pages::knowledge::first_knowledge))
+        .route(
+            "/app/agents/{agent}/knowledge",
+            get(pages::knowledge::knowledge),
+        )
         .route("/app/assets", get(library::first_library))
         .route(
             LIBRARY,

@@ -5,7 +5,7 @@ use ace_domain::text::fold;
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use crate::{DbResult, Session, fetch_one, fetch_optional};
+use crate::{DbResult, Session, execute, fetch_one, fetch_optional};
 
 /// A stored user.
 #[derive(Clone, Debug, FromRow)]
@@ -76,4 +76,28 @@ pub async fn username_taken(db: &mut dyn Session, username: &str) -> DbResult<bo
     let sql = "SELECT COUNT(*) FROM users WHERE username_key = $1";
     let count: i64 = fetch_one!(db, sqlx::query_scalar(sql).bind(fold(username)));
     Ok(count > 0)
+}
+
+/// Sets (or, with `None`, clears) the user's password hash.
+pub async fn set_password_hash(
+    db: &mut dyn Session,
+    id: UserId,
+    hash: Option<&str>,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    execute!(
+        db,
+        sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
+            .bind(id.get())
+            .bind(hash)
+            .bind(now)
+    );
+    Ok(())
+}
+
+/// The user's password hash, if they have a password.
+pub async fn password_hash(db: &mut dyn Session, id: UserId) -> DbResult<Option<String>> {
+    let sql = "SELECT password_hash FROM users WHERE id = $1";
+    let hash: Option<Option<String>> = fetch_optional!(db, sqlx::query_scalar(sql).bind(id.get()));
+    Ok(hash.flatten())
 }

@@ -49,6 +49,20 @@ pub enum AdminCommand {
         #[arg(long, default_value = "1h")]
         ttl: String,
     },
+    /// Give a user a password to sign in to the web console with (at least 12 characters),
+    /// read from `ACE_USER_PASSWORD` or, without it, from the first line of stdin.
+    SetPassword {
+        /// The user's email or username.
+        #[arg(long)]
+        user: String,
+        #[arg(
+            long = "password",
+            env = "ACE_USER_PASSWORD",
+            hide_env_values = true,
+            hide = true
+        )]
+        password: Option<String>,
+    },
     /// Put an organization on a named credit plan.
     SetPlan {
         #[arg(long)]
@@ -194,6 +208,22 @@ pub async fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<(
                 "{}",
                 ace_app::auth::issue_jwt(&app, record.id, ttl).map_err(fail)?
             );
+        }
+        AdminCommand::SetPassword { user, password } => {
+            let password = match password {
+                Some(password) => password,
+                None => {
+                    let mut line = String::new();
+                    std::io::stdin()
+                        .read_line(&mut line)
+                        .context("reading the password from stdin")?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            ace_app::auth::passwords::set(&app, &user, &password)
+                .await
+                .map_err(fail)?;
+            println!("{user} can now sign in to the console with that password.");
         }
         AdminCommand::SetPlan {
             organization,

@@ -4,6 +4,7 @@
 //! request. A revoked or expired key is refused at once.
 
 mod key_cache;
+pub mod passwords;
 
 use ace_db::api_keys;
 use ace_db::notify::Heard;

@@ -1,8 +1,10 @@
 //! The console's pages, one file per page (or form action).
 
+pub mod agent_core;
 pub mod assets;
 pub mod home;
 pub mod ideas;
+pub mod knowledge;
 pub mod sheets;
 pub mod sign_in;
 pub mod sign_out;

@@ -1,4 +1,5 @@
-//! Signing in with an API key: the form, and what it posts.
+//! Signing in with an email (or username) and password, for users an operator gave one, or
+//! with an API key: the forms, and what they post.
 
 use axum::Form;
 use axum::extract::State;
@@ -23,6 +24,11 @@ const PATH: &str = "/app/sign-in";
 pub struct SignIn {
     #[serde(default)]
     api_key: String,
+    /// An email or username, signing in with a password.
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
     #[serde(default)]
     csrf: String,
 }
@@ -47,14 +53,17 @@ pub async fn sign_in(
         return fresh_form(&console, StatusCode::FORBIDDEN, Some(why));
     }
     let key = form.api_key.trim();
-    if key.is_empty() {
-        return fresh_form(
-            &console,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("Enter an API key."),
-        );
+    let login = form.login.trim();
+    if key.is_empty() && (login.is_empty() || form.password.is_empty()) {
+        let why = "Enter your email and password, or an API key.";
+        return fresh_form(&console, StatusCode::UNPROCESSABLE_ENTITY, Some(why));
     }
-    let actor = match ace_app::auth::authenticate_api_key(&console.app, key).await {
+    let checked = if key.is_empty() {
+        ace_app::auth::passwords::authenticate(&console.app, login, &form.password).await
+    } else {
+        ace_app::auth::authenticate_api_key(&console.app, key).await
+    };
+    let actor = match checked {
         Ok(actor) => actor,
         Err(err) if err.kind == ace_app::ErrorKind::Internal => return failure(&err, None),
         Err(err) => {
@@ -85,11 +94,12 @@ fn fresh_form(console: &Console, status: StatusCode, error: Option<&str>) -> Res
 fn sign_in_form(csrf: &str, error: Option<&str>) -> Markup {
     html! {
         h1 { "Sign in to ace" }
-        section {
+        @if let Some(error) = error {
+            p.error role="alert" { (error) }
+        }
+        section aria-labelledby="with-key" {
+            h2 #with-key { "With an API key" }
             form.stack method="post" action=(PATH) {
-                @if let Some(error) = error {
-                    p.error role="alert" { (error) }
-                }
                 input type="hidden" name="csrf" value=(csrf);
                 label for="api_key" { "API key" }
                 input #api_key type="password" name="api_key" autocomplete="current-password"
@@ -101,7 +111,24 @@ fn sign_in_form(csrf: &str, error: Option<&str>) -> Markup {
                     code { "POST /v1/persisted_tokens" }
                     "."
                 }
-                button type="submit" { "Sign in" }
+                button type="submit" { "Sign in with the key" }
+            }
+        }
+        section aria-labelledby="with-password" {
+            h2 #with-password { "With a password" }
+            form.stack method="post" action=(PATH) {
+                input type="hidden" name="csrf" value=(csrf);
+                label for="login" { "Email or username" }
+                input #login type="text" name="login" autocomplete="username" required;
+                label for="password" { "Password" }
+                input #password type="password" name="password" autocomplete="current-password"
+                    required aria-describedby="password_help";
+                p #password_help .muted {
+                    "For users an operator gave a password with "
+                    code { "ace admin set-password" }
+                    "."
+                }
+                button type="submit" { "Sign in with the password" }
             }
         }
     }

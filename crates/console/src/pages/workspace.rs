@@ -159,7 +159,11 @@ fn agent_list(agents: &[Agent]) -> Markup {
                             }
                             div {
                                 p { strong { (agent.name) } }
-                                p { a href=(crate::pages::ideas::board_path(agent.id.get())) aria-label={ "Ideas of " (agent.name) } { "Ideas" } }
+                                p {
+                                    a href=(crate::pages::agent_core::core_path(agent.id.get())) aria-label={ "Agent Core of " (agent.name) } { "Agent Core" }
+                                    " · "
+                                    a href=(crate::pages::ideas::board_path(agent.id.get())) aria-label={ "Ideas of " (agent.name) } { "Ideas" }
+                                }
                                 p.muted { (agent.organization_name) }
                                 p.muted {
                                     "Voice: "

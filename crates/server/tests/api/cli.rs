@@ -41,7 +41,7 @@ async fn migrate_prepares_an_empty_database_and_exits() {
 }
 
 #[tokio::test]
-async fn admin_commands_create_users_add_members_move_credits_and_issue_jwts() {
+async fn admin_commands_create_users_add_members_move_credits_issue_jwts_and_set_passwords() {
     let app = TestApp::spawn().await;
     // The server answers on this runtime, so the binary runs off it: a write the server had
     // begun when the test blocked would hold SQLite's lock until the binary gave up.
@@ -152,6 +152,33 @@ async fn admin_commands_create_users_add_members_move_credits_and_issue_jwts() {
         .await
         .expect(200);
     assert_eq!(org.body["credit_plan"]["name"], "Pro");
+
+    let set_password = |password: &str| {
+        let mut command = ace(app.data_dir(), Some(app.database_url()));
+        command
+            .args(["admin", "set-password", "--user", "ops@example.com"])
+            .env("ACE_USER_PASSWORD", password);
+        tokio::task::spawn_blocking(move || run(&mut command))
+    };
+    let (ok, _, stderr) = set_password("short").await.unwrap();
+    assert!(!ok && stderr.contains("12"), "{stderr}");
+    let (ok, stdout, stderr) = set_password("tacos at two in the morning").await.unwrap();
+    assert!(ok, "{stderr}");
+    assert!(
+        !stdout.contains("tacos"),
+        "the password is never printed: {stdout}"
+    );
+    let signed = ace_app::auth::passwords::authenticate(
+        &app.app,
+        "ops@example.com",
+        "tacos at two in the morning",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        signed.user_id.get(),
+        ops.get("/v1/me").await.expect(200).body["id"]
+    );
 }
 
 /// Starts `ace serve` on port 0, waits until it listens, stops it with SIGTERM and returns

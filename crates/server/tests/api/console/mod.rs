@@ -9,8 +9,10 @@ use reqwest::{Response, StatusCode};
 
 use crate::harness::{Member, TestApp};
 
+mod agent_core;
 mod assets;
 mod ideas;
+mod knowledge;
 mod sheets;
 
 /// A browser: no redirects followed, cookies kept by hand.
@@ -189,6 +191,60 @@ async fn signing_in_with_a_key_starts_a_strict_http_only_session_and_shows_the_w
     let (status, _, response) = browser.get("/app").await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(response[LOCATION], "/app/workspace");
+}
+
+#[tokio::test]
+async fn a_user_given_a_password_signs_in_with_it_and_a_wrong_one_or_a_stranger_is_refused_alike() {
+    let app = TestApp::spawn().await;
+    let password = "correct horse battery staple";
+    ace_app::auth::passwords::set(&app.app, "owner@ace.local", password)
+        .await
+        .unwrap();
+    let short = ace_app::auth::passwords::set(&app.app, "owner@ace.local", "short").await;
+    assert!(short.unwrap_err().message.contains("12"));
+    let mut browser = Browser::new(&app);
+    let (_, form, _) = browser.get("/app/sign-in").await;
+    assert!(form.contains(r#"<label for="password">"#), "{form}");
+    let mut csrf = Browser::csrf(&form);
+    let mut refusals = Vec::new();
+    for (login, tried) in [
+        ("owner@ace.local", "correct horse battery stapler"),
+        ("nobody@ace.local", password),
+    ] {
+        let (status, page, _) = browser
+            .post(
+                "/app/sign-in",
+                &[("login", login), ("password", tried), ("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(page.contains("Wrong email or password."), "{page}");
+        assert!(!browser.cookie_header().contains("ace_session"));
+        // Each refusal comes with a fresh form and token.
+        csrf = Browser::csrf(&page);
+        refusals.push(page.replace(&csrf, ""));
+    }
+    assert_eq!(
+        refusals[0], refusals[1],
+        "a wrong password and a stranger read alike"
+    );
+    let (_, form, _) = browser.get("/app/sign-in").await;
+    let csrf = Browser::csrf(&form);
+    let (status, _, response) = browser
+        .post(
+            "/app/sign-in",
+            &[
+                ("login", "OWNER@ace.local"),
+                ("password", password),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(response[LOCATION], "/app/workspace");
+    let (status, page, _) = browser.get("/app/workspace").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Credits ledger"), "{page}");
 }
 
 #[tokio::test]
