@@ -8,6 +8,7 @@
 //! written again with the fix in its prompt, and as a last resort mended by rule.
 
 mod sources;
+mod titles;
 
 use std::collections::HashMap;
 
@@ -22,6 +23,7 @@ use ace_domain::ids::AgentId;
 use crate::ideas::timelines::{self, template_type};
 use crate::text::{self, Ask};
 use crate::{App, AppResult};
+use titles::{TITLE_WORDS, shortened_title};
 
 pub(crate) use sources::sources;
 
@@ -371,8 +373,6 @@ const HOOK_WORDS: usize = 15;
 const MIN_SCRIPT_WORDS: usize = 12;
 /// Where a hook too long is cut, as a last resort.
 const HOOK_WORDS_MENDED: usize = 12;
-/// The longest title, in words as a reader counts them (a lone dash counts).
-const TITLE_WORDS: usize = 8;
 
 /// A prompt: background notes, then the request. Small models tend to read their notes out,
 /// so an answer quoting them is asked again without them.
@@ -525,46 +525,6 @@ fn broken(brief: &Brief, text: &str, kind: Field) -> Option<String> {
         .into_iter()
         .find(|phrase| lower.contains(phrase))
         .map(|phrase| format!("never say \"{phrase}\""))
-}
-
-/// A title cut to [`TITLE_WORDS`]: before its subtitle (after a colon or a dash) when that
-/// part fits, else at a word, without a dangling dash or stop word.
-fn shortened_title(title: &str) -> String {
-    let words: Vec<&str> = title.split_whitespace().collect();
-    if words.len() <= TITLE_WORDS {
-        return title.to_owned();
-    }
-    let at = words[..TITLE_WORDS]
-        .iter()
-        .rposition(|word| word.ends_with(':') || matches!(*word, "-" | "–" | "—"))
-        .filter(|&at| at >= 1)
-        .map_or(TITLE_WORDS, |at| {
-            if words[at].ends_with(':') { at + 1 } else { at }
-        });
-    let mut kept = words[..at].to_vec();
-    while kept.len() > 1
-        && kept.last().is_some_and(|word| {
-            matches!(
-                word.trim_end_matches([':', ',']).to_lowercase().as_str(),
-                "-" | "–"
-                    | "—"
-                    | "and"
-                    | "or"
-                    | "the"
-                    | "a"
-                    | "an"
-                    | "of"
-                    | "to"
-                    | "in"
-                    | "on"
-                    | "for"
-                    | "with"
-            )
-        })
-    {
-        kept.pop();
-    }
-    kept.join(" ").trim_end_matches([':', ',', ';']).to_owned()
 }
 
 /// The field mended by rule: sentences reading out the notes dropped (while one is left), a
